@@ -1,0 +1,45 @@
+package ferry
+
+import "time"
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// Event kinds.
+const (
+	EventFileStart  EventKind = iota + 1 // a file's transfer begins
+	EventFileDone                        // an entry was created or updated (or would be, with DryRun)
+	EventFileError                       // an entry failed; Err says why
+	EventDelete                          // an entry was deleted (or would be)
+	EventProgress                        // periodic overall progress
+)
+
+// Event is one thing that happened during a Sync, for progress, itemized
+// output and machine-readable logs.
+type Event struct {
+	Kind EventKind
+	Path string // slash-separated, relative to the destination root
+	// Itemize is rsync's 11-character change summary (YXcstpoguax), set for
+	// EventFileDone and EventDelete.
+	Itemize string
+	Size    int64 // file size
+	Err     error // for EventFileError: the cause, naming the file
+	Stats   Stats // for EventProgress: totals so far
+}
+
+// Stats are the totals of a run.
+type Stats struct {
+	Files            int64 // entries considered (files, dirs, links, specials)
+	RegularFiles     int64
+	Dirs             int64
+	FilesTransferred int64 // regular files whose content was sent
+	Created          int64
+	Deleted          int64
+	Errors           int64 // per-file errors
+	TotalSize        int64 // size of all regular files considered
+	LiteralBytes     int64 // file bytes sent as literal data
+	MatchedBytes     int64 // file bytes reconstructed from the basis
+	BytesSent        int64 // bytes written to the connection by this side
+	BytesReceived    int64 // bytes read from the connection by this side
+	Elapsed          time.Duration
+}

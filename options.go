@@ -1,0 +1,63 @@
+package ferry
+
+import "time"
+
+// Options control a Sync. The zero value is not archive mode; use
+// DefaultOptions for ferry's defaults (archive mode on), then adjust.
+type Options struct {
+	// What to preserve.
+	Recursive  bool // descend into directories (-r)
+	Links      bool // copy symlinks as symlinks (-l)
+	Perms      bool // preserve permission bits (-p)
+	Times      bool // preserve modification times (-t)
+	Owner      bool // preserve owner (-o; effective only as root)
+	Group      bool // preserve group (-g)
+	Devices    bool // recreate device files (--devices; root only)
+	Specials   bool // recreate FIFOs and sockets (--specials)
+	HardLinks  bool // preserve hard links (-H)
+	NumericIDs bool // do not map uid/gid by name (--numeric-ids)
+
+	// What to transfer.
+	Delete         bool     // delete extraneous destination files (--delete)
+	DeleteExcluded bool     // also delete excluded destination files
+	Filters        []string // rsync filter rules in order, e.g. "- *.o", "+ /src/**", "merge FILE" is not supported
+	Checksum       bool     // compare by BLAKE3 checksum, not size and mtime (-c)
+	SizeOnly       bool     // compare by size only (--size-only)
+	IgnoreExisting bool     // skip files that exist at the destination
+	Update         bool     // skip files that are newer at the destination (-u)
+	WholeFile      bool     // never use the delta algorithm (-W)
+	Inplace        bool     // write updated files in place (--inplace)
+	OneFileSystem  bool     // do not cross filesystem boundaries (-x)
+	MkPath         bool     // create the destination's missing parents (--mkpath)
+	DryRun         bool     // show what would change, change nothing (-n)
+
+	// PartialDir, when set, keeps interrupted transfers' data there
+	// (relative to the file's directory) for the next run to resume from.
+	PartialDir string
+
+	// Remote side.
+	RemoteShell string // -e/--rsh command for host:path operands
+	FerryPath   string // remote ferry binary (--ferry-path)
+
+	Timeout time.Duration // drop a peer silent for this long (0: never)
+
+	// Callbacks. Each may be nil. They are called from ferry's goroutines,
+	// one at a time (never concurrently).
+	OnEvent func(Event)
+}
+
+// DefaultOptions returns ferry's defaults: archive mode (recursive, links,
+// perms, times, group, and owner, devices and specials when running as root).
+func DefaultOptions() Options {
+	root := isRoot()
+	return Options{
+		Recursive: true,
+		Links:     true,
+		Perms:     true,
+		Times:     true,
+		Group:     true,
+		Owner:     root,
+		Devices:   root,
+		Specials:  root,
+	}
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs ferry's whole test suite. Installs the interop peers (rdiff, rsync,
+# openssh-server) with apt-get when they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v rdiff >/dev/null 2>&1 || need+=(rdiff)
+command -v rsync >/dev/null 2>&1 || need+=(rsync)
+[ -x /usr/sbin/sshd ] || command -v sshd >/dev/null 2>&1 || need+=(openssh-server)
+if [ ${#need[@]} -gt 0 ]; then
+	echo "installing test peers: ${need[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+echo "== go vet"
+go vet ./...
+echo "== staticcheck"
+if ! command -v staticcheck >/dev/null 2>&1; then
+	GOBIN="$(go env GOPATH)/bin" go install honnef.co/go/tools/cmd/staticcheck@latest
+	export PATH="$(go env GOPATH)/bin:$PATH"
+fi
+staticcheck ./...
+echo "== go test"
+go test -timeout 15m ./...
+echo "== go test -race (concurrent packages)"
+go test -race -timeout 15m ./internal/session/... ./internal/wire/... ./internal/transport/...
