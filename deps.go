@@ -10,7 +10,6 @@ import (
 	_ "github.com/zeebo/blake3"
 	_ "github.com/zeebo/xxh3"
 	_ "golang.org/x/crypto/blake2b"
-	_ "golang.org/x/crypto/md4"
 	_ "golang.org/x/sync/errgroup"
 	_ "golang.org/x/sys/unix"
 	_ "golang.org/x/term"
