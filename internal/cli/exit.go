@@ -1,14 +1,44 @@
 package cli
 
-// Exit codes. The table in README.md documents them.
+import "fmt"
+
+// Exit codes, numbered as rsync numbers them so that scripts written for
+// rsync keep working. docs/EXIT-CODES.md documents them.
 const (
-	ExitOK       = 0  // success
-	ExitUsage    = 1  // bad command line or options
-	ExitProtocol = 2  // protocol incompatibility or malformed peer data
-	ExitIO       = 11 // error reading or writing files (the run stopped)
-	ExitPartial  = 23 // some files failed; the rest were transferred
-	ExitVanished = 24 // some source files vanished during the run
-	ExitTimeout  = 30 // timeout waiting for the peer
-	ExitConnect  = 35 // could not connect to / start the remote side
-	ExitDiffers  = 1  // diff mode: trees differ (ferry diff only)
+	ExitOK            = 0  // success
+	ExitUsage         = 1  // syntax or usage error (bad command line or options)
+	ExitProtocol      = 2  // protocol incompatibility
+	ExitFileSelect    = 3  // errors selecting input/output files or directories
+	ExitStartup       = 5  // error starting the client-server protocol
+	ExitSocketIO      = 10 // error in socket I/O
+	ExitIO            = 11 // error in file I/O (the run stopped)
+	ExitStream        = 12 // error in the protocol data stream
+	ExitSignal        = 20 // interrupted by a signal (SIGINT, SIGTERM)
+	ExitPartial       = 23 // partial transfer due to error: some files failed
+	ExitVanished      = 24 // partial transfer: some source files vanished
+	ExitTimeout       = 30 // timeout in data send/receive
+	ExitDaemonTimeout = 35 // timeout waiting for the daemon connection
+	ExitDiffers       = 1  // ferry diff only: the trees differ
 )
+
+// exitCoder is implemented by errors that carry their own exit code.
+type exitCoder interface {
+	ExitCode() int
+}
+
+// usageError is a mistake on the command line. It maps to ExitUsage and is
+// printed without the "Try ferry --help" hint when hint is false.
+type usageError struct {
+	msg  string
+	hint bool // suggest --help after the message
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+// ExitCode reports ExitUsage.
+func (e *usageError) ExitCode() int { return ExitUsage }
+
+// usagef returns a *usageError with a formatted message and the --help hint.
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...), hint: true}
+}

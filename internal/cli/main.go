@@ -1,23 +1,55 @@
-// Package cli is ferry's command line: rsync-compatible flags, subcommands,
-// help, exit codes, and the rendering of progress and JSON events. It is
-// callable in-process from tests.
 package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 )
 
 // Main runs ferry with args (without the program name) and returns the
-// process exit code.
+// process exit code. The first argument selects a subcommand ("rdiff",
+// "serve") or the remote side of a session ("--server"); anything else is
+// a sync: ferry [OPTIONS] SRC... DEST.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return mainWith(ctx, defaultEngine(), args, stdin, stdout, stderr)
+}
+
+// mainWith is Main with the engine injected, for tests.
+func mainWith(ctx context.Context, eng engine, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "rdiff":
 			return runRdiff(ctx, args[1:], stdin, stdout, stderr)
+		case "serve":
+			return report(stderr, &usageError{msg: "ferry serve: not implemented yet"})
+		case "--server":
+			return runServer(ctx, eng, args[1:], stdin, stdout, stderr)
 		}
 	}
-	fmt.Fprintln(stderr, "ferry: sync is not implemented yet")
-	return ExitUsage
+	o, err := parseSync(args, stdin)
+	if err != nil {
+		return report(stderr, err)
+	}
+	switch {
+	case o.help:
+		writeHelp(stdout)
+		return ExitOK
+	case o.version:
+		writeVersion(stdout)
+		return ExitOK
+	}
+	o.engine = eng
+	return runSync(ctx, o, stdout, stderr)
+}
+
+// report prints an error that ended ferry before any work and returns its
+// exit code.
+func report(stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, err)
+	var ue *usageError
+	if errors.As(err, &ue) && ue.hint {
+		fmt.Fprintln(stderr, "Try 'ferry --help' for more information.")
+	}
+	return exitCode(err)
 }

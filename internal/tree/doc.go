@@ -2,9 +2,57 @@
 // what it finds as Entry values; it also holds the rsync-style filter rules
 // and hard-link grouping.
 //
-// Canonical order: names are compared byte-wise, component by component, and
-// a directory is followed immediately by its contents (depth-first,
-// pre-order). Both ends of a transfer walk in this order, so the receiver can
-// merge-join its own walk with the incoming stream without holding either
-// whole.
+// # Canonical order
+//
+// Names are compared byte-wise, component by component, and a directory is
+// followed immediately by its contents (depth-first, pre-order); the root
+// "." comes first (see Compare). Both ends of a transfer walk in this order,
+// so the receiver can merge-join its own walk with the incoming stream
+// without holding either whole. Every path that comes from a peer must pass
+// ValidPath.
+//
+// # Walking
+//
+// A Walker keeps one frame per open directory on the path from the start to
+// the current entry: a descriptor and the sorted list of names not yet
+// visited. Memory is therefore bounded by directory width times depth:
+//
+//	Next:
+//	    if the previous entry was a directory to descend into (no SkipDir):
+//	        open it with openat(parent fd, name, O_NOFOLLOW|O_DIRECTORY)
+//	        read all its names with getdents, sort them, push a frame
+//	    loop:
+//	        top frame exhausted -> close it, pop; no frames -> io.EOF
+//	        name = next name of the top frame
+//	        fstatat(top fd, name, AT_SYMLINK_NOFOLLOW) (vanished: OnError, skip)
+//	        Filter excludes the path -> skip (an excluded directory is never read)
+//	        fill names, symlink target, checksum; return the entry
+//
+// Only the start is resolved through the os.Root (so symlinks on the way to
+// it stay inside the root); below it every access is relative to a
+// directory descriptor and never follows a symlink, so the walk cannot leave
+// the tree. Per-entry failures go to WalkOptions.OnError in stream order and
+// never stop the walk.
+//
+// WalkOptions.Start and WalkOptions.Prefix give rsync's two source forms:
+// "src/" is Start "src" with Prefix "" (entries ".", "a", "a/b"); "src" is
+// Start "src" with Prefix "src" (entries "src", "src/a", "src/a/b"). Filter
+// patterns see these entry paths, so "/src/x" anchors at the transfer root
+// exactly as in rsync.
+//
+// # Filter rules
+//
+// Filter implements rsync's include/exclude rules ("- PAT", "+ PAT", "!",
+// the "!" modifier, --exclude-from files): first match wins; "*" does not
+// cross "/", "**" does; a pattern without an inner "/" or "**" matches the
+// last component; one with an inner "/" matches trailing components unless
+// anchored with a leading "/"; a trailing "/" matches directories only;
+// "dir/***" matches dir and everything below. The conformance test runs the
+// real rsync on a set of rule lists and compares the selected files.
+//
+// # Hard links
+//
+// HardLinkTracker, fed entries in walk order, points later members of a
+// hard-link group at the first one, remembering only inodes with Nlink > 1
+// until all their links were seen.
 package tree

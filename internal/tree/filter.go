@@ -39,12 +39,16 @@ func (a Action) String() string {
 type Rule struct {
 	Action  Action
 	Pattern string // empty for Clear
+	Negate  bool   // "-!" / "+!": the rule applies when Pattern does not match
 }
 
 // String returns the rule in the short form ParseRule accepts ("- *.o").
 func (r Rule) String() string {
 	if r.Action == Clear {
 		return "!"
+	}
+	if r.Negate {
+		return r.Action.String() + "! " + r.Pattern
 	}
 	return r.Action.String() + " " + r.Pattern
 }

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# One big file changed a little: the destination holds OLD (SIZE_MIB MiB of
+# random bytes); the source holds NEW (OLD with 200 scattered 4 KiB edits, a
+# 1 MiB insertion and a 1 MiB deletion). Measures updating OLD into NEW.
+# Target: ferry <= 1.0x rsync. rsync is measured twice: with its local
+# default (-a, which implies --whole-file between local paths) and with its
+# delta algorithm forced (-a --no-whole-file); ferry runs with -a.
+#
+# usage: bench/sync-bigfile.sh            (SIZE_MIB=1024 REPEAT=3)
+#        SIZE_MIB=128 REPEAT=1 bench/sync-bigfile.sh
+set -euo pipefail
+. "$(dirname "$0")/sync-common.sh"
+SIZE_MIB="${SIZE_MIB:-1024}"
+trap cleanup EXIT
+
+bench_init
+d="$SCRATCH/bigfile"
+rm -rf "$d" && mkdir -p "$d/old" "$d/new"
+echo "# generating $SIZE_MIB MiB old and new versions under $d"
+"$GEN" big "$d/old/big.bin" "$d/new/big.bin" "$SIZE_MIB"
+
+declare -A secs
+tools="rsync rsync-delta ferry"
+for i in $(seq "$REPEAT"); do
+	for tool in $tools; do
+		dst="$d/dst-$tool"
+		rm -rf "$dst" && mkdir -p "$dst"
+		cp -p "$d/old/big.bin" "$dst/big.bin"
+		case $tool in
+		rsync) cmd=("$RSYNC" -a "$d/new/" "$dst/") ;;
+		rsync-delta) cmd=("$RSYNC" -a --no-whole-file "$d/new/" "$dst/") ;;
+		ferry) cmd=("$FERRY" -a "$d/new/" "$dst/") ;;
+		esac
+		drop_caches || true
+		t=$(timed "${cmd[@]}")
+		secs[$tool]+="$t "
+		cmp -s "$d/new/big.bin" "$dst/big.bin" || echo "WARNING: $tool left a wrong big.bin" >&2
+		echo "run $i $tool: ${t}s   (${cmd[*]})"
+	done
+	tools="${tools#* } ${tools%% *}" # rotate the order
+done
+
+r=$(median ${secs[rsync]}) rd=$(median ${secs[rsync-delta]}) f=$(median ${secs[ferry]})
+echo
+echo "sync-bigfile: $SIZE_MIB MiB, 200x4KiB edits + 1 MiB insert + 1 MiB delete, median of $REPEAT ($CACHE_NOTE)"
+printf '%-28s %9s %8s %8s\n' case seconds ratio target
+printf '%-28s %9s\n' "rsync -a (whole file)" "$r"
+printf '%-28s %9s\n' "rsync -a --no-whole-file" "$rd"
+printf '%-28s %9s %8s %8s %s\n' "ferry -a vs rsync -a" "$f" "$(ratio "$f" "$r")" 1.0 "$(verdict "$(ratio "$f" "$r")" 1.0)"
+printf '%-28s %9s %8s %8s %s\n' "ferry -a vs rsync delta" "$f" "$(ratio "$f" "$rd")" 1.0 "$(verdict "$(ratio "$f" "$rd")" 1.0)"

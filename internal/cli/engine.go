@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/ferrysync/ferry"
+)
+
+// syncFunc runs one sync of srcs into dst; it is ferry.SyncMany in
+// production and a fake in tests.
+type syncFunc func(ctx context.Context, srcs []string, dst string, opts ferry.Options) (ferry.Stats, error)
+
+// serveFunc runs the remote side of a session ("ferry --server ARGS...")
+// over stdin and stdout.
+type serveFunc func(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error
+
+// engine is what the command line needs from the ferry package.
+type engine struct {
+	sync   syncFunc
+	server serveFunc
+}
+
+// errNoEngine is returned by an engine without a sync function.
+var errNoEngine = errors.New("ferry: the sync engine is not available in this build")
+
+// defaultEngine returns the production engine.
+func defaultEngine() engine {
+	return engine{sync: ferry.SyncMany, server: ferry.ServeStdio}
+}
+
+// engineExitCode maps the engine's sentinel errors to exit codes. Order
+// matters: an error matching ErrVanished also matches ErrPartial when
+// every failed file had vanished, and rsync then exits 24, not 23.
+func engineExitCode(err error) (int, bool) {
+	switch {
+	case errors.Is(err, ferry.ErrVanished):
+		return ExitVanished, true
+	case errors.Is(err, ferry.ErrPartial):
+		return ExitPartial, true
+	case errors.Is(err, ferry.ErrProtocol):
+		return ExitStream, true
+	case errors.Is(err, ferry.ErrTimeout):
+		return ExitTimeout, true
+	case errors.Is(err, ferry.ErrBadOperand), errors.Is(err, ferry.ErrNotSupported):
+		return ExitUsage, true
+	}
+	return 0, false
+}

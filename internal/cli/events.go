@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ferrysync/ferry"
+)
+
+// outputMode says which lines the renderer prints for changed entries.
+type outputMode int
+
+const (
+	outputNone    outputMode = iota // errors only
+	outputNames                     // -v: the names of changed entries, "deleting NAME"
+	outputItemize                   // -i (and -n alone): "%i %n" lines
+)
+
+// renderer prints a run's events as rsync does. The engine calls event one
+// at a time, so it needs no lock.
+type renderer struct {
+	stdout, stderr io.Writer
+	mode           outputMode
+}
+
+// newRenderer picks the output mode from the options: -q silences, -i
+// itemizes, -v lists names, and a dry run without -v itemizes so that
+// "ferry -n" shows what it would do.
+func newRenderer(o *syncOptions, stdout, stderr io.Writer) *renderer {
+	r := &renderer{stdout: stdout, stderr: stderr}
+	switch {
+	case o.quiet:
+		r.mode = outputNone
+	case o.itemize, o.sync.DryRun && o.verbose == 0:
+		r.mode = outputItemize
+	case o.verbose > 0:
+		r.mode = outputNames
+	}
+	return r
+}
+
+// event renders one event.
+func (r *renderer) event(ev ferry.Event) {
+	switch ev.Kind {
+	case ferry.EventFileError:
+		r.fileError(ev)
+	case ferry.EventFileDone:
+		switch r.mode {
+		case outputItemize:
+			fmt.Fprintf(r.stdout, "%s %s\n", itemizeOf(ev), displayName(ev))
+		case outputNames:
+			fmt.Fprintln(r.stdout, displayName(ev))
+		}
+	case ferry.EventDelete:
+		switch r.mode {
+		case outputItemize:
+			item := ev.Itemize
+			if item == "" {
+				item = "*deleting  "
+			}
+			fmt.Fprintf(r.stdout, "%s %s\n", item, displayName(ev))
+		case outputNames:
+			fmt.Fprintf(r.stdout, "deleting %s\n", displayName(ev))
+		}
+	}
+}
+
+// fileError prints a per-file error as "ferry: PATH: cause". A cause that
+// already names the path is printed as it is.
+func (r *renderer) fileError(ev ferry.Event) {
+	msg := "unknown error"
+	if ev.Err != nil {
+		msg = strings.TrimPrefix(ev.Err.Error(), "ferry: ")
+	}
+	switch {
+	case ev.Path == "" || strings.Contains(msg, ev.Path):
+		fmt.Fprintf(r.stderr, "ferry: %s\n", msg)
+	default:
+		fmt.Fprintf(r.stderr, "ferry: %s: %s\n", ev.Path, msg)
+	}
+}
+
+// itemizeOf returns the event's 11-character change summary, padded.
+func itemizeOf(ev ferry.Event) string {
+	if len(ev.Itemize) >= 11 {
+		return ev.Itemize
+	}
+	return fmt.Sprintf("%-11s", ev.Itemize)
+}
+
+// displayName is the entry's name as rsync prints it: directories end in
+// "/", the transfer root is "./". A deletion's "*deleting" summary does not
+// say whether it was a directory, so its path is printed as given.
+func displayName(ev ferry.Event) string {
+	name := ev.Path
+	isDir := len(ev.Itemize) > 1 && ev.Itemize[0] != '*' && ev.Itemize[1] == 'd'
+	if name == "" || name == "." {
+		if isDir {
+			return "./"
+		}
+		return "."
+	}
+	if isDir && !strings.HasSuffix(name, "/") {
+		name += "/"
+	}
+	return name
+}

@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"testing"
+)
+
+func TestExitCode(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"nil", nil, ExitOK},
+		{"usage", usagef("ferry: bad"), ExitUsage},
+		{"wrapped usage", fmt.Errorf("parse: %w", usagef("ferry: bad")), ExitUsage},
+		{"file select", &fileSelectError{os.ErrNotExist}, ExitFileSelect},
+		{"canceled", fmt.Errorf("sync: %w", context.Canceled), ExitSignal},
+		{"deadline", context.DeadlineExceeded, ExitTimeout},
+		{"io deadline", os.ErrDeadlineExceeded, ExitTimeout},
+		{"exec", &exec.Error{Name: "ssh", Err: exec.ErrNotFound}, ExitStartup},
+		{"socket", &net.OpError{Op: "read", Err: errors.New("connection reset")}, ExitSocketIO},
+		{"not exist", fmt.Errorf("open src: %w", fs.ErrNotExist), ExitFileSelect},
+		{"other", errors.New("disk on fire"), ExitIO},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := exitCode(tt.err); got != tt.want {
+				t.Errorf("exitCode(%v) = %d, want %d", tt.err, got, tt.want)
+			}
+		})
+	}
+}

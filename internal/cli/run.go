@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ferrysync/ferry"
+)
+
+// runSync runs one sync described by o, renders its events and statistics,
+// and returns the exit code.
+func runSync(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int {
+	r := newRenderer(o, stdout, stderr)
+	opts := o.sync
+	prev := opts.OnEvent
+	opts.OnEvent = func(ev ferry.Event) {
+		r.event(ev)
+		if prev != nil {
+			prev(ev)
+		}
+	}
+	st, err := o.engine.sync(ctx, o.srcs, o.dst, opts)
+	code := exitCode(err)
+	// Totals are printed when the run got to the end, even with failures.
+	if finished := code == ExitOK || code == ExitPartial || code == ExitVanished; finished {
+		switch {
+		case o.stats:
+			writeStats(stdout, st, opts.DryRun)
+		case o.verbose > 0:
+			fmt.Fprintln(stdout)
+			writeSummary(stdout, st, opts.DryRun)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, finalMessage(err, code))
+	}
+	return code
+}
+
+// finalMessage is the last line printed for a failed run, in rsync's
+// manner: "ferry: some files were not transferred (see previous errors)
+// (code 23)".
+func finalMessage(err error, code int) string {
+	var msg string
+	switch {
+	case code == ExitPartial:
+		msg = "some files were not transferred (see previous errors)"
+	case code == ExitVanished:
+		msg = "some files vanished before they could be transferred"
+	case code == ExitSignal && errors.Is(err, context.Canceled):
+		msg = "received a signal, stopping"
+	default:
+		msg = strings.TrimPrefix(err.Error(), "ferry: ")
+	}
+	return fmt.Sprintf("ferry: %s (code %d)", msg, code)
+}

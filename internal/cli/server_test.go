@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestServerDispatch(t *testing.T) {
+	var gotArgs []string
+	var gotInput string
+	eng := engine{server: func(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+		gotArgs = args
+		data, err := io.ReadAll(stdin)
+		gotInput = string(data)
+		io.WriteString(stdout, "reply")
+		return err
+	}}
+	var stdout, stderr bytes.Buffer
+	code := mainWith(t.Context(), eng, []string{"--server", "--sender", "-n", ".", "src/"}, strings.NewReader("hello"), &stdout, &stderr)
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+	if strings.Join(gotArgs, " ") != "--sender -n . src/" || gotInput != "hello" || stdout.String() != "reply" {
+		t.Errorf("server got args %q input %q, wrote %q", gotArgs, gotInput, stdout.String())
+	}
+}
+
+func TestServerErrorGoesToStderr(t *testing.T) {
+	eng := engine{server: func(context.Context, []string, io.Reader, io.Writer) error {
+		return codedError{code: ExitStream, msg: "ferry: protocol: bad message"}
+	}}
+	var stdout, stderr bytes.Buffer
+	code := mainWith(t.Context(), eng, []string{"--server"}, strings.NewReader(""), &stdout, &stderr)
+	if code != ExitStream || stdout.Len() != 0 || !strings.Contains(stderr.String(), "bad message (code 12)") {
+		t.Errorf("exit %d stdout %q stderr %q", code, stdout.String(), stderr.String())
+	}
+}
+
+func TestServeIsReserved(t *testing.T) {
+	var stderr bytes.Buffer
+	code := mainWith(t.Context(), fakeEngine(nil, sampleStats, errors.New("unused"), nil), []string{"serve"}, nil, io.Discard, &stderr)
+	if code != ExitUsage || !strings.Contains(stderr.String(), "ferry serve: not implemented yet") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}

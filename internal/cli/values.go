@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"strconv"
+
+	"github.com/ferrysync/ferry"
+)
+
+// setBools is a boolean flag that, when given, sets every target to on
+// (or to !on with --flag=false). It implements --no-perms, -D and friends,
+// whose effect depends on their position among the other flags.
+type setBools struct {
+	targets []*bool
+	on      bool
+}
+
+func (v *setBools) String() string { return "false" }
+func (v *setBools) Type() string   { return "bool" }
+
+func (v *setBools) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	for _, p := range v.targets {
+		*p = v.on == b
+	}
+	return nil
+}
+
+// archiveFlag is -a/--archive: it turns back on every part of archive mode
+// that ferry's defaults turn on, so "--no-perms -a" preserves permissions
+// as it does in rsync. Without a preceding --no-X it changes nothing.
+type archiveFlag struct {
+	opts     *ferry.Options
+	defaults ferry.Options
+}
+
+func (v *archiveFlag) String() string { return "true" }
+func (v *archiveFlag) Type() string   { return "bool" }
+
+func (v *archiveFlag) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil || !b {
+		return err
+	}
+	o, d := v.opts, v.defaults
+	o.Recursive = o.Recursive || d.Recursive
+	o.Links = o.Links || d.Links
+	o.Perms = o.Perms || d.Perms
+	o.Times = o.Times || d.Times
+	o.Group = o.Group || d.Group
+	o.Owner = o.Owner || d.Owner
+	o.Devices = o.Devices || d.Devices
+	o.Specials = o.Specials || d.Specials
+	return nil
+}
+
+// filterKind says how a filter option's value becomes rules.
+type filterKind int
+
+const (
+	filterExclude     filterKind = iota // --exclude PATTERN
+	filterInclude                       // --include PATTERN
+	filterRule                          // --filter RULE
+	filterExcludeFrom                   // --exclude-from FILE
+	filterIncludeFrom                   // --include-from FILE
+)
+
+// filterArg is one filter option as given, in command-line order.
+type filterArg struct {
+	kind  filterKind
+	value string
+}
+
+// filterFlag appends its values to a list shared by all filter options, so
+// the rules keep their command-line order across option names.
+type filterFlag struct {
+	list *[]filterArg
+	kind filterKind
+}
+
+func (v *filterFlag) String() string { return "" }
+func (v *filterFlag) Type() string   { return "string" }
+
+func (v *filterFlag) Set(s string) error {
+	*v.list = append(*v.list, filterArg{kind: v.kind, value: s})
+	return nil
+}
+
+// seconds is a non-negative whole number of seconds (--timeout).
+type seconds struct{ n *int }
+
+func (v *seconds) String() string { return strconv.Itoa(*v.n) }
+func (v *seconds) Type() string   { return "int" }
+
+func (v *seconds) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return strconv.ErrSyntax
+	}
+	if n < 0 {
+		return strconv.ErrRange
+	}
+	*v.n = n
+	return nil
+}

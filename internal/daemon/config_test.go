@@ -1,0 +1,121 @@
+package daemon
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestExampleConfig(t *testing.T) {
+	data, err := os.ReadFile("../../docs/ferryd.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "ferryd.secrets"), "alice:pw\n", 0o600)
+	cfg, err := ParseConfig(data, filepath.Join(dir, "ferryd.toml"))
+	if err != nil {
+		t.Fatalf("docs/ferryd.example.toml: %v", err)
+	}
+	b := cfg.Modules["backup"]
+	if b == nil || !b.WriteOnly || b.IsReadOnly() || b.IsListed() || !b.NeedsAuth() {
+		t.Fatalf("module backup = %+v", b)
+	}
+	if got := b.SecretsFile; got != filepath.Join(dir, "ferryd.secrets") {
+		t.Errorf("secrets_file resolved to %q", got)
+	}
+	if time.Duration(b.Timeout) != time.Hour || time.Duration(cfg.Modules["pub"].Timeout) != 10*time.Minute {
+		t.Errorf("timeouts: backup %v, pub %v", b.Timeout, cfg.Modules["pub"].Timeout)
+	}
+	if b.uid < 0 || b.gid < 0 {
+		t.Errorf("uid/gid not resolved: %d %d", b.uid, b.gid)
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	dir := t.TempDir()
+	secrets := writeFile(t, filepath.Join(dir, "s"), "u:p\n", 0o600)
+	open := writeFile(t, filepath.Join(dir, "open"), "u:p\n", 0o644)
+	tests := []struct {
+		name     string
+		text     string
+		wantErr  string // substring; "" means valid
+		wantLine int
+	}{
+		{"minimal", "[module.a]\npath = \"/tmp\"\n", "", 0},
+		{"relative path resolved", "[module.a]\npath = \"sub\"\n", "", 0},
+		{"duration as seconds", "timeout = 90\n[module.a]\npath = \"/tmp\"\n", "", 0},
+		{"unknown key", "[module.a]\npath = \"/tmp\"\npth = \"x\"\n", "module.a.pth: unknown key", 3},
+		{"unknown global", "listn = []\n", "listn: unknown key", 1},
+		{"syntax error", "listen = [\n", "", -1},
+		{"missing path", "[module.a]\ncomment = \"x\"\n", "module.a.path: must be set", 0},
+		{"bad module name", "[module.\"a b\"]\npath = \"/tmp\"\n", "bad module name", 1},
+		{"read and write only", "[module.a]\npath = \"/tmp\"\nread_only = true\nwrite_only = true\n", "module.a.write_only: read_only and write_only", 4},
+		{"auth without secrets", "[module.a]\npath = \"/tmp\"\nauth_users = [\"u\"]\n", "module.a.secrets_file: must be set", 0},
+		{"secrets without users", "[module.a]\npath = \"/tmp\"\nsecrets_file = \"" + secrets + "\"\n", "module.a.auth_users: must be set", 0},
+		{"secrets world readable", "[module.a]\npath = \"/tmp\"\nauth_users = [\"u\"]\nsecrets_file = \"" + open + "\"\n", "must not be accessible by others", 4},
+		{"secrets ok", "[module.a]\npath = \"/tmp\"\nauth_users = [\"u\"]\nsecrets_file = \"" + secrets + "\"\n", "", 0},
+		{"bad user name", "[module.a]\npath = \"/tmp\"\nauth_users = [\"a:b\"]\nsecrets_file = \"" + secrets + "\"\n", "bad user name", 3},
+		{"hostname in allow", "[module.a]\npath = \"/tmp\"\nhosts_allow = [\"example.com\"]\n", "host names are not supported", 3},
+		{"bad cidr", "[module.a]\npath = \"/tmp\"\nhosts_deny = [\"10.0.0.0/33\"]\n", "module.a.hosts_deny", 3},
+		{"plain off loopback", "listen = [\"0.0.0.0:8873\"]\n", "allow_plain", 1},
+		{"plain off loopback allowed", "listen = [\"0.0.0.0:8873\"]\nallow_plain = true\n", "", 0},
+		{"plain loopback v6", "listen = [\"[::1]:8873\", \"localhost:1\"]\n", "", 0},
+		{"tls without cert", "listen = [\"tls://:8874\"]\n", "needs tls_cert", 1},
+		{"cert without key", "tls_cert = \"c.pem\"\n", "tls_cert and tls_key", 1},
+		{"bad listen", "listen = [\"nope\"]\n", "missing port", 1},
+		{"bad duration", "timeout = \"soon\"\n", "soon", -1},
+		{"negative max", "max_connections = -1\n", "max_connections: must not be negative", 1},
+		{"bad log format", "log_format = \"xml\"\n", "log_format", 1},
+		{"unknown uid", "[module.a]\npath = \"/tmp\"\nuid = \"no-such-user-ferry\"\n", "module.a.uid", 3},
+		{"numeric uid", "[module.a]\npath = \"/tmp\"\nuid = 1234\ngid = \"1234\"\n", "", 0},
+		{"motd missing", "motd_file = \"nope.txt\"\n", "motd_file", 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := ParseConfig([]byte(tc.text), filepath.Join(dir, "ferryd.toml"))
+			if tc.wantErr == "" && tc.wantLine == 0 {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			if cfg != nil || err == nil {
+				t.Fatalf("no error, want %q", tc.wantErr)
+			}
+			if !errors.Is(err, ErrConfig) {
+				t.Errorf("error %v does not match ErrConfig", err)
+			}
+			if !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("error %q, want it to contain %q", err, tc.wantErr)
+			}
+			var ce *ConfigError
+			if errors.As(err, &ce) && tc.wantLine > 0 && ce.Line != tc.wantLine {
+				t.Errorf("line %d, want %d (%v)", ce.Line, tc.wantLine, err)
+			}
+			if tc.wantLine < 0 && (ce == nil || ce.Line == 0) {
+				t.Errorf("no line in %v", err)
+			}
+		})
+	}
+}
+
+func TestModuleDefaults(t *testing.T) {
+	cfg, err := ParseConfig([]byte("name = \"s\"\n[module.a]\npath = \"/tmp\"\n[module.w]\npath = \"/tmp\"\nwrite_only = true\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, w := cfg.Modules["a"], cfg.Modules["w"]
+	if !a.IsReadOnly() || a.WriteOnly || !a.IsListed() || a.NeedsAuth() || a.uid != -1 || a.gid != -1 {
+		t.Errorf("defaults of a: ro=%v wo=%v list=%v auth=%v uid=%d gid=%d", a.IsReadOnly(), a.WriteOnly, a.IsListed(), a.NeedsAuth(), a.uid, a.gid)
+	}
+	if w.IsReadOnly() {
+		t.Error("write_only module is read only")
+	}
+	if time.Duration(cfg.HandshakeTimeout) != DefaultHandshakeTimeout {
+		t.Errorf("handshake timeout %v", cfg.HandshakeTimeout)
+	}
+}

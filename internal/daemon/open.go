@@ -1,0 +1,111 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"time"
+)
+
+// open serves OPEN: access checks in rsyncd's order (host, connection
+// limit, authentication), then the module mode, then READY and the
+// session. Nothing about the module's contents is read before READY.
+func (c *serverConn) open(ctx context.Context, req openRequest) error {
+	m := c.s.cfg.Modules[req.Module]
+	if m == nil {
+		return refuse(CodeUnknownModule, "unknown module %q", req.Module)
+	}
+	log := c.log.With("module", m.Name, "role", req.Role.String())
+	if !m.access.allowed(c.remote) {
+		return refuse(CodeAccessDenied, "access denied to module %q from %s", m.Name, c.remote)
+	}
+	if !c.s.limits.acquireModule(m.Name, m.MaxConnections) {
+		return refuse(CodeTooMany, "max connections (%d) reached for module %q -- try again later", m.MaxConnections, m.Name)
+	}
+	defer c.s.limits.releaseModule(m.Name)
+	user, err := c.authenticate(m)
+	if err != nil {
+		return err
+	}
+	switch {
+	case req.Role == RoleReceiver && m.IsReadOnly():
+		return refuse(CodeModuleMode, "module %q is read only", m.Name)
+	case req.Role == RoleSender && m.WriteOnly:
+		return refuse(CodeModuleMode, "module %q is write only", m.Name)
+	}
+	sess := &Session{Module: m.Name, Path: m.Path, Role: req.Role, User: user,
+		Remote: c.conn.RemoteAddr().String(), Timeout: time.Duration(m.Timeout)}
+	if c.s.dropsPrivileges(m) {
+		return c.serveChild(ctx, m, sess, log)
+	}
+	root, err := openRoot(m)
+	if err != nil {
+		return &refusal{code: CodeInternal, msg: fmt.Sprintf("module %q is unavailable", m.Name), err: err}
+	}
+	defer root.Close()
+	sess.Root = root
+	if err := writeFrame(c.conn, msgReady, ready{Flags: m.flags()}.marshal()); err != nil {
+		return err
+	}
+	c.runSession(ctx, m, sess, log)
+	return nil
+}
+
+// runSession runs the Handler with the idle timeout and logs the transfer.
+func (c *serverConn) runSession(ctx context.Context, m *Module, sess *Session, log *slog.Logger) {
+	ic := newIdleConn(c.conn, time.Duration(m.Timeout))
+	start := time.Now()
+	err := c.s.opts.Handler(ctx, ic, sess)
+	args := []any{"user", sess.User, "bytes_in", ic.read.Load(), "bytes_out", ic.written.Load(),
+		"duration", time.Since(start).Round(time.Millisecond).String()}
+	if err != nil {
+		args = append(args, "err", err.Error())
+	}
+	log.Info("transfer", args...)
+}
+
+// authenticate runs the challenge-response for an auth module and returns
+// the user, or "" for a module without auth.
+func (c *serverConn) authenticate(m *Module) (string, error) {
+	if !m.NeedsAuth() {
+		return "", nil
+	}
+	nonce := newNonce()
+	if err := writeFrame(c.conn, msgChallenge, challenge{Nonce: nonce}.marshal()); err != nil {
+		return "", err
+	}
+	f, err := c.readMsg(msgAuth)
+	if err != nil {
+		return "", err
+	}
+	var resp authResponse
+	if err := resp.unmarshal(f.payload); err != nil {
+		return "", err
+	}
+	ok, err := verifyAuth(m, c.s.cfg.Name, nonce, resp)
+	if err != nil {
+		return "", &refusal{code: CodeInternal, msg: fmt.Sprintf("authentication unavailable for module %q", m.Name), err: err}
+	}
+	if !ok {
+		return "", &refusal{code: CodeAuthFailed, msg: fmt.Sprintf("auth failed on module %q", m.Name), err: fmt.Errorf("user %q", resp.User)}
+	}
+	return resp.User, nil
+}
+
+// dropsPrivileges reports whether connections to m run in a child process
+// with the module's uid and gid: only when the daemon runs as root.
+func (s *Server) dropsPrivileges(m *Module) bool {
+	return os.Geteuid() == 0 && (m.uid >= 0 || m.gid >= 0)
+}
+
+// sortedNames returns the module names in order.
+func sortedNames(mods map[string]*Module) []string {
+	names := make([]string, 0, len(mods))
+	for n := range mods {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}

@@ -1,0 +1,155 @@
+package daemon
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Session describes the sync session a Handler serves.
+type Session struct {
+	Module string
+	// Root is the module directory. Every file operation of the session
+	// must go through it; the daemon closes it after the Handler returns.
+	Root *os.Root
+	// Path is the module directory Root was opened at, for code that needs
+	// an OS path; anything derived from it must be checked against Root.
+	Path string
+	Role Role   // what the daemon does: send (client pulls) or receive (client pushes)
+	User string // authenticated user, "" for a module without auth
+	// Remote is the client's address, for logs.
+	Remote string
+	// Timeout is the module's idle timeout (0: none); conn already
+	// enforces it.
+	Timeout time.Duration
+}
+
+// Handler serves the sync protocol on conn after the daemon phase, as
+// s.Role, confined to s.Root. conn drops a peer silent for the module's
+// timeout. The Handler may close conn; the daemon closes it afterwards.
+type Handler func(ctx context.Context, conn net.Conn, s *Session) error
+
+// Options configure a Server beyond its Config.
+type Options struct {
+	// Handler serves sessions; required.
+	Handler Handler
+	// Logger receives a line per connection and per transfer; nil: a text
+	// logger on stderr (or the config's log_file, via Main).
+	Logger *slog.Logger
+	// ChildCommand is the command that serves one connection as another
+	// user ("ferry serve --child" is appended with its flags); nil:
+	// os.Executable() followed by "serve". Used only when running as root
+	// for a module with uid or gid.
+	ChildCommand []string
+}
+
+// Server is a ferry daemon.
+type Server struct {
+	// config
+	cfg   *Config
+	opts  Options
+	log   *slog.Logger
+	tlsCf *tls.Config // nil without tls_cert
+
+	// state
+	limits limiter
+	wg     sync.WaitGroup // connection goroutines
+}
+
+// NewServer returns a server for a validated configuration.
+func NewServer(cfg *Config, opts Options) (*Server, error) {
+	if opts.Handler == nil {
+		return nil, errors.New("ferry: daemon needs a session Handler")
+	}
+	s := &Server{cfg: cfg, opts: opts, log: opts.Logger}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("load TLS certificate: %w", err)
+		}
+		s.tlsCf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS13}
+	}
+	return s, nil
+}
+
+// Listen opens the configured listeners (tls:// ones wrapped in TLS).
+func (s *Server) Listen(ctx context.Context) ([]net.Listener, error) {
+	var lc net.ListenConfig
+	var lns []net.Listener
+	for _, addr := range s.cfg.Listen {
+		hostport, isTLS := strings.CutPrefix(addr, "tls://")
+		ln, err := lc.Listen(ctx, "tcp", hostport)
+		if err != nil {
+			for _, l := range lns {
+				l.Close()
+			}
+			return nil, fmt.Errorf("listen %s: %w", addr, err)
+		}
+		if isTLS {
+			ln = tls.NewListener(ln, s.tlsCf)
+		}
+		lns = append(lns, ln)
+	}
+	return lns, nil
+}
+
+// ListenAndServe opens every configured listener and serves them until ctx
+// is done.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	if len(s.cfg.Listen) == 0 {
+		return errors.New("ferry: no listen address configured")
+	}
+	lns, err := s.Listen(ctx)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, len(lns))
+	for _, ln := range lns {
+		s.log.Info("listening", "addr", ln.Addr().String())
+		go func() { errc <- s.Serve(ctx, ln) }()
+	}
+	var first error
+	for range lns {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Serve accepts connections on ln until ctx is done, then closes ln,
+// cancels the connections in progress and waits for them to end. It
+// returns nil after ctx is done, or the accept error that stopped it.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	defer stop()
+	defer s.wg.Wait()
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			return fmt.Errorf("accept: %w", err)
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.ServeConn(ctx, conn)
+		}()
+	}
+}

@@ -1,0 +1,59 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"net"
+
+	"github.com/ferrysync/ferry/internal/session"
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// SessionHandler serves the ferry sync protocol (internal/session) in a
+// module. The run request is checked before anything is opened: the role
+// must be the one the client asked for in OPEN (so read_only and write_only
+// hold), every path is mapped into the module by confinePath, and a
+// receiver never creates device nodes.
+func SessionHandler() Handler {
+	return func(ctx context.Context, conn net.Conn, s *Session) error {
+		return session.Serve(ctx, conn, session.ServeOptions{
+			Config: session.Config{Timeout: s.Timeout},
+			Check:  func(run *wire.Run) error { return confineRun(s, run) },
+		})
+	}
+}
+
+// confineRun vets and rewrites a run request for module session s.
+func confineRun(s *Session, run *wire.Run) error {
+	want := wire.RoleSender
+	if s.Role == RoleReceiver {
+		want = wire.RoleReceiver
+	}
+	if run.Role != want {
+		return fmt.Errorf("%w: module %s was opened for the daemon to be %s", ErrModuleMode, s.Module, s.Role)
+	}
+	paths := run.Paths
+	if len(paths) == 0 {
+		paths = []string{""}
+	}
+	if run.Role == wire.RoleReceiver && len(paths) != 1 {
+		return fmt.Errorf("receiver needs one destination, got %d", len(paths))
+	}
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		var err error
+		if out[i], err = confinePath(s.Root, s.Path, p, run.Role == wire.RoleSender); err != nil {
+			return err
+		}
+	}
+	run.Paths = out
+	if run.Role == wire.RoleReceiver {
+		run.Flags &^= wire.FlagDevices
+	}
+	if pd := run.PartialDir; pd != "" {
+		if _, err := confinePath(s.Root, s.Path, pd, false); err != nil {
+			return fmt.Errorf("partial dir: %w", err)
+		}
+	}
+	return nil
+}

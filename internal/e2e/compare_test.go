@@ -1,0 +1,164 @@
+package e2e
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// destKind is the state of the destination before a run.
+type destKind int
+
+const (
+	freshDest destKind = iota // does not exist
+	staleDest                 // pre-populated by staleNodes
+)
+
+// compareCase runs `rsync -a ARGS SRC DST/` and `ferry FERRYARGS SRC DST/`.
+type compareCase struct {
+	name      string
+	args      []string // options for both (rsync gets -a in front)
+	ferryArgs []string // ferry's options when they differ from args
+	noSlash   bool     // source operand without trailing slash
+	dest      destKind
+	variant   string // plainTree or fullTree (default)
+	// operands, when set, gives the source operands from the source root
+	// (replacing SRC and the slash rule).
+	operands func(src string) []string
+	wantCode int // rsync's exit code (a sanity check of the case itself)
+	// extraDest is added to a stale destination.
+	extraDest []node
+}
+
+func (c compareCase) ferryOpts() []string {
+	if c.ferryArgs != nil {
+		return c.ferryArgs
+	}
+	return c.args
+}
+
+// filterSets are the include/exclude rule sets every destination kind is
+// tried with.
+var filterSets = []struct {
+	name string
+	args []string
+}{
+	{"exclude-glob", []string{"--exclude=*.o"}},
+	{"anchored", []string{"--exclude=/top.txt", "--exclude=/a/b/", "--exclude=/src/main.o"}},
+	{"doublestar", []string{"--exclude=a/**/deep.txt", "--exclude=keep/**/three"}},
+	{"only-go", []string{"--include=*/", "--include=**.go", "--exclude=*"}},
+	{"dir-only", []string{"--exclude=build/"}},
+	{"triple-star", []string{"--include=/keep/***", "--exclude=*"}},
+	{"first-match-wins", []string{"--include=important.o", "--exclude=*.o"}},
+	{"filter-rules", []string{"--filter=- *.tmp", "--filter=- logs/", "--filter=+ /a/b/c/", "--filter=- /a/b/*"}},
+	{"glob-classes", []string{"--exclude=[st]*", "--exclude=?.tmp"}},
+}
+
+func compareCases() []compareCase {
+	cs := []compareCase{
+		{name: "fresh/slash"},
+		{name: "fresh/noslash", noSlash: true},
+		{name: "fresh/explicit-a", ferryArgs: []string{"-a"}},
+		{name: "fresh/verbose-flags", args: []string{"-v"}},
+		{name: "stale/slash", dest: staleDest},
+		{name: "stale/noslash", dest: staleDest, noSlash: true},
+		{name: "stale/delete", dest: staleDest, args: []string{"--delete"}},
+		{name: "stale/delete-noslash", dest: staleDest, args: []string{"--delete"}, noSlash: true},
+		{name: "fresh/H", args: []string{"-H"}},
+		{name: "stale/H-delete", dest: staleDest, args: []string{"-H", "--delete"}},
+		{name: "stale/checksum", dest: staleDest, args: []string{"-c"}},
+		{name: "stale/checksum-delete-H", dest: staleDest, args: []string{"-c", "--delete", "-H"}},
+		{name: "stale/delete-excluded", dest: staleDest, args: []string{"--delete", "--delete-excluded", "--exclude=*.o"}},
+		{name: "fresh/single-file", operands: func(src string) []string { return []string{filepath.Join(src, "top.txt")} }},
+		{name: "fresh/several-sources", operands: func(src string) []string {
+			return []string{filepath.Join(src, "a"), filepath.Join(src, "keep") + "/", filepath.Join(src, "top.txt"), filepath.Join(src, "rel")}
+		}},
+		{name: "fresh/missing-source", wantCode: 23, operands: func(src string) []string {
+			return []string{filepath.Join(src, "no-such-file"), filepath.Join(src, "top.txt")}
+		}},
+	}
+	junk := []node{{path: "private/junk", kind: kFile, data: []byte("junk")}}
+	cs = append(cs,
+		// rsync will not replace a non-empty directory by a file without
+		// --delete: exit 23, the rest transferred.
+		compareCase{name: "conflict/nonempty-dir", dest: staleDest, extraDest: junk, wantCode: 23},
+		compareCase{name: "conflict/nonempty-dir-delete", dest: staleDest, extraDest: junk, args: []string{"--delete"}},
+	)
+	for _, fs := range filterSets {
+		cs = append(cs,
+			compareCase{name: "filter/" + fs.name + "/fresh", args: fs.args},
+			compareCase{name: "filter/" + fs.name + "/stale-delete", dest: staleDest, args: append([]string{"--delete"}, fs.args...)},
+		)
+	}
+	return cs
+}
+
+// TestRsyncCompare requires ferry to leave exactly the tree rsync leaves,
+// and to exit with rsync's code, for each option set and destination kind.
+func TestRsyncCompare(t *testing.T) {
+	needFerry(t)
+	rsync := needRsync(t)
+	for _, c := range compareCases() {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			runCompare(t, rsync, c)
+		})
+	}
+}
+
+func runCompare(t *testing.T, rsync string, c compareCase) {
+	variant := c.variant
+	if variant == "" {
+		variant = fullTree
+	}
+	src := sharedSource(t, variant)
+	base := t.TempDir()
+	rdst, fdst := filepath.Join(base, "rsync"), filepath.Join(base, "ferry")
+	prepareDest(t, rdst, src, c)
+	prepareDest(t, fdst, src, c)
+
+	since := time.Now().UnixNano()
+	operands := []string{src + "/"}
+	if c.noSlash {
+		operands = []string{src}
+	}
+	if c.operands != nil {
+		operands = c.operands(src)
+	}
+	rr := run(t, rsync, slices.Concat([]string{"-a"}, c.args, operands, []string{rdst + "/"})...)
+	fr := run(t, ferryBin, slices.Concat(c.ferryOpts(), operands, []string{fdst + "/"})...)
+	if rr.code != c.wantCode {
+		t.Fatalf("rsync exit %d, the case expects %d: %v", rr.code, c.wantCode, rr)
+	}
+	if fr.code != rr.code {
+		t.Errorf("exit code: rsync %d, ferry %d\nrsync: %v\nferry: %v", rr.code, fr.code, rr, fr)
+	}
+	requireSameTree(t, "ferry vs rsync", takeSnapshot(t, rdst), takeSnapshot(t, fdst),
+		compareOpts{ignoreRootMtime: c.noSlash || c.operands != nil, since: since})
+	if t.Failed() {
+		t.Logf("ferry run: %v", fr)
+	}
+}
+
+// prepareDest makes dst as the case wants it: absent, or pre-populated
+// where the source's content lands.
+func prepareDest(t *testing.T, dst, src string, c compareCase) {
+	t.Helper()
+	if c.dest != staleDest {
+		return
+	}
+	at := dst
+	if c.noSlash {
+		at = filepath.Join(dst, filepath.Base(src))
+		buildTree(t, dst, []node{{path: "outside.txt", kind: kFile, data: []byte("not in the transfer")}})
+	}
+	variant := c.variant
+	if variant == "" {
+		variant = fullTree
+	}
+	buildTree(t, at, append(slices.Clip(staleNodes(variant)), c.extraDest...))
+	if c.noSlash {
+		buildTree(t, dst, []node{{path: ".", kind: kDir, perm: 0o755, mtime: baseTime}})
+	}
+}

@@ -1,0 +1,69 @@
+package fsys
+
+import (
+	"errors"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// maxCopyChunk bounds one copy_file_range call.
+const maxCopyChunk = 1 << 30
+
+// copyFileRange copies up to n bytes from src to dst at their current
+// offsets with copy_file_range. It returns fewer than n bytes and a nil
+// error when the caller should continue in user space: the kernel cannot
+// copy between these files, or src reported end of file (some filesystems
+// report 0 for files with content, like /proc).
+func copyFileRange(dst, src *os.File, n int64) (int64, error) {
+	sc, err := src.SyscallConn()
+	if err != nil {
+		return 0, nil
+	}
+	dc, err := dst.SyscallConn()
+	if err != nil {
+		return 0, nil
+	}
+	var done int64
+	var cerr error
+	rerr := sc.Control(func(sfd uintptr) {
+		werr := dc.Control(func(dfd uintptr) {
+			for done < n {
+				chunk := min(n-done, maxCopyChunk)
+				m, err := unix.CopyFileRange(int(sfd), nil, int(dfd), nil, int(chunk), 0)
+				if errors.Is(err, unix.EINTR) {
+					continue
+				}
+				if err != nil {
+					if done == 0 && fallback(err) {
+						return
+					}
+					cerr = err
+					return
+				}
+				if m == 0 {
+					return
+				}
+				done += int64(m)
+			}
+		})
+		if werr != nil && cerr == nil {
+			cerr = werr
+		}
+	})
+	if rerr != nil && cerr == nil {
+		cerr = rerr
+	}
+	return done, cerr
+}
+
+// fallback reports whether a copy_file_range error means "use read and
+// write instead" rather than a real I/O failure.
+func fallback(err error) bool {
+	switch {
+	case errors.Is(err, unix.EXDEV), errors.Is(err, unix.ENOSYS), errors.Is(err, unix.EINVAL),
+		errors.Is(err, unix.EOPNOTSUPP), errors.Is(err, unix.EPERM), errors.Is(err, unix.EBADF):
+		return true
+	}
+	return false
+}

@@ -1,0 +1,126 @@
+package fsys
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// sparseFile makes a file of size bytes that is mostly a hole, with a few
+// data regions, and returns its contents as written.
+func sparseFile(t *testing.T, path string, size int64) []byte {
+	t.Helper()
+	want := make([]byte, size)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	for i, off := range []int64{0, 4096*3 + 17, size / 2, size - 100} {
+		chunk := bytes.Repeat([]byte{byte('a' + i)}, 100)
+		if _, err := f.WriteAt(chunk, off); err != nil {
+			t.Fatal(err)
+		}
+		copy(want[off:], chunk)
+	}
+	return want
+}
+
+func TestCopyFile(t *testing.T) {
+	size := int64(64 << 20)
+	if testing.Short() {
+		size = 4 << 20
+	}
+	dir, r := newRoot(t)
+	want := sparseFile(t, filepath.Join(dir, "src"), size)
+	tests := []struct {
+		name    string
+		srcOff  int64 // src offset before the copy
+		preface string
+		n       int64
+		dst     func(tmp *Temp) io.Writer
+	}{
+		{"whole file into temp", 0, "", size, func(tmp *Temp) io.Writer { return tmp }},
+		{"whole file into os.File", 0, "", size, func(tmp *Temp) io.Writer { return tmp.File() }},
+		{"range after a preface", 4096*3 + 10, "hdr", 1 << 20, func(tmp *Temp) io.Writer { return tmp }},
+		{"plain writer fallback", size / 2, "", 4096, func(tmp *Temp) io.Writer { return struct{ io.Writer }{tmp} }},
+		{"zero bytes", 0, "", 0, func(tmp *Temp) io.Writer { return tmp }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src, err := r.OpenRead("src")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			src.Seek(tc.srcOff, io.SeekStart)
+			tmp, err := r.CreateTemp("dst")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tmp.Write([]byte(tc.preface))
+			n, err := CopyFile(tc.dst(tmp), src, tc.n)
+			if err != nil || n != tc.n {
+				t.Fatalf("CopyFile = %d, %v; want %d", n, err, tc.n)
+			}
+			if off, _ := src.Seek(0, io.SeekCurrent); off != tc.srcOff+tc.n {
+				t.Errorf("src offset = %d, want %d", off, tc.srcOff+tc.n)
+			}
+			if err := tmp.Commit(Meta{Mode: 0o644}, Preserve{Perms: true}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(filepath.Join(dir, "dst"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			exp := append([]byte(tc.preface), want[tc.srcOff:tc.srcOff+tc.n]...)
+			if !bytes.Equal(got, exp) {
+				t.Errorf("copy differs (len %d, want %d)", len(got), len(exp))
+			}
+		})
+	}
+}
+
+func TestCopyFileShortSource(t *testing.T) {
+	dir, r := newRoot(t)
+	writeFile(t, filepath.Join(dir, "src"), "12345")
+	src, err := r.OpenRead("src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	tmp, err := r.CreateTemp("dst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tmp.Abort()
+	n, err := CopyFile(tmp, src, 10)
+	if n != 5 || !errors.Is(err, io.EOF) {
+		t.Errorf("CopyFile = %d, %v; want 5, EOF", n, err)
+	}
+}
+
+// TestCopyFileRangeUsed checks that the kernel path copies everything
+// between two files on one filesystem, without the user-space fallback.
+func TestCopyFileRangeUsed(t *testing.T) {
+	dir := t.TempDir()
+	want := sparseFile(t, filepath.Join(dir, "src"), 1<<20)
+	src, _ := os.Open(filepath.Join(dir, "src"))
+	defer src.Close()
+	dst, _ := os.Create(filepath.Join(dir, "dst"))
+	defer dst.Close()
+	n, err := copyFileRange(dst, src, int64(len(want)))
+	if err != nil || n != int64(len(want)) {
+		t.Fatalf("copyFileRange = %d, %v; want %d", n, err, len(want))
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "dst"))
+	if !bytes.Equal(got, want) {
+		t.Error("copy differs")
+	}
+}

@@ -1,0 +1,39 @@
+// Package fsys performs every write ferry makes on a destination tree or a
+// daemon module, confined to one directory with os.Root.
+//
+// A Root is a destination directory. All names given to its methods are
+// slash-separated paths relative to that directory; names containing "..",
+// an empty or "." component, a leading "/" or a NUL byte are rejected with
+// ErrUnsafePath before any system call. Methods never follow a symlink in the
+// final component of a name, and intermediate components are resolved
+// through os.Root, so a symlink planted inside the destination cannot make a
+// write land outside it. Where fsys calls the *at system calls itself, it
+// first opens the parent directory through os.Root and then operates on the
+// single final component with AT_SYMLINK_NOFOLLOW (or O_NOFOLLOW).
+//
+// Regular files are written to a temp file in the same directory and renamed
+// over the real name when complete:
+//
+//	t, err := root.CreateTemp("dir/file")     // creates dir/.file.<random>.ferry-tmp
+//	io.Copy(t, data)                           // or t.WriteAt, CopyFile(t, basis, n)
+//	err = t.Commit(meta, preserve)             // fchown, fchmod, futimens, rename
+//	// or t.Abort() to drop it, t.KeepPartial("") to keep the data for a resume
+//
+// A crash therefore leaves at most a temp file (see IsTempName), never a
+// half-written file under the real name. Nothing is fsynced unless
+// Preserve.Fsync is set: like rsync without --fsync, ferry relies on the
+// rename for atomicity, not durability, which keeps small-file throughput
+// high. Symlinks, hard links and special files are also created under a temp
+// name and renamed into place, so an existing entry of another kind
+// (except a directory) is replaced atomically. A directory standing where a
+// non-directory must go makes the operation fail (rename(2) gives EISDIR or
+// ENOTEMPTY); the caller deletes it first with RemoveAll.
+//
+// Interrupted transfers may keep their data in a partial directory
+// (DefaultPartialDir, ".ferry-partial", inside the file's directory) under
+// the file's own name, where OpenPartial finds it on the next run.
+//
+// With --inplace, OpenInplace writes the destination file directly. That is
+// not crash-safe: an interruption leaves a mix of old and new data under the
+// real name.
+package fsys

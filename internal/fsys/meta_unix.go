@@ -1,0 +1,103 @@
+//go:build unix
+
+package fsys
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// owner returns the uid and gid arguments for fchown (-1 means unchanged).
+// Only root changes the owner, as in rsync.
+func (r *Root) owner(m Meta, p Preserve) (uid, gid int) {
+	uid, gid = -1, -1
+	if p.Owner && r.euid == 0 {
+		uid = int(m.UID)
+	}
+	if p.Group {
+		gid = int(m.GID)
+	}
+	return uid, gid
+}
+
+// chownErr filters a chown error: without root, EPERM (a group the user is
+// not a member of) is ignored.
+func (r *Root) chownErr(err error) error {
+	if err != nil && r.euid != 0 && errors.Is(err, unix.EPERM) {
+		return nil
+	}
+	return err
+}
+
+// times returns the utimensat argument for m, or nil when times are not
+// preserved.
+func times(m Meta, p Preserve) []unix.Timespec {
+	if !p.Times {
+		return nil
+	}
+	at := unix.Timespec{Nsec: unix.UTIME_OMIT}
+	if m.ATime != 0 {
+		at = unix.NsecToTimespec(m.ATime)
+	}
+	return []unix.Timespec{at, unix.NsecToTimespec(m.MTime)}
+}
+
+// applyFd applies owner, mode and times to an open file, in that order:
+// chown clears setuid and setgid, so chmod follows it.
+func (r *Root) applyFd(fd int, mode uint32, m Meta, p Preserve) error {
+	if uid, gid := r.owner(m, p); uid != -1 || gid != -1 {
+		if err := r.chownErr(unix.Fchown(fd, uid, gid)); err != nil {
+			return fmt.Errorf("chown: %w", err)
+		}
+	}
+	if err := unix.Fchmod(fd, mode); err != nil {
+		return fmt.Errorf("chmod: %w", err)
+	}
+	if ts := times(m, p); ts != nil {
+		if err := futimens(fd, ts); err != nil {
+			return fmt.Errorf("set times: %w", err)
+		}
+	}
+	return nil
+}
+
+// SetMeta applies the metadata selected by p to the existing entry name
+// (the root itself is "."), never following a final symlink: the owner with
+// lchown semantics, the mode unless the entry is a symlink, and the times
+// with AT_SYMLINK_NOFOLLOW, so symlink times are set on the link. Use it for
+// directories after their contents are written, and for symlinks and
+// special files after they are created. Unlike Commit, nothing is changed
+// for a part of p that is false.
+func (r *Root) SetMeta(name string, m Meta, p Preserve) error {
+	if err := checkName(name, true); err != nil {
+		return fmt.Errorf("set metadata %s: %w", name, err)
+	}
+	var pa parent
+	if name == "." {
+		pa = parent{fd: r.fd, dir: ".", base: "."}
+	} else {
+		var err error
+		if pa, err = r.openParent(name); err != nil {
+			return fmt.Errorf("set metadata %s: %w", name, err)
+		}
+		defer pa.close()
+	}
+	if uid, gid := r.owner(m, p); uid != -1 || gid != -1 {
+		if err := r.chownErr(unix.Fchownat(pa.fd, pa.base, uid, gid, unix.AT_SYMLINK_NOFOLLOW)); err != nil {
+			return fmt.Errorf("chown %s: %w", name, err)
+		}
+	}
+	if p.Perms && !m.Symlink {
+		if err := lchmodAt(pa.fd, pa.base, m.Mode&0o7777); err != nil {
+			return fmt.Errorf("chmod %s: %w", name, err)
+		}
+	}
+	if ts := times(m, p); ts != nil {
+		if err := unix.UtimesNanoAt(pa.fd, pa.base, ts, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			return fmt.Errorf("set times %s: %w", name, err)
+		}
+	}
+	return nil
+}

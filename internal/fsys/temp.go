@@ -1,0 +1,168 @@
+package fsys
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrTempDone is returned when a Temp is used after Commit, Abort or
+// KeepPartial.
+var ErrTempDone = errors.New("ferry: temp file already finished")
+
+// Temp is a file being written for a destination name: a temp file in the
+// name's directory (CreateTemp) or, with --inplace, the destination itself
+// (OpenInplace). Write it with Write, WriteAt or File, then finish it with
+// exactly one of Commit, Abort or KeepPartial. A Temp is not safe for
+// concurrent use.
+type Temp struct {
+	r       *Root
+	f       *os.File
+	p       parent // the directory of name; owned by the Temp
+	name    string // the destination name, root-relative
+	tmp     string // final component of the temp file; "" for --inplace
+	done    bool
+	closed  bool
+	inplace bool
+	created bool // --inplace only: the open created the file
+}
+
+// maxTempTries bounds the retries when a random temp name already exists.
+const maxTempTries = 16
+
+// CreateTemp creates an empty temp file, mode 0600, in the directory of
+// name; Temp.Commit later renames it over name. The directory must exist.
+func (r *Root) CreateTemp(name string) (*Temp, error) {
+	if err := checkName(name, false); err != nil {
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	p, err := r.openParent(name)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	for range maxTempTries {
+		tmp := tempName(p.base)
+		f, err := p.openat(tmp, join(p.dir, tmp), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, unix.EEXIST) {
+			continue
+		}
+		if err != nil {
+			p.close()
+			return nil, fmt.Errorf("create %s: %w", name, err)
+		}
+		return &Temp{r: r, f: f, p: p, name: name, tmp: tmp}, nil
+	}
+	p.close()
+	return nil, fmt.Errorf("create %s: %w", name, unix.EEXIST)
+}
+
+// Write writes to the file at its current offset.
+func (t *Temp) Write(b []byte) (int, error) { return t.f.Write(b) }
+
+// WriteAt writes to the file at offset off.
+func (t *Temp) WriteAt(b []byte, off int64) (int, error) { return t.f.WriteAt(b, off) }
+
+// File returns the open file, for CopyFile, Seek, Truncate or reading back.
+// It stays owned by the Temp: do not close it.
+func (t *Temp) File() *os.File { return t.f }
+
+// Name returns the root-relative name of the file being written: the temp
+// name, or the destination name for --inplace.
+func (t *Temp) Name() string {
+	if t.inplace {
+		return t.name
+	}
+	return join(t.p.dir, t.tmp)
+}
+
+// Dest returns the root-relative destination name.
+func (t *Temp) Dest() string { return t.name }
+
+// Commit applies the metadata selected by p on the open file (fchown, then
+// fchmod so setuid/setgid bits survive, then futimens), optionally fsyncs,
+// closes it, and renames it over the destination name, atomically replacing
+// a file, symlink or special file there. A directory at the destination makes
+// Commit fail; the caller removes it first.
+//
+// With p.Perms the mode is m.Mode&07777 exactly, whatever the umask. Without
+// it the mode follows rsync without -p: an existing regular file keeps its
+// permissions; a new one gets m.Mode&0777 minus the umask.
+//
+// If Commit fails the temp file is removed (for --inplace, the file is only
+// closed); Abort after a failed Commit is a no-op.
+func (t *Temp) Commit(m Meta, p Preserve) error {
+	if t.done {
+		return fmt.Errorf("commit %s: %w", t.name, ErrTempDone)
+	}
+	t.done = true
+	defer t.p.close()
+	mode := m.Mode & 0o7777
+	if !p.Perms {
+		mode = t.defaultMode(m.Mode)
+	}
+	err := t.r.applyFd(int(t.f.Fd()), mode, m, p)
+	if err == nil && p.Fsync {
+		err = t.f.Sync()
+	}
+	if cerr := t.close(); err == nil {
+		err = cerr
+	}
+	if err == nil && !t.inplace {
+		err = unix.Renameat(t.p.fd, t.tmp, t.p.fd, t.p.base)
+	}
+	if err != nil {
+		if !t.inplace {
+			unix.Unlinkat(t.p.fd, t.tmp, 0)
+		}
+		return fmt.Errorf("commit %s: %w", t.name, err)
+	}
+	return nil
+}
+
+// defaultMode is the mode of a committed file when permissions are not
+// preserved.
+func (t *Temp) defaultMode(srcMode uint32) uint32 {
+	var st unix.Stat_t
+	if t.inplace {
+		if !t.created && unix.Fstat(int(t.f.Fd()), &st) == nil {
+			return st.Mode & 0o7777
+		}
+		return srcMode & 0o777 &^ t.r.umask
+	}
+	if err := unix.Fstatat(t.p.fd, t.p.base, &st, unix.AT_SYMLINK_NOFOLLOW); err == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
+		return st.Mode & 0o7777
+	}
+	return srcMode & 0o777 &^ t.r.umask
+}
+
+// Abort closes and removes the temp file. For --inplace it only closes the
+// file: data already written stays. Abort after Commit, KeepPartial or
+// another Abort does nothing and returns nil, so it can be deferred.
+func (t *Temp) Abort() error {
+	if t.done {
+		return nil
+	}
+	t.done = true
+	defer t.p.close()
+	err := t.close()
+	if !t.inplace {
+		if uerr := unix.Unlinkat(t.p.fd, t.tmp, 0); uerr != nil && err == nil {
+			err = uerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("abort %s: %w", t.name, err)
+	}
+	return nil
+}
+
+// close closes the file once.
+func (t *Temp) close() error {
+	if t.closed {
+		return nil
+	}
+	t.closed = true
+	return t.f.Close()
+}

@@ -1,0 +1,148 @@
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/ferrysync/ferry/internal/transport"
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// Request describes the run a client asks for.
+type Request struct {
+	// Role is the role this (client) side plays; the server plays the
+	// other one.
+	Role wire.Role
+	// Local are this side's operands: the sources when sending, the
+	// destination (one path) when receiving.
+	Local []string
+	// Remote are the server's operands, sent in the Run message.
+	Remote []string
+	Config Config
+	// OnEvent receives every event of the run, from both sides, one at a
+	// time. It may be nil.
+	OnEvent func(Event)
+}
+
+// Client is the client side of a session: it can run several passes over
+// one connection.
+type Client struct {
+	p     *peer
+	r     role
+	npass uint64
+	caps  []string
+}
+
+// Dial performs the handshake on tc, sends the run request and prepares
+// the local role. Close ends the session and releases tc.
+func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) {
+	cfg := req.Config
+	if cfg.Seed == 0 {
+		var b [8]byte
+		rand.Read(b[:])
+		cfg.Seed = binary.LittleEndian.Uint64(b[:]) | 1
+	}
+	c := newConn(tc, cfg.Timeout)
+	caps, err := handshake(c)
+	if err != nil {
+		tc.Close()
+		return nil, err
+	}
+	c.startWriter()
+	c.watchTimeout()
+	p := newPeer(c, cfg, true, req.OnEvent)
+	serverRole := wire.RoleReceiver
+	if req.Role == wire.RoleReceiver {
+		serverRole = wire.RoleSender
+	}
+	run := &wire.Run{Role: serverRole, Paths: req.Remote, Flags: cfg.flags() | wire.FlagEvents,
+		Filters: cfg.Filters, PartialDir: cfg.PartialDir, Seed: cfg.Seed}
+	if err := c.send(run); err != nil {
+		c.fail(err)
+		return nil, err
+	}
+	r, err := newRole(p, req.Role, req.Local)
+	if err != nil {
+		c.send(&wire.Fatal{Code: wire.FatalUsage, Message: err.Error()})
+		c.closeAfterFlush(ctx)
+		return nil, err
+	}
+	go p.readLoop(r)
+	return &Client{p: p, r: r, caps: caps}, nil
+}
+
+// newRole builds the local role and, for a receiver, grants the sender its
+// initial entry credit.
+func newRole(p *peer, role wire.Role, ops []string) (role, error) {
+	if role == wire.RoleSender {
+		return newSender(p, ops)
+	}
+	if len(ops) != 1 {
+		return nil, fmt.Errorf("receiver needs one destination, got %d", len(ops))
+	}
+	r, err := newReceiver(p, ops[0])
+	if err != nil {
+		return nil, err
+	}
+	if err := r.grantInitial(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Caps returns the capabilities both sides support.
+func (cl *Client) Caps() []string { return cl.caps }
+
+// Pass runs one pass: over the whole tree when paths is empty, else over
+// just these transfer paths (each walked, compared and, with Delete,
+// deleted when gone from the source). It returns the pass's stats.
+func (cl *Client) Pass(ctx context.Context, paths []string) (Stats, error) {
+	pb := &wire.PassBegin{Pass: cl.npass, Paths: paths}
+	cl.npass++
+	if err := cl.p.c.send(pb); err != nil {
+		return Stats{}, err
+	}
+	st, err := cl.r.pass(ctx, pb)
+	if err != nil {
+		cl.p.c.fail(err)
+		return st, cl.connErr(err)
+	}
+	return st, nil
+}
+
+// connErr prefers the error that tore the connection down (a Fatal from
+// the peer, say) over the symptom seen locally.
+func (cl *Client) connErr(err error) error {
+	select {
+	case <-cl.p.c.done:
+		if e := cl.p.c.Err(); e != errClosed {
+			return e
+		}
+	default:
+	}
+	return err
+}
+
+// Close ends the session: Goodbye both ways, then the connection closes.
+func (cl *Client) Close(ctx context.Context) error {
+	defer cl.r.close()
+	c := cl.p.c
+	select {
+	case <-c.done:
+		return nil
+	default:
+	}
+	if err := c.send(&wire.Goodbye{}); err != nil {
+		return nil
+	}
+	m, err := cl.p.awaitCtl(ctx)
+	if err == nil {
+		if _, ok := m.(*wire.Goodbye); !ok {
+			err = fmt.Errorf("%w: expected goodbye, got %T", ErrProtocol, m)
+		}
+	}
+	c.closeAfterFlush(ctx)
+	return err
+}

@@ -1,0 +1,124 @@
+package session
+
+import (
+	"time"
+
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// Config holds the options both roles act on. Its flag fields mirror the
+// wire.Flag* bits carried by the Run message.
+type Config struct {
+	Recursive, Links, Perms, Times, Owner, Group bool
+	Devices, Specials, HardLinks, NumericIDs       bool
+	Delete, DeleteExcluded                         bool
+	Checksum, SizeOnly, IgnoreExisting, Update     bool
+	WholeFile, Inplace, OneFileSystem, MkPath      bool
+	DryRun                                         bool
+
+	Filters    []string // rsync filter rules
+	PartialDir string
+	Seed       uint64 // block strong-hash seed; 0 picks one
+
+	Timeout time.Duration // drop a peer silent this long (0: never)
+
+	// Window is the receiver's limit on outstanding file requests and
+	// Credit the sender's entry window; zero picks defaults.
+	Window, Credit int
+	// Workers is the number of files a sender encodes at once; 0: 4.
+	Workers int
+}
+
+func (c *Config) bits() []struct {
+	b *bool
+	f uint64
+} {
+	return []struct {
+		b *bool
+		f uint64
+	}{
+		{&c.Recursive, wire.FlagRecursive}, {&c.Links, wire.FlagLinks}, {&c.Perms, wire.FlagPerms},
+		{&c.Times, wire.FlagTimes}, {&c.Owner, wire.FlagOwner}, {&c.Group, wire.FlagGroup},
+		{&c.Devices, wire.FlagDevices}, {&c.Specials, wire.FlagSpecials}, {&c.HardLinks, wire.FlagHardLinks},
+		{&c.NumericIDs, wire.FlagNumericIDs}, {&c.Delete, wire.FlagDelete}, {&c.DeleteExcluded, wire.FlagDeleteExcluded},
+		{&c.Checksum, wire.FlagChecksum}, {&c.SizeOnly, wire.FlagSizeOnly}, {&c.IgnoreExisting, wire.FlagIgnoreExisting},
+		{&c.Update, wire.FlagUpdate}, {&c.WholeFile, wire.FlagWholeFile}, {&c.Inplace, wire.FlagInplace},
+		{&c.OneFileSystem, wire.FlagOneFileSystem}, {&c.MkPath, wire.FlagMkPath}, {&c.DryRun, wire.FlagDryRun},
+	}
+}
+
+// flags returns the Run flag bits of c.
+func (c *Config) flags() uint64 {
+	var f uint64
+	for _, b := range c.bits() {
+		if *b.b {
+			f |= b.f
+		}
+	}
+	return f
+}
+
+// setFlags sets c's flag fields from Run flag bits.
+func (c *Config) setFlags(f uint64) {
+	for _, b := range c.bits() {
+		*b.b = f&b.f != 0
+	}
+}
+
+func (c *Config) window() int {
+	if c.Window > 0 {
+		return c.Window
+	}
+	return 32
+}
+
+func (c *Config) credit() int {
+	if c.Credit > 0 {
+		return c.Credit
+	}
+	return 2048
+}
+
+func (c *Config) workers() int {
+	if c.Workers > 0 {
+		return c.Workers
+	}
+	return 4
+}
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// Event kinds.
+const (
+	EventChanged EventKind = iota + 1 // an entry was (or would be) created or updated
+	EventDeleted                      // an entry was (or would be) deleted
+	EventError                        // an entry failed; Err is a *FileError
+)
+
+// Event is one thing that happened to one path.
+type Event struct {
+	Kind    EventKind
+	Path    string
+	Itemize string
+	Size    int64
+	Err     error
+}
+
+// Stats are one side's totals (see wire.Stats).
+type Stats = wire.Stats
+
+func addStats(a *Stats, b Stats) {
+	a.Files += b.Files
+	a.RegularFiles += b.RegularFiles
+	a.Dirs += b.Dirs
+	a.FilesTransferred += b.FilesTransferred
+	a.Created += b.Created
+	a.Deleted += b.Deleted
+	a.Errors += b.Errors
+	a.TotalSize += b.TotalSize
+	a.LiteralBytes += b.LiteralBytes
+	a.MatchedBytes += b.MatchedBytes
+	a.BytesSent += b.BytesSent
+	a.BytesReceived += b.BytesReceived
+}

@@ -1,0 +1,44 @@
+package session
+
+import (
+	"fmt"
+
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// Capabilities this implementation offers.
+const (
+	CapDeltaXXH3 = "delta-xxh3"     // rolling checksum + seeded xxh3-128 block hashes
+	CapBLAKE3    = "checksum-blake3" // BLAKE3-256 file sums and --checksum
+	CapHardLinks = "hardlinks"
+)
+
+// Software names this implementation in the Hello.
+const Software = "ferry/0.1"
+
+func localHello() *wire.Hello {
+	return &wire.Hello{MinVersion: wire.Version, MaxVersion: wire.Version, Software: Software,
+		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks}}
+}
+
+// handshake sends our Hello while reading the peer's (concurrently, so
+// neither side waits for the other's) and negotiates.
+func handshake(c *conn) (caps []string, err error) {
+	local := localHello()
+	werr := make(chan error, 1)
+	go func() { werr <- wire.WriteHello(c.fw, local) }()
+	remote, rerr := wire.ReadHello(c.fr)
+	if rerr != nil {
+		c.tc.Close()
+		<-werr
+		return nil, fmt.Errorf("%w: handshake: %w", ErrProtocol, rerr)
+	}
+	if err := <-werr; err != nil {
+		return nil, fmt.Errorf("handshake: %w", err)
+	}
+	_, caps, err = wire.Negotiate(local, remote)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrProtocol, err)
+	}
+	return caps, nil
+}

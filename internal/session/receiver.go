@@ -1,0 +1,191 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/ferrysync/ferry/internal/fsys"
+	"github.com/ferrysync/ferry/internal/tree"
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// item is one element of the entry stream as the reader hands it over.
+type item struct {
+	e   *wire.Entry
+	err *wire.FileError
+	end *wire.EntriesEnd
+}
+
+// receiver merge-joins the incoming entry stream with its walk of the
+// destination, writes what changed and requests file data.
+type receiver struct {
+	*peer
+	dst        string       // destination operand
+	filter     *tree.Filter // protects excluded destination entries
+	destFilter *tree.Filter // nil with DeleteExcluded
+
+	root     *fsys.Root // nil until the first pass opens it (or in a dry run on a missing destination)
+	fileMode string     // single-file transfer: the destination name of the one entry
+	fileSrc  string
+	// rootCreated: the destination directory did not exist before pass 0.
+	rootCreated bool
+
+	items chan item
+	slots chan struct{} // one per outstanding file request
+
+	// mu guards the fields that follow.
+	mu      sync.Mutex
+	jobs    map[uint64]*job
+	nextID  uint64
+	stats   Stats
+	byPath  map[string]*job // in-flight files, for hard links (-H)
+	dirMu   sync.Mutex      // guards dirNode counters
+	pending sync.WaitGroup  // in-flight jobs
+}
+
+func newReceiver(p *peer, dst string) (*receiver, error) {
+	f, err := tree.ParseFilter(p.cfg.Filters)
+	if err != nil {
+		return nil, err
+	}
+	r := &receiver{
+		peer:   p,
+		dst:    dst,
+		filter: f,
+		items:  make(chan item, p.cfg.credit()+2),
+		slots:  make(chan struct{}, p.cfg.window()),
+		jobs:   map[uint64]*job{},
+		byPath: map[string]*job{},
+	}
+	if !p.cfg.DeleteExcluded {
+		r.destFilter = f
+	}
+	return r, nil
+}
+
+func (r *receiver) close() {
+	r.pending.Wait()
+	if r.root != nil {
+		r.root.Close()
+	}
+}
+
+// grantInitial gives the sender its entry window.
+func (r *receiver) grantInitial() error {
+	return r.c.send(&wire.Credit{N: uint64(r.cfg.credit())})
+}
+
+// handle runs on the reader goroutine. Entries go to the bounded items
+// queue, whose room the credits guarantee; file data goes to its job,
+// which drains by writing to disk only.
+func (r *receiver) handle(m wire.Message) error {
+	switch m := m.(type) {
+	case *wire.Entries:
+		for i := range m.Entries {
+			if err := r.push(item{e: &m.Entries[i]}); err != nil {
+				return err
+			}
+		}
+	case *wire.EntriesEnd:
+		return r.push(item{end: m})
+	case *wire.FileError:
+		if m.ID == 0 {
+			return r.push(item{err: m})
+		}
+		return r.toJob(m.ID, m)
+	case *wire.Data:
+		return r.toJob(m.ID, m)
+	case *wire.FileEnd:
+		return r.toJob(m.ID, m)
+	default:
+		return fmt.Errorf("%w: receiver got unexpected %T", ErrProtocol, m)
+	}
+	return nil
+}
+
+func (r *receiver) push(it item) error {
+	select {
+	case r.items <- it:
+		return nil
+	default:
+		return fmt.Errorf("%w: sender exceeded its entry credit", ErrProtocol)
+	}
+}
+
+func (r *receiver) toJob(id uint64, m wire.Message) error {
+	r.mu.Lock()
+	j := r.jobs[id]
+	r.mu.Unlock()
+	if j == nil {
+		return fmt.Errorf("%w: message %T for unknown file id %d", ErrProtocol, m, id)
+	}
+	select {
+	case j.in <- m:
+		return nil
+	case <-r.c.done:
+		return r.c.Err()
+	}
+}
+
+// report delivers a receiver-side event: to the user on the client, as
+// messages to the client on the server.
+func (r *receiver) report(ev Event) {
+	if r.client {
+		r.emit(ev)
+		return
+	}
+	switch ev.Kind {
+	case EventError:
+		fe, ok := ev.Err.(*FileError)
+		if !ok {
+			fe = &FileError{Op: "sync", Path: ev.Path, Code: errCode(ev.Err), Err: ev.Err}
+		}
+		r.c.send(toWireError(0, fe))
+	case EventChanged, EventDeleted:
+		if r.events {
+			kind := uint64(wire.ItemChanged)
+			if ev.Kind == EventDeleted {
+				kind = wire.ItemDeleted
+			}
+			r.c.send(&wire.Itemized{Kind: kind, Path: ev.Path, Itemize: ev.Itemize, Size: ev.Size})
+		}
+	}
+}
+
+// fail reports a per-file error.
+func (r *receiver) fail(op, path string, err error) {
+	r.mu.Lock()
+	r.stats.Errors++
+	r.mu.Unlock()
+	fe, ok := err.(*FileError)
+	if !ok {
+		fe = &FileError{Op: op, Path: path, Code: errCode(err), Err: err}
+	}
+	r.report(Event{Kind: EventError, Path: path, Err: fe})
+}
+
+// pass runs one pass: the merge, the file jobs, then the PassDone exchange.
+func (r *receiver) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) {
+	err := r.merge(ctx, pb)
+	r.pending.Wait()
+	if err != nil {
+		return Stats{}, err
+	}
+	r.mu.Lock()
+	mine := r.stats
+	r.stats = Stats{}
+	r.mu.Unlock()
+	io := r.ioStats()
+	mine.BytesSent, mine.BytesReceived = io.BytesSent, io.BytesReceived
+	if err := r.c.send(&wire.PassDone{Pass: pb.Pass, Stats: mine}); err != nil {
+		return Stats{}, err
+	}
+	ss, err := r.awaitPassDone(ctx, pb.Pass)
+	if err != nil {
+		return Stats{}, err
+	}
+	mine.LiteralBytes, mine.MatchedBytes = ss.LiteralBytes, ss.MatchedBytes
+	mine.Errors += ss.Errors
+	return mine, nil
+}

@@ -1,0 +1,248 @@
+package session
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/ferrysync/ferry/internal/fsys"
+	"github.com/ferrysync/ferry/internal/tree"
+)
+
+// preserveDir is the metadata applied to directories: like files, but the
+// mode always, so that the 0700 used while filling them is undone.
+func (r *receiver) preserveDir() fsys.Preserve {
+	p := r.preserve()
+	p.Perms = true
+	return p
+}
+
+func (r *receiver) count(f func(s *Stats)) {
+	r.mu.Lock()
+	f(&r.stats)
+	r.mu.Unlock()
+}
+
+// process decides and acts on one source entry s, whose destination
+// counterpart is ex (nil when missing).
+func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error {
+	name := r.dstName(s.Path)
+	r.count(func(st *Stats) {
+		st.Files++
+		switch s.Type {
+		case tree.TypeDir:
+			st.Dirs++
+		case tree.TypeFile:
+			st.RegularFiles++
+			st.TotalSize += uint64(s.Size)
+		}
+	})
+	switch s.Type {
+	case tree.TypeSymlink:
+		if !r.cfg.Links {
+			return nil
+		}
+	case tree.TypeChar, tree.TypeBlock:
+		if !r.cfg.Devices {
+			return nil
+		}
+	case tree.TypeFIFO, tree.TypeSocket:
+		if !r.cfg.Specials {
+			return nil
+		}
+	}
+	// A directory in the way of a non-directory goes first.
+	if ex != nil && ex.Type == tree.TypeDir && s.Type != tree.TypeDir {
+		if !r.cfg.DryRun {
+			if err := r.root.RemoveAll(name); err != nil {
+				r.fail("delete", s.Path, err)
+				return nil
+			}
+		}
+		ex = nil
+	}
+	if s.Path == "." && r.rootCreated {
+		ex, r.rootCreated = nil, false
+	}
+	switch s.Type {
+	case tree.TypeDir:
+		r.doDir(m, s, ex, parent, name)
+	case tree.TypeFile:
+		return r.doFile(m, s, ex, parent, name)
+	case tree.TypeSymlink:
+		if ex != nil && ex.Type == tree.TypeSymlink && ex.LinkTarget == s.LinkTarget {
+			r.attrsOnly(s, ex, name)
+			return nil
+		}
+		it := r.itemize('c', s, ex, false)
+		if !r.cfg.DryRun {
+			if err := r.root.Symlink(s.LinkTarget, name); err != nil {
+				r.fail("symlink", s.Path, err)
+				return nil
+			}
+			r.setMeta(s, name)
+		}
+		r.created(s, ex, it)
+	default:
+		if ex != nil && ex.Type == s.Type && ex.Rdev == s.Rdev {
+			r.attrsOnly(s, ex, name)
+			return nil
+		}
+		it := r.itemize('c', s, ex, false)
+		if !r.cfg.DryRun {
+			if err := r.root.Mknod(name, nodeType(s.Type), s.Mode, s.Rdev); err != nil {
+				r.fail("mknod", s.Path, err)
+				return nil
+			}
+			r.setMeta(s, name)
+		}
+		r.created(s, ex, it)
+	}
+	return nil
+}
+
+func nodeType(t tree.Type) fsys.NodeType {
+	switch t {
+	case tree.TypeChar:
+		return fsys.NodeChar
+	case tree.TypeBlock:
+		return fsys.NodeBlock
+	case tree.TypeFIFO:
+		return fsys.NodeFIFO
+	}
+	return fsys.NodeSocket
+}
+
+func (r *receiver) setMeta(s *tree.Entry, name string) {
+	if err := r.root.SetMeta(name, r.meta(s), r.preserve()); err != nil {
+		r.fail("set attributes", s.Path, err)
+	}
+}
+
+// attrsOnly brings an up-to-date entry's attributes in line.
+func (r *receiver) attrsOnly(s, ex *tree.Entry, name string) {
+	it := r.itemize('.', s, ex, false)
+	if it == "" {
+		return
+	}
+	if !r.cfg.DryRun {
+		r.setMeta(s, name)
+	}
+	r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it, Size: s.Size})
+}
+
+// created reports a newly created (or replaced) entry.
+func (r *receiver) created(s, ex *tree.Entry, it string) {
+	if ex == nil {
+		r.count(func(st *Stats) { st.Created++ })
+	}
+	r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it, Size: s.Size})
+}
+
+// doDir creates or updates a directory; its final mode and times are
+// applied when the stream leaves it.
+func (r *receiver) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name string) {
+	if ex != nil && ex.Type != tree.TypeDir && !r.cfg.DryRun {
+		if err := r.root.Remove(name); err != nil {
+			r.fail("delete", s.Path, err)
+			return
+		}
+		ex = nil
+	}
+	apply := r.cfg.Perms || r.cfg.Times || r.cfg.Owner || r.cfg.Group
+	if ex == nil {
+		it := r.itemize('c', s, nil, false)
+		if !r.cfg.DryRun && name != "." {
+			if err := r.root.Mkdir(name, s.Mode|0o700); err != nil && !errors.Is(err, errExist) {
+				r.fail("mkdir", s.Path, err)
+				return
+			}
+		}
+		r.created(s, nil, it)
+		apply = true
+	} else if it := r.itemize('.', s, ex, false); it != "" {
+		r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it})
+	} else {
+		apply = false
+	}
+	m.pushDir(s, parent, apply)
+}
+
+// doFile decides whether a regular file moves and starts its job.
+func (r *receiver) doFile(m *merger, s, ex *tree.Entry, parent *dirNode, name string) error {
+	if ex != nil && ex.Type == tree.TypeFile {
+		if r.cfg.IgnoreExisting {
+			return nil
+		}
+		if r.cfg.Update && ex.MTime > s.MTime {
+			return nil
+		}
+	}
+	if s.HardLink != "" && r.cfg.HardLinks {
+		return r.doHardLink(s, ex, parent, name)
+	}
+	if ex != nil && ex.Type == tree.TypeFile {
+		same, sumDiffers := r.upToDate(s, ex, name)
+		if same {
+			r.attrsOnly(s, ex, name)
+			return nil
+		}
+		return r.startFile(m, s, ex, parent, name, r.itemize('>', s, ex, sumDiffers))
+	}
+	return r.startFile(m, s, ex, parent, name, r.itemize('>', s, ex, false))
+}
+
+// upToDate runs the quick check (size and mtime), the size-only check or
+// the checksum check.
+func (r *receiver) upToDate(s, ex *tree.Entry, name string) (same, sumDiffers bool) {
+	if s.Size != ex.Size {
+		return false, r.cfg.Checksum
+	}
+	switch {
+	case r.cfg.SizeOnly:
+		return true, false
+	case r.cfg.Checksum:
+		sum, err := tree.ChecksumFile(r.root.OSRoot(), name)
+		if err != nil {
+			return false, true
+		}
+		if !bytes.Equal(sum, s.Checksum) {
+			return false, true
+		}
+		return true, false
+	}
+	return s.MTime == ex.MTime, false
+}
+
+// doHardLink makes name a link to the group leader, now or, when the
+// leader is still in flight, once it is committed.
+func (r *receiver) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) error {
+	leader := r.dstName(s.HardLink)
+	r.mu.Lock()
+	if j := r.byPath[s.HardLink]; j != nil {
+		r.addPending(parent)
+		j.followers = append(j.followers, follower{s: s, ex: ex, dir: parent, name: name})
+		r.mu.Unlock()
+		return nil
+	}
+	r.mu.Unlock()
+	r.link(s, ex, leader, name)
+	return nil
+}
+
+// link creates the hard link name to leader.
+func (r *receiver) link(s, ex *tree.Entry, leader, name string) {
+	if ex != nil {
+		if le := r.lstat(leader); le != nil && le.Ino == ex.Ino && le.Dev == ex.Dev {
+			return
+		}
+	}
+	it := r.itemize('h', s, ex, false)
+	if !r.cfg.DryRun {
+		if err := r.root.Link(leader, name); err != nil {
+			r.fail("link", s.Path, fmt.Errorf("to %s: %w", s.HardLink, err))
+			return
+		}
+	}
+	r.created(s, ex, it)
+}

@@ -1,0 +1,298 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+
+	"github.com/ferrysync/ferry/internal/fsys"
+	"github.com/ferrysync/ferry/internal/tree"
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// merger is the state of one pass's merge join.
+type merger struct {
+	r     *receiver
+	ctx   context.Context
+	paths []string // the pass's paths; nil: the whole tree
+
+	dest    []*tree.Walker // destination walks, in order
+	d       *tree.Entry    // lookahead of the destination walk
+	dirs    []*dirNode     // source directories on the current path
+	dels    []string       // extraneous directories being emptied
+	protect []string       // paths whose source side could not be read
+	prev    string
+	owed    int
+}
+
+// next item from the reader.
+func (m *merger) next() (item, error) {
+	select {
+	case it := <-m.r.items:
+		return it, nil
+	case <-m.r.c.done:
+		return item{}, m.r.c.Err()
+	case <-m.ctx.Done():
+		return item{}, m.ctx.Err()
+	}
+}
+
+// credit returns one consumed item's credit to the sender, in batches.
+func (m *merger) credit() error {
+	m.owed++
+	if m.owed >= 64 || len(m.r.items) == 0 {
+		n := m.owed
+		m.owed = 0
+		return m.r.c.send(&wire.Credit{N: uint64(n)})
+	}
+	return nil
+}
+
+func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin) error {
+	m := &merger{r: r, ctx: ctx, paths: normalizePaths(pb.Paths)}
+	if len(pb.Paths) > 0 && len(m.paths) == 0 {
+		return fmt.Errorf("%w: no valid pass path", ErrProtocol)
+	}
+	defer func() {
+		for _, w := range m.dest {
+			w.Close()
+		}
+	}()
+	it, err := m.next()
+	if err != nil {
+		return err
+	}
+	if r.root == nil {
+		// Pass 0: look at the first entry (and whether another follows)
+		// to decide where the destination is.
+		var first *tree.Entry
+		only := false
+		var second item
+		if it.e != nil {
+			first = fromWireEntry(it.e)
+			second, err = m.next()
+			if err != nil {
+				return err
+			}
+			only = second.end != nil
+		}
+		if err := r.openDest(first, only); err != nil {
+			return err
+		}
+		m.startDestWalks()
+		if it.e != nil {
+			if err := m.item(it); err != nil {
+				return err
+			}
+			it = second
+		}
+	} else {
+		m.startDestWalks()
+	}
+	for it.end == nil {
+		if err := m.item(it); err != nil {
+			return err
+		}
+		if it, err = m.next(); err != nil {
+			return err
+		}
+	}
+	if it.end.Pass != pb.Pass {
+		return fmt.Errorf("%w: entries end of pass %d in pass %d", ErrProtocol, it.end.Pass, pb.Pass)
+	}
+	// Whatever is left of the destination walk is extraneous.
+	if err := m.drainDest(""); err != nil {
+		return err
+	}
+	m.leaveDirs("")
+	m.flushDeletes("")
+	if m.owed > 0 {
+		return r.c.send(&wire.Credit{N: uint64(m.owed)})
+	}
+	return nil
+}
+
+// item processes one stream item.
+func (m *merger) item(it item) error {
+	if err := m.credit(); err != nil {
+		return err
+	}
+	if it.err != nil {
+		fe := fromWireError(it.err)
+		if tree.ValidPath(it.err.Path) == nil {
+			m.protect = append(m.protect, it.err.Path)
+		}
+		if m.r.client {
+			m.r.emit(Event{Kind: EventError, Path: it.err.Path, Err: fe})
+		}
+		return nil
+	}
+	s := fromWireEntry(it.e)
+	if err := tree.ValidPath(s.Path); err != nil {
+		return fmt.Errorf("%w: %w", ErrProtocol, err)
+	}
+	if m.prev != "" && tree.Compare(m.prev, s.Path) >= 0 {
+		return fmt.Errorf("%w: entry %q out of order after %q", ErrProtocol, s.Path, m.prev)
+	}
+	m.prev = s.Path
+	if err := m.drainDest(s.Path); err != nil {
+		return err
+	}
+	m.leaveDirs(s.Path)
+	m.flushDeletes(s.Path)
+	var ex *tree.Entry
+	if m.d != nil && m.d.Path == s.Path {
+		ex = m.d
+		if ex.Type == tree.TypeDir && s.Type != tree.TypeDir {
+			m.destWalker().SkipDir()
+		}
+		if err := m.advanceDest(); err != nil {
+			return err
+		}
+	} else if m.paths != nil || m.r.fileMode != "" {
+		ex = m.r.lstat(m.r.dstName(s.Path))
+	}
+	parent := m.parentNode(s.Path)
+	if parent == nil && s.Path != "." && path.Dir(s.Path) != "." {
+		m.r.fail("sync", s.Path, fmt.Errorf("parent directory not in the transfer"))
+		return nil
+	}
+	return m.r.process(m, s, ex, parent)
+}
+
+// lstat describes the destination entry name, or nil when missing.
+func (r *receiver) lstat(name string) *tree.Entry {
+	if r.root == nil {
+		return nil
+	}
+	e, err := tree.LstatEntry(r.root.OSRoot(), name)
+	if err != nil {
+		return nil
+	}
+	return e
+}
+
+// startDestWalks opens the destination walks of the pass.
+func (m *merger) startDestWalks() {
+	r := m.r
+	if r.root == nil || r.fileMode != "" {
+		return
+	}
+	opts := tree.WalkOptions{Recursive: true, Filter: r.destFilter, OnError: func(string, error) {}}
+	if m.paths == nil {
+		o := opts
+		o.Start, o.Prefix = ".", ""
+		m.dest = append(m.dest, tree.NewWalker(r.root.OSRoot(), o))
+	} else {
+		for _, p := range m.paths {
+			o := opts
+			o.Start, o.Prefix = p, p
+			m.dest = append(m.dest, tree.NewWalker(r.root.OSRoot(), o))
+		}
+	}
+	m.advanceDest()
+}
+
+func (m *merger) destWalker() *tree.Walker { return m.dest[0] }
+
+// advanceDest moves the destination lookahead, going on to the next walk
+// when one ends (or cannot start).
+func (m *merger) advanceDest() error {
+	for len(m.dest) > 0 {
+		e, err := m.dest[0].Next()
+		if err == nil {
+			if fsys.IsTempName(e.Name()) {
+				continue
+			}
+			m.d = e
+			return nil
+		}
+		m.dest[0].Close()
+		m.dest = m.dest[1:]
+		if !errors.Is(err, io.EOF) && m.paths == nil {
+			m.d = nil
+			return nil
+		}
+	}
+	m.d = nil
+	return nil
+}
+
+// drainDest handles every destination entry before upTo ("" for all):
+// none of them is in the source.
+func (m *merger) drainDest(upTo string) error {
+	for m.d != nil && (upTo == "" || tree.Compare(m.d.Path, upTo) < 0) {
+		d := m.d
+		m.flushDeletes(d.Path)
+		if m.deletable(d.Path) {
+			m.r.deleteEntry(m, d)
+		} else if d.Type == tree.TypeDir {
+			m.destWalker().SkipDir()
+		}
+		if err := m.advanceDest(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deletable reports whether the extraneous destination entry p may go.
+func (m *merger) deletable(p string) bool {
+	if !m.r.cfg.Delete {
+		return false
+	}
+	for _, q := range m.protect {
+		if tree.Contains(q, p) {
+			return false
+		}
+	}
+	if n := len(m.dels); n > 0 && tree.Contains(m.dels[n-1], p) {
+		return true
+	}
+	for _, q := range m.paths {
+		if q == p {
+			return true
+		}
+	}
+	dir := path.Dir(p)
+	for i := len(m.dirs) - 1; i >= 0; i-- {
+		if m.dirs[i].path == dir {
+			return m.dirs[i].full
+		}
+	}
+	return false
+}
+
+// full reports whether directory p is sent with all its contents, so its
+// extraneous destination entries may be deleted.
+func (m *merger) full(p string) bool {
+	if !m.r.cfg.Recursive {
+		return false
+	}
+	if m.paths == nil {
+		return true
+	}
+	for _, q := range m.paths {
+		if tree.Contains(q, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// flushDeletes removes the extraneous directories that p is not inside,
+// now that their contents are gone ("" for all).
+func (m *merger) flushDeletes(p string) {
+	for n := len(m.dels); n > 0 && (p == "" || !tree.Contains(m.dels[n-1], p)); n = len(m.dels) {
+		dir := m.dels[n-1]
+		m.dels = m.dels[:n-1]
+		if m.r.cfg.DryRun {
+			continue
+		}
+		if err := m.r.root.Remove(dir); err != nil {
+			m.r.fail("delete", dir, err)
+		}
+	}
+}

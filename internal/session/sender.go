@@ -1,0 +1,161 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/ferrysync/ferry/internal/tree"
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// MaxOutstanding is the most file requests a receiver may have outstanding
+// (requested and not yet ended); a sender treats more as a protocol error.
+const MaxOutstanding = 256
+
+// sender walks the sources, streams entries and answers file requests.
+type sender struct {
+	*peer
+	srcs   []*source
+	filter *tree.Filter
+
+	// mu guards the fields that follow.
+	mu      sync.Mutex
+	cond    sync.Cond
+	credits int64
+	queue   []*request          // complete requests waiting for a worker
+	partial map[uint64]*request // requests still receiving SigBlocks
+	active  int                 // requests queued or being served
+	closed  bool
+
+	stats   Stats // guarded by mu
+	workers sync.WaitGroup
+}
+
+// request is one FileRequest with its signature blocks.
+type request struct {
+	wire.FileRequest
+	blocks []wire.Block
+}
+
+func newSender(p *peer, ops []string) (*sender, error) {
+	f, err := tree.ParseFilter(p.cfg.Filters)
+	if err != nil {
+		return nil, err
+	}
+	s := &sender{peer: p, filter: f, partial: map[uint64]*request{}}
+	s.cond.L = &s.mu
+	for _, op := range ops {
+		src, err := openSource(op)
+		if err != nil {
+			s.close()
+			return nil, err
+		}
+		s.srcs = append(s.srcs, src)
+	}
+	if len(s.srcs) == 0 {
+		return nil, fmt.Errorf("no source operand")
+	}
+	for range p.cfg.workers() {
+		s.workers.Add(1)
+		go s.worker()
+	}
+	return s, nil
+}
+
+func (s *sender) close() {
+	s.mu.Lock()
+	s.closed = true
+	s.cond.Broadcast()
+	s.mu.Unlock()
+	s.workers.Wait()
+	for _, src := range s.srcs {
+		src.root.Close()
+	}
+}
+
+// handle runs on the reader goroutine: it never blocks (but for the
+// user's event callback).
+func (s *sender) handle(m wire.Message) error {
+	switch m := m.(type) {
+	case *wire.FileError:
+		// A receiver-side failure, reported to us for the client.
+		if s.client {
+			s.emit(Event{Kind: EventError, Path: m.Path, Err: fromWireError(m)})
+		}
+		return nil
+	case *wire.Itemized:
+		if s.client {
+			kind := EventChanged
+			if m.Kind == wire.ItemDeleted {
+				kind = EventDeleted
+			}
+			s.emit(Event{Kind: kind, Path: m.Path, Itemize: m.Itemize, Size: m.Size})
+		}
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch m := m.(type) {
+	case *wire.Credit:
+		s.credits += int64(m.N)
+		s.cond.Broadcast()
+	case *wire.FileRequest:
+		if s.active >= MaxOutstanding {
+			return fmt.Errorf("%w: more than %d outstanding file requests", ErrProtocol, MaxOutstanding)
+		}
+		s.active++
+		r := &request{FileRequest: *m}
+		if m.Flags&wire.ReqBasis != 0 && m.BlockCount > 0 {
+			if _, dup := s.partial[m.ID]; dup {
+				return fmt.Errorf("%w: duplicate request id %d", ErrProtocol, m.ID)
+			}
+			if m.BlockCount > uint64(m.BasisSize)/m.BlockLen+1 {
+				return fmt.Errorf("%w: %d blocks for a %d-byte basis", ErrProtocol, m.BlockCount, m.BasisSize)
+			}
+			s.partial[m.ID] = r
+			return nil
+		}
+		s.queue = append(s.queue, r)
+		s.cond.Broadcast()
+	case *wire.SigBlocks:
+		r := s.partial[m.ID]
+		if r == nil || m.StrongLen != r.StrongLen || uint64(len(r.blocks)+len(m.Blocks)) > r.BlockCount {
+			return fmt.Errorf("%w: unexpected signature blocks for id %d", ErrProtocol, m.ID)
+		}
+		r.blocks = append(r.blocks, m.Blocks...)
+		if uint64(len(r.blocks)) == r.BlockCount {
+			delete(s.partial, m.ID)
+			s.queue = append(s.queue, r)
+			s.cond.Broadcast()
+		}
+	default:
+		return fmt.Errorf("%w: sender got unexpected %T", ErrProtocol, m)
+	}
+	return nil
+}
+
+// pass walks the pass's paths, streams the entries and, once the receiver
+// reports the pass done, answers with this side's stats.
+func (s *sender) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) {
+	if err := s.stream(ctx, pb); err != nil {
+		return Stats{}, err
+	}
+	rs, err := s.awaitPassDone(ctx, pb.Pass)
+	if err != nil {
+		return Stats{}, err
+	}
+	s.mu.Lock()
+	mine := s.stats
+	s.stats = Stats{}
+	s.mu.Unlock()
+	io := s.ioStats()
+	mine.BytesSent, mine.BytesReceived = io.BytesSent, io.BytesReceived
+	if err := s.c.send(&wire.PassDone{Pass: pb.Pass, Stats: mine}); err != nil {
+		return Stats{}, err
+	}
+	// The receiver counts files; the byte counts are this side's.
+	rs.LiteralBytes, rs.MatchedBytes = mine.LiteralBytes, mine.MatchedBytes
+	rs.BytesSent, rs.BytesReceived = mine.BytesSent, mine.BytesReceived
+	return rs, nil
+}

@@ -1,0 +1,232 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+
+	"github.com/ferrysync/ferry/delta"
+	"github.com/ferrysync/ferry/internal/tree"
+	"github.com/ferrysync/ferry/internal/wire"
+	"github.com/zeebo/blake3"
+)
+
+// chunkSize is the literal data per Data message.
+const chunkSize = 128 << 10
+
+// worker serves queued file requests until the sender closes.
+func (s *sender) worker() {
+	defer s.workers.Done()
+	h := blake3.New()
+	buf := make([]byte, chunkSize)
+	for {
+		s.mu.Lock()
+		for len(s.queue) == 0 && !s.closed {
+			s.cond.Wait()
+		}
+		if s.closed {
+			s.mu.Unlock()
+			return
+		}
+		r := s.queue[0]
+		s.queue[0] = nil
+		s.queue = s.queue[1:]
+		s.mu.Unlock()
+
+		err := s.serve(r, h, buf)
+		s.mu.Lock()
+		s.active--
+		s.mu.Unlock()
+		if err != nil {
+			s.c.fail(err)
+			return
+		}
+	}
+}
+
+// serve answers one request: Data messages and FileEnd, or a FileError.
+// Only connection errors are returned.
+func (s *sender) serve(r *request, h *blake3.Hasher, buf []byte) error {
+	f, err := s.openRequested(r.Path)
+	if err != nil {
+		return s.fileFailed(r, "open", err)
+	}
+	defer f.Close()
+	h.Reset()
+	out := &dataWriter{s: s, id: r.ID}
+	tee := io.TeeReader(f, h)
+	var n int64
+	if r.Flags&wire.ReqBasis != 0 && r.Flags&wire.ReqRedo == 0 && len(r.blocks) > 0 {
+		sig, serr := s.signature(r)
+		if serr != nil {
+			return fmt.Errorf("%w: request %d: %w", ErrProtocol, r.ID, serr)
+		}
+		cr := &countReader{r: tee}
+		err = delta.Delta(sig, cr, out)
+		n = cr.n
+	} else {
+		for {
+			k, rerr := tee.Read(buf)
+			if k > 0 {
+				n += int64(k)
+				if err = out.Literal(buf[:k]); err != nil {
+					break
+				}
+			}
+			if rerr == io.EOF {
+				break
+			}
+			if rerr != nil {
+				err = rerr
+				break
+			}
+		}
+	}
+	if err == nil {
+		err = out.flush()
+	}
+	if err != nil {
+		if out.connErr != nil {
+			return out.connErr
+		}
+		return s.fileFailed(r, "read", err)
+	}
+	s.mu.Lock()
+	s.stats.LiteralBytes += uint64(out.literal)
+	s.stats.MatchedBytes += uint64(out.matched)
+	s.mu.Unlock()
+	return s.c.send(&wire.FileEnd{ID: r.ID, Size: n, Sum: h.Sum(nil)})
+}
+
+// openRequested opens a requested path, refusing anything the walk would
+// not have sent: invalid or excluded paths, paths outside the sources,
+// and anything but a regular file.
+func (s *sender) openRequested(p string) (*os.File, error) {
+	if err := tree.ValidPath(p); err != nil || p == "." {
+		return nil, fmt.Errorf("%w: bad request path %q", ErrProtocol, p)
+	}
+	if excluded(s.filter, p, false) {
+		return nil, fmt.Errorf("%w: request for excluded path %q", ErrProtocol, p)
+	}
+	var firstErr error
+	for _, src := range s.srcs {
+		if !src.covers(p) {
+			continue
+		}
+		f, err := src.root.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		fi, err := f.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w", p, tree.ErrChanged)
+		}
+		return f, nil
+	}
+	if firstErr == nil {
+		firstErr = fmt.Errorf("%w: request for %q outside the sources", ErrProtocol, p)
+	}
+	return nil, firstErr
+}
+
+// fileFailed reports a per-file failure to the receiver.
+func (s *sender) fileFailed(r *request, op string, err error) error {
+	code := errCode(err)
+	if errors.Is(err, ErrProtocol) {
+		code = wire.ErrCodeProtocol
+	}
+	fe := &FileError{Op: op, Path: r.Path, Code: code, Err: err}
+	s.countError()
+	if s.client {
+		s.emit(Event{Kind: EventError, Path: r.Path, Err: fe})
+	}
+	return s.c.send(toWireError(r.ID, fe))
+}
+
+// signature rebuilds the receiver's signature of a request.
+func (s *sender) signature(r *request) (*delta.Signature, error) {
+	p := delta.FerryParams(r.BasisSize, s.cfg.Seed)
+	p.BlockLen, p.StrongLen = int(r.BlockLen), int(r.StrongLen)
+	p.Workers = 1
+	sig, err := delta.NewSignature(p)
+	if err != nil {
+		return nil, err
+	}
+	sig.Blocks = make([]delta.Block, 0, len(r.blocks))
+	for i, b := range r.blocks {
+		off := int64(i) * int64(r.BlockLen)
+		n := min(int64(r.BlockLen), r.BasisSize-off)
+		if n <= 0 {
+			return nil, fmt.Errorf("block %d beyond the %d-byte basis", i, r.BasisSize)
+		}
+		if err := sig.Append(delta.Block{Offset: off, Len: int(n), Weak: b.Weak}, b.Strong); err != nil {
+			return nil, err
+		}
+	}
+	return sig, nil
+}
+
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// dataWriter turns delta operations into Data messages of bounded size.
+type dataWriter struct {
+	s                *sender
+	id               uint64
+	ops              []wire.Op
+	lit              int
+	literal, matched int64
+	connErr          error
+}
+
+func (d *dataWriter) Copy(off, n int64) error {
+	d.matched += n
+	d.ops = append(d.ops, wire.Op{Kind: wire.OpCopy, Offset: off, Length: n})
+	if len(d.ops) >= 4096 {
+		return d.flush()
+	}
+	return nil
+}
+
+func (d *dataWriter) Literal(p []byte) error {
+	d.literal += int64(len(p))
+	for len(p) > 0 {
+		k := min(len(p), chunkSize-d.lit)
+		d.ops = append(d.ops, wire.Op{Kind: wire.OpLiteral, Data: append([]byte(nil), p[:k]...)})
+		d.lit += k
+		p = p[k:]
+		if d.lit >= chunkSize {
+			if err := d.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (d *dataWriter) flush() error {
+	if len(d.ops) == 0 {
+		return nil
+	}
+	m := &wire.Data{ID: d.id, Ops: d.ops}
+	d.ops, d.lit = nil, 0
+	if err := d.s.c.send(m); err != nil {
+		d.connErr = err
+		return err
+	}
+	return nil
+}

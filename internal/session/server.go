@@ -1,0 +1,85 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/ferrysync/ferry/internal/transport"
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// ServeOptions configure a server.
+type ServeOptions struct {
+	// Config supplies local settings (Timeout, Window, Workers); the
+	// transfer options come from the client's Run.
+	Config Config
+	// Check, if not nil, vets the client's run request (a daemon confines
+	// paths here); an error refuses the run.
+	Check func(run *wire.Run) error
+}
+
+// Serve answers one client on tc: handshake, run request, passes until
+// Goodbye. It closes tc.
+func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
+	c := newConn(tc, opts.Config.Timeout)
+	if _, err := handshake(c); err != nil {
+		tc.Close()
+		return err
+	}
+	m, err := c.read()
+	if err != nil {
+		tc.Close()
+		return fmt.Errorf("read run request: %w", err)
+	}
+	run, ok := m.(*wire.Run)
+	if !ok {
+		tc.Close()
+		return fmt.Errorf("%w: expected run request, got %T", ErrProtocol, m)
+	}
+	c.startWriter()
+	c.watchTimeout()
+	refuse := func(code uint64, err error) error {
+		c.send(&wire.Fatal{Code: code, Message: err.Error()})
+		c.closeAfterFlush(ctx)
+		return err
+	}
+	if opts.Check != nil {
+		if err := opts.Check(run); err != nil {
+			return refuse(wire.FatalUsage, err)
+		}
+	}
+	cfg := opts.Config
+	cfg.setFlags(run.Flags)
+	cfg.Filters, cfg.PartialDir, cfg.Seed = run.Filters, run.PartialDir, run.Seed
+	p := newPeer(c, cfg, false, nil)
+	p.events = run.Flags&wire.FlagEvents != 0
+	r, err := newRole(p, run.Role, run.Paths)
+	if err != nil {
+		return refuse(wire.FatalIO, err)
+	}
+	defer r.close()
+	go p.readLoop(r)
+	for {
+		m, err := p.awaitCtl(ctx)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		switch m := m.(type) {
+		case *wire.PassBegin:
+			if _, err := r.pass(ctx, m); err != nil {
+				return refuse(wire.FatalIO, err)
+			}
+		case *wire.Goodbye:
+			c.send(&wire.Goodbye{})
+			c.closeAfterFlush(ctx)
+			return nil
+		default:
+			return refuse(wire.FatalProtocol, fmt.Errorf("%w: unexpected %T between passes", ErrProtocol, m))
+		}
+	}
+}

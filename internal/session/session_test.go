@@ -1,0 +1,52 @@
+package session
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func TestPullNewTree(t *testing.T) {
+	for _, role := range []string{"pull", "push"} {
+		t.Run(role, func(t *testing.T) {
+			src, dst := t.TempDir(), filepath.Join(t.TempDir(), "dst")
+			writeTree(t, src, map[string]string{
+				"a.txt": "hello", "empty": "", "d/e/f": "deep", "d/g": string(randomBytes(300 << 10)),
+				"link": "->a.txt", "z": "dir",
+			})
+			setTimes(t, src)
+			run := pull
+			if role == "push" {
+				run = push
+			}
+			s := run(t, archive(), 64<<10, dst, src+"/")
+			st := s.pass()
+			s.close()
+			sameTree(t, src, dst, true)
+			if st.RegularFiles != 4 || st.FilesTransferred != 4 {
+				t.Errorf("stats: %+v", st)
+			}
+			got := s.itemized()
+			want := []string{"cd+++++++++ .", ">f+++++++++ a.txt", "cd+++++++++ d", "cd+++++++++ d/e", ">f+++++++++ empty", "cL+++++++++ link", "cd+++++++++ z", ">f+++++++++ d/e/f", ">f+++++++++ d/g"}
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("itemized:\n got %q\nwant %q", got, want)
+			}
+		})
+	}
+}
+
+func TestDirItself(t *testing.T) {
+	src, dst := filepath.Join(t.TempDir(), "src"), t.TempDir()
+	writeTree(t, src, map[string]string{"x": "1", "y/z": "2"})
+	writeTree(t, dst, map[string]string{"other": "keep"})
+	s := pull(t, Config{Recursive: true, Times: true, Perms: true, Delete: true}, 4096, dst, src)
+	s.pass()
+	s.close()
+	sameTree(t, src, filepath.Join(dst, "src"), true)
+	if _, err := os.Stat(filepath.Join(dst, "other")); err != nil {
+		t.Errorf("entry outside the transferred directory was touched: %v", err)
+	}
+}

@@ -1,0 +1,82 @@
+package session
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ferrysync/ferry/internal/tree"
+)
+
+// source is one source operand opened for walking.
+type source struct {
+	root *os.Root
+	// name is the top-level transfer name ("src" for operand "dir/src"),
+	// or "" when the operand's contents are sent ("src/").
+	name string
+}
+
+// openSource opens a source operand with rsync's trailing-slash rule: a
+// trailing slash (or a final "." or "..") sends the directory's contents,
+// otherwise the named entry itself.
+func openSource(op string) (*source, error) {
+	if op == "" {
+		return nil, fmt.Errorf("empty source operand")
+	}
+	base := filepath.Base(op)
+	if strings.HasSuffix(op, "/") || base == "." || base == ".." || base == "/" {
+		r, err := os.OpenRoot(op)
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", op, err)
+		}
+		return &source{root: r}, nil
+	}
+	r, err := os.OpenRoot(filepath.Dir(op))
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", op, err)
+	}
+	if _, err := r.Lstat(base); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("source %s: %w", op, err)
+	}
+	return &source{root: r, name: base}, nil
+}
+
+// covers reports whether transfer path p can come from s.
+func (s *source) covers(p string) bool {
+	return s.name == "" || tree.Contains(s.name, p)
+}
+
+// walkOptions returns the walk of path start (a transfer path) in s.
+func (s *source) walkOptions(start string, cfg *Config, f *tree.Filter) tree.WalkOptions {
+	o := tree.WalkOptions{
+		Recursive:     cfg.Recursive,
+		OneFileSystem: cfg.OneFileSystem,
+		Filter:        f,
+		Checksum:      cfg.Checksum,
+		NumericIDs:    cfg.NumericIDs,
+	}
+	switch {
+	case start == "" && s.name == "":
+		o.Start, o.Prefix = ".", ""
+	case start == "":
+		o.Start, o.Prefix = s.name, s.name
+	default:
+		o.Start, o.Prefix = start, start
+	}
+	return o
+}
+
+// excluded reports whether p or one of its parents is excluded by f.
+func excluded(f *tree.Filter, p string, isDir bool) bool {
+	if f == nil {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' && f.Match(p[:i], true) {
+			return true
+		}
+	}
+	return f.Match(p, isDir)
+}

@@ -1,0 +1,103 @@
+package tree
+
+import (
+	"errors"
+	"io"
+	"os"
+)
+
+// ErrWalkerClosed is returned by Next after Close.
+var ErrWalkerClosed = errors.New("ferry: walker closed")
+
+// WalkOptions control a Walker. The zero value walks the top level of the
+// root only (rsync -d "./"); set Recursive for a full walk.
+type WalkOptions struct {
+	// Start is the slash-separated path inside the root where the walk
+	// begins; "" and "." mean the root itself.
+	Start string
+
+	// Prefix names the start entry and, through it, every entry of the
+	// walk; it implements rsync's two trailing-slash forms:
+	//
+	//   - Prefix "" ("src/": send the contents): the start entry has Path
+	//     "." and its contents are "a", "a/b", ... A start symlink is
+	//     followed (inside the root), as rsync follows "link/".
+	//   - Prefix "src" ("src": send the directory itself): the start entry
+	//     has Path "src" and its contents "src/a", "src/a/b", ... A start
+	//     symlink is returned as a symlink, and the start entry is subject
+	//     to the Filter like any other.
+	//
+	// Prefix must pass ValidPath when not empty; it may hold several
+	// components (rsync -R style).
+	Prefix string
+
+	// Recursive descends into directories (rsync -r). Without it only the
+	// start entry is returned and, when Prefix is "" and the start is a
+	// directory, its immediate children, without descending (rsync -d
+	// with "src/").
+	Recursive bool
+
+	// OneFileSystem does not descend into directories on another device
+	// than the start entry (rsync -x); the mount-point directory itself is
+	// still returned.
+	OneFileSystem bool
+
+	// Filter excludes entries during the walk; the contents of an excluded
+	// directory are never read. Nil includes everything.
+	Filter *Filter
+
+	// Checksum computes Entry.Checksum (BLAKE3-256) of every regular file.
+	Checksum bool
+
+	// NumericIDs leaves Entry.User and Entry.Group empty.
+	NumericIDs bool
+
+	// OnError, if not nil, receives per-entry errors: a directory that
+	// cannot be opened or read, an entry that vanished between readdir and
+	// lstat, a file whose checksum cannot be computed. The walk goes on.
+	// OnError is called from within Next, before Next returns the entry
+	// that follows path in canonical order, so a caller can forward the
+	// error in-stream (a receiver must not delete what an error covers).
+	OnError func(path string, err error)
+}
+
+// Walker returns the entries of a tree one at a time in canonical order
+// (see Compare). It holds the sorted name lists and the descriptors of the
+// directories currently open on the path from the start to the current
+// entry, never the whole tree. A Walker is not safe for concurrent use.
+type Walker struct {
+	root *os.Root
+	opts WalkOptions
+	w    walkState
+}
+
+// NewWalker returns a Walker over root with the given options. All access
+// goes through root or through directory descriptors opened via root, and
+// symlinks are never followed below the start, so the walk cannot leave the
+// root. Errors opening the start are returned by the first Next.
+func NewWalker(root *os.Root, opts WalkOptions) *Walker {
+	return &Walker{root: root, opts: opts}
+}
+
+// Next returns the next entry in canonical order, or io.EOF after the last.
+// Per-entry problems go to WalkOptions.OnError and are skipped; an error
+// returned by Next (other than io.EOF) is fatal and sticky: the start could
+// not be opened, or the walker was closed. The returned Entry belongs to
+// the caller.
+func (w *Walker) Next() (*Entry, error) { return w.next() }
+
+// SkipDir tells the walker not to descend into the directory most recently
+// returned by Next. It has no effect if that entry is not a directory.
+func (w *Walker) SkipDir() { w.w.pending = nil }
+
+// Close releases the walker's open directories. Next returns
+// ErrWalkerClosed afterwards. Close is safe to call more than once and
+// after io.EOF.
+func (w *Walker) Close() error {
+	w.closeAll()
+	if w.w.err == nil || errors.Is(w.w.err, io.EOF) {
+		w.w.err = ErrWalkerClosed
+	}
+	w.w.started = true
+	return nil
+}

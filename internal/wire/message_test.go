@@ -1,0 +1,135 @@
+package wire
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"reflect"
+	"testing"
+	"testing/iotest"
+)
+
+// sampleMessages has one or more filled-in values of every message type.
+func sampleMessages() map[string]Message {
+	return map[string]Message{
+		"hello":      &Hello{MinVersion: 1, MaxVersion: 3, Software: "ferry/test", Caps: []string{"delta-xxh3", "hardlinks"}},
+		"run":        &Run{Role: RoleReceiver, Paths: []string{"dst/"}, Flags: FlagRecursive | FlagDelete | FlagEvents, Filters: []string{"- *.o", "+ /src/**"}, PartialDir: ".ferry-partial", Seed: 0xdeadbeefcafe},
+		"pass":       &PassBegin{Pass: 7, Paths: []string{"a/b", "c"}},
+		"pass-all":   &PassBegin{Pass: 0},
+		"entries":    &Entries{Entries: []Entry{{Path: ".", Type: 2, Mode: 0o755, MTime: -5}, {Path: "a/b", Type: 1, Mode: 0o644, Size: 1 << 40, MTime: 1700000000123456789, UID: 1000, GID: 1000, User: "u", Group: "g", Checksum: bytes.Repeat([]byte{7}, 32)}, {Path: "a/c", Type: 3, Mode: 0o777, LinkTarget: "../x"}, {Path: "a/d", Type: 4, Rdev: 0x10203, HardLink: "a/b"}}},
+		"entries-0":  &Entries{Entries: []Entry{}},
+		"end":        &EntriesEnd{Pass: 3},
+		"credit":     &Credit{N: 4096},
+		"request":    &FileRequest{ID: 9, Path: "a/b", Flags: ReqBasis, BlockLen: 2048, StrongLen: 16, BlockCount: 2, BasisSize: 4000},
+		"request-nb": &FileRequest{ID: 10, Path: "x", Flags: ReqRedo},
+		"sig":        &SigBlocks{ID: 9, StrongLen: 4, Blocks: []Block{{Weak: 0x01020304, Strong: []byte{1, 2, 3, 4}}, {Weak: 5, Strong: []byte{5, 6, 7, 8}}}},
+		"data":       &Data{ID: 9, Ops: []Op{{Kind: OpCopy, Offset: 2048, Length: 4096}, {Kind: OpLiteral, Data: []byte("hello")}}},
+		"file-end":   &FileEnd{ID: 9, Size: 6144, Sum: bytes.Repeat([]byte{0xab}, 32)},
+		"file-error": &FileError{ID: 0, Path: "a/unreadable", Code: ErrCodeDirRead, Message: "permission denied"},
+		"pass-done":  &PassDone{Pass: 2, Stats: Stats{Files: 1, RegularFiles: 2, Dirs: 3, FilesTransferred: 4, Created: 5, Deleted: 6, Errors: 7, TotalSize: 8, LiteralBytes: 9, MatchedBytes: 10, BytesSent: 11, BytesReceived: 12}},
+		"goodbye":    &Goodbye{},
+		"fatal":      &Fatal{Code: FatalIO, Message: "destination: no such directory"},
+		"keepalive":  &Keepalive{},
+		"itemized":   &Itemized{Kind: ItemChanged, Path: "a/b", Itemize: ">f.st......", Size: 12},
+	}
+}
+
+// normalize maps empty slices to nil so round trips compare equal.
+func normalize(m Message) Message {
+	if e, ok := m.(*Entries); ok && len(e.Entries) == 0 {
+		return &Entries{}
+	}
+	return m
+}
+
+func TestMessageRoundTrip(t *testing.T) {
+	for name, m := range sampleMessages() {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			fw := NewFrameWriter(&buf)
+			if err := fw.WriteMsg(m); err != nil {
+				t.Fatal(err)
+			}
+			if err := fw.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range map[string]io.Reader{"whole": bytes.NewReader(buf.Bytes()), "one-byte": iotest.OneByteReader(bytes.NewReader(buf.Bytes()))} {
+				got, err := NewFrameReader(r).ReadMsg()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(normalize(got), normalize(m)) {
+					t.Errorf("round trip:\n got %#v\nwant %#v", got, m)
+				}
+			}
+		})
+	}
+}
+
+func TestDecodeRejects(t *testing.T) {
+	tests := []struct {
+		name    string
+		t       Type
+		payload []byte
+		want    error
+	}{
+		{"unknown required", 0x7f, nil, ErrUnknownType},
+		{"trailing bytes", TypeCredit, []byte{1, 2}, ErrMalformed},
+		{"short", TypeFileEnd, []byte{1}, ErrMalformed},
+		{"bad role", TypeRun, append([]byte{9}, make([]byte, 5)...), ErrMalformed},
+		{"entry prefix", TypeEntries, []byte{1, 5, 0}, ErrMalformed},
+		{"entry type", TypeEntries, []byte{1, 0, 1, 'a', 9, 0, 0, 0, 0, 0, 0}, ErrMalformed},
+		{"huge list", TypeHello, []byte{1, 1, 0, 0xff, 0xff, 0xff, 0x0f}, ErrMalformed},
+		{"bad op", TypeData, []byte{1, 1, 7, 0}, ErrMalformed},
+		{"literal too long", TypeData, []byte{1, 1, 0, 0xff, 0xff, 0xff, 0x0f}, ErrMalformed},
+		{"hello versions", TypeHello, []byte{3, 1, 0, 0}, ErrMalformed},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Decode(tc.t, tc.payload)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Decode = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestUnknownOptionalSkipped(t *testing.T) {
+	var buf bytes.Buffer
+	fw := NewFrameWriter(&buf)
+	if err := fw.WriteFrame(0xfe, []byte("future stuff")); err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.WriteMsg(&Credit{N: 5}); err != nil {
+		t.Fatal(err)
+	}
+	fw.Flush()
+	fr := NewFrameReader(&buf)
+	m, err := fr.ReadMsg()
+	if m != nil || err != nil {
+		t.Fatalf("unknown optional frame: got %v, %v; want nil, nil", m, err)
+	}
+	m, err = fr.ReadMsg()
+	if c, ok := m.(*Credit); err != nil || !ok || c.N != 5 {
+		t.Fatalf("frame after skipped one: %v, %v", m, err)
+	}
+}
+
+func TestFrameTooLarge(t *testing.T) {
+	hdr := []byte{byte(TypeData), 0xff, 0xff, 0xff}
+	_, _, err := NewFrameReader(bytes.NewReader(hdr)).ReadFrame()
+	if !errors.Is(err, ErrFrameTooLarge) {
+		t.Fatalf("ReadFrame = %v, want ErrFrameTooLarge", err)
+	}
+	err = NewFrameWriter(io.Discard).WriteFrame(TypeData, make([]byte, MaxPayload+1))
+	if !errors.Is(err, ErrFrameTooLarge) {
+		t.Fatalf("WriteFrame = %v, want ErrFrameTooLarge", err)
+	}
+}
+
+func TestTruncatedFrame(t *testing.T) {
+	_, _, err := NewFrameReader(bytes.NewReader([]byte{byte(TypeCredit), 0, 0, 3, 1})).ReadFrame()
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("ReadFrame = %v, want ErrUnexpectedEOF", err)
+	}
+}

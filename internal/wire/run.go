@@ -1,0 +1,145 @@
+package wire
+
+// Role is what a side does in a run.
+type Role uint8
+
+// Roles.
+const (
+	RoleSender   Role = 1 // walks the source and sends entries and data
+	RoleReceiver Role = 2 // compares, requests data and writes the destination
+)
+
+// Run flags: the options that matter to the far side.
+const (
+	FlagRecursive uint64 = 1 << iota
+	FlagLinks
+	FlagPerms
+	FlagTimes
+	FlagOwner
+	FlagGroup
+	FlagDevices
+	FlagSpecials
+	FlagHardLinks
+	FlagNumericIDs
+	FlagDelete
+	FlagDeleteExcluded
+	FlagChecksum
+	FlagSizeOnly
+	FlagIgnoreExisting
+	FlagUpdate
+	FlagWholeFile
+	FlagInplace
+	FlagOneFileSystem
+	FlagMkPath
+	FlagDryRun
+	FlagEvents // the server reports itemized events to the client
+)
+
+// Run is the client's request, sent once after the handshake: which role
+// the server plays, on which paths, with which options.
+type Run struct {
+	Role       Role     // the role of the server
+	Paths      []string // server-side operands: sources (sender) or the destination (receiver)
+	Flags      uint64   // Flag* bits
+	Filters    []string // rsync filter rules, in order
+	PartialDir string
+	Seed       uint64 // seed of the block strong hash for this session
+}
+
+// Type implements Message.
+func (*Run) Type() Type { return TypeRun }
+
+// AppendTo implements Message.
+func (m *Run) AppendTo(b []byte) []byte {
+	b = append(b, byte(m.Role))
+	b = appendStrings(b, m.Paths)
+	b = appendUvarint(b, m.Flags)
+	b = appendStrings(b, m.Filters)
+	b = appendString(b, m.PartialDir)
+	return appendUvarint(b, m.Seed)
+}
+
+func (m *Run) decode(d *decoder) {
+	m.Role = Role(d.byte())
+	m.Paths = d.strings()
+	m.Flags = d.uvarint()
+	m.Filters = d.strings()
+	m.PartialDir = d.string()
+	m.Seed = d.uvarint()
+	if d.err == nil && m.Role != RoleSender && m.Role != RoleReceiver {
+		d.fail("run: bad role")
+	}
+}
+
+// PassBegin starts a pass. The client sends it; pass 0 follows Run at once.
+// An empty Paths means the whole tree; otherwise only these paths (relative
+// to the transfer root) are walked, compared and deleted.
+type PassBegin struct {
+	Pass  uint64
+	Paths []string
+}
+
+// Type implements Message.
+func (*PassBegin) Type() Type { return TypePassBegin }
+
+// AppendTo implements Message.
+func (m *PassBegin) AppendTo(b []byte) []byte {
+	b = appendUvarint(b, m.Pass)
+	return appendStrings(b, m.Paths)
+}
+
+func (m *PassBegin) decode(d *decoder) {
+	m.Pass = d.uvarint()
+	m.Paths = d.strings()
+}
+
+// Goodbye ends the session. The client sends it between passes; the server
+// answers with Goodbye and closes.
+type Goodbye struct{}
+
+// Type implements Message.
+func (*Goodbye) Type() Type { return TypeGoodbye }
+
+// AppendTo implements Message.
+func (*Goodbye) AppendTo(b []byte) []byte { return b }
+
+func (*Goodbye) decode(*decoder) {}
+
+// Fatal codes.
+const (
+	FatalProtocol uint64 = 1 // malformed or unexpected message
+	FatalIO       uint64 = 2 // the run cannot go on (e.g. destination unusable)
+	FatalUsage    uint64 = 3 // bad run request
+	FatalTimeout  uint64 = 4
+)
+
+// Fatal aborts the session; the sender of it closes the connection after.
+type Fatal struct {
+	Code    uint64
+	Message string
+}
+
+// Type implements Message.
+func (*Fatal) Type() Type { return TypeFatal }
+
+// AppendTo implements Message.
+func (m *Fatal) AppendTo(b []byte) []byte {
+	b = appendUvarint(b, m.Code)
+	return appendString(b, m.Message)
+}
+
+func (m *Fatal) decode(d *decoder) {
+	m.Code = d.uvarint()
+	m.Message = d.string()
+}
+
+// Keepalive is sent by a side that has had nothing to send for a while.
+type Keepalive struct{}
+
+// Type implements Message.
+func (*Keepalive) Type() Type { return TypeKeepalive }
+
+// AppendTo implements Message.
+func (*Keepalive) AppendTo(b []byte) []byte { return b }
+
+func (*Keepalive) decode(*decoder) {}

@@ -1,0 +1,274 @@
+package ferry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/ferrysync/ferry/internal/session"
+	"github.com/ferrysync/ferry/internal/transport"
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// Errors a Sync returns (wrapped); test with errors.Is.
+var (
+	// ErrPartial: some entries failed (each reported as EventFileError);
+	// the rest was transferred.
+	ErrPartial = errors.New("ferry: partial transfer")
+	// ErrVanished: some source files vanished during the run; with no
+	// other failure the error matches ErrVanished as well as ErrPartial.
+	ErrVanished = session.ErrVanished
+	// ErrProtocol: the peer broke the protocol or speaks an incompatible
+	// version.
+	ErrProtocol = session.ErrProtocol
+	// ErrTimeout: the peer was silent longer than Options.Timeout.
+	ErrTimeout = session.ErrTimeout
+)
+
+// PartialError is returned when some entries failed.
+type PartialError struct {
+	Errors   int64 // entries that failed
+	Vanished int64 // of which vanished from the source
+}
+
+func (e *PartialError) Error() string {
+	if e.Errors == e.Vanished {
+		return fmt.Sprintf("ferry: some files vanished before they could be transferred (%d)", e.Vanished)
+	}
+	return fmt.Sprintf("ferry: some files could not be transferred (%d errors)", e.Errors)
+}
+
+// Is makes the error match ErrPartial, and ErrVanished when every failure
+// was a vanished file.
+func (e *PartialError) Is(target error) bool {
+	return target == ErrPartial || (target == ErrVanished && e.Errors == e.Vanished)
+}
+
+// Sync makes dst like src. See SyncMany.
+func Sync(ctx context.Context, src, dst string, opts Options) (Stats, error) {
+	return SyncMany(ctx, []string{src}, dst, opts)
+}
+
+// SyncMany makes dst like the sources, with rsync's operand rules: "src/"
+// copies the contents of src into dst, "src" copies src itself into
+// dst/src; several sources each become a top-level name in dst; a single
+// file copied to a path that is not a directory is written at that path.
+// Per-entry failures go to Options.OnEvent as EventFileError and make
+// SyncMany return an error matching ErrPartial; the rest goes on.
+func SyncMany(ctx context.Context, srcs []string, dst string, opts Options) (Stats, error) {
+	s, err := Open(ctx, srcs, dst, opts)
+	if err != nil {
+		return Stats{}, err
+	}
+	st, err := s.Pass(ctx, nil)
+	cerr := s.Close()
+	if err == nil && cerr != nil && !errors.Is(cerr, ErrPartial) {
+		err = cerr
+	}
+	return st, err
+}
+
+// Session is an open sync: one connection that can carry several passes
+// (a full one, then passes over changed paths, as realtime replication
+// does).
+type Session struct {
+	cl    *session.Client
+	opts  Options
+	stats *eventCounter
+}
+
+// Open connects the sources to the destination and prepares passes.
+// Exactly one side may be remote.
+func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Session, error) {
+	if len(srcs) == 0 {
+		return nil, fmt.Errorf("%w: no source", ErrBadOperand)
+	}
+	dop, err := ParseOperand(dst)
+	if err != nil {
+		return nil, err
+	}
+	var sops []Operand
+	for _, s := range srcs {
+		op, err := ParseOperand(s)
+		if err != nil {
+			return nil, err
+		}
+		if op.Kind != sops0(sops, op).Kind || op.Host != sops0(sops, op).Host || op.User != sops0(sops, op).User {
+			return nil, fmt.Errorf("%w: sources on different hosts", ErrBadOperand)
+		}
+		sops = append(sops, op)
+	}
+	if sops[0].Kind == Daemon || dop.Kind == Daemon {
+		return nil, fmt.Errorf("%w: daemon transfers (%s)", ErrNotSupported, dst)
+	}
+	if sops[0].Kind != Local && dop.Kind != Local {
+		return nil, fmt.Errorf("%w: source and destination both remote", ErrBadOperand)
+	}
+	ec := &eventCounter{user: opts.OnEvent}
+	req := session.Request{Config: sessionConfig(opts), OnEvent: ec.event}
+	var tc transport.Conn
+	switch {
+	case dop.Kind == Shell: // push
+		req.Role = wire.RoleSender
+		for _, op := range sops {
+			req.Local = append(req.Local, op.Path)
+		}
+		req.Remote = []string{remotePath(dop.Path)}
+		tc, err = startRemote(ctx, dop, opts, false, req.Remote)
+	case sops[0].Kind == Shell: // pull
+		req.Role = wire.RoleReceiver
+		req.Local = []string{dop.Path}
+		for _, op := range sops {
+			req.Remote = append(req.Remote, remotePath(op.Path))
+		}
+		tc, err = startRemote(ctx, sops[0], opts, true, req.Remote)
+	default: // local: an in-process sender serves a receiving client
+		req.Role = wire.RoleReceiver
+		req.Local = []string{dop.Path}
+		req.Remote = srcs
+		a, b := transport.Pipe(1 << 20)
+		tc = a
+		go session.Serve(ctx, b, session.ServeOptions{Config: session.Config{Timeout: opts.Timeout}})
+	}
+	if err != nil {
+		return nil, err
+	}
+	cl, err := session.Dial(ctx, tc, req)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{cl: cl, opts: opts, stats: ec}, nil
+}
+
+func sops0(sops []Operand, op Operand) Operand {
+	if len(sops) == 0 {
+		return op
+	}
+	return sops[0]
+}
+
+// remotePath is the path a server resolves: "" (the login directory) is ".".
+func remotePath(p string) string {
+	if p == "" {
+		return "."
+	}
+	return p
+}
+
+// Pass runs one pass: the whole tree when paths is empty, else only these
+// paths (slash-separated, relative to the transfer root: each is walked,
+// compared, and with Delete removed when gone from the source).
+func (s *Session) Pass(ctx context.Context, paths []string) (Stats, error) {
+	start := time.Now()
+	s.stats.reset()
+	ws, err := s.cl.Pass(ctx, paths)
+	st := Stats{
+		Files: int64(ws.Files), RegularFiles: int64(ws.RegularFiles), Dirs: int64(ws.Dirs),
+		FilesTransferred: int64(ws.FilesTransferred), Created: int64(ws.Created), Deleted: int64(ws.Deleted),
+		TotalSize: int64(ws.TotalSize), LiteralBytes: int64(ws.LiteralBytes), MatchedBytes: int64(ws.MatchedBytes),
+		BytesSent: int64(ws.BytesSent), BytesReceived: int64(ws.BytesReceived), Elapsed: time.Since(start),
+	}
+	errs, vanished := s.stats.counts()
+	st.Errors = errs
+	if err != nil {
+		return st, err
+	}
+	if errs > 0 {
+		return st, &PartialError{Errors: errs, Vanished: vanished}
+	}
+	return st, nil
+}
+
+// Close ends the session.
+func (s *Session) Close() error {
+	return s.cl.Close(context.Background())
+}
+
+// ServeStdio runs the far side of a remote-shell transfer ("ferry --server
+// ..."), speaking the protocol on stdin and stdout. args are the server
+// arguments after "--server": "--sender" when this side sends, then "--",
+// then the paths; the client's run request must match them, so a remote
+// account can be restricted to one command line.
+func ServeStdio(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	sender, paths, err := parseServerArgs(args)
+	if err != nil {
+		return err
+	}
+	check := func(run *wire.Run) error {
+		if (run.Role == wire.RoleSender) != sender {
+			return fmt.Errorf("%w: run request role does not match the server command line", ErrProtocol)
+		}
+		if len(paths) > 0 && !equalStrings(run.Paths, paths) {
+			return fmt.Errorf("%w: run request paths %q do not match the server command line %q", ErrProtocol, run.Paths, paths)
+		}
+		return nil
+	}
+	return session.Serve(ctx, transport.Stdio(stdin, stdout), session.ServeOptions{Check: check})
+}
+
+// ServerArgs returns the arguments that follow the ferry binary on the
+// remote side: "--server", "--sender" when the remote side sends, "--",
+// the paths.
+func ServerArgs(sender bool, paths []string) []string {
+	args := []string{"--server"}
+	if sender {
+		args = append(args, "--sender")
+	}
+	return append(append(args, "--"), paths...)
+}
+
+func parseServerArgs(args []string) (sender bool, paths []string, err error) {
+	for i, a := range args {
+		switch a {
+		case "--server":
+		case "--sender":
+			sender = true
+		case "--":
+			return sender, args[i+1:], nil
+		default:
+			return false, nil, fmt.Errorf("%w: unknown server argument %q", ErrBadOperand, a)
+		}
+	}
+	return sender, nil, nil
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// startRemote runs the remote side through the remote shell:
+// COMMAND [-l user] [-p port] host ferry --server ...
+func startRemote(ctx context.Context, op Operand, opts Options, sender bool, paths []string) (transport.Conn, error) {
+	rsh := opts.RemoteShell
+	if rsh == "" {
+		rsh = "ssh"
+	}
+	argv, err := transport.SplitCommand(rsh)
+	if err != nil {
+		return nil, err
+	}
+	if op.User != "" {
+		argv = append(argv, "-l", op.User)
+	}
+	if op.Port != 0 {
+		argv = append(argv, "-p", fmt.Sprint(op.Port))
+	}
+	ferry := opts.FerryPath
+	if ferry == "" {
+		ferry = "ferry"
+	}
+	argv = append(argv, op.Host, ferry)
+	argv = append(argv, ServerArgs(sender, paths)...)
+	return transport.Command(ctx, argv, os.Stderr)
+}

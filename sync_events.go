@@ -1,0 +1,62 @@
+package ferry
+
+import (
+	"errors"
+	"sync"
+
+	"github.com/ferrysync/ferry/internal/session"
+)
+
+// sessionConfig maps Options to the session's settings.
+func sessionConfig(o Options) session.Config {
+	return session.Config{
+		Recursive: o.Recursive, Links: o.Links, Perms: o.Perms, Times: o.Times, Owner: o.Owner, Group: o.Group,
+		Devices: o.Devices, Specials: o.Specials, HardLinks: o.HardLinks, NumericIDs: o.NumericIDs,
+		Delete: o.Delete || o.DeleteExcluded, DeleteExcluded: o.DeleteExcluded,
+		Checksum: o.Checksum, SizeOnly: o.SizeOnly, IgnoreExisting: o.IgnoreExisting, Update: o.Update,
+		WholeFile: o.WholeFile, Inplace: o.Inplace, OneFileSystem: o.OneFileSystem, MkPath: o.MkPath,
+		DryRun: o.DryRun, Filters: o.Filters, PartialDir: o.PartialDir, Timeout: o.Timeout,
+	}
+}
+
+// eventCounter turns session events into Events and counts failures.
+type eventCounter struct {
+	user func(Event)
+	// mu guards the counts.
+	mu       sync.Mutex
+	errs     int64
+	vanished int64
+}
+
+func (c *eventCounter) event(ev session.Event) {
+	out := Event{Path: ev.Path, Itemize: ev.Itemize, Size: ev.Size, Err: ev.Err}
+	switch ev.Kind {
+	case session.EventChanged:
+		out.Kind = EventFileDone
+	case session.EventDeleted:
+		out.Kind = EventDelete
+	case session.EventError:
+		out.Kind = EventFileError
+		c.mu.Lock()
+		c.errs++
+		if errors.Is(ev.Err, ErrVanished) {
+			c.vanished++
+		}
+		c.mu.Unlock()
+	}
+	if c.user != nil {
+		c.user(out)
+	}
+}
+
+func (c *eventCounter) reset() {
+	c.mu.Lock()
+	c.errs, c.vanished = 0, 0
+	c.mu.Unlock()
+}
+
+func (c *eventCounter) counts() (int64, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.errs, c.vanished
+}
