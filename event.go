@@ -7,11 +7,11 @@ type EventKind int
 
 // Event kinds.
 const (
-	EventFileStart  EventKind = iota + 1 // a file's transfer begins
-	EventFileDone                        // an entry was created or updated (or would be, with DryRun)
-	EventFileError                       // an entry failed; Err says why
-	EventDelete                          // an entry was deleted (or would be)
-	EventProgress                        // periodic overall progress
+	EventFileStart EventKind = iota + 1 // a file's transfer begins
+	EventFileDone                       // an entry was created or updated (or would be, with DryRun)
+	EventFileError                      // an entry failed; Err says why
+	EventDelete                         // an entry was deleted (or would be)
+	EventProgress                       // periodic overall progress
 )
 
 // Event is one thing that happened during a Sync, for progress, itemized

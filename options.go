@@ -26,10 +26,13 @@ type Options struct {
 	IgnoreExisting bool     // skip files that exist at the destination
 	Update         bool     // skip files that are newer at the destination (-u)
 	WholeFile      bool     // never use the delta algorithm (-W)
-	Inplace        bool     // write updated files in place (--inplace)
-	OneFileSystem  bool     // do not cross filesystem boundaries (-x)
-	MkPath         bool     // create the destination's missing parents (--mkpath)
-	DryRun         bool     // show what would change, change nothing (-n)
+	// DeltaLocal uses the delta algorithm even when both sides are local
+	// (--no-whole-file); by default local copies are whole-file, as in rsync.
+	DeltaLocal    bool
+	Inplace       bool // write updated files in place (--inplace)
+	OneFileSystem bool // do not cross filesystem boundaries (-x)
+	MkPath        bool // create the destination's missing parents (--mkpath)
+	DryRun        bool // show what would change, change nothing (-n)
 
 	// PartialDir, when set, keeps interrupted transfers' data there
 	// (relative to the file's directory) for the next run to resume from.

@@ -129,6 +129,7 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 		req.Role = wire.RoleReceiver
 		req.Local = []string{dop.Path}
 		req.Remote = srcs
+		req.Config.WholeFile = opts.WholeFile || !opts.DeltaLocal
 		a, b := transport.Pipe(1 << 20)
 		tc = a
 		go session.Serve(ctx, b, session.ServeOptions{Config: session.Config{Timeout: opts.Timeout}})

@@ -98,8 +98,8 @@ func read(t *testing.T, p string) string {
 	return string(b)
 }
 
-// age sets every entry's mtime into the past, children first.
-func age(t *testing.T, root string) {
+// age sets every entry's mtime to a fixed past time, plus offset seconds.
+func age(t *testing.T, root string, offset ...int) {
 	t.Helper()
 	var ps []string
 	filepath.Walk(root, func(p string, fi os.FileInfo, _ error) error {
@@ -109,6 +109,9 @@ func age(t *testing.T, root string) {
 		return nil
 	})
 	ts := time.Date(2021, 5, 6, 7, 8, 9, 123456789, time.UTC)
+	for _, o := range offset {
+		ts = ts.Add(time.Duration(o) * time.Second)
+	}
 	for i := len(ps) - 1; i >= 0; i-- {
 		check(t, os.Chtimes(ps[i], ts, ts))
 	}
@@ -152,6 +155,7 @@ func TestSyncLifecycle(t *testing.T) {
 	rec := &recorder{}
 	o := opts(rec)
 	o.Delete = true
+	o.DeltaLocal = true
 
 	st, err := Sync(t.Context(), src+"/", dst, o)
 	check(t, err)
@@ -173,11 +177,11 @@ func TestSyncLifecycle(t *testing.T) {
 		check(t, os.WriteFile(filepath.Join(src, "big"), big, 0o644))
 		check(t, os.Remove(filepath.Join(src, "sub", "b")))
 		write(t, dst, map[string]string{"extra/x": "x"})
-		age(t, src)
+		age(t, src, 60)
 		st, err := Sync(t.Context(), src+"/", dst, o)
 		check(t, err)
 		sameTrees(t, src, dst)
-		want := []string{"*deleting   extra/", "*deleting   extra/x", "*deleting   sub/b", ">f..t...... big"}
+		want := []string{"*deleting   extra/", "*deleting   extra/x", "*deleting   sub/b", ".d..t...... .", ".d..t...... empty", ".d..t...... sub", ">f..t...... a", ">f..t...... big"}
 		if got := rec.lines(); !slices.Equal(got, want) {
 			t.Errorf("events %q, want %q", got, want)
 		}
@@ -195,7 +199,7 @@ func TestSyncOptions(t *testing.T) {
 		check func(t *testing.T, dst string)
 	}{
 		{"dry run", func(o *Options) { o.DryRun = true; o.Delete = true },
-			[]string{"*deleting   old", ">f.st...... same-size-newer", ">f+++++++++ new"},
+			[]string{"*deleting   old", ">f+++++++++ new", ">f.st...... same-size-newer"},
 			func(t *testing.T, dst string) {
 				if _, err := os.Stat(filepath.Join(dst, "new")); err == nil {
 					t.Error("dry run wrote a file")

@@ -186,7 +186,7 @@ func (d *differ) fill(need int) error {
 		d.i -= d.lit
 		d.lit = 0
 	}
-	for d.n-d.i < need && !d.eof {
+	for d.n-d.i < need && !d.eof && d.n < len(d.buf) {
 		k, err := io.ReadFull(d.r, d.buf[d.n:])
 		d.n += k
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {

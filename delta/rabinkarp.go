@@ -24,10 +24,21 @@ const (
 	rkMult2 = rkMult * rkMult & 0xffffffff
 	rkMult3 = rkMult2 * rkMult & 0xffffffff
 	rkMult4 = rkMult3 * rkMult & 0xffffffff
+	rkMult5 = rkMult4 * rkMult & 0xffffffff
+	rkMult6 = rkMult5 * rkMult & 0xffffffff
+	rkMult7 = rkMult6 * rkMult & 0xffffffff
+	rkMult8 = rkMult7 * rkMult & 0xffffffff
 )
 
 func (rabinKarpHash) Sum(p []byte) uint32 {
 	h := uint32(rkSeed)
+	for len(p) >= 8 {
+		// Independent products, so the multiplier is not one long chain.
+		hi := uint32(p[0])*rkMult7 + uint32(p[1])*rkMult6 + uint32(p[2])*rkMult5 + uint32(p[3])*rkMult4
+		lo := uint32(p[4])*rkMult3 + uint32(p[5])*rkMult2 + uint32(p[6])*rkMult + uint32(p[7])
+		h = h*rkMult8 + hi + lo
+		p = p[8:]
+	}
 	for len(p) >= 4 {
 		h = h*rkMult4 + uint32(p[0])*rkMult3 + uint32(p[1])*rkMult2 +
 			uint32(p[2])*rkMult + uint32(p[3])

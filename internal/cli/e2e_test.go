@@ -74,15 +74,11 @@ func snapshot(t *testing.T, root string) map[string]string {
 	return snap
 }
 
-// runMain runs the real command line in-process and skips the test while
-// the sync engine is not wired in.
+// runMain runs the real command line in-process.
 func runMain(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errw bytes.Buffer
 	code = Main(t.Context(), args, nil, &out, &errw)
-	if strings.Contains(errw.String(), strings.TrimPrefix(errNoEngine.Error(), "ferry: ")) {
-		t.Skip("the sync engine is not available yet")
-	}
 	return code, out.String(), errw.String()
 }
 

@@ -22,9 +22,6 @@ type engine struct {
 	server serveFunc
 }
 
-// errNoEngine is returned by an engine without a sync function.
-var errNoEngine = errors.New("ferry: the sync engine is not available in this build")
-
 // defaultEngine returns the production engine.
 func defaultEngine() engine {
 	return engine{sync: ferry.SyncMany, server: ferry.ServeStdio}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+
+	"github.com/ferrysync/ferry"
 )
 
 func TestExitCode(t *testing.T) {
@@ -28,6 +30,12 @@ func TestExitCode(t *testing.T) {
 		{"socket", &net.OpError{Op: "read", Err: errors.New("connection reset")}, ExitSocketIO},
 		{"not exist", fmt.Errorf("open src: %w", fs.ErrNotExist), ExitFileSelect},
 		{"other", errors.New("disk on fire"), ExitIO},
+		{"partial", fmt.Errorf("sync: %w", &ferry.PartialError{Errors: 2, Vanished: 1}), ExitPartial},
+		{"only vanished", &ferry.PartialError{Errors: 3, Vanished: 3}, ExitVanished},
+		{"protocol", fmt.Errorf("read: %w", ferry.ErrProtocol), ExitStream},
+		{"timeout", fmt.Errorf("read: %w", ferry.ErrTimeout), ExitTimeout},
+		{"bad operand", fmt.Errorf("%w: both remote", ferry.ErrBadOperand), ExitUsage},
+		{"not supported", fmt.Errorf("%w: daemon", ferry.ErrNotSupported), ExitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

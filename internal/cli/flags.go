@@ -74,7 +74,7 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVarP(&p.Update, "update", "u", false, "skip files that are newer on the receiver")
 	onOff(fs, &p.WholeFile, "whole-file", "W", "copy files whole (w/o delta-xfer algorithm)", "no-whole-file", "no-W")
 	fs.BoolVar(&p.Inplace, "inplace", false, "update destination files in-place")
-	fs.BoolVar(&o.partial, "partial", false, "keep partially transferred files")
+	fs.BoolVar(&o.partial, "partial", false, "keep partially transferred files (ferry always does)")
 	fs.StringVar(&p.PartialDir, "partial-dir", "", "put a partially transferred file into `DIR`")
 	fs.BoolVarP(&p.OneFileSystem, "one-file-system", "x", false, "don't cross filesystem boundaries")
 	fs.BoolVar(&p.MkPath, "mkpath", false, "create destination's missing path components")

@@ -57,7 +57,8 @@ func TestVerifyAuthRefusesOpenSecrets(t *testing.T) {
 }
 
 func TestNoncesDiffer(t *testing.T) {
-	if newNonce() == newNonce() {
+	a, b := newNonce(), newNonce()
+	if a == b {
 		t.Fatal("two nonces are equal")
 	}
 }

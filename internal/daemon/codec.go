@@ -14,7 +14,6 @@ type encoder struct{ buf []byte }
 
 func (e *encoder) u8(v uint8)   { e.buf = append(e.buf, v) }
 func (e *encoder) u16(v uint16) { e.buf = binary.BigEndian.AppendUint16(e.buf, v) }
-func (e *encoder) u32(v uint32) { e.buf = binary.BigEndian.AppendUint32(e.buf, v) }
 func (e *encoder) raw(b []byte) { e.buf = append(e.buf, b...) }
 
 // str appends a uint16 length and the bytes of s, cut to maxString bytes.
@@ -67,14 +66,6 @@ func (d *decoder) u16(what string) uint16 {
 		return 0
 	}
 	return binary.BigEndian.Uint16(b)
-}
-
-func (d *decoder) u32(what string) uint32 {
-	b := d.take(4, what)
-	if b == nil {
-		return 0
-	}
-	return binary.BigEndian.Uint32(b)
 }
 
 // str reads a uint16-length string of at most max bytes, valid UTF-8.

@@ -36,7 +36,7 @@ func confinePath(root *os.Root, base, p string, lastMayLink bool) (string, error
 		switch c {
 		case "", ".":
 		case "..":
-			return "", fmt.Errorf("%w: %q contains ..", ErrOutside, p)
+			return "", fmt.Errorf("%w: %q has a \"..\" component", ErrOutside, p)
 		default:
 			parts = append(parts, c)
 		}

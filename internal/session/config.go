@@ -10,11 +10,11 @@ import (
 // wire.Flag* bits carried by the Run message.
 type Config struct {
 	Recursive, Links, Perms, Times, Owner, Group bool
-	Devices, Specials, HardLinks, NumericIDs       bool
-	Delete, DeleteExcluded                         bool
-	Checksum, SizeOnly, IgnoreExisting, Update     bool
-	WholeFile, Inplace, OneFileSystem, MkPath      bool
-	DryRun                                         bool
+	Devices, Specials, HardLinks, NumericIDs     bool
+	Delete, DeleteExcluded                       bool
+	Checksum, SizeOnly, IgnoreExisting, Update   bool
+	WholeFile, Inplace, OneFileSystem, MkPath    bool
+	DryRun                                       bool
 
 	Filters    []string // rsync filter rules
 	PartialDir string
@@ -107,18 +107,3 @@ type Event struct {
 
 // Stats are one side's totals (see wire.Stats).
 type Stats = wire.Stats
-
-func addStats(a *Stats, b Stats) {
-	a.Files += b.Files
-	a.RegularFiles += b.RegularFiles
-	a.Dirs += b.Dirs
-	a.FilesTransferred += b.FilesTransferred
-	a.Created += b.Created
-	a.Deleted += b.Deleted
-	a.Errors += b.Errors
-	a.TotalSize += b.TotalSize
-	a.LiteralBytes += b.LiteralBytes
-	a.MatchedBytes += b.MatchedBytes
-	a.BytesSent += b.BytesSent
-	a.BytesReceived += b.BytesReceived
-}

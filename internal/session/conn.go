@@ -23,7 +23,7 @@ type conn struct {
 	timeout time.Duration
 
 	// state
-	out      chan any // wire.Message, or chan struct{} to close after flushing
+	out      chan any      // wire.Message, or chan struct{} to close after flushing
 	done     chan struct{} // closed when the connection is torn down
 	doneOnce sync.Once
 	// mu guards err.

@@ -8,7 +8,7 @@ import (
 
 // Capabilities this implementation offers.
 const (
-	CapDeltaXXH3 = "delta-xxh3"     // rolling checksum + seeded xxh3-128 block hashes
+	CapDeltaXXH3 = "delta-xxh3"      // rolling checksum + seeded xxh3-128 block hashes
 	CapBLAKE3    = "checksum-blake3" // BLAKE3-256 file sums and --checksum
 	CapHardLinks = "hardlinks"
 )

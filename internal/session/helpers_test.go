@@ -41,7 +41,9 @@ func start(t *testing.T, cfg Config, pipeSize int, role wire.Role, local, remote
 	t.Helper()
 	a, b := transport.Pipe(pipeSize)
 	s := &syncer{t: t, serr: make(chan error, 1)}
-	go func() { s.serr <- Serve(context.Background(), b, ServeOptions{Config: Config{Window: cfg.Window, Credit: cfg.Credit}}) }()
+	go func() {
+		s.serr <- Serve(context.Background(), b, ServeOptions{Config: Config{Window: cfg.Window, Credit: cfg.Credit}})
+	}()
 	cl, err := Dial(t.Context(), a, Request{Role: role, Local: local, Remote: remote, Config: cfg, OnEvent: func(ev Event) {
 		s.mu.Lock()
 		s.events = append(s.events, ev)

@@ -32,7 +32,7 @@ func (m *merger) parentNode(p string) *dirNode {
 
 // pushDir puts a directory on the stack.
 func (m *merger) pushDir(s *tree.Entry, parent *dirNode, apply bool) {
-	n := &dirNode{path: s.Path, s: s, full: m.full(s.Path), parent: parent, apply: apply}
+	n := &dirNode{path: s.Path, s: s, full: m.full(s.Path) && !m.protected(s.Path), parent: parent, apply: apply}
 	if parent != nil {
 		m.r.dirMu.Lock()
 		parent.pending++
@@ -61,6 +61,7 @@ func (r *receiver) dirProgress(d *dirNode, done int) {
 		r.dirMu.Lock()
 		d.pending -= done
 		finished := d.left && d.pending == 0
+		apply := d.apply
 		if finished {
 			d.pending = -1 // never again
 		}
@@ -68,7 +69,7 @@ func (r *receiver) dirProgress(d *dirNode, done int) {
 		if !finished {
 			return
 		}
-		if d.apply && !r.cfg.DryRun {
+		if apply && !r.cfg.DryRun {
 			name := r.dstName(d.path)
 			if err := r.root.SetMeta(name, r.meta(d.s), r.preserveDir()); err != nil {
 				r.fail("set attributes", d.path, err)
@@ -76,6 +77,13 @@ func (r *receiver) dirProgress(d *dirNode, done int) {
 		}
 		d, done = d.parent, 1
 	}
+}
+
+// touchDir notes that d's contents change, so its times are restored.
+func (r *receiver) touchDir(d *dirNode) {
+	r.dirMu.Lock()
+	d.apply = true
+	r.dirMu.Unlock()
 }
 
 // addPending counts one more unfinished file in d.

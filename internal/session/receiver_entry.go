@@ -61,6 +61,9 @@ func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error 
 		}
 		ex = nil
 	}
+	if parent != nil && !r.cfg.DryRun {
+		r.touchDir(parent)
+	}
 	if s.Path == "." && r.rootCreated {
 		ex, r.rootCreated = nil, false
 	}

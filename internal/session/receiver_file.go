@@ -3,7 +3,6 @@ package session
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -270,6 +269,9 @@ func (j *job) receive(t *fsys.Temp, basis *os.File) (bool, error) {
 // the walk, and it is removed when the walk leaves it.
 func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
 	r.count(func(st *Stats) { st.Deleted++ })
+	if n := len(m.dirs); n > 0 && !r.cfg.DryRun {
+		r.touchDir(m.dirs[n-1])
+	}
 	if d.Type == tree.TypeDir {
 		m.dels = append(m.dels, d.Path)
 	} else if !r.cfg.DryRun {
@@ -285,4 +287,3 @@ func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
 	r.report(Event{Kind: EventDeleted, Path: p, Itemize: itemDeleting})
 }
 
-var _ = fmt.Sprintf

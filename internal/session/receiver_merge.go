@@ -243,10 +243,8 @@ func (m *merger) deletable(p string) bool {
 	if !m.r.cfg.Delete {
 		return false
 	}
-	for _, q := range m.protect {
-		if tree.Contains(q, p) {
-			return false
-		}
+	if m.protected(p) {
+		return false
 	}
 	if n := len(m.dels); n > 0 && tree.Contains(m.dels[n-1], p) {
 		return true
@@ -260,6 +258,16 @@ func (m *merger) deletable(p string) bool {
 	for i := len(m.dirs) - 1; i >= 0; i-- {
 		if m.dirs[i].path == dir {
 			return m.dirs[i].full
+		}
+	}
+	return false
+}
+
+// protected reports whether p lies under a path the sender failed to read.
+func (m *merger) protected(p string) bool {
+	for _, q := range m.protect {
+		if tree.Contains(q, p) {
+			return true
 		}
 	}
 	return false

@@ -50,3 +50,26 @@ func TestDirItself(t *testing.T) {
 		t.Errorf("entry outside the transferred directory was touched: %v", err)
 	}
 }
+
+func TestHardLinksAndPerms(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	writeTree(t, src, map[string]string{"a": "shared", "sub/x": "x"})
+	must(t, os.Link(filepath.Join(src, "a"), filepath.Join(src, "sub", "b")))
+	must(t, os.Chmod(filepath.Join(src, "sub", "x"), 0o600))
+	must(t, os.Chmod(filepath.Join(src, "sub"), 0o750))
+	setTimes(t, src)
+	cfg := archive()
+	cfg.HardLinks = true
+	s := pull(t, cfg, 4096, dst, src+"/")
+	s.pass()
+	s.close()
+	sameTree(t, src, dst, true)
+	fa, _ := os.Stat(filepath.Join(dst, "a"))
+	fb, _ := os.Stat(filepath.Join(dst, "sub", "b"))
+	if !os.SameFile(fa, fb) {
+		t.Error("sub/b is not a hard link to a")
+	}
+	if !slices.Contains(s.itemized(), "hf+++++++++ sub/b") {
+		t.Error("no hf itemize for the hard link")
+	}
+}
