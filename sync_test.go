@@ -340,3 +340,23 @@ func TestDaemonNotSupported(t *testing.T) {
 		t.Fatalf("Sync from a daemon = %v, want ErrNotSupported", err)
 	}
 }
+
+// BenchmarkSyncSmallFiles copies a tree of 10,000 small files into an
+// empty destination, then re-runs with nothing to do.
+func BenchmarkSyncSmallFiles(b *testing.B) {
+	src := b.TempDir()
+	for i := range 10000 {
+		p := filepath.Join(src, fmt.Sprintf("d%02d/e%02d/f%05d", i%20, i%7, i))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(fmt.Sprint("file ", i)), 0o644)
+	}
+	for b.Loop() {
+		dst := filepath.Join(b.TempDir(), "dst")
+		if _, err := Sync(b.Context(), src+"/", dst, DefaultOptions()); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Sync(b.Context(), src+"/", dst, DefaultOptions()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -7,6 +7,7 @@
 #
 # usage: bench/million.sh                 (FILES=1000000; slow: minutes)
 #        FILES=100000 bench/million.sh
+#        RSYNC_RSS=0 bench/million.sh     (skip the rsync reference runs)
 set -euo pipefail
 . "$(dirname "$0")/sync-common.sh"
 FILES="${FILES:-1000000}"
@@ -44,7 +45,9 @@ declare -A rss wall
 for n in $((FILES / 10)) "$FILES"; do
 	echo "# generating $n empty files (100 x 100 x $((n / 10000)))"
 	rm -rf "$d/src" && "$GEN" tree "$d/src" 100 100 $((n / 10000))
-	for tool in ferry rsync; do
+	tools="ferry rsync"
+	[ "${RSYNC_RSS:-1}" = 0 ] && tools=ferry
+	for tool in $tools; do
 		read -r kib s < <(peak "$tool" "$d/src" "$d/dst")
 		rss[$tool.$n]=$kib wall[$tool.$n]=$s
 		echo "$tool, $n files: peak RSS $((kib / 1024)) MiB, ${s}s   ($tool -a SRC/ DST/ under /usr/bin/time -v)"
@@ -56,7 +59,7 @@ fs=${rss[ferry.$small]} fl=${rss[ferry.$FILES]}
 echo
 echo "million: peak RSS (MiB) with $small and $FILES files"
 printf '%-8s %10s %10s %8s\n' tool "$small" "$FILES" ratio
-for tool in ferry rsync; do
+for tool in $tools; do
 	a=${rss[$tool.$small]} b=${rss[$tool.$FILES]}
 	printf '%-8s %10s %10s %8s\n' "$tool" "$((a / 1024))" "$((b / 1024))" "$(ratio "$b" "$a")"
 done

@@ -289,14 +289,14 @@ func TestSessionPullPush(t *testing.T) {
 	}
 	local := t.TempDir()
 	if err := run(RoleSender, local+"/", "sub/"); err != nil {
-		t.Fatalf("pull: %v", err)
+		t.Fatalf("pull: %v\n%s", err, ts.log.String())
 	}
 	if b, err := os.ReadFile(filepath.Join(local, "b.txt")); err != nil || string(b) != "module file b" {
 		t.Fatalf("pulled b.txt = %q, %v", b, err)
 	}
 	writeFile(t, filepath.Join(local, "pushed.txt"), "pushed", 0o644)
 	if err := run(RoleReceiver, local+"/", "in/"); err != nil {
-		t.Fatalf("push: %v", err)
+		t.Fatalf("push: %v\n%s", err, ts.log.String())
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "mod", "in", "pushed.txt")); err != nil || string(b) != "pushed" {
 		t.Fatalf("pushed file = %q, %v", b, err)

@@ -29,6 +29,9 @@ type compareCase struct {
 	wantCode int // rsync's exit code (a sanity check of the case itself)
 	// extraDest is added to a stale destination.
 	extraDest []node
+	// destUnder, when set, is appended to the destination operand (a
+	// destination whose parents are missing).
+	destUnder string
 }
 
 func (c compareCase) ferryOpts() []string {
@@ -78,6 +81,7 @@ func compareCases() []compareCase {
 			return []string{filepath.Join(src, "no-such-file"), filepath.Join(src, "top.txt")}
 		}},
 	}
+	cs = append(cs, compareCase{name: "fresh/missing-dest-parents", destUnder: "no/such/parents", wantCode: 11})
 	junk := []node{{path: "private/junk", kind: kFile, data: []byte("junk")}}
 	cs = append(cs,
 		// rsync will not replace a non-empty directory by a file without
@@ -126,8 +130,8 @@ func runCompare(t *testing.T, rsync string, c compareCase) {
 	if c.operands != nil {
 		operands = c.operands(src)
 	}
-	rr := run(t, rsync, slices.Concat([]string{"-a"}, c.args, operands, []string{rdst + "/"})...)
-	fr := run(t, ferryBin, slices.Concat(c.ferryOpts(), operands, []string{fdst + "/"})...)
+	rr := run(t, rsync, slices.Concat([]string{"-a"}, c.args, operands, []string{filepath.Join(rdst, c.destUnder) + "/"})...)
+	fr := run(t, ferryBin, slices.Concat(c.ferryOpts(), operands, []string{filepath.Join(fdst, c.destUnder) + "/"})...)
 	if rr.code != c.wantCode {
 		t.Fatalf("rsync exit %d, the case expects %d: %v", rr.code, c.wantCode, rr)
 	}

@@ -6,8 +6,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -103,13 +106,26 @@ func TestCrashSIGKILL(t *testing.T) {
 	}
 	got := takeSnapshot(t, dst)
 	requireSameTree(t, "final run", newSnap, got, compareOpts{ignore: isLeftover})
-	left := 0
+	var left []string
 	for p := range got.entries {
 		if isLeftover(p) {
-			left++
+			left = append(left, p)
 		}
 	}
-	t.Logf("%d temp or partial entries remain after the final run", left)
+	slices.Sort(left)
+	t.Logf("%d temp or partial entries remain after the final run: %q", len(left), left[:min(len(left), 8)])
+	// Partial data may be kept for a later resume, but a temp file is
+	// garbage once its transfer is over: a complete --delete run must not
+	// leave any (rsync's --delete removes its own stale temp files).
+	var temps []string
+	for _, p := range left {
+		if tempName.MatchString(path.Base(p)) && !strings.Contains(p, ".ferry-partial") {
+			temps = append(temps, p)
+		}
+	}
+	if len(temps) > 0 {
+		t.Errorf("a complete --delete run left %d stale temp files, e.g. %q", len(temps), temps[:min(len(temps), 5)])
+	}
 }
 
 // killAfter starts name in its own process group, kills the group with

@@ -15,7 +15,9 @@
 //     update, many times, and checks every destination file is always its
 //     old or its new version, never a mix; a final run must finish the job.
 //
-// Heavy variants run with FERRY_E2E_LONG=1. Under CI=true a missing rsync
+// Heavy variants run with FERRY_E2E_LONG=1. FERRY_E2E_BIN runs the suite
+// against a prebuilt binary instead of building one (a script running
+// `rsync -a "$@"` must pass TestRsyncCompare: that checks the harness). Under CI=true a missing rsync
 // fails the suite instead of skipping it. The benchmark scripts comparing
 // ferry's speed and memory with rsync's live in bench/.
 package e2e

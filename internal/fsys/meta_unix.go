@@ -37,7 +37,7 @@ func times(m Meta, p Preserve) []unix.Timespec {
 	if !p.Times {
 		return nil
 	}
-	at := unix.Timespec{Nsec: unix.UTIME_OMIT}
+	at := unix.Timespec{Nsec: utimeOmit}
 	if m.ATime != 0 {
 		at = unix.NsecToTimespec(m.ATime)
 	}

@@ -128,6 +128,6 @@ func (r *Root) Mknod(name string, typ NodeType, perm uint32, rdev uint64) error 
 		return fmt.Errorf("mknod %s: unknown node type %d", name, typ)
 	}
 	return r.replace("mknod", name, func(dirfd int, tmp string) error {
-		return unix.Mknodat(dirfd, tmp, ifmt|perm&0o7777, int(rdev))
+		return mknodat(dirfd, tmp, ifmt|perm&0o7777, rdev)
 	})
 }

@@ -40,6 +40,14 @@ func openDirBeneath(rootfd int, dir string) (int, error) {
 	return -1, err
 }
 
+// utimeOmit leaves a time unchanged in utimensat.
+const utimeOmit = unix.UTIME_OMIT
+
+// mknodat creates a special file; rdev is a Linux dev_t.
+func mknodat(dirfd int, name string, mode uint32, rdev uint64) error {
+	return unix.Mknodat(dirfd, name, mode, int(rdev))
+}
+
 // futimens sets the access and modification times of an open file:
 // utimensat(fd, NULL, ts, 0), which is what glibc's futimens does.
 func futimens(fd int, ts []unix.Timespec) error {

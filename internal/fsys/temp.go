@@ -127,12 +127,12 @@ func (t *Temp) defaultMode(srcMode uint32) uint32 {
 	var st unix.Stat_t
 	if t.inplace {
 		if !t.created && unix.Fstat(int(t.f.Fd()), &st) == nil {
-			return st.Mode & 0o7777
+			return uint32(st.Mode) & 0o7777
 		}
 		return srcMode & 0o777 &^ t.r.umask
 	}
 	if err := unix.Fstatat(t.p.fd, t.p.base, &st, unix.AT_SYMLINK_NOFOLLOW); err == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
-		return st.Mode & 0o7777
+		return uint32(st.Mode) & 0o7777
 	}
 	return srcMode & 0o777 &^ t.r.umask
 }

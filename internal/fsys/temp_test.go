@@ -1,3 +1,5 @@
+//go:build linux
+
 package fsys
 
 import (
@@ -5,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -239,5 +242,40 @@ func TestCommitOwner(t *testing.T) {
 				t.Errorf("mode = %#o after chown, want 06755", st.Mode&0o7777)
 			}
 		})
+	}
+}
+
+func TestConcurrentCommits(t *testing.T) {
+	dir, r := newRoot(t)
+	os.Mkdir(filepath.Join(dir, "d"), 0o755)
+	const workers, each = 8, 50
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			for i := range each {
+				name := "d/f" + strconv.Itoa(i) // every worker replaces the same names
+				tmp, err := r.CreateTemp(name)
+				if err != nil {
+					errs <- err
+					return
+				}
+				tmp.Write([]byte(strconv.Itoa(w)))
+				if err := tmp.Commit(Meta{Mode: 0o644}, Preserve{Perms: true}); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	noTemps(t, dir)
+	ents, _ := os.ReadDir(filepath.Join(dir, "d"))
+	if len(ents) != each {
+		t.Errorf("%d entries, want %d", len(ents), each)
 	}
 }

@@ -69,7 +69,7 @@ func (c *Config) window() int {
 	if c.Window > 0 {
 		return c.Window
 	}
-	return 32
+	return 4
 }
 
 func (c *Config) credit() int {

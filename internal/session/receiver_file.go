@@ -286,4 +286,3 @@ func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
 	}
 	r.report(Event{Kind: EventDeleted, Path: p, Itemize: itemDeleting})
 }
-
