@@ -59,6 +59,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, h Handler
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
+		fmt.Fprintf(stderr, "ferry serve: %v\n", err)
 		return exitUsage
 	}
 	if fs.NArg() > 0 {

@@ -113,6 +113,9 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if s.tlsCf != nil {
+		s.log.Info("tls certificate", "fingerprint", Fingerprint(s.tlsCf.Certificates[0].Certificate[0]))
+	}
 	errc := make(chan error, len(lns))
 	for _, ln := range lns {
 		s.log.Info("listening", "addr", ln.Addr().String())

@@ -69,7 +69,7 @@ func (c *Config) window() int {
 	if c.Window > 0 {
 		return c.Window
 	}
-	return 4
+	return 32
 }
 
 func (c *Config) credit() int {
