@@ -83,7 +83,11 @@ func TestDisconnectMidTransfer(t *testing.T) {
 			t.Errorf("unexpected file %q in the module", e.Name())
 		}
 	}
-	if _, err := command(t, ts.addr, OpenOptions{Module: "rw", Role: RoleSender}, ""); err == nil {
-		t.Log("daemon still answers")
+	c2, err := Dial(t.Context(), ts.addr, DialOptions{})
+	if err != nil {
+		t.Fatalf("daemon no longer answers: %v", err)
+	}
+	if mods, err := c2.List(t.Context()); err != nil || len(mods) != 1 {
+		t.Fatalf("List after the cut = %v, %v", mods, err)
 	}
 }

@@ -47,7 +47,9 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	defer cancel()
 	var stderr syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- Run(ctx, []string{"--config", cfg, "--listen", "127.0.0.1:0"}, &stderr, &stderr, lineHandler) }()
+	go func() {
+		done <- Run(ctx, []string{"--config", cfg, "--listen", "127.0.0.1:0"}, &stderr, &stderr, lineHandler)
+	}()
 	re := regexp.MustCompile(`msg=listening addr=(\S+)`)
 	var addr string
 	for deadline := time.Now().Add(10 * time.Second); addr == "" && time.Now().Before(deadline); {
