@@ -33,6 +33,7 @@ type Operand struct {
 	Port   int    // 0 for the default
 	Module string // daemon module
 	Path   string // path on that side; for remote operands it may be ""
+	TLS    bool   // daemon over TLS (ferrys://)
 }
 
 // ParseOperand parses a command-line operand the way rsync does: a colon
@@ -43,7 +44,7 @@ func ParseOperand(s string) (Operand, error) {
 	if s == "" {
 		return Operand{}, fmt.Errorf("%w: empty", ErrBadOperand)
 	}
-	for _, scheme := range []string{"ssh://", "ferry://"} {
+	for _, scheme := range []string{"ssh://", "ferry://", "ferrys://"} {
 		if strings.HasPrefix(s, scheme) {
 			return parseURL(s, scheme)
 		}
@@ -111,8 +112,9 @@ func parseURL(s, scheme string) (Operand, error) {
 		op.Port = n
 	}
 	path := strings.TrimPrefix(u.Path, "/")
-	if scheme == "ferry://" {
+	if scheme == "ferry://" || scheme == "ferrys://" {
 		op.Kind = Daemon
+		op.TLS = scheme == "ferrys://"
 		op.Module, op.Path, _ = strings.Cut(path, "/")
 		return op, nil
 	}
@@ -139,10 +141,20 @@ func (o Operand) String() string {
 		}
 		return host + ":" + o.Path
 	case Daemon:
+		if o.TLS {
+			return fmt.Sprintf("ferrys://%s/%s/%s", joinPort(host, o.Port), o.Module, o.Path)
+		}
 		if o.Port != 0 {
 			return fmt.Sprintf("ferry://%s:%d/%s/%s", host, o.Port, o.Module, o.Path)
 		}
 		return host + "::" + o.Module + "/" + o.Path
 	}
 	return o.Path
+}
+
+func joinPort(host string, port int) string {
+	if port == 0 {
+		return host
+	}
+	return fmt.Sprintf("%s:%d", host, port)
 }

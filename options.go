@@ -44,6 +44,11 @@ type Options struct {
 
 	Timeout time.Duration // drop a peer silent for this long (0: never)
 
+	// Daemon connections (ferry://, ferrys://, host::module).
+	PasswordFile   string // file holding the module password ("" reads FERRY_PASSWORD)
+	TLSCAFile      string // PEM roots that verify a TLS daemon instead of the system's
+	TLSFingerprint string // pin the daemon's certificate ("sha256:HEX") instead of verifying a chain
+
 	// Callbacks. Each may be nil. They are called from ferry's goroutines,
 	// one at a time (never concurrently).
 	OnEvent func(Event)

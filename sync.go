@@ -101,9 +101,6 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 		}
 		sops = append(sops, op)
 	}
-	if sops[0].Kind == Daemon || dop.Kind == Daemon {
-		return nil, fmt.Errorf("%w: daemon transfers (%s)", ErrNotSupported, dst)
-	}
 	if sops[0].Kind != Local && dop.Kind != Local {
 		return nil, fmt.Errorf("%w: source and destination both remote", ErrBadOperand)
 	}
@@ -111,6 +108,23 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 	req := session.Request{Config: sessionConfig(opts), OnEvent: ec.event}
 	var tc transport.Conn
 	switch {
+	case dop.Kind == Daemon: // push to a daemon module
+		req.Role = wire.RoleSender
+		for _, op := range sops {
+			req.Local = append(req.Local, op.Path)
+		}
+		req.Remote = []string{remotePath(dop.Path)}
+		tc, err = dialDaemon(ctx, dop, opts, false)
+	case sops[0].Kind == Daemon: // pull from a daemon module
+		req.Role = wire.RoleReceiver
+		req.Local = []string{dop.Path}
+		for _, op := range sops {
+			if op.Module != sops[0].Module {
+				return nil, fmt.Errorf("%w: sources in different daemon modules", ErrBadOperand)
+			}
+			req.Remote = append(req.Remote, remotePath(op.Path))
+		}
+		tc, err = dialDaemon(ctx, sops[0], opts, true)
 	case dop.Kind == Shell: // push
 		req.Role = wire.RoleSender
 		for _, op := range sops {

@@ -38,6 +38,8 @@ func engineExitCode(err error) (int, bool) {
 		return ExitPartial, true
 	case errors.Is(err, ferry.ErrProtocol):
 		return ExitStream, true
+	case errors.Is(err, ferry.ErrDaemon):
+		return ExitStartup, true
 	case errors.Is(err, ferry.ErrTimeout):
 		return ExitTimeout, true
 	case errors.Is(err, ferry.ErrBadOperand), errors.Is(err, ferry.ErrNotSupported):

@@ -14,6 +14,7 @@ type syncOptions struct {
 	// Operands, as given (trailing slashes matter).
 	srcs []string
 	dst  string
+	list string // a daemon address without a module: list its modules
 
 	// Output.
 	verbose int
@@ -94,6 +95,9 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&p.RemoteShell, "rsh", "e", "", "remote shell `COMMAND` for HOST:PATH operands")
 	fs.StringVar(&p.FerryPath, "ferry-path", "", "ferry `PROGRAM` to run on the remote machine")
 	fs.Var(&seconds{n: &o.timeout}, "timeout", "drop a peer silent for `SECONDS` (0: never)")
+	fs.StringVar(&p.PasswordFile, "password-file", "", "read the daemon module password from `FILE` (default: $FERRY_PASSWORD)")
+	fs.StringVar(&p.TLSCAFile, "tls-ca", "", "verify a ferrys:// daemon with the PEM roots in `FILE`")
+	fs.StringVar(&p.TLSFingerprint, "tls-fingerprint", "", "pin a ferrys:// daemon's certificate by `sha256:HEX` fingerprint")
 
 	addUnsupportedFlags(fs, &o.unsupported)
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/ferrysync/ferry/internal/daemon"
 )
 
 // Main runs ferry with args (without the program name) and returns the
@@ -22,7 +24,7 @@ func mainWith(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 		case "rdiff":
 			return runRdiff(ctx, args[1:], stdin, stdout, stderr)
 		case "serve":
-			return report(stderr, &usageError{msg: "ferry serve: not implemented yet"})
+			return daemon.Main(ctx, args[1:], stdout, stderr)
 		case "--server":
 			return runServer(ctx, eng, args[1:], stdin, stdout, stderr)
 		}
@@ -38,6 +40,9 @@ func mainWith(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 	case o.version:
 		writeVersion(stdout)
 		return ExitOK
+	}
+	if o.list != "" {
+		return runList(ctx, o, stdout, stderr)
 	}
 	o.engine = eng
 	return runSync(ctx, o, stdout, stderr)

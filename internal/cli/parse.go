@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/ferrysync/ferry"
+
 	"errors"
 	"io"
 	"strings"
@@ -46,6 +48,10 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 	case 0:
 		return usagef("ferry: missing SRC and DEST operands")
 	case 1:
+		if op, err := ferry.ParseOperand(operands[0]); err == nil && op.Kind == ferry.Daemon && op.Module == "" {
+			o.list = operands[0]
+			return nil
+		}
 		return usagef("ferry: missing DEST operand after %q (listing a source is not supported yet)", operands[0])
 	}
 	for _, op := range operands {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -40,10 +41,11 @@ func TestServerErrorGoesToStderr(t *testing.T) {
 	}
 }
 
-func TestServeIsReserved(t *testing.T) {
+func TestServeReportsMissingConfig(t *testing.T) {
 	var stderr bytes.Buffer
-	code := mainWith(t.Context(), fakeEngine(nil, sampleStats, errors.New("unused"), nil), []string{"serve"}, nil, io.Discard, &stderr)
-	if code != ExitUsage || !strings.Contains(stderr.String(), "ferry serve: not implemented yet") {
-		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	missing := filepath.Join(t.TempDir(), "none.toml")
+	code := mainWith(t.Context(), fakeEngine(nil, sampleStats, errors.New("unused"), nil), []string{"serve", "--config", missing}, nil, io.Discard, &stderr)
+	if code == ExitOK || !strings.Contains(stderr.String(), missing) {
+		t.Errorf("exit %d, stderr %q: want a failure naming %s", code, stderr.String(), missing)
 	}
 }

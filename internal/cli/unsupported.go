@@ -112,7 +112,6 @@ var unsupportedOptions = []unsupportedOption{
 	{long: "port", arg: true},
 	{long: "sockopts", arg: true},
 	{long: "contimeout", arg: true},
-	{long: "password-file", arg: true},
 	{long: "early-input", arg: true},
 	{long: "no-motd"},
 	{long: "daemon", hint: "use ferry serve"},

@@ -68,6 +68,8 @@ func newMessage(t Type) Message {
 		return new(Keepalive)
 	case TypeItemized:
 		return new(Itemized)
+	case TypeTotals: // progress hook (totals.go)
+		return new(Totals)
 	}
 	return nil
 }

@@ -1,0 +1,163 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/ferrysync/ferry/internal/tree"
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// Progress event kinds. They are numbered apart from the change kinds in
+// config.go, which may grow.
+const (
+	// EventStarted: a regular file's transfer begins (Path, Size).
+	EventStarted EventKind = 100 + iota
+	// EventTotals: the scan ahead of the transfer has counted
+	// Progress.Files entries and Progress.Bytes bytes so far; with
+	// Progress.Complete, the counts are final.
+	EventTotals
+	// EventProgress: the receiver has finished Progress.Files entries and
+	// Progress.Bytes bytes of regular files (unchanged files count as
+	// finished once checked; files in flight count what was written).
+	EventProgress
+)
+
+// Progress are the running counts of EventTotals and EventProgress.
+type Progress struct {
+	Files    uint64
+	Bytes    uint64
+	Complete bool
+}
+
+// totalsInterval bounds the rate of Totals messages and progress events.
+const totalsInterval = 200 * time.Millisecond
+
+// gotTotals turns a Totals message from the peer into an event; it runs on
+// the reader goroutine.
+func (p *peer) gotTotals(m *wire.Totals) {
+	if !p.client {
+		return
+	}
+	pr := Progress{Files: m.Files, Bytes: m.Bytes, Complete: m.Complete}
+	switch m.Kind {
+	case wire.TotalsScan:
+		p.emit(Event{Kind: EventTotals, Progress: pr})
+	case wire.TotalsDone:
+		p.emit(Event{Kind: EventProgress, Progress: pr})
+	}
+}
+
+// reportTotals delivers counts: as an event on the client, as a Totals
+// message to a client that asked for events on the server.
+func (p *peer) reportTotals(kind uint64, pr Progress) {
+	if p.client {
+		ek := EventTotals
+		if kind == wire.TotalsDone {
+			ek = EventProgress
+		}
+		p.emit(Event{Kind: ek, Progress: pr})
+		return
+	}
+	p.c.send(&wire.Totals{Kind: kind, Files: pr.Files, Bytes: pr.Bytes, Complete: pr.Complete})
+}
+
+// wantsTotals reports whether anyone will see progress counts.
+func (p *peer) wantsTotals() bool {
+	if p.client {
+		return p.onEvent != nil
+	}
+	return p.events
+}
+
+// startTotalsScan walks the pass's sources a second time, cheaply (no
+// checksums), in its own goroutine, reporting running totals at most
+// every totalsInterval and once when complete. The returned function
+// stops the scan and waits for it.
+func (s *sender) startTotalsScan(ctx context.Context, pb *wire.PassBegin) (stop func()) {
+	if !s.wantsTotals() {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var pr Progress
+		last := time.Now()
+		count := func(e *tree.Entry) {
+			pr.Files++
+			if e.Type == tree.TypeFile {
+				pr.Bytes += uint64(e.Size)
+			}
+			if now := time.Now(); now.Sub(last) >= totalsInterval {
+				last = now
+				s.reportTotals(wire.TotalsScan, pr)
+			}
+		}
+		if s.scan(ctx, pb.Paths, count) == nil {
+			pr.Complete = true
+			s.reportTotals(wire.TotalsScan, pr)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+// scan calls count for every entry the pass would send. Overlapping
+// sources are counted once per source.
+func (s *sender) scan(ctx context.Context, paths []string, count func(*tree.Entry)) error {
+	starts := []string{""}
+	if len(paths) > 0 {
+		starts = normalizePaths(paths)
+	}
+	for _, start := range starts {
+		for _, src := range s.srcs {
+			if start != "" && !src.covers(start) {
+				continue
+			}
+			o := src.walkOptions(start, &s.cfg, s.filter)
+			o.Checksum = false
+			o.OnError = func(string, error) {}
+			if err := scanOne(ctx, tree.NewWalker(src.root, o), count); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func scanOne(ctx context.Context, w *tree.Walker, count func(*tree.Entry)) error {
+	defer w.Close()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		e, err := w.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return nil // the transfer's walk reports it
+		}
+		count(e)
+	}
+}
+
+// started reports the start of serving a file to a client-side sender's
+// user.
+func (s *sender) started(r *request, f *os.File) {
+	if !s.client || s.onEvent == nil {
+		return
+	}
+	ev := Event{Kind: EventStarted, Path: r.Path}
+	if fi, err := f.Stat(); err == nil {
+		ev.Size = fi.Size()
+	}
+	s.emit(ev)
+}
