@@ -12,6 +12,7 @@ const (
 	EventFileError                      // an entry failed; Err says why
 	EventDelete                         // an entry was deleted (or would be)
 	EventProgress                       // periodic overall progress
+	EventTotals                         // the scan ahead of the transfer counted more (progress hook, progress.go)
 )
 
 // Event is one thing that happened during a Sync, for progress, itemized
@@ -21,10 +22,11 @@ type Event struct {
 	Path string // slash-separated, relative to the destination root
 	// Itemize is rsync's 11-character change summary (YXcstpoguax), set for
 	// EventFileDone and EventDelete.
-	Itemize string
-	Size    int64 // file size
-	Err     error // for EventFileError: the cause, naming the file
-	Stats   Stats // for EventProgress: totals so far
+	Itemize  string
+	Size     int64    // file size
+	Err      error    // for EventFileError: the cause, naming the file
+	Stats    Stats    // for EventProgress: totals so far
+	Progress Progress // EventProgress, EventTotals: done and scanned counts (progress hook, progress.go)
 }
 
 // Stats are the totals of a run.

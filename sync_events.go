@@ -26,9 +26,13 @@ type eventCounter struct {
 	mu       sync.Mutex
 	errs     int64
 	vanished int64
+	prog     progressState // progress hook (progress.go)
 }
 
 func (c *eventCounter) event(ev session.Event) {
+	if c.progressEvent(ev) { // progress hook (progress.go)
+		return
+	}
 	out := Event{Path: ev.Path, Itemize: ev.Itemize, Size: ev.Size, Err: ev.Err}
 	switch ev.Kind {
 	case session.EventChanged:

@@ -17,10 +17,12 @@ type syncOptions struct {
 	list string // a daemon address without a module: list its modules
 
 	// Output.
-	verbose int
-	quiet   bool
-	itemize bool
-	stats   bool
+	verbose  int
+	quiet    bool
+	itemize  bool
+	stats    bool
+	progress bool // --progress: one overall line on stderr (progress.go)
+	json     bool // --json: one JSON object per event on stdout (json.go)
 
 	// Commands that print and exit.
 	help    bool
@@ -49,6 +51,9 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "suppress non-error messages")
 	fs.BoolVarP(&o.itemize, "itemize-changes", "i", false, "output a change-summary for all updates")
 	fs.BoolVar(&o.stats, "stats", false, "give some file-transfer stats")
+	fs.BoolVar(&o.progress, "progress", false, "show one overall progress line on stderr")
+	boolFlag(fs, &setBools{targets: []*bool{&o.partial, &o.progress}, on: true}, "P", "P", "same as --partial --progress")
+	fs.BoolVar(&o.json, "json", false, "write events as JSON lines to stdout")
 	fs.BoolVarP(&p.DryRun, "dry-run", "n", false, "perform a trial run with no changes made")
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVarP(&o.version, "version", "V", false, "print the version and exit")

@@ -118,7 +118,7 @@ func TestParseSyncErrors(t *testing.T) {
 		{"unsupported short option", []string{"-avz", "a", "b"}, "--compress is not supported yet", ExitUsage},
 		{"unsupported long option with value", []string{"--bwlimit=100", "a", "b"}, "--bwlimit is not supported yet", ExitUsage},
 		{"unsupported option separate value", []string{"--bwlimit", "100", "a", "b"}, "--bwlimit is not supported yet", ExitUsage},
-		{"unsupported progress", []string{"-P", "a", "b"}, "-P is not supported yet", ExitUsage},
+		{"unsupported short-only option", []string{"-F", "a", "b"}, "-F is not supported yet", ExitUsage},
 		{"unsupported with hint", []string{"--rsync-path=x", "a", "b"}, "use --ferry-path", ExitUsage},
 		{"missing value", []string{"a", "b", "--exclude"}, "option --exclude requires an argument", ExitUsage},
 		{"missing short value", []string{"a", "b", "-e"}, "option -e requires an argument", ExitUsage},

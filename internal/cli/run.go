@@ -14,18 +14,20 @@ import (
 // and returns the exit code.
 func runSync(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int {
 	r := newRenderer(o, stdout, stderr)
+	sink := newEventSink(o, r, stdout, stderr) // --progress, --json (progress_sink.go)
 	opts := o.sync
 	prev := opts.OnEvent
 	opts.OnEvent = func(ev ferry.Event) {
-		r.event(ev)
+		sink.event(ev)
 		if prev != nil {
 			prev(ev)
 		}
 	}
 	st, err := o.engine.sync(ctx, o.srcs, o.dst, opts)
 	code := exitCode(err)
+	sink.finish(st, err, code)
 	// Totals are printed when the run got to the end, even with failures.
-	if finished := code == ExitOK || code == ExitPartial || code == ExitVanished; finished {
+	if finished := code == ExitOK || code == ExitPartial || code == ExitVanished; finished && !o.json {
 		switch {
 		case o.stats:
 			writeStats(stdout, st, opts.DryRun)

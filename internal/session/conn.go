@@ -15,42 +15,62 @@ import (
 
 // conn is a framed connection with a writer goroutine. Reading is done by
 // whoever calls run (the reader goroutine).
+//
+// Writing batches: send encodes a message straight into a pending buffer
+// under wmu, and the writer goroutine swaps that buffer out and writes it
+// in one call. While the writer is busy in a write, more frames gather, so
+// a busy connection makes few large writes and a sender never waits for a
+// goroutine handoff per message.
 type conn struct {
 	// config
 	tc      transport.Conn
 	fr      *wire.FrameReader
-	fw      *wire.FrameWriter
+	fw      *wire.FrameWriter // the handshake only
 	timeout time.Duration
 
 	// state
-	out      chan any      // wire.Message, or chan struct{} to close after flushing
 	done     chan struct{} // closed when the connection is torn down
 	doneOnce sync.Once
 	// mu guards err.
 	mu  sync.Mutex
 	err error
 
+	// wmu guards the fields that follow.
+	wmu    sync.Mutex
+	room   sync.Cond       // signalled when pending shrinks or the connection dies
+	pend   []byte          // encoded frames not yet handed to the writer
+	acks   []chan struct{} // closed once everything queued before them is written
+	closed bool            // the connection is down: send fails
+	wake   chan struct{}   // capacity 1: the writer has work
+
 	sent, recv atomic.Int64
 	lastRecv   atomic.Int64 // unix nanoseconds of the last frame read
 	writerDone chan struct{}
 }
 
+// maxPending bounds the bytes queued for the writer; send waits beyond it.
+const maxPending = 1 << 20
+
 func newConn(tc transport.Conn, timeout time.Duration) *conn {
-	return &conn{
+	c := &conn{
 		tc:         tc,
 		fr:         wire.NewFrameReader(tc),
 		fw:         wire.NewFrameWriter(tc),
 		timeout:    timeout,
-		out:        make(chan any, 256),
 		done:       make(chan struct{}),
+		wake:       make(chan struct{}, 1),
 		writerDone: make(chan struct{}),
 	}
+	c.room.L = &c.wmu
+	return c
 }
 
-// startWriter starts the writer goroutine. It serializes every frame and
-// flushes whenever its queue runs empty; when the connection has been
-// idle for a third of the timeout (or 20s), it sends a Keepalive.
+// startWriter starts the writer goroutine. It writes whatever is pending
+// in one call; when the connection has been idle for a third of the
+// timeout (or 20s), it sends a Keepalive.
 func (c *conn) startWriter() {
+	c.fw.Flush()
+	c.sent.Store(c.fw.BytesWritten())
 	go func() {
 		defer close(c.writerDone)
 		idle := 20 * time.Second
@@ -59,45 +79,68 @@ func (c *conn) startWriter() {
 		}
 		t := time.NewTimer(idle)
 		defer t.Stop()
+		var spare []byte
 		for {
-			var m wire.Message
 			select {
-			case item := <-c.out:
-				if ack, ok := item.(chan struct{}); ok {
-					c.fw.Flush()
-					close(ack)
-					continue
-				}
-				m = item.(wire.Message)
+			case <-c.wake:
 			case <-t.C:
-				m = &wire.Keepalive{}
+				c.wmu.Lock()
+				if len(c.pend) == 0 {
+					c.pend, _ = wire.AppendFrame(c.pend, &wire.Keepalive{})
+				}
+				c.wmu.Unlock()
 			case <-c.done:
 				return
 			}
-			if err := c.fw.WriteMsg(m); err != nil {
-				c.fail(fmt.Errorf("write: %w", err))
-				return
-			}
-			if len(c.out) == 0 {
-				if err := c.fw.Flush(); err != nil {
+			c.wmu.Lock()
+			out, acks := c.pend, c.acks
+			c.pend, c.acks = spare[:0], nil
+			c.room.Broadcast()
+			c.wmu.Unlock()
+			if len(out) > 0 {
+				if _, err := c.tc.Write(out); err != nil {
 					c.fail(fmt.Errorf("write: %w", err))
 					return
 				}
+				c.sent.Add(int64(len(out)))
 			}
-			c.sent.Store(c.fw.BytesWritten())
+			for _, a := range acks {
+				close(a)
+			}
+			if cap(out) <= 4*maxPending {
+				spare = out
+			}
 			t.Reset(idle)
 		}
 	}()
 }
 
-// send queues m for the writer. It blocks while the queue is full and
+// send queues m for the writer. It blocks while too much is queued and
 // fails once the connection is down.
 func (c *conn) send(m wire.Message) error {
-	select {
-	case c.out <- m:
-		return nil
-	case <-c.done:
+	c.wmu.Lock()
+	for len(c.pend) >= maxPending && !c.closed {
+		c.room.Wait()
+	}
+	if c.closed {
+		c.wmu.Unlock()
 		return c.Err()
+	}
+	var err error
+	c.pend, err = wire.AppendFrame(c.pend, m)
+	c.wmu.Unlock()
+	if err != nil {
+		return err
+	}
+	c.kick()
+	return nil
+}
+
+// kick tells the writer there is work.
+func (c *conn) kick() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
 	}
 }
 
@@ -156,6 +199,10 @@ func (c *conn) fail(err error) {
 	}
 	c.mu.Unlock()
 	c.doneOnce.Do(func() {
+		c.wmu.Lock()
+		c.closed = true
+		c.room.Broadcast()
+		c.wmu.Unlock()
 		close(c.done)
 		c.tc.Close()
 	})
@@ -175,15 +222,19 @@ func (c *conn) Err() error {
 // far, then tears the connection down.
 func (c *conn) closeAfterFlush(ctx context.Context) {
 	ack := make(chan struct{})
-	select {
-	case c.out <- ack:
+	c.wmu.Lock()
+	closed := c.closed
+	if !closed {
+		c.acks = append(c.acks, ack)
+	}
+	c.wmu.Unlock()
+	if !closed {
+		c.kick()
 		select {
 		case <-ack:
 		case <-c.done:
 		case <-ctx.Done():
 		}
-	case <-c.done:
-	case <-ctx.Done():
 	}
 	c.fail(errClosed)
 }

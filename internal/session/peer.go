@@ -32,11 +32,13 @@ type peer struct {
 	evMu    sync.Mutex
 	onEvent func(Event)
 
-	ctl chan wire.Message // PassBegin, PassDone and Goodbye from the reader
+	ctl        chan wire.Message // PassBegin, PassDone and Goodbye from the reader
+	readerDone chan struct{}     // closed when readLoop returns
 }
 
 func newPeer(c *conn, cfg Config, client bool, onEvent func(Event)) *peer {
-	return &peer{c: c, cfg: cfg, client: client, onEvent: onEvent, ctl: make(chan wire.Message, 4)}
+	return &peer{c: c, cfg: cfg, client: client, onEvent: onEvent, ctl: make(chan wire.Message, 4),
+		readerDone: make(chan struct{})}
 }
 
 // emit delivers a locally produced event to the user (client side).
@@ -52,6 +54,7 @@ func (p *peer) emit(ev Event) {
 // readLoop reads messages until the connection ends, routing control
 // messages to ctl and the rest to r.
 func (p *peer) readLoop(r role) {
+	defer close(p.readerDone)
 	for {
 		m, err := p.c.read()
 		if err != nil {
@@ -66,6 +69,8 @@ func (p *peer) readLoop(r role) {
 				p.c.fail(fmt.Errorf("%w: too many control messages", ErrProtocol))
 				return
 			}
+		case *wire.Totals: // progress hook (totals.go)
+			p.gotTotals(m)
 		case *wire.Fatal:
 			p.c.fail(fmt.Errorf("%w: %s", ErrRemote, m.Message))
 			return

@@ -42,6 +42,7 @@ type receiver struct {
 	byPath  map[string]*job // in-flight files, for hard links (-H)
 	dirMu   sync.Mutex      // guards dirNode counters
 	pending sync.WaitGroup  // in-flight jobs
+	prog    progress        // progress reports (progress hook, totals.go)
 }
 
 func newReceiver(p *peer, dst string) (*receiver, error) {
@@ -65,9 +66,25 @@ func newReceiver(p *peer, dst string) (*receiver, error) {
 }
 
 func (r *receiver) close() {
-	r.pending.Wait()
+	r.waitJobs()
 	if r.root != nil {
 		r.root.Close()
+	}
+}
+
+// waitJobs waits until every file job has finished; when the reader
+// goroutine ends first (the connection is down), it ends the rest.
+func (r *receiver) waitJobs() {
+	idle := make(chan struct{})
+	go func() {
+		r.pending.Wait()
+		close(idle)
+	}()
+	select {
+	case <-idle:
+	case <-r.readerDone:
+		r.abortJobs()
+		<-idle
 	}
 }
 
@@ -77,8 +94,8 @@ func (r *receiver) grantInitial() error {
 }
 
 // handle runs on the reader goroutine. Entries go to the bounded items
-// queue, whose room the credits guarantee; file data goes to its job,
-// which drains by writing to disk only.
+// queue, whose room the credits guarantee; file data is written to disk
+// right here (receiver_job.go).
 func (r *receiver) handle(m wire.Message) error {
 	switch m := m.(type) {
 	case *wire.Entries:
@@ -93,11 +110,23 @@ func (r *receiver) handle(m wire.Message) error {
 		if m.ID == 0 {
 			return r.push(item{err: m})
 		}
-		return r.toJob(m.ID, m)
+		j, err := r.job(m.ID, m)
+		if err != nil {
+			return err
+		}
+		j.fileError(m)
 	case *wire.Data:
-		return r.toJob(m.ID, m)
+		j, err := r.job(m.ID, m)
+		if err != nil {
+			return err
+		}
+		j.data(m)
 	case *wire.FileEnd:
-		return r.toJob(m.ID, m)
+		j, err := r.job(m.ID, m)
+		if err != nil {
+			return err
+		}
+		j.end(m)
 	default:
 		return fmt.Errorf("%w: receiver got unexpected %T", ErrProtocol, m)
 	}
@@ -113,18 +142,27 @@ func (r *receiver) push(it item) error {
 	}
 }
 
-func (r *receiver) toJob(id uint64, m wire.Message) error {
+// job returns the in-flight job id.
+func (r *receiver) job(id uint64, m wire.Message) (*job, error) {
 	r.mu.Lock()
 	j := r.jobs[id]
 	r.mu.Unlock()
 	if j == nil {
-		return fmt.Errorf("%w: message %T for unknown file id %d", ErrProtocol, m, id)
+		return nil, fmt.Errorf("%w: message %T for unknown file id %d", ErrProtocol, m, id)
 	}
-	select {
-	case j.in <- m:
-		return nil
-	case <-r.c.done:
-		return r.c.Err()
+	return j, nil
+}
+
+// abortJobs ends every job still in flight once the reader is gone.
+func (r *receiver) abortJobs() {
+	r.mu.Lock()
+	var js []*job
+	for _, j := range r.jobs {
+		js = append(js, j)
+	}
+	r.mu.Unlock()
+	for _, j := range js {
+		j.interrupt()
 	}
 }
 
@@ -167,8 +205,12 @@ func (r *receiver) fail(op, path string, err error) {
 
 // pass runs one pass: the merge, the file jobs, then the PassDone exchange.
 func (r *receiver) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) {
+	defer r.startProgress(ctx)() // progress hook (totals.go)
 	err := r.merge(ctx, pb)
-	r.pending.Wait()
+	if err != nil {
+		r.c.fail(err)
+	}
+	r.waitJobs()
 	if err != nil {
 		return Stats{}, err
 	}

@@ -1,9 +1,6 @@
 package session
 
 import (
-	"bytes"
-	"errors"
-	"io"
 	"io/fs"
 	"os"
 
@@ -11,12 +8,14 @@ import (
 	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
-	"github.com/zeebo/blake3"
 )
 
 var errExist = fs.ErrExist
 
-// job is one regular file being received.
+// job is one regular file being received. The merge goroutine starts it
+// (and sends its request); from then on only the reader goroutine touches
+// its transfer state, applying Data as it arrives and finishing the file on
+// FileEnd or FileError (see receiver_job.go). No goroutine per file.
 type job struct {
 	r         *receiver
 	id        uint64
@@ -24,8 +23,18 @@ type job struct {
 	dir       *dirNode
 	name      string
 	itemize   string
-	in        chan wire.Message
 	followers []follower // hard links waiting for this file (guarded by r.mu)
+
+	// transfer state, owned by the reader goroutine once the request is out
+	redo      bool     // this attempt is the whole-file retry
+	basis     *os.File // the delta basis, or nil
+	basisSize int64
+	sig       bool        // the request carried a signature of basis
+	t         *fsys.Temp  // created at the first data
+	hw        *hashWriter // writes to t, hashing
+	patch     *delta.Patcher
+	werr      error // the first write error; the rest of the data is dropped
+	partial   *os.File
 }
 
 type follower struct {
@@ -62,18 +71,28 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 	case <-m.ctx.Done():
 		return m.ctx.Err()
 	}
-	j := &job{r: r, s: s, ex: ex, dir: parent, name: name, itemize: it, in: make(chan wire.Message, 8)}
+	j := &job{r: r, s: s, ex: ex, dir: parent, name: name, itemize: it}
 	r.mu.Lock()
 	r.nextID++
 	j.id = r.nextID
-	r.jobs[j.id] = j
+	r.mu.Unlock()
+	req, sig := j.prepare()
+	r.mu.Lock()
+	r.jobs[j.id] = j // after prepare: the reader may use j from now on
 	if r.cfg.HardLinks {
 		r.byPath[s.Path] = j
 	}
 	r.mu.Unlock()
 	r.addPending(parent)
 	r.pending.Add(1)
-	go j.run()
+	if err := r.c.send(req); err != nil {
+		return err // the connection is down: abortJobs finishes j
+	}
+	if sig != nil {
+		if err := sendSig(r.c, j.id, sig); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -85,96 +104,51 @@ func (r *receiver) writeEmpty(s *tree.Entry, name string) error {
 	return t.Commit(r.meta(s), r.preserve())
 }
 
-// run transfers the file, retrying once whole-file when the result does
-// not verify, then releases its slot.
-func (j *job) run() {
+// prepare builds the file's request: whole-file, or against the
+// destination file (or a kept partial file) as the basis, whose signature
+// it computes. It runs before the request is sent, so the reader sees the
+// job's state only afterwards.
+func (j *job) prepare() (*wire.FileRequest, *delta.Signature) {
 	r := j.r
-	defer r.pending.Done()
-	ok, err := j.transfer(false)
-	if err == nil && !ok {
-		ok, err = j.transfer(true)
-		if err == nil && !ok {
-			err = &FileError{Op: "verify", Path: j.s.Path, Code: wire.ErrCodeIO, Err: ErrChecksum}
+	req := &wire.FileRequest{ID: j.id, Path: j.s.Path}
+	if j.redo {
+		req.Flags |= wire.ReqRedo
+		return req, nil
+	}
+	if r.cfg.WholeFile || r.cfg.Inplace {
+		return req, nil
+	}
+	var size int64
+	if f, fi := r.openPartial(j.name); f != nil {
+		j.partial, j.basis, size = f, f, fi
+	} else if j.ex != nil && j.ex.Type == tree.TypeFile && j.ex.Size > 0 {
+		if f, err := r.root.OpenRead(j.name); err == nil {
+			j.basis, size = f, j.ex.Size
 		}
 	}
-	r.mu.Lock()
-	delete(r.jobs, j.id)
-	delete(r.byPath, j.s.Path)
-	followers := j.followers
-	j.followers = nil
-	r.mu.Unlock()
-	<-r.slots
+	j.basisSize = size
+	if j.basis == nil || size == 0 {
+		j.closeBasis()
+		return req, nil
+	}
+	sig, err := delta.Sign(j.basis, delta.FerryParams(size, r.cfg.Seed))
 	if err != nil {
-		var fe *FileError
-		if !errors.As(err, &fe) || !fe.Remote || r.client {
-			if !errors.Is(err, errConnDown) {
-				r.fail("transfer", j.s.Path, err)
-			}
-		}
-	} else {
-		r.count(func(st *Stats) { st.FilesTransferred++ })
-		r.created(j.s, j.ex, j.itemize)
+		j.closeBasis()
+		return req, nil
 	}
-	for _, f := range followers {
-		if err == nil {
-			r.link(f.s, f.ex, r.dstName(j.s.Path), f.name)
-		}
-		r.dirProgress(f.dir, 1)
-	}
-	r.dirProgress(j.dir, 1)
+	j.sig = true
+	req.Flags |= wire.ReqBasis
+	req.BlockLen, req.StrongLen = uint64(sig.BlockLen), uint64(sig.StrongLen)
+	req.BlockCount, req.BasisSize = uint64(len(sig.Blocks)), size
+	return req, sig
 }
 
-var errConnDown = errors.New("connection down")
-
-// transfer requests the file (against the basis unless whole) and writes
-// it. It reports false when the data did not verify.
-func (j *job) transfer(whole bool) (bool, error) {
-	r := j.r
-	var basis *os.File
-	if !whole && !r.cfg.WholeFile && !r.cfg.Inplace && j.ex != nil && j.ex.Type == tree.TypeFile && j.ex.Size > 0 {
-		if f, err := r.root.OpenRead(j.name); err == nil {
-			basis = f
-			defer f.Close()
-		}
+// closeBasis closes the basis file, if any.
+func (j *job) closeBasis() {
+	if j.basis != nil {
+		j.basis.Close()
 	}
-	req := &wire.FileRequest{ID: j.id, Path: j.s.Path}
-	if whole {
-		req.Flags |= wire.ReqRedo
-	}
-	var sig *delta.Signature
-	if basis != nil {
-		var err error
-		sig, err = delta.Sign(basis, delta.FerryParams(j.ex.Size, r.cfg.Seed))
-		if err != nil {
-			basis, sig = nil, nil
-		} else {
-			req.Flags |= wire.ReqBasis
-			req.BlockLen, req.StrongLen = uint64(sig.BlockLen), uint64(sig.StrongLen)
-			req.BlockCount, req.BasisSize = uint64(len(sig.Blocks)), j.ex.Size
-		}
-	}
-	var t *fsys.Temp
-	var err error
-	if r.cfg.Inplace {
-		t, err = r.root.OpenInplace(j.name)
-	} else {
-		t, err = r.root.CreateTemp(j.name)
-	}
-	if err != nil {
-		// Tell nobody: the request was never sent.
-		return false, &FileError{Op: "create", Path: j.s.Path, Code: errCode(err), Err: err}
-	}
-	if err := r.c.send(req); err != nil {
-		t.Abort()
-		return false, errConnDown
-	}
-	if sig != nil {
-		if err := sendSig(r.c, j.id, sig); err != nil {
-			t.Abort()
-			return false, errConnDown
-		}
-	}
-	return j.receive(t, basis)
+	j.basis, j.partial, j.sig, j.basisSize = nil, nil, false, 0
 }
 
 // sendSig sends a signature's blocks in SigBlocks messages.
@@ -191,77 +165,6 @@ func sendSig(c *conn, id uint64, sig *delta.Signature) error {
 		}
 	}
 	return nil
-}
-
-// hashWriter writes to w and hashes what it writes.
-type hashWriter struct {
-	w io.Writer
-	h *blake3.Hasher
-	n int64
-}
-
-func (h *hashWriter) Write(p []byte) (int, error) {
-	n, err := h.w.Write(p)
-	h.h.Write(p[:n])
-	h.n += int64(n)
-	return n, err
-}
-
-// receive applies the data of one file to t until FileEnd or FileError.
-func (j *job) receive(t *fsys.Temp, basis *os.File) (bool, error) {
-	r := j.r
-	hw := &hashWriter{w: t, h: blake3.New()}
-	var p *delta.Patcher
-	if basis != nil {
-		p = delta.NewPatcher(io.NewSectionReader(basis, 0, j.ex.Size), hw)
-	} else {
-		p = delta.NewPatcher(bytes.NewReader(nil), hw)
-	}
-	var werr error
-	for {
-		var m wire.Message
-		select {
-		case m = <-j.in:
-		case <-r.c.done:
-			t.Abort()
-			return false, errConnDown
-		}
-		switch m := m.(type) {
-		case *wire.Data:
-			for _, op := range m.Ops {
-				if werr != nil {
-					break
-				}
-				if op.Kind == wire.OpCopy {
-					werr = p.Copy(op.Offset, op.Length)
-				} else {
-					werr = p.Literal(op.Data)
-				}
-			}
-		case *wire.FileError:
-			t.Abort()
-			return false, fromWireError(m)
-		case *wire.FileEnd:
-			if werr != nil {
-				t.Abort()
-				return false, &FileError{Op: "write", Path: j.s.Path, Code: errCode(werr), Err: werr}
-			}
-			if hw.n != m.Size || !bytes.Equal(hw.h.Sum(nil), m.Sum) {
-				t.Abort()
-				return false, nil
-			}
-			if r.cfg.Inplace {
-				if err := t.File().Truncate(hw.n); err != nil {
-					t.Abort()
-					return false, &FileError{Op: "truncate", Path: j.s.Path, Code: errCode(err), Err: err}
-				}
-			}
-			if err := t.Commit(r.meta(j.s), r.preserve()); err != nil {
-				return false, &FileError{Op: "commit", Path: j.s.Path, Code: errCode(err), Err: err}
-			}
-			return true, nil
-		}
-	}
 }
 
 // deleteEntry deletes (or, in a dry run, reports) an extraneous

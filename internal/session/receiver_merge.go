@@ -206,6 +206,10 @@ func (m *merger) advanceDest() error {
 			if fsys.IsTempName(e.Name()) {
 				continue
 			}
+			if e.Type == tree.TypeDir && m.r.isPartialDir(e.Path) {
+				m.dest[0].SkipDir()
+				continue
+			}
 			m.d = e
 			return nil
 		}

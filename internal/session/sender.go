@@ -138,6 +138,7 @@ func (s *sender) handle(m wire.Message) error {
 // pass walks the pass's paths, streams the entries and, once the receiver
 // reports the pass done, answers with this side's stats.
 func (s *sender) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) {
+	defer s.startTotalsScan(ctx, pb)() // progress hook (totals.go)
 	if err := s.stream(ctx, pb); err != nil {
 		return Stats{}, err
 	}

@@ -54,6 +54,7 @@ func (s *sender) serve(r *request, h *blake3.Hasher, buf []byte) error {
 		return s.fileFailed(r, "open", err)
 	}
 	defer f.Close()
+	s.started(r, f) // progress hook (totals.go)
 	h.Reset()
 	out := &dataWriter{s: s, id: r.ID}
 	tee := io.TeeReader(f, h)

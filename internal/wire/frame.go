@@ -141,6 +141,21 @@ func (fw *FrameWriter) WriteMsg(m Message) error {
 	return fw.WriteFrame(m.Type(), fw.buf)
 }
 
+// AppendFrame appends m as one frame (header and payload) to b. It fails,
+// leaving b as it was, when the payload exceeds MaxPayload. It lets a
+// connection batch many frames into one write.
+func AppendFrame(b []byte, m Message) ([]byte, error) {
+	start := len(b)
+	b = append(b, byte(m.Type()), 0, 0, 0)
+	b = m.AppendTo(b)
+	n := len(b) - start - HeaderSize
+	if n > MaxPayload {
+		return b[:start], fmt.Errorf("%w: type %#x, %d bytes", ErrFrameTooLarge, uint8(m.Type()), n)
+	}
+	b[start+1], b[start+2], b[start+3] = byte(n>>16), byte(n>>8), byte(n)
+	return b, nil
+}
+
 // Flush writes buffered frames to the underlying writer.
 func (fw *FrameWriter) Flush() error { return fw.w.Flush() }
 

@@ -133,3 +133,36 @@ func TestTruncatedFrame(t *testing.T) {
 		t.Fatalf("ReadFrame = %v, want ErrUnexpectedEOF", err)
 	}
 }
+
+// TestAppendFrameMatchesWriter checks that frames batched with AppendFrame
+// are the bytes FrameWriter writes, and that an oversized message leaves
+// the batch untouched.
+func TestAppendFrameMatchesWriter(t *testing.T) {
+	for name, m := range sampleMessages() {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			fw := NewFrameWriter(&buf)
+			if err := fw.WriteMsg(m); err != nil {
+				t.Fatal(err)
+			}
+			fw.Flush()
+			got, err := AppendFrame([]byte("prefix"), m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := append([]byte("prefix"), buf.Bytes()...); !bytes.Equal(got, want) {
+				t.Fatalf("AppendFrame = %x, want %x", got, want)
+			}
+		})
+	}
+	t.Run("too-large", func(t *testing.T) {
+		big := &Data{ID: 1}
+		for range 3 {
+			big.Ops = append(big.Ops, Op{Kind: OpLiteral, Data: make([]byte, MaxLiteral)})
+		}
+		got, err := AppendFrame([]byte("ab"), big)
+		if !errors.Is(err, ErrFrameTooLarge) || string(got) != "ab" {
+			t.Fatalf("AppendFrame = %q, %v; want %q, ErrFrameTooLarge", got, err, "ab")
+		}
+	})
+}

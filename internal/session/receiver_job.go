@@ -1,0 +1,212 @@
+package session
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"sync"
+
+	"github.com/ferrysync/ferry/delta"
+	"github.com/ferrysync/ferry/internal/wire"
+	"github.com/zeebo/blake3"
+)
+
+// The functions of this file run on the reader goroutine: a file's data is
+// written to disk as it arrives, and the file is committed on its FileEnd.
+// They wait for nothing but the disk (and, to report an event or send a
+// retry, the connection's bounded send queue, which the sender's reader
+// always drains: it never waits on its own writer).
+
+// hashWriter writes to w and hashes what it writes.
+type hashWriter struct {
+	w io.Writer
+	h *blake3.Hasher
+	n int64
+}
+
+func (h *hashWriter) Write(p []byte) (int, error) {
+	n, err := h.w.Write(p)
+	h.h.Write(p[:n])
+	h.n += int64(n)
+	return n, err
+}
+
+var hashers = sync.Pool{New: func() any { return blake3.New() }}
+
+// open creates the file being written (a temp file, or the destination
+// itself with --inplace) at the first data.
+func (j *job) open() error {
+	r := j.r
+	if j.t != nil {
+		return nil
+	}
+	var err error
+	if r.cfg.Inplace {
+		j.t, err = r.root.OpenInplace(j.name)
+	} else {
+		j.t, err = r.root.CreateTemp(j.name)
+	}
+	if err != nil {
+		j.t = nil
+		return err
+	}
+	h := hashers.Get().(*blake3.Hasher)
+	h.Reset()
+	j.hw = &hashWriter{w: j.counted(j.t), h: h} // progress hook: j.counted (totals.go)
+	if j.sig {
+		j.patch = delta.NewPatcher(io.NewSectionReader(j.basis, 0, j.basisSize), j.hw)
+	}
+	return nil
+}
+
+// data applies one Data message.
+func (j *job) data(m *wire.Data) {
+	if j.werr != nil {
+		return
+	}
+	if j.werr = j.open(); j.werr != nil {
+		return
+	}
+	for _, op := range m.Ops {
+		if op.Kind == wire.OpCopy {
+			if j.patch == nil {
+				j.werr = errCopyWithoutBasis
+				return
+			}
+			j.werr = j.patch.Copy(op.Offset, op.Length)
+		} else if j.patch != nil {
+			j.werr = j.patch.Literal(op.Data)
+		} else {
+			_, j.werr = j.hw.Write(op.Data)
+		}
+		if j.werr != nil {
+			return
+		}
+	}
+}
+
+var errCopyWithoutBasis = errors.New("copy instruction without a basis")
+
+// end handles FileEnd: verify, then commit or retry once whole-file.
+func (j *job) end(m *wire.FileEnd) {
+	r := j.r
+	if j.werr == nil {
+		j.werr = j.open() // an empty file has no Data
+	}
+	if j.werr != nil {
+		j.finish(&FileError{Op: "write", Path: j.s.Path, Code: errCode(j.werr), Err: j.werr})
+		return
+	}
+	if j.hw.n != m.Size || !bytes.Equal(j.hw.h.Sum(nil), m.Sum) {
+		if j.redo {
+			j.finish(&FileError{Op: "verify", Path: j.s.Path, Code: wire.ErrCodeIO, Err: ErrChecksum})
+			return
+		}
+		j.discard()
+		j.redo = true
+		req, _ := j.prepare()
+		// Sent from another goroutine: the reader never waits for the writer
+		// on its own account here.
+		go r.c.send(req)
+		return
+	}
+	if r.cfg.Inplace {
+		if err := j.t.File().Truncate(j.hw.n); err != nil {
+			j.finish(&FileError{Op: "truncate", Path: j.s.Path, Code: errCode(err), Err: err})
+			return
+		}
+	}
+	err := j.t.Commit(r.meta(j.s), r.preserve())
+	j.t = nil
+	if err != nil {
+		j.finish(&FileError{Op: "commit", Path: j.s.Path, Code: errCode(err), Err: err})
+		return
+	}
+	if j.partial != nil {
+		r.root.RemovePartial(j.name, r.cfg.PartialDir)
+	}
+	j.finish(nil)
+}
+
+// discard drops what was written so far.
+func (j *job) discard() {
+	if j.t != nil {
+		j.t.Abort()
+		j.t = nil
+	}
+	if j.hw != nil {
+		hashers.Put(j.hw.h)
+		j.hw = nil
+	}
+	j.patch, j.werr = nil, nil
+}
+
+// finish ends the job, with err nil when the file was committed: it
+// releases the request slot and reports the outcome.
+func (j *job) finish(err error) {
+	r := j.r
+	j.discard()
+	j.closeBasis()
+	r.mu.Lock()
+	delete(r.jobs, j.id)
+	delete(r.byPath, j.s.Path)
+	followers := j.followers
+	j.followers = nil
+	r.mu.Unlock()
+	<-r.slots
+	if err != nil {
+		var fe *FileError
+		remote := errors.As(err, &fe) && fe.Remote
+		switch {
+		case errors.Is(err, errConnDown):
+		case remote && r.client:
+			// The sender counted it; the user hears of it here.
+			r.report(Event{Kind: EventError, Path: j.s.Path, Err: err})
+		case !remote:
+			r.fail("transfer", j.s.Path, err)
+		}
+	} else {
+		r.count(func(st *Stats) { st.FilesTransferred++ })
+		r.created(j.s, j.ex, j.itemize)
+	}
+	for _, f := range followers {
+		if err == nil {
+			r.link(f.s, f.ex, r.dstName(j.s.Path), f.name)
+		}
+		r.dirProgress(f.dir, 1)
+	}
+	r.dirProgress(j.dir, 1)
+	r.pending.Done()
+}
+
+// fileError handles a sender's FileError for the job: what arrived so far
+// is kept as partial data when a partial directory is configured.
+func (j *job) fileError(m *wire.FileError) {
+	j.keepPartial()
+	j.finish(fromWireError(m))
+}
+
+// interrupt ends a job cut off by the end of the connection, keeping its
+// data in the partial directory when one is configured.
+func (j *job) interrupt() {
+	j.keepPartial()
+	j.finish(errConnDown)
+}
+
+// keepPartial moves the data written so far to the partial directory, if
+// one is configured and the data is worth keeping (a redo's data is not
+// mixed with an older partial).
+func (j *job) keepPartial() {
+	r := j.r
+	if r.cfg.PartialDir == "" || r.cfg.Inplace || j.t == nil || j.werr != nil || j.hw == nil || j.hw.n == 0 {
+		return
+	}
+	if j.partial != nil && j.hw.n <= j.basisSize {
+		return // no more than the partial we started from
+	}
+	if err := j.t.KeepPartial(r.cfg.PartialDir); err == nil {
+		j.t = nil
+	}
+}
+
+var errConnDown = errors.New("connection down")
