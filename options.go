@@ -44,6 +44,16 @@ type Options struct {
 
 	Timeout time.Duration // drop a peer silent for this long (0: never)
 
+	// Compression and pacing (compress hook, bwlimit hook).
+	// Compress asks for zstd on the wire (-z); it is used when the peer
+	// offers it too, and never for local copies.
+	Compress      bool
+	CompressLevel int      // zstd level 1-22 (--compress-level); 0: 3
+	SkipCompress  []string // suffixes sent uncompressed (--skip-compress); nil: rsync's default list
+	// BWLimit caps this side's transfer rate in bytes per second
+	// (--bwlimit), in each direction; 0: unlimited.
+	BWLimit int64
+
 	// Daemon connections (ferry://, ferrys://, host::module).
 	PasswordFile   string // file holding the module password ("" reads FERRY_PASSWORD)
 	TLSCAFile      string // PEM roots that verify a TLS daemon instead of the system's

@@ -146,11 +146,13 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 		req.Config.WholeFile = opts.WholeFile || !opts.DeltaLocal
 		a, b := transport.Pipe(1 << 20)
 		tc = a
+		req.Config.Compress = false // compress hook: pointless between local processes
 		go session.Serve(ctx, b, session.ServeOptions{Config: session.Config{Timeout: opts.Timeout}})
 	}
 	if err != nil {
 		return nil, err
 	}
+	tc = transport.RateLimit(tc, opts.BWLimit, true, nil) // bwlimit hook
 	cl, err := session.Dial(ctx, tc, req)
 	if err != nil {
 		return nil, err

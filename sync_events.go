@@ -16,6 +16,7 @@ func sessionConfig(o Options) session.Config {
 		Checksum: o.Checksum, SizeOnly: o.SizeOnly, IgnoreExisting: o.IgnoreExisting, Update: o.Update,
 		WholeFile: o.WholeFile, Inplace: o.Inplace, OneFileSystem: o.OneFileSystem, MkPath: o.MkPath,
 		DryRun: o.DryRun, Filters: o.Filters, PartialDir: o.PartialDir, Timeout: o.Timeout,
+		Compress: o.Compress, CompressLevel: o.CompressLevel, SkipCompress: o.SkipCompress, // compress hook
 	}
 }
 

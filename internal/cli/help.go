@@ -34,7 +34,8 @@ var helpGroups = []helpGroup{
 	{"Deleting and filtering", []string{
 		"delete", "del", "delete-during", "delete-excluded",
 		"filter", "exclude", "exclude-from", "include", "include-from"}},
-	{"Remote transfers", []string{"rsh", "ferry-path", "timeout", "password-file", "tls-ca", "tls-fingerprint"}},
+	{"Remote transfers", []string{"rsh", "ferry-path", "timeout", "compress", "compress-level", "skip-compress", "bwlimit",
+		"password-file", "tls-ca", "tls-fingerprint"}},
 	{"Information", []string{"help", "version"}},
 }
 

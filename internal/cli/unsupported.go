@@ -16,11 +16,7 @@ type unsupportedOption struct {
 
 // unsupportedOptions lists rsync's options that ferry does not support yet.
 var unsupportedOptions = []unsupportedOption{
-	{long: "compress", short: "z"},
-	{long: "compress-level", arg: true},
-	{long: "compress-choice", arg: true},
-	{long: "skip-compress", arg: true},
-	{long: "bwlimit", arg: true},
+	{long: "compress-choice", arg: true, hint: "ferry always compresses with zstd"},
 	{long: "info", arg: true},
 	{long: "debug", arg: true},
 	{long: "out-format", arg: true},

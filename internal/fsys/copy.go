@@ -19,7 +19,7 @@ func CopyFile(dst io.Writer, src *os.File, n int64) (int64, error) {
 	case *os.File:
 		df = d
 	case *Temp:
-		df = d.f
+		df = d.File()
 	}
 	var done int64
 	if df != nil && n > 0 {

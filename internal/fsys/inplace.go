@@ -27,5 +27,5 @@ func (r *Root) OpenInplace(name string) (*Temp, error) {
 		p.close()
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
-	return &Temp{r: r, f: f, p: p, name: name, inplace: true, created: created}, nil
+	return &Temp{r: r, fd: int(f.Fd()), f: f, p: p, name: name, inplace: true, created: created}, nil
 }

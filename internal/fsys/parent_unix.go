@@ -18,54 +18,49 @@ var ErrNotRegular = errors.New("ferry: not a regular file")
 // The *at system calls fsys makes itself operate on fd and base only, with
 // AT_SYMLINK_NOFOLLOW or O_NOFOLLOW, so nothing outside the root is reached.
 type parent struct {
-	f    *os.File // set when the directory was opened through os.Root
 	fd   int
-	own  bool // fd must be closed (opened with openat2)
+	c    *cachedDir // the cache entry holding fd; nil for the root itself
 	dir  string
 	base string
 }
 
 // openParent opens the parent directory of a validated name, refusing to
 // leave the root even through symlinks: with openat2(RESOLVE_BENEATH) when
-// the kernel has it (one system call), else through os.Root.
+// the kernel has it (one system call), else through os.Root. Recently used
+// directories stay open in the Root's cache (dircache.go), so consecutive
+// files of one directory open it once.
 func (r *Root) openParent(name string) (parent, error) {
 	dir, base := split(name)
 	if dir == "." {
 		return parent{fd: r.fd, dir: dir, base: base}, nil
 	}
+	if c := r.dirs.get(dir); c != nil {
+		return parent{fd: c.fd, c: c, dir: dir, base: base}, nil
+	}
+	c := &cachedDir{dir: dir, refs: 1}
 	if fd, err := openDirBeneath(r.fd, dir); err == nil {
-		return parent{fd: fd, own: true, dir: dir, base: base}, nil
+		c.fd = fd
 	} else if !errors.Is(err, errUseRoot) {
 		return parent{}, err
+	} else {
+		f, err := r.root.OpenFile(dir, os.O_RDONLY|unix.O_DIRECTORY, 0)
+		if err != nil {
+			return parent{}, unwrapPath(err)
+		}
+		c.f, c.fd = f, int(f.Fd())
 	}
-	f, err := r.root.OpenFile(dir, os.O_RDONLY|unix.O_DIRECTORY, 0)
-	if err != nil {
-		return parent{}, unwrapPath(err)
-	}
-	return parent{f: f, fd: int(f.Fd()), dir: dir, base: base}, nil
+	r.dirs.put(c)
+	return parent{fd: c.fd, c: c, dir: dir, base: base}, nil
 }
 
 // errUseRoot makes openParent fall back to os.Root.
 var errUseRoot = errors.New("openat2 unavailable")
 
-// close releases the parent directory, unless it is the root.
+// close releases the parent directory (to the cache).
 func (p parent) close() {
-	switch {
-	case p.f != nil:
-		p.f.Close()
-	case p.own:
-		unix.Close(p.fd)
+	if p.c != nil {
+		p.c.release()
 	}
-}
-
-// openat opens base in p's directory with O_NOFOLLOW and returns it as an
-// *os.File named name.
-func (p parent) openat(base, name string, flags int, perm uint32) (*os.File, error) {
-	fd, err := unix.Openat(p.fd, base, flags|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm)
-	if err != nil {
-		return nil, err
-	}
-	return os.NewFile(uintptr(fd), name), nil
 }
 
 // OpenRead opens the regular file name for reading, for use as a delta

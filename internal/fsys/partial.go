@@ -105,6 +105,7 @@ func (r *Root) RemovePartial(name, partialDir string) error {
 		return fmt.Errorf("remove partial %s: %w", pn, unwrapPath(err))
 	}
 	pd, _ := split(pn)
+	r.dirs.clear()
 	r.root.Remove(pd) // only succeeds when empty; failure is fine
 	return nil
 }

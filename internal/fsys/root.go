@@ -19,6 +19,7 @@ type Root struct {
 	fd    int      // dir's descriptor
 	euid  int
 	umask uint32
+	dirs  dirCache // open parent directories of recent names
 }
 
 // Open opens dir, which must exist and be a directory, as a Root.
@@ -45,6 +46,7 @@ func Open(dir string) (*Root, error) {
 // KeepPartial) and start no operation after it; files returned by OpenRead
 // and OpenPartial stay usable.
 func (r *Root) Close() error {
+	r.dirs.clear()
 	err1 := r.dir.Close()
 	err2 := r.root.Close()
 	if err1 != nil {
@@ -92,6 +94,7 @@ func (r *Root) Remove(name string) error {
 	if err := checkName(name, false); err != nil {
 		return fmt.Errorf("remove %s: %w", name, err)
 	}
+	r.dirs.clear()
 	if err := r.root.Remove(name); err != nil {
 		return fmt.Errorf("remove %s: %w", name, unwrapPath(err))
 	}
@@ -104,6 +107,7 @@ func (r *Root) RemoveAll(name string) error {
 	if err := checkName(name, false); err != nil {
 		return fmt.Errorf("remove %s: %w", name, err)
 	}
+	r.dirs.clear()
 	if err := r.root.RemoveAll(name); err != nil {
 		return fmt.Errorf("remove %s: %w", name, unwrapPath(err))
 	}
@@ -120,6 +124,7 @@ func (r *Root) Rename(oldname, newname string) error {
 	if err := checkName(newname, false); err != nil {
 		return fmt.Errorf("rename %s: %w", newname, err)
 	}
+	r.dirs.clear()
 	if err := r.root.Rename(oldname, newname); err != nil {
 		return fmt.Errorf("rename %s to %s: %w", oldname, newname, unwrapPath(err))
 	}

@@ -19,10 +19,11 @@ var ErrTempDone = errors.New("ferry: temp file already finished")
 // concurrent use.
 type Temp struct {
 	r       *Root
-	f       *os.File
-	p       parent // the directory of name; owned by the Temp
-	name    string // the destination name, root-relative
-	tmp     string // final component of the temp file; "" for --inplace
+	fd      int
+	f       *os.File // made on demand by File, or given by OpenInplace
+	p       parent   // the directory of name; owned by the Temp
+	name    string   // the destination name, root-relative
+	tmp     string   // final component of the temp file; "" for --inplace
 	done    bool
 	closed  bool
 	inplace bool
@@ -44,7 +45,7 @@ func (r *Root) CreateTemp(name string) (*Temp, error) {
 	}
 	for range maxTempTries {
 		tmp := tempName(p.base)
-		f, err := p.openat(tmp, join(p.dir, tmp), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		fd, err := unix.Openat(p.fd, tmp, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 		if errors.Is(err, unix.EEXIST) {
 			continue
 		}
@@ -52,21 +53,39 @@ func (r *Root) CreateTemp(name string) (*Temp, error) {
 			p.close()
 			return nil, fmt.Errorf("create %s: %w", name, err)
 		}
-		return &Temp{r: r, f: f, p: p, name: name, tmp: tmp}, nil
+		return &Temp{r: r, fd: fd, p: p, name: name, tmp: tmp}, nil
 	}
 	p.close()
 	return nil, fmt.Errorf("create %s: %w", name, unix.EEXIST)
 }
 
 // Write writes to the file at its current offset.
-func (t *Temp) Write(b []byte) (int, error) { return t.f.Write(b) }
+func (t *Temp) Write(b []byte) (int, error) {
+	if t.f != nil {
+		return t.f.Write(b)
+	}
+	return writeFd(t.fd, b, -1)
+}
 
 // WriteAt writes to the file at offset off.
-func (t *Temp) WriteAt(b []byte, off int64) (int, error) { return t.f.WriteAt(b, off) }
+func (t *Temp) WriteAt(b []byte, off int64) (int, error) {
+	if t.f != nil {
+		return t.f.WriteAt(b, off)
+	}
+	if off < 0 {
+		return 0, fmt.Errorf("write %s: negative offset", t.name)
+	}
+	return writeFd(t.fd, b, off)
+}
 
 // File returns the open file, for CopyFile, Seek, Truncate or reading back.
 // It stays owned by the Temp: do not close it.
-func (t *Temp) File() *os.File { return t.f }
+func (t *Temp) File() *os.File {
+	if t.f == nil {
+		t.f = os.NewFile(uintptr(t.fd), t.Name())
+	}
+	return t.f
+}
 
 // Name returns the root-relative name of the file being written: the temp
 // name, or the destination name for --inplace.
@@ -102,9 +121,9 @@ func (t *Temp) Commit(m Meta, p Preserve) error {
 	if !p.Perms {
 		mode = t.defaultMode(m.Mode)
 	}
-	err := t.r.applyFd(int(t.f.Fd()), mode, m, p)
+	err := t.r.applyFd(t.fd, mode, m, p)
 	if err == nil && p.Fsync {
-		err = t.f.Sync()
+		err = unix.Fsync(t.fd)
 	}
 	if cerr := t.close(); err == nil {
 		err = cerr
@@ -126,7 +145,7 @@ func (t *Temp) Commit(m Meta, p Preserve) error {
 func (t *Temp) defaultMode(srcMode uint32) uint32 {
 	var st unix.Stat_t
 	if t.inplace {
-		if !t.created && unix.Fstat(int(t.f.Fd()), &st) == nil {
+		if !t.created && unix.Fstat(t.fd, &st) == nil {
 			return uint32(st.Mode) & 0o7777
 		}
 		return srcMode & 0o777 &^ t.r.umask
@@ -164,5 +183,8 @@ func (t *Temp) close() error {
 		return nil
 	}
 	t.closed = true
-	return t.f.Close()
+	if t.f != nil {
+		return t.f.Close()
+	}
+	return unix.Close(t.fd)
 }

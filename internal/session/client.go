@@ -45,7 +45,8 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 		cfg.Seed = binary.LittleEndian.Uint64(b[:]) | 1
 	}
 	c := newConn(tc, cfg.Timeout)
-	caps, err := handshake(c)
+	zo := clientCompression(cfg) // compress hook (compress_send.go)
+	caps, err := handshake(c, zo)
 	if err != nil {
 		tc.Close()
 		return nil, err
@@ -60,6 +61,10 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 	run := &wire.Run{Role: serverRole, Paths: req.Remote, Flags: cfg.flags() | wire.FlagEvents,
 		Filters: cfg.Filters, PartialDir: cfg.PartialDir, Seed: cfg.Seed}
 	if err := c.send(run); err != nil {
+		c.fail(err)
+		return nil, err
+	}
+	if err := c.sendCompressOptions(zo); err != nil { // compress hook (compress_send.go)
 		c.fail(err)
 		return nil, err
 	}

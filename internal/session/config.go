@@ -22,6 +22,14 @@ type Config struct {
 
 	Timeout time.Duration // drop a peer silent this long (0: never)
 
+	// compress hook (compress.go): zstd on the wire when both sides
+	// offer it. A client offers it only with Compress; a server always.
+	Compress      bool
+	CompressLevel int      // zstd level 1-22; 0: 3
+	SkipCompress  []string // suffixes sent uncompressed; nil: DefaultSkipCompress
+	// RefuseCompress makes a server not offer zstd (a daemon sparing its CPU).
+	RefuseCompress bool
+
 	// Window is the receiver's limit on outstanding file requests and
 	// Credit the sender's entry window; zero picks defaults.
 	Window, Credit int
@@ -69,7 +77,7 @@ func (c *Config) window() int {
 	if c.Window > 0 {
 		return c.Window
 	}
-	return 32
+	return MaxOutstanding
 }
 
 func (c *Config) credit() int {

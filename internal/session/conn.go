@@ -43,6 +43,8 @@ type conn struct {
 	closed bool            // the connection is down: send fails
 	wake   chan struct{}   // capacity 1: the writer has work
 
+	z *compression // compress hook (compress.go): nil unless negotiated; set before startWriter
+
 	sent, recv atomic.Int64
 	lastRecv   atomic.Int64 // unix nanoseconds of the last frame read
 	writerDone chan struct{}
@@ -118,6 +120,7 @@ func (c *conn) startWriter() {
 // send queues m for the writer. It blocks while too much is queued and
 // fails once the connection is down.
 func (c *conn) send(m wire.Message) error {
+	m = c.compress(m) // compress hook (compress_send.go)
 	c.wmu.Lock()
 	for len(c.pend) >= maxPending && !c.closed {
 		c.room.Wait()
@@ -161,6 +164,12 @@ func (c *conn) read() (wire.Message, error) {
 			continue
 		}
 		if _, ok := m.(*wire.Keepalive); ok {
+			continue
+		}
+		if m, err = c.unwrap(m); err != nil || m == nil { // compress hook (compress.go)
+			if err != nil {
+				return nil, err
+			}
 			continue
 		}
 		return m, nil

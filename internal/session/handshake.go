@@ -23,8 +23,9 @@ func localHello() *wire.Hello {
 
 // handshake sends our Hello while reading the peer's (concurrently, so
 // neither side waits for the other's) and negotiates.
-func handshake(c *conn) (caps []string, err error) {
+func handshake(c *conn, z *compressOffer) (caps []string, err error) {
 	local := localHello()
+	local.Caps = append(local.Caps, z.caps()...) // compress hook (compress_send.go)
 	werr := make(chan error, 1)
 	go func() { werr <- wire.WriteHello(c.fw, local) }()
 	remote, rerr := wire.ReadHello(c.fr)
@@ -39,6 +40,9 @@ func handshake(c *conn) (caps []string, err error) {
 	_, caps, err = wire.Negotiate(local, remote)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrProtocol, err)
+	}
+	if err := c.negotiate(z, caps); err != nil { // compress hook (compress_send.go)
+		return nil, err
 	}
 	return caps, nil
 }

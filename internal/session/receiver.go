@@ -34,6 +34,9 @@ type receiver struct {
 	items chan item
 	slots chan struct{} // one per outstanding file request
 
+	commits       chan *job // verified files for the committer
+	committerDone chan struct{}
+
 	// mu guards the fields that follow.
 	mu      sync.Mutex
 	jobs    map[uint64]*job
@@ -56,17 +59,24 @@ func newReceiver(p *peer, dst string) (*receiver, error) {
 		filter: f,
 		items:  make(chan item, p.cfg.credit()+2),
 		slots:  make(chan struct{}, p.cfg.window()),
-		jobs:   map[uint64]*job{},
-		byPath: map[string]*job{},
+
+		commits:       make(chan *job, 64),
+		committerDone: make(chan struct{}),
+		jobs:          map[uint64]*job{},
+		byPath:        map[string]*job{},
 	}
 	if !p.cfg.DeleteExcluded {
 		r.destFilter = f
 	}
+	p.c.fr.ShareData = true // Data is written out within handle
+	go r.committer()
 	return r, nil
 }
 
 func (r *receiver) close() {
 	r.waitJobs()
+	close(r.commits)
+	<-r.committerDone
 	if r.root != nil {
 		r.root.Close()
 	}

@@ -12,7 +12,8 @@ import (
 )
 
 // The functions of this file run on the reader goroutine: a file's data is
-// written to disk as it arrives, and the file is committed on its FileEnd.
+// written to disk as it arrives, and verified on its FileEnd; the
+// committer goroutine then applies its metadata and renames it into place.
 // They wait for nothing but the disk (and, to report an event or send a
 // retry, the connection's bounded send queue, which the sender's reader
 // always drains: it never waits on its own writer).
@@ -110,6 +111,25 @@ func (j *job) end(m *wire.FileEnd) {
 		go r.c.send(req)
 		return
 	}
+	// Verified: the committer goroutine takes it from here, so that
+	// applying metadata and renaming overlap with writing the next files.
+	r.mu.Lock()
+	delete(r.jobs, j.id)
+	r.mu.Unlock()
+	r.commits <- j
+}
+
+// committer commits verified files until the receiver closes.
+func (r *receiver) committer() {
+	defer close(r.committerDone)
+	for j := range r.commits {
+		j.commit()
+	}
+}
+
+// commit renames the verified file into place with its metadata.
+func (j *job) commit() {
+	r := j.r
 	if r.cfg.Inplace {
 		if err := j.t.File().Truncate(j.hw.n); err != nil {
 			j.finish(&FileError{Op: "truncate", Path: j.s.Path, Code: errCode(err), Err: err})

@@ -21,7 +21,8 @@ type sender struct {
 
 	// mu guards the fields that follow.
 	mu      sync.Mutex
-	cond    sync.Cond
+	cond    sync.Cond // credits arrived, or closed
+	work    sync.Cond // a request was queued, or closed
 	credits int64
 	queue   []*request          // complete requests waiting for a worker
 	partial map[uint64]*request // requests still receiving SigBlocks
@@ -45,6 +46,7 @@ func newSender(p *peer, ops []string) (*sender, error) {
 	}
 	s := &sender{peer: p, filter: f, partial: map[uint64]*request{}}
 	s.cond.L = &s.mu
+	s.work.L = &s.mu
 	for _, op := range ops {
 		src, err := openSource(op)
 		if err != nil {
@@ -67,6 +69,7 @@ func (s *sender) close() {
 	s.mu.Lock()
 	s.closed = true
 	s.cond.Broadcast()
+	s.work.Broadcast()
 	s.mu.Unlock()
 	s.workers.Wait()
 	for _, src := range s.srcs {
@@ -117,7 +120,7 @@ func (s *sender) handle(m wire.Message) error {
 			return nil
 		}
 		s.queue = append(s.queue, r)
-		s.cond.Broadcast()
+		s.work.Signal()
 	case *wire.SigBlocks:
 		r := s.partial[m.ID]
 		if r == nil || m.StrongLen != r.StrongLen || uint64(len(r.blocks)+len(m.Blocks)) > r.BlockCount {
@@ -127,7 +130,7 @@ func (s *sender) handle(m wire.Message) error {
 		if uint64(len(r.blocks)) == r.BlockCount {
 			delete(s.partial, m.ID)
 			s.queue = append(s.queue, r)
-			s.cond.Broadcast()
+			s.work.Signal()
 		}
 	default:
 		return fmt.Errorf("%w: sender got unexpected %T", ErrProtocol, m)

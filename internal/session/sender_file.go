@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"syscall"
 
 	"github.com/ferrysync/ferry/delta"
 	"github.com/ferrysync/ferry/internal/tree"
@@ -21,10 +19,12 @@ func (s *sender) worker() {
 	defer s.workers.Done()
 	h := blake3.New()
 	buf := make([]byte, chunkSize)
+	var dc dirCache
+	defer dc.close()
 	for {
 		s.mu.Lock()
 		for len(s.queue) == 0 && !s.closed {
-			s.cond.Wait()
+			s.work.Wait()
 		}
 		if s.closed {
 			s.mu.Unlock()
@@ -35,7 +35,7 @@ func (s *sender) worker() {
 		s.queue = s.queue[1:]
 		s.mu.Unlock()
 
-		err := s.serve(r, h, buf)
+		err := s.serve(r, &dc, h, buf)
 		s.mu.Lock()
 		s.active--
 		s.mu.Unlock()
@@ -48,63 +48,81 @@ func (s *sender) worker() {
 
 // serve answers one request: Data messages and FileEnd, or a FileError.
 // Only connection errors are returned.
-func (s *sender) serve(r *request, h *blake3.Hasher, buf []byte) error {
-	f, err := s.openRequested(r.Path)
+func (s *sender) serve(r *request, dc *dirCache, h *blake3.Hasher, buf []byte) error {
+	f, err := s.openRequested(dc, r.Path)
 	if err != nil {
 		return s.fileFailed(r, "open", err)
 	}
 	defer f.Close()
-	s.started(r, f) // progress hook (totals.go)
+	s.started(r, f.size) // progress hook (totals.go)
 	h.Reset()
-	out := &dataWriter{s: s, id: r.ID}
-	tee := io.TeeReader(f, h)
-	var n int64
+	var n, literal, matched int64
 	if r.Flags&wire.ReqBasis != 0 && r.Flags&wire.ReqRedo == 0 && len(r.blocks) > 0 {
 		sig, serr := s.signature(r)
 		if serr != nil {
 			return fmt.Errorf("%w: request %d: %w", ErrProtocol, r.ID, serr)
 		}
-		cr := &countReader{r: tee}
+		out := &dataWriter{s: s, id: r.ID}
+		cr := &countReader{r: io.TeeReader(f, h)}
 		err = delta.Delta(sig, cr, out)
-		n = cr.n
-	} else {
-		for {
-			k, rerr := tee.Read(buf)
-			if k > 0 {
-				n += int64(k)
-				if err = out.Literal(buf[:k]); err != nil {
-					break
-				}
-			}
-			if rerr == io.EOF {
-				break
-			}
-			if rerr != nil {
-				err = rerr
-				break
-			}
+		if err == nil {
+			err = out.flush()
 		}
-	}
-	if err == nil {
-		err = out.flush()
-	}
-	if err != nil {
 		if out.connErr != nil {
 			return out.connErr
 		}
+		n, literal, matched = cr.n, out.literal, out.matched
+	} else {
+		n, err = s.sendWhole(r.ID, f, h, buf)
+		if errors.Is(err, errConnDown) {
+			return s.c.Err()
+		}
+		literal = n
+	}
+	if err != nil {
 		return s.fileFailed(r, "read", err)
 	}
 	s.mu.Lock()
-	s.stats.LiteralBytes += uint64(out.literal)
-	s.stats.MatchedBytes += uint64(out.matched)
+	s.stats.LiteralBytes += uint64(literal)
+	s.stats.MatchedBytes += uint64(matched)
 	s.mu.Unlock()
 	return s.c.send(&wire.FileEnd{ID: r.ID, Size: n, Sum: h.Sum(nil)})
+}
+
+// sendWhole sends the whole file as literal data, reading up to the size
+// it had when opened (or to its end, if it shrank). A connection failure
+// is errConnDown; anything else is a read error.
+func (s *sender) sendWhole(id uint64, f *srcFile, h *blake3.Hasher, buf []byte) (int64, error) {
+	var n int64
+	ops := make([]wire.Op, 1)
+	for {
+		want := buf
+		if left := f.size - n; left > 0 && left < int64(len(buf)) {
+			want = buf[:left]
+		}
+		k, rerr := f.Read(want)
+		if k > 0 {
+			n += int64(k)
+			h.Write(buf[:k])
+			// send encodes at once, so buf may be reused afterwards.
+			ops[0] = wire.Op{Kind: wire.OpLiteral, Data: buf[:k]}
+			if err := s.c.send(&wire.Data{ID: id, Ops: ops}); err != nil {
+				return n, errConnDown
+			}
+		}
+		if rerr == io.EOF || (rerr == nil && f.size > 0 && n >= f.size) {
+			return n, nil // no read just to see the end of a file of known size
+		}
+		if rerr != nil {
+			return n, rerr
+		}
+	}
 }
 
 // openRequested opens a requested path, refusing anything the walk would
 // not have sent: invalid or excluded paths, paths outside the sources,
 // and anything but a regular file.
-func (s *sender) openRequested(p string) (*os.File, error) {
+func (s *sender) openRequested(dc *dirCache, p string) (*srcFile, error) {
 	if err := tree.ValidPath(p); err != nil || p == "." {
 		return nil, fmt.Errorf("%w: bad request path %q", ErrProtocol, p)
 	}
@@ -116,17 +134,15 @@ func (s *sender) openRequested(p string) (*os.File, error) {
 		if !src.covers(p) {
 			continue
 		}
-		f, err := src.root.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+		f, err := dc.open(src, p)
 		if err != nil {
+			if errors.Is(err, tree.ErrChanged) {
+				return nil, err
+			}
 			if firstErr == nil {
 				firstErr = err
 			}
 			continue
-		}
-		fi, err := f.Stat()
-		if err != nil || !fi.Mode().IsRegular() {
-			f.Close()
-			return nil, fmt.Errorf("%s: %w", p, tree.ErrChanged)
 		}
 		return f, nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -152,15 +151,11 @@ func scanOne(ctx context.Context, w *tree.Walker, count func(*tree.Entry)) error
 
 // started reports the start of serving a file to a client-side sender's
 // user.
-func (s *sender) started(r *request, f *os.File) {
+func (s *sender) started(r *request, size int64) {
 	if !s.client || s.onEvent == nil {
 		return
 	}
-	ev := Event{Kind: EventStarted, Path: r.Path}
-	if fi, err := f.Stat(); err == nil {
-		ev.Size = fi.Size()
-	}
-	s.emit(ev)
+	s.emit(Event{Kind: EventStarted, Path: r.Path, Size: size})
 }
 
 // progress tracks a receiver's bytes written to files in flight, for

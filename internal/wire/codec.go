@@ -34,8 +34,9 @@ func appendStrings(b []byte, ss []string) []byte {
 
 // decoder reads primitives from a payload with a sticky error.
 type decoder struct {
-	b   []byte
-	err error
+	b     []byte
+	err   error
+	share bool // Data literals alias b (FrameReader.ShareData)
 }
 
 func (d *decoder) fail(what string) {
@@ -128,6 +129,20 @@ func (d *decoder) bytes(limit uint64) []byte {
 		return nil
 	}
 	return append([]byte(nil), p...)
+}
+
+// sharedBytes reads a length-prefixed byte string without copying it.
+func (d *decoder) sharedBytes(limit uint64) []byte {
+	n := d.uvarint()
+	if n > limit {
+		d.fail("byte string too long")
+		return nil
+	}
+	p := d.raw(n)
+	if d.err != nil || n == 0 {
+		return nil
+	}
+	return p
 }
 
 func (d *decoder) strings() []string {

@@ -168,7 +168,11 @@ func (m *Data) decode(d *decoder) {
 			op.Offset = int64(d.small(1<<62, "data: offset"))
 			op.Length = int64(d.small(1<<40, "data: length"))
 		case OpLiteral:
-			op.Data = d.bytes(MaxLiteral)
+			if d.share {
+				op.Data = d.sharedBytes(MaxLiteral)
+			} else {
+				op.Data = d.bytes(MaxLiteral)
+			}
 		default:
 			d.fail("data: bad op")
 		}

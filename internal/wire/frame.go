@@ -36,6 +36,12 @@ type FrameReader struct {
 	r   *bufio.Reader
 	buf []byte
 	n   int64 // bytes read so far
+
+	// ShareData makes ReadMsg return Data messages whose literal bytes
+	// alias the reader's buffer, valid only until the next read: for a
+	// reader that writes them out at once, it saves a copy of every
+	// byte transferred.
+	ShareData bool
 }
 
 // NewFrameReader returns a FrameReader reading from r.
@@ -75,6 +81,9 @@ func (fr *FrameReader) ReadMsg() (Message, error) {
 	t, p, err := fr.ReadFrame()
 	if err != nil {
 		return nil, err
+	}
+	if fr.ShareData && t == TypeData {
+		return decodeInto(new(Data), p, true)
 	}
 	return Decode(t, p)
 }

@@ -70,6 +70,12 @@ func newMessage(t Type) Message {
 		return new(Itemized)
 	case TypeTotals: // progress hook (totals.go)
 		return new(Totals)
+	case TypeRefineSig, TypeRefineMatch: // refine hook (refine.go)
+		return newRefine(t)
+	case TypeCompressed: // compress hook (compress.go)
+		return new(Compressed)
+	case TypeCompressOptions: // compress hook (compress.go)
+		return new(CompressOptions)
 	}
 	return nil
 }
@@ -85,7 +91,13 @@ func Decode(t Type, payload []byte) (Message, error) {
 		}
 		return nil, fmt.Errorf("%w %#x", ErrUnknownType, uint8(t))
 	}
-	d := decoder{b: payload}
+	return decodeInto(m, payload, false)
+}
+
+// decodeInto decodes payload into m; with share, the literal data of a
+// Data message aliases payload instead of being copied.
+func decodeInto(m Message, payload []byte, share bool) (Message, error) {
+	d := decoder{b: payload, share: share}
 	m.decode(&d)
 	if err := d.done(); err != nil {
 		return nil, fmt.Errorf("decode %T: %w", m, err)

@@ -166,3 +166,41 @@ func TestAppendFrameMatchesWriter(t *testing.T) {
 		}
 	})
 }
+
+// TestShareData checks that with ShareData a Data message's literal bytes
+// are read right but not copied (they change with the next frame), and
+// that other messages are unaffected.
+func TestShareData(t *testing.T) {
+	var buf bytes.Buffer
+	fw := NewFrameWriter(&buf)
+	for _, m := range []Message{
+		&Data{ID: 1, Ops: []Op{{Kind: OpLiteral, Data: []byte("first")}, {Kind: OpCopy, Offset: 3, Length: 4}}},
+		&Data{ID: 2, Ops: []Op{{Kind: OpLiteral, Data: []byte("SECOND")}}},
+		&FileEnd{ID: 2, Size: 6, Sum: []byte("sum")},
+	} {
+		if err := fw.WriteMsg(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fw.Flush()
+	fr := NewFrameReader(&buf)
+	fr.ShareData = true
+	m1, err := fr.ReadMsg()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lit := m1.(*Data).Ops[0].Data
+	if string(lit) != "first" || m1.(*Data).Ops[1].Length != 4 {
+		t.Fatalf("first data = %+v", m1)
+	}
+	if _, err := fr.ReadMsg(); err != nil {
+		t.Fatal(err)
+	}
+	if string(lit) == "first" {
+		t.Errorf("literal was copied; ShareData should alias the frame buffer")
+	}
+	m3, err := fr.ReadMsg()
+	if err != nil || string(m3.(*FileEnd).Sum) != "sum" {
+		t.Fatalf("file end = %+v, %v", m3, err)
+	}
+}

@@ -1,0 +1,85 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+
+	"github.com/ferrysync/ferry/internal/tree"
+	"golang.org/x/sys/unix"
+)
+
+// srcFile is a requested source file opened for reading: a bare
+// descriptor, read with plain system calls (no os.File bookkeeping).
+type srcFile struct {
+	fd   int
+	size int64 // at open
+}
+
+func (f *srcFile) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for {
+		n, err := unix.Read(f.fd, p)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		if n == 0 {
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+}
+
+func (f *srcFile) Close() error { return unix.Close(f.fd) }
+
+// dirCache is one worker's open source directory: requests come in
+// canonical order, so consecutive files share it. Only its worker uses it.
+type dirCache struct {
+	src *source
+	dir string
+	f   *os.File
+}
+
+func (d *dirCache) close() {
+	if d.f != nil {
+		d.f.Close()
+		d.f, d.src, d.dir = nil, nil, ""
+	}
+}
+
+// open opens the regular file p of src: its directory through src's
+// os.Root (so nothing outside is reached), the file itself relative to that
+// directory without following a symlink and without blocking on a FIFO
+// swapped in since the walk.
+func (d *dirCache) open(src *source, p string) (*srcFile, error) {
+	dir, base := path.Split(p)
+	dir = path.Clean(dir)
+	if d.f == nil || d.src != src || d.dir != dir {
+		d.close()
+		f, err := src.root.OpenFile(dir, os.O_RDONLY|unix.O_DIRECTORY, 0)
+		if err != nil {
+			return nil, err
+		}
+		d.src, d.dir, d.f = src, dir, f
+	}
+	fd, err := unix.Openat(int(d.f.Fd()), base, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC|unix.O_NONBLOCK|unix.O_NOCTTY, 0)
+	if err != nil {
+		if errors.Is(err, unix.ELOOP) {
+			return nil, fmt.Errorf("%s: %w", p, tree.ErrChanged)
+		}
+		return nil, &os.PathError{Op: "open", Path: p, Err: err}
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		unix.Close(fd)
+		return nil, fmt.Errorf("%s: %w", p, tree.ErrChanged)
+	}
+	return &srcFile{fd: fd, size: st.Size}, nil
+}
