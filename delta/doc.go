@@ -55,11 +55,22 @@
 //	                -1 the minimum 2 + (log2(size+2^24) + log2(size/blockLen+1) + 7)/8
 //	FerryParams:
 //	    blockLen  = clamp(roundup(isqrt(size), 64), 512, 256 KiB)
-//	    strongLen = 16 bytes of XXH3-128 seeded per session
+//	    strongLen = clamp(ceil((log2(size) + log2(blocks) + 16) / 8), 8, 16)
+//	                bytes of XXH3-128 seeded per session (8 up to several GiB)
 //
 // With k-bit stored strong sums, a delta of an n-byte file against b blocks
 // makes at most about n·b/2^32 weak-sum candidates and so a false match
-// with probability about n·b/2^(32+k): negligible for both rules.
+// with probability about n·b/2^(32+k): negligible for both rules (below
+// 2^-48 per file for FerryParams, whose files are also verified whole).
+//
+// # Refinement
+//
+// A second round (refine.go) shrinks round 1's literal regions to about
+// the bytes really changed: a Recorder cuts round 1 into Segments, the
+// sender signs each literal region of the new file with small blocks
+// (RefineParams.Regions), the receiver finds them in its basis
+// (RefineParams.Find) and the sender emits copies of the found blocks and
+// literals for the rest (Segment.Emit).
 //
 // Blocks may cover any ranges of the basis (AddBlocks takes the offset of
 // the range it reads), so a caller can re-sign an unmatched region with

@@ -98,18 +98,30 @@ func RdiffParams(size int64, magic Magic, blockLen, strongLen int) (Params, erro
 const (
 	ferryMinBlockLen = 512
 	ferryMaxBlockLen = 256 << 10
-	ferryStrongLen   = 16
+	ferryMinStrong   = 8
+	ferryMaxStrong   = 16
 )
 
 // FerryParams returns ferry's own parameters for a basis of size bytes:
-// RabinKarp weak sums, seeded XXH3-128 strong sums stored whole (16 bytes,
-// so a false match needs a 2^-128 event per comparison), and
+// RabinKarp weak sums, seeded XXH3-128 strong sums, and
 //
-//	blockLen = clamp(roundup(isqrt(size), 64), 512, 256 KiB)
+//	blockLen  = clamp(roundup(isqrt(size), 64), 512, 256 KiB)
+//	strongLen = clamp(ceil((log2(size) + log2(blocks) + 16) / 8), 8, 16)
+//
+// The strong length keeps the chance of any false block match in a delta
+// of a file of about the basis size below 2^-48 (a delta makes at most
+// about size·blocks weak-sum candidates, each a false match with
+// probability 2^-(32+8·strongLen)); a false match would only cost a retry,
+// since ferry verifies every file by its BLAKE3 sum. It is 8 bytes up to
+// files of several GiB, half the signature cost of the whole digest.
 func FerryParams(size int64, seed uint64) Params {
-	bl := int((isqrt(max(size, 0)) + 63) &^ 63)
+	size = max(size, 0)
+	bl := int((isqrt(size) + 63) &^ 63)
 	bl = min(max(bl, ferryMinBlockLen), ferryMaxBlockLen)
-	return Params{BlockLen: bl, StrongLen: ferryStrongLen, Rolling: RabinKarp(), Strong: XXH3(seed)}
+	blocks := size/int64(bl) + 1
+	strong := (log2(size+1) + 1 + log2(blocks) + 1 + 16 + 7) / 8
+	strong = min(max(strong, ferryMinStrong), ferryMaxStrong)
+	return Params{BlockLen: bl, StrongLen: strong, Rolling: RabinKarp(), Strong: XXH3(seed)}
 }
 
 // isqrt returns floor(sqrt(v)) for v >= 0.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ferrysync/ferry"
 )
@@ -93,7 +95,7 @@ func itemizeOf(ev ferry.Event) string {
 // "/", the transfer root is "./". A deletion's "*deleting" summary does not
 // say whether it was a directory, so its path is printed as given.
 func displayName(ev ferry.Event) string {
-	name := ev.Path
+	name := escapeName(ev.Path)
 	isDir := len(ev.Itemize) > 1 && ev.Itemize[0] != '*' && ev.Itemize[1] == 'd'
 	if name == "" || name == "." {
 		if isDir {
@@ -105,4 +107,36 @@ func displayName(ev ferry.Event) string {
 		name += "/"
 	}
 	return name
+}
+
+// escapeName writes a name the way rsync prints it: bytes that are not
+// printable (control characters, invalid UTF-8) become "\#ooo" in octal,
+// and a backslash that would read as such an escape becomes "\#134".
+func escapeName(name string) string {
+	clean := true
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < 0x20 || c >= 0x7f || c == '\\' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return name
+	}
+	var b strings.Builder
+	for i := 0; i < len(name); {
+		r, n := utf8.DecodeRuneInString(name[i:])
+		switch {
+		case r == '\\' && strings.HasPrefix(name[i+1:], "#"):
+			b.WriteString(`\#134`)
+		case r == utf8.RuneError && n <= 1, !unicode.IsPrint(r):
+			for _, c := range []byte(name[i : i+n]) {
+				fmt.Fprintf(&b, `\#%03o`, c)
+			}
+		default:
+			b.WriteString(name[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }

@@ -133,3 +133,22 @@ func TestStatsNumbers(t *testing.T) {
 		t.Errorf("commasFloat = %q", got)
 	}
 }
+
+func TestEscapeName(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain name", "plain name"},
+		{"new\nline", `new\#012line`},
+		{"bad\xff\xfebytes", `bad\#377\#376bytes`},
+		{"tab\there", `tab\#011here`},
+		{"caf\u00e9", "caf\u00e9"},
+		{`back\slash`, `back\slash`},
+		{`not\#012`, `not\#134#012`},
+		{"del\x7f", `del\#177`},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := escapeName(tc.in); got != tc.want {
+				t.Errorf("escapeName(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}

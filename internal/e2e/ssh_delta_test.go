@@ -16,7 +16,7 @@ import (
 
 // sshTimeout bounds one ferry run over ssh: a few seconds each when all
 // is well, so a hang fails fast instead of after runTimeout.
-const sshTimeout = 30 * time.Second
+const sshTimeout = 20 * time.Second
 
 // runEnv runs name with args and extra environment (KEY=VALUE) within
 // sshTimeout; a run that does not finish by then fails t.

@@ -74,7 +74,7 @@ func startSSH(t *testing.T) *sshtest.Server {
 // --ferry-path naming the test binary.
 func ferrySSH(t *testing.T, rsh string, args ...string) result {
 	t.Helper()
-	return run(t, ferryBin, slices.Concat([]string{"-H", "-e", rsh, "--ferry-path", ferryBin}, args)...)
+	return runEnv(t, nil, ferryBin, slices.Concat([]string{"-H", "-e", rsh, "--ferry-path", ferryBin}, args)...)
 }
 
 // TestSSHPushPull pushes a tree to the sshd and pulls it back with each
@@ -140,26 +140,28 @@ func TestSSHOddNames(t *testing.T) {
 
 // TestSSHRemotePathQuoting names remote directories with characters a
 // remote shell would otherwise split, expand or interpret: ferry must
-// quote them (as rsync does) so the far side sees the path unchanged.
+// quote them (as rsync does) so the far side sees the path unchanged. The
+// pull goes first: a refused push can hang (see docs/SSH.md).
 func TestSSHRemotePathQuoting(t *testing.T) {
 	s := startSSH(t)
-	src := sharedSource(t, plainTree)
-	want := takeSnapshot(t, src)
+	want := takeSnapshot(t, sharedSource(t, plainTree))
 	for _, name := range []string{"with space", "star*", "semi;colon", "dollar$HOME", "quote'd", "-dash"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			remote := filepath.Join(t.TempDir(), name)
-			r := ferrySSH(t, s.RSH(), src+"/", s.Host+":"+remote+"/")
-			if r.code != 0 {
-				t.Fatalf("push: %v", r)
-			}
-			requireSameTree(t, "pushed tree", want, takeSnapshot(t, remote), compareOpts{})
+			buildTree(t, remote, sourceNodes(plainTree))
 			pulled := filepath.Join(t.TempDir(), "pulled")
-			r = ferrySSH(t, s.RSH(), s.Host+":"+remote+"/", pulled+"/")
+			r := ferrySSH(t, s.RSH(), s.Host+":"+remote+"/", pulled+"/")
 			if r.code != 0 {
 				t.Fatalf("pull: %v", r)
 			}
 			requireSameTree(t, "pulled tree", want, takeSnapshot(t, pulled), compareOpts{})
+			pushed := filepath.Join(t.TempDir(), name)
+			r = ferrySSH(t, s.RSH(), pulled+"/", s.Host+":"+pushed+"/")
+			if r.code != 0 {
+				t.Fatalf("push: %v", r)
+			}
+			requireSameTree(t, "pushed tree", want, takeSnapshot(t, pushed), compareOpts{})
 		})
 	}
 }

@@ -46,13 +46,13 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 	}
 	c := newConn(tc, cfg.Timeout)
 	zo := clientCompression(cfg) // compress hook (compress_send.go)
+	c.watchTimeout()             // timeout hook (timeout.go): a peer silent from the start is dropped too
 	caps, err := handshake(c, zo)
 	if err != nil {
-		tc.Close()
-		return nil, err
+		c.fail(err)
+		return nil, c.timeoutErr(err)
 	}
 	c.startWriter()
-	c.watchTimeout()
 	p := newPeer(c, cfg, true, req.OnEvent)
 	serverRole := wire.RoleReceiver
 	if req.Role == wire.RoleReceiver {

@@ -46,6 +46,7 @@ type conn struct {
 	z *compression // compress hook (compress.go): nil unless negotiated; set before startWriter
 
 	sent, recv atomic.Int64
+	refine     bool         // refine hook: both sides offered refine-v1 (set by the handshake)
 	lastRecv   atomic.Int64 // unix nanoseconds of the last frame read
 	writerDone chan struct{}
 }
@@ -213,9 +214,41 @@ func (c *conn) fail(err error) {
 		c.room.Broadcast()
 		c.wmu.Unlock()
 		close(c.done)
+		if errors.Is(err, ErrTimeout) { // timeout hook (timeout.go)
+			killPeer(c.tc)
+		}
 		c.tc.Close()
 	})
 }
+
+// abort tears the connection down for err after telling the peer with a
+// Fatal (best effort: the Fatal goes out after what is queued, and the
+// connection closes at the latest a few seconds later).
+func (c *conn) abort(err error) {
+	code := uint64(wire.FatalIO)
+	if errors.Is(err, ErrProtocol) {
+		code = wire.FatalProtocol
+	}
+	c.mu.Lock()
+	if c.err == nil {
+		c.err = err
+	}
+	c.mu.Unlock()
+	c.wmu.Lock()
+	if !c.closed {
+		c.pend, _ = wire.AppendFrame(c.pend, &wire.Fatal{Code: code, Message: err.Error()})
+	}
+	c.wmu.Unlock()
+	c.kick()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), abortFlushTimeout)
+		defer cancel()
+		c.closeAfterFlush(ctx)
+	}()
+}
+
+// abortFlushTimeout bounds how long abort waits for its Fatal to go out.
+const abortFlushTimeout = 5 * time.Second
 
 // Err returns the error that tore the connection down, if any.
 func (c *conn) Err() error {

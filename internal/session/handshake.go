@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ferrysync/ferry/internal/wire"
 )
@@ -18,7 +19,7 @@ const Software = "ferry/0.1"
 
 func localHello() *wire.Hello {
 	return &wire.Hello{MinVersion: wire.Version, MaxVersion: wire.Version, Software: Software,
-		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks}}
+		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, CapRefine}} // refine hook: CapRefine
 }
 
 // handshake sends our Hello while reading the peer's (concurrently, so
@@ -41,6 +42,7 @@ func handshake(c *conn, z *compressOffer) (caps []string, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrProtocol, err)
 	}
+	c.refine = slices.Contains(caps, CapRefine)  // refine hook (refine_sender.go)
 	if err := c.negotiate(z, caps); err != nil { // compress hook (compress_send.go)
 		return nil, err
 	}

@@ -66,7 +66,7 @@ func (p *peer) readLoop(r role) {
 			select {
 			case p.ctl <- m:
 			default:
-				p.c.fail(fmt.Errorf("%w: too many control messages", ErrProtocol))
+				p.c.abort(fmt.Errorf("%w: too many control messages", ErrProtocol))
 				return
 			}
 		case *wire.Totals: // progress hook (totals.go)
@@ -75,11 +75,11 @@ func (p *peer) readLoop(r role) {
 			p.c.fail(fmt.Errorf("%w: %s", ErrRemote, m.Message))
 			return
 		case *wire.Hello, *wire.Run:
-			p.c.fail(fmt.Errorf("%w: unexpected %T", ErrProtocol, m))
+			p.c.abort(fmt.Errorf("%w: unexpected %T", ErrProtocol, m))
 			return
 		default:
 			if err := r.handle(m); err != nil {
-				p.c.fail(err)
+				p.c.abort(err)
 				return
 			}
 		}

@@ -131,6 +131,8 @@ func (r *receiver) handle(m wire.Message) error {
 			return err
 		}
 		j.data(m)
+	case *wire.RefineSig: // refine hook (refine_receiver.go)
+		return r.refine(m)
 	case *wire.FileEnd:
 		j, err := r.job(m.ID, m)
 		if err != nil {

@@ -85,6 +85,9 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 	r.mu.Unlock()
 	r.addPending(parent)
 	r.pending.Add(1)
+	if h := testHooks.prepared; h != nil {
+		h(s.Path)
+	}
 	if err := r.c.send(req); err != nil {
 		return err // the connection is down: abortJobs finishes j
 	}

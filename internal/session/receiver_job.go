@@ -84,6 +84,9 @@ func (j *job) data(m *wire.Data) {
 			return
 		}
 	}
+	if h := testHooks.wrote; h != nil {
+		h(j.r.c, j.s.Path, j.hw.n)
+	}
 }
 
 var errCopyWithoutBasis = errors.New("copy instruction without a basis")

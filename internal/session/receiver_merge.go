@@ -25,6 +25,8 @@ type merger struct {
 	protect []string       // paths whose source side could not be read
 	prev    string
 	owed    int
+
+	stopPrefetch func() // the destination's prefetcher, if any
 }
 
 // next item from the reader.
@@ -58,6 +60,9 @@ func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin) error {
 	defer func() {
 		for _, w := range m.dest {
 			w.Close()
+		}
+		if m.stopPrefetch != nil {
+			m.stopPrefetch()
 		}
 	}()
 	it, err := m.next()
@@ -180,7 +185,12 @@ func (m *merger) startDestWalks() {
 	if r.root == nil || r.fileMode != "" {
 		return
 	}
-	opts := tree.WalkOptions{Recursive: true, Filter: r.destFilter, OnError: func(string, error) {}}
+	if m.paths == nil && !r.rootCreated {
+		m.stopPrefetch = startPrefetch(m.ctx, r.root.OSRoot(), ".")
+	}
+	// With OneFileSystem the walk does not enter other filesystems mounted
+	// in the destination, so nothing there is deleted (rsync -x).
+	opts := tree.WalkOptions{Recursive: true, OneFileSystem: r.cfg.OneFileSystem, Filter: r.destFilter, OnError: func(string, error) {}}
 	if m.paths == nil {
 		o := opts
 		o.Start, o.Prefix = ".", ""

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/ferrysync/ferry/delta"
@@ -81,7 +80,7 @@ type pendingSeg struct {
 type refiner struct {
 	s           *sender
 	r           *request
-	f           *os.File
+	f           io.ReaderAt // the new file, read again for regions and literals
 	out         *dataWriter
 	p           delta.RefineParams
 	answers     chan *wire.RefineMatch
@@ -92,9 +91,10 @@ type refiner struct {
 // refineDelta replaces delta.Delta when both sides offered refine-v1: round
 // 1 is recorded in segments (delta.Recorder), each segment's literal regions
 // are refined with the receiver, and the segment is emitted once its answer
-// is in. It returns the bytes read from src; a connection or protocol error
+// is in. src reads the file in order (and hashes it); f reads it at
+// offsets. It returns the bytes read from src; a connection or protocol error
 // is also left in out.connErr, which makes serve end the session.
-func (s *sender) refineDelta(r *request, sig *delta.Signature, f *os.File, src io.Reader, out *dataWriter) (int64, error) {
+func (s *sender) refineDelta(r *request, sig *delta.Signature, f io.ReaderAt, src io.Reader, out *dataWriter) (int64, error) {
 	rf := &refiner{s: s, r: r, f: f, out: out, p: delta.FerryRefineParams(s.cfg.Seed), answers: s.refine.register(r.ID)}
 	defer s.refine.unregister(r.ID)
 	cr := &countReader{r: src}

@@ -31,6 +31,7 @@ type sender struct {
 
 	stats   Stats // guarded by mu
 	workers sync.WaitGroup
+	refine  refineWaits // refine hook: answers awaited by workers (refine_sender.go)
 }
 
 // request is one FileRequest with its signature blocks.
@@ -58,6 +59,7 @@ func newSender(p *peer, ops []string) (*sender, error) {
 	if len(s.srcs) == 0 {
 		return nil, fmt.Errorf("no source operand")
 	}
+	go s.wakeOnDown() // timeout hook (timeout.go)
 	for range p.cfg.workers() {
 		s.workers.Add(1)
 		go s.worker()
@@ -87,6 +89,8 @@ func (s *sender) handle(m wire.Message) error {
 			s.emit(Event{Kind: EventError, Path: m.Path, Err: fromWireError(m)})
 		}
 		return nil
+	case *wire.RefineMatch: // refine hook (refine_sender.go)
+		return s.gotRefineMatch(m)
 	case *wire.Itemized:
 		if s.client {
 			kind := EventChanged
@@ -142,6 +146,15 @@ func (s *sender) handle(m wire.Message) error {
 // reports the pass done, answers with this side's stats.
 func (s *sender) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) {
 	defer s.startTotalsScan(ctx, pb)() // progress hook (totals.go)
+	if len(pb.Paths) == 0 {
+		for _, src := range s.srcs {
+			start := "."
+			if src.name != "" {
+				start = src.name
+			}
+			defer startPrefetch(ctx, src.root, start)()
+		}
+	}
 	if err := s.stream(ctx, pb); err != nil {
 		return Stats{}, err
 	}
@@ -160,6 +173,7 @@ func (s *sender) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) {
 	}
 	// The receiver counts files; the byte counts are this side's.
 	rs.LiteralBytes, rs.MatchedBytes = mine.LiteralBytes, mine.MatchedBytes
+	rs.Errors += mine.Errors // each side counts only the failures it saw first
 	rs.BytesSent, rs.BytesReceived = mine.BytesSent, mine.BytesReceived
 	return rs, nil
 }

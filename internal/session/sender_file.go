@@ -35,12 +35,8 @@ func (s *sender) worker() {
 		s.queue = s.queue[1:]
 		s.mu.Unlock()
 
-		err := s.serve(r, &dc, h, buf)
-		s.mu.Lock()
-		s.active--
-		s.mu.Unlock()
-		if err != nil {
-			s.c.fail(err)
+		if err := s.serve(r, &dc, h, buf); err != nil {
+			s.c.abort(err)
 			return
 		}
 	}
@@ -64,7 +60,11 @@ func (s *sender) serve(r *request, dc *dirCache, h *blake3.Hasher, buf []byte) e
 		}
 		out := &dataWriter{s: s, id: r.ID}
 		cr := &countReader{r: io.TeeReader(f, h)}
-		err = delta.Delta(sig, cr, out)
+		if s.c.refine { // refine hook (refine_sender.go)
+			cr.n, err = s.refineDelta(r, sig, f.readerAt(), cr.r, out)
+		} else {
+			err = delta.Delta(sig, cr, out)
+		}
 		if err == nil {
 			err = out.flush()
 		}
@@ -85,6 +85,7 @@ func (s *sender) serve(r *request, dc *dirCache, h *blake3.Hasher, buf []byte) e
 	s.mu.Lock()
 	s.stats.LiteralBytes += uint64(literal)
 	s.stats.MatchedBytes += uint64(matched)
+	s.active-- // before FileEnd: the receiver may reuse the slot at once
 	s.mu.Unlock()
 	return s.c.send(&wire.FileEnd{ID: r.ID, Size: n, Sum: h.Sum(nil)})
 }
@@ -159,7 +160,10 @@ func (s *sender) fileFailed(r *request, op string, err error) error {
 		code = wire.ErrCodeProtocol
 	}
 	fe := &FileError{Op: op, Path: r.Path, Code: code, Err: err}
-	s.countError()
+	s.mu.Lock()
+	s.stats.Errors++
+	s.active-- // before FileError: the receiver may reuse the slot at once
+	s.mu.Unlock()
 	if s.client {
 		s.emit(Event{Kind: EventError, Path: r.Path, Err: fe})
 	}

@@ -32,6 +32,9 @@ func (st *streamer) takeCredit() error {
 		if s.closed {
 			return errClosed
 		}
+		if err := s.c.down(); err != nil { // timeout hook (timeout.go)
+			return err
+		}
 		if st.ctx.Err() != nil {
 			return st.ctx.Err()
 		}

@@ -47,6 +47,15 @@ type cmdConn struct {
 func (c *cmdConn) Read(b []byte) (int, error)  { return c.stdout.Read(b) }
 func (c *cmdConn) Write(b []byte) (int, error) { return c.stdin.Write(b) }
 
+// Kill ends the child at once and the reads in progress with it (timeout
+// hook): a peer that stopped answering must not keep Close waiting for
+// its exit.
+func (c *cmdConn) Kill() error {
+	err := c.cmd.Process.Kill()
+	c.stdout.Close()
+	return err
+}
+
 // Close closes the child's stdin and waits for it to exit.
 func (c *cmdConn) Close() error {
 	c.once.Do(func() {

@@ -122,3 +122,12 @@ func (c *limitedConn) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// Kill passes an immediate end through to a Conn that has one (a
+// command), and closes any other.
+func (c *limitedConn) Kill() error {
+	if k, ok := c.Conn.(interface{ Kill() error }); ok {
+		return k.Kill()
+	}
+	return c.Conn.Close()
+}
