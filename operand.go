@@ -12,6 +12,11 @@ import (
 // use yet (daemon transfers).
 var ErrNotSupported = errors.New("ferry: not supported yet")
 
+// ErrStartup reports that the remote side could not be started or went
+// away before the protocol handshake (the remote shell failed, the remote
+// ferry is missing).
+var ErrStartup = errors.New("ferry: could not start the remote side")
+
 // ErrBadOperand reports an operand that cannot be parsed.
 var ErrBadOperand = errors.New("ferry: bad operand")
 

@@ -155,6 +155,10 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 	tc = transport.RateLimit(tc, opts.BWLimit, true, nil) // bwlimit hook
 	cl, err := session.Dial(ctx, tc, req)
 	if err != nil {
+		if remote := dop.Kind != Local || sops[0].Kind != Local; remote && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) {
+			// The far side went away before the handshake: it never started.
+			return nil, fmt.Errorf("%w: it closed the connection before the handshake", ErrStartup)
+		}
 		return nil, err
 	}
 	return &Session{cl: cl, opts: opts, stats: ec}, nil
@@ -286,6 +290,14 @@ func startRemote(ctx context.Context, op Operand, opts Options, sender bool, pat
 		ferry = "ferry"
 	}
 	argv = append(argv, op.Host, ferry)
-	argv = append(argv, ServerArgs(sender, paths)...)
-	return transport.Command(ctx, argv, os.Stderr)
+	// The remote shell hands the words after the host to the remote
+	// user's shell: quote them so paths reach ferry as they are.
+	for _, w := range ServerArgs(sender, paths) {
+		argv = append(argv, transport.ShellQuote(w))
+	}
+	tc, err := transport.Command(ctx, argv, os.Stderr)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrStartup, err)
+	}
+	return tc, nil
 }

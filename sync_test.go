@@ -334,10 +334,23 @@ func TestSyncRemoteShell(t *testing.T) {
 	}
 }
 
-func TestDaemonNotSupported(t *testing.T) {
-	_, err := Sync(t.Context(), "host::mod/x", t.TempDir(), DefaultOptions())
-	if !errors.Is(err, ErrNotSupported) {
-		t.Fatalf("Sync from a daemon = %v, want ErrNotSupported", err)
+func TestDaemonOperandWithoutModule(t *testing.T) {
+	_, err := Sync(t.Context(), "ferry://127.0.0.1:1/", t.TempDir(), DefaultOptions())
+	if !errors.Is(err, ErrBadOperand) {
+		t.Fatalf("Sync from a daemon address without a module = %v, want ErrBadOperand", err)
+	}
+}
+
+func TestRemoteShellThatFailsIsAStartupError(t *testing.T) {
+	opts := DefaultOptions()
+	opts.RemoteShell = "false"
+	_, err := Sync(t.Context(), t.TempDir()+"/", "host:dst/", opts)
+	if !errors.Is(err, ErrStartup) {
+		t.Fatalf("Sync through a remote shell that exits at once = %v, want ErrStartup", err)
+	}
+	opts.RemoteShell = "/nonexistent/rsh"
+	if _, err := Sync(t.Context(), t.TempDir()+"/", "host:dst/", opts); !errors.Is(err, ErrStartup) {
+		t.Fatalf("Sync through a missing remote shell = %v, want ErrStartup", err)
 	}
 }
 

@@ -36,10 +36,10 @@ func engineExitCode(err error) (int, bool) {
 		return ExitVanished, true
 	case errors.Is(err, ferry.ErrPartial):
 		return ExitPartial, true
+	case errors.Is(err, ferry.ErrDaemon), errors.Is(err, ferry.ErrStartup):
+		return ExitStartup, true
 	case errors.Is(err, ferry.ErrProtocol):
 		return ExitStream, true
-	case errors.Is(err, ferry.ErrDaemon):
-		return ExitStartup, true
 	case errors.Is(err, ferry.ErrTimeout):
 		return ExitTimeout, true
 	case errors.Is(err, ferry.ErrBadOperand), errors.Is(err, ferry.ErrNotSupported):

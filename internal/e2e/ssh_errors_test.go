@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"net"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -86,8 +85,5 @@ func TestSSHErrors(t *testing.T) {
 				t.Errorf("no final line with the exit code: %v", r)
 			}
 		})
-	}
-	if _, err := os.Lstat(filepath.Join(base, "pulled")); err == nil {
-		t.Logf("note: a failed pull left %s behind", filepath.Join(base, "pulled"))
 	}
 }

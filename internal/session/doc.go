@@ -2,10 +2,21 @@
 // transport.Conn: the handshake, the run request, passes, flow control.
 //
 // Each connection has one reader goroutine and one writer goroutine. The
-// reader never waits on the writer: every queue it fills is bounded by a
-// credit the peer respects (entries: Credit messages; file requests: the
-// receiver's window), or drains by local disk work only (a file's data).
-// So a full pipe in one direction never stalls the other.
+// sender's reader never waits on the writer: every queue it fills is
+// bounded by a credit the peer respects (entries: Credit messages; file
+// requests: the receiver's window). The receiver's reader writes each
+// file's data to disk as it arrives and hands verified files to a
+// committer goroutine (metadata, rename); it waits only for the disk and,
+// to report an event, for room in its own send queue, which drains because
+// the sender's reader always reads. So a full pipe in one direction never
+// stalls the other.
+//
+// Speed for many small files comes from: no goroutine per file; frames
+// batched into one write (conn.send encodes under a mutex, the writer
+// swaps the whole buffer out); up to MaxOutstanding requests in flight;
+// parent directories kept open (the sender's workers here, fsys for the
+// receiver); and, on a cold cache, prefetchers that stat both trees ahead
+// of the ordered walks with several goroutines (prefetch.go).
 //
 //	client                                server
 //	  Hello  <------------------------------> Hello   (concurrently)

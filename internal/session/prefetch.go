@@ -32,8 +32,11 @@ const (
 
 // prefetcher is one background warm-up of a tree.
 type prefetcher struct {
-	root *os.Root
-	ctx  context.Context
+	root   *os.Root
+	ctx    context.Context
+	cancel context.CancelFunc
+	probe  int
+	done   chan struct{} // closed when every worker has returned
 
 	// mu guards the fields that follow.
 	mu      sync.Mutex
@@ -43,13 +46,21 @@ type prefetcher struct {
 	probed  int      // stats timed so far
 	probeNs int64
 	stop    bool
+	dirs    int // directories read, for tests
 }
 
 // startPrefetch warms the caches for a walk of start ("." for the whole
 // tree) in root; the returned function stops it and waits.
 func startPrefetch(ctx context.Context, root *os.Root, start string) (stop func()) {
+	p := newPrefetcher(ctx, root, start, prefetchProbe)
+	return p.stopAndWait
+}
+
+// newPrefetcher starts a prefetcher; probe is the number of stats timed
+// before deciding the cache is warm (0: never decide).
+func newPrefetcher(ctx context.Context, root *os.Root, start string, probe int) *prefetcher {
 	ctx, cancel := context.WithCancel(ctx)
-	p := &prefetcher{root: root, ctx: ctx, stack: []string{start}}
+	p := &prefetcher{root: root, ctx: ctx, cancel: cancel, stack: []string{start}, probe: probe, done: make(chan struct{})}
 	p.cond.L = &p.mu
 	var wg sync.WaitGroup
 	for range prefetchWorkers {
@@ -66,10 +77,17 @@ func startPrefetch(ctx context.Context, root *os.Root, start string) (stop func(
 		p.cond.Broadcast()
 		p.mu.Unlock()
 	}()
-	return func() {
-		cancel()
+	go func() {
 		wg.Wait()
-	}
+		close(p.done)
+	}()
+	return p
+}
+
+// stopAndWait stops the prefetcher and waits for its goroutines.
+func (p *prefetcher) stopAndWait() {
+	p.cancel()
+	<-p.done
 }
 
 func (p *prefetcher) work() {
@@ -87,6 +105,7 @@ func (p *prefetcher) work() {
 		dir := p.stack[len(p.stack)-1]
 		p.stack = p.stack[:len(p.stack)-1]
 		p.busy++
+		p.dirs++
 		p.mu.Unlock()
 
 		subdirs := p.readDir(dir)
@@ -148,12 +167,12 @@ func (p *prefetcher) timed(d time.Duration) bool {
 	if p.stop {
 		return false
 	}
-	if p.probed >= prefetchProbe {
+	if p.probed >= p.probe {
 		return true
 	}
 	p.probed++
 	p.probeNs += int64(d)
-	if p.probed == prefetchProbe && time.Duration(p.probeNs/prefetchProbe) < prefetchWarm {
+	if p.probed == p.probe && time.Duration(p.probeNs/int64(p.probe)) < prefetchWarm {
 		p.stop = true
 		p.cond.Broadcast()
 		return false
