@@ -27,6 +27,10 @@ type Event struct {
 	Err      error    // for EventFileError: the cause, naming the file
 	Stats    Stats    // for EventProgress: totals so far
 	Progress Progress // EventProgress, EventTotals: done and scanned counts (progress hook, progress.go)
+	// LinkTarget, for EventFileDone, is a symlink's target, or the path a
+	// hard link (Itemize "hf...") was linked to when known: rsync prints
+	// "NAME -> TARGET" and "NAME => LEADER".
+	LinkTarget string
 }
 
 // Stats are the totals of a run.

@@ -32,6 +32,8 @@ func defaultEngine() engine {
 // every failed file had vanished, and rsync then exits 24, not 23.
 func engineExitCode(err error) (int, bool) {
 	switch {
+	case errors.Is(err, ferry.ErrDestination): // correctness hook: before its cause's fs.ErrNotExist
+		return ExitIO, true
 	case errors.Is(err, ferry.ErrVanished):
 		return ExitVanished, true
 	case errors.Is(err, ferry.ErrPartial):

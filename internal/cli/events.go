@@ -50,9 +50,9 @@ func (r *renderer) event(ev ferry.Event) {
 	case ferry.EventFileDone:
 		switch r.mode {
 		case outputItemize:
-			fmt.Fprintf(r.stdout, "%s %s\n", itemizeOf(ev), displayName(ev))
+			fmt.Fprintf(r.stdout, "%s %s%s\n", itemizeOf(ev), displayName(ev), linkSuffix(ev))
 		case outputNames:
-			fmt.Fprintln(r.stdout, displayName(ev))
+			fmt.Fprintln(r.stdout, displayName(ev)+linkSuffix(ev))
 		}
 	case ferry.EventDelete:
 		switch r.mode {
@@ -86,9 +86,33 @@ func (r *renderer) fileError(ev ferry.Event) {
 // itemizeOf returns the event's 11-character change summary, padded.
 func itemizeOf(ev ferry.Event) string {
 	if len(ev.Itemize) >= 11 {
-		return ev.Itemize
+		return blankUnchanged(ev.Itemize)
 	}
 	return fmt.Sprintf("%-11s", ev.Itemize)
+}
+
+// blankUnchanged turns an all-dots attribute part into spaces, as rsync
+// prints "hf          NAME" for an entry with nothing to report but its
+// update kind.
+func blankUnchanged(it string) string {
+	if strings.Trim(it[2:], ".") != "" {
+		return it
+	}
+	return it[:2] + strings.Repeat(" ", len(it)-2)
+}
+
+// linkSuffix is what rsync prints after a changed entry's name: " -> TARGET"
+// for a symlink, " => LEADER" for a hard link to an entry of the transfer.
+func linkSuffix(ev ferry.Event) string {
+	switch {
+	case ev.LinkTarget == "" || len(ev.Itemize) < 2:
+		return ""
+	case ev.Itemize[0] == 'h':
+		return " => " + escapeName(ev.LinkTarget)
+	case ev.Itemize[1] == 'L':
+		return " -> " + escapeName(ev.LinkTarget)
+	}
+	return ""
 }
 
 // displayName is the entry's name as rsync prints it: directories end in
@@ -115,7 +139,7 @@ func displayName(ev ferry.Event) string {
 func escapeName(name string) string {
 	clean := true
 	for i := 0; i < len(name); i++ {
-		if c := name[i]; c < 0x20 || c >= 0x7f || c == '\\' {
+		if c := name[i]; (c < 0x20 && c != '\t') || c >= 0x7f || c == '\\' {
 			clean = false
 			break
 		}
@@ -129,6 +153,8 @@ func escapeName(name string) string {
 		switch {
 		case r == '\\' && strings.HasPrefix(name[i+1:], "#"):
 			b.WriteString(`\#134`)
+		case r == '\t': // rsync prints a tab as it is
+			b.WriteByte('\t')
 		case r == utf8.RuneError && n <= 1, !unicode.IsPrint(r):
 			for _, c := range []byte(name[i : i+n]) {
 				fmt.Fprintf(&b, `\#%03o`, c)

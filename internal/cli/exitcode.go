@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"syscall"
 )
 
 // exitCode maps the error a command returned to ferry's exit code.
@@ -31,7 +32,7 @@ func exitCode(err error) int {
 		return ExitTimeout
 	case errors.As(err, &execErr), errors.As(err, &exitErr):
 		return ExitStartup
-	case errors.As(err, &netErr):
+	case errors.As(err, &netErr) && !isErrno(netErr): // a syscall.Errno has Timeout too
 		if netErr.Timeout() {
 			return ExitTimeout
 		}
@@ -40,4 +41,11 @@ func exitCode(err error) int {
 		return ExitFileSelect
 	}
 	return ExitIO
+}
+
+// isErrno reports whether err is a bare syscall.Errno, which satisfies
+// net.Error without being a network error.
+func isErrno(err error) bool {
+	_, ok := err.(syscall.Errno)
+	return ok
 }

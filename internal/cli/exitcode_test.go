@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"syscall"
 	"testing"
 
 	"github.com/ferrysync/ferry"
@@ -30,6 +31,8 @@ func TestExitCode(t *testing.T) {
 		{"socket", &net.OpError{Op: "read", Err: errors.New("connection reset")}, ExitSocketIO},
 		{"not exist", fmt.Errorf("open src: %w", fs.ErrNotExist), ExitFileSelect},
 		{"other", errors.New("disk on fire"), ExitIO},
+		{"errno is not a socket error", &os.PathError{Op: "read", Path: "f", Err: syscall.EIO}, ExitIO},
+		{"destination", fmt.Errorf("mkdir d: %w: %w", ferry.ErrDestination, fs.ErrNotExist), ExitIO},
 		{"partial", fmt.Errorf("sync: %w", &ferry.PartialError{Errors: 2, Vanished: 1}), ExitPartial},
 		{"only vanished", &ferry.PartialError{Errors: 3, Vanished: 3}, ExitVanished},
 		{"protocol", fmt.Errorf("read: %w", ferry.ErrProtocol), ExitStream},

@@ -32,6 +32,8 @@ type jsonDone struct {
 	Path    string `json:"path"`
 	Itemize string `json:"itemize"`
 	Size    int64  `json:"size"`
+	// LinkTarget: a symlink's target, or a hard link's leader.
+	LinkTarget string `json:"link_target,omitempty"`
 }
 
 type jsonError struct {
@@ -79,7 +81,7 @@ func (j *jsonWriter) event(ev ferry.Event) {
 	case ferry.EventFileStart:
 		v = jsonStart{Event: "start", Path: ev.Path, Size: ev.Size}
 	case ferry.EventFileDone:
-		v = jsonDone{Event: "done", Path: ev.Path, Itemize: ev.Itemize, Size: ev.Size}
+		v = jsonDone{Event: "done", Path: ev.Path, Itemize: ev.Itemize, Size: ev.Size, LinkTarget: ev.LinkTarget}
 	case ferry.EventFileError:
 		msg := "unknown error"
 		if ev.Err != nil {

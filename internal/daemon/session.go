@@ -12,13 +12,17 @@ import (
 // SessionHandler serves the ferry sync protocol (internal/session) in a
 // module. The run request is checked before anything is opened: the role
 // must be the one the client asked for in OPEN (so read_only and write_only
-// hold), every path is mapped into the module by confinePath, and a
+// hold), every path is checked by confinePath and passed on relative to
+// the module, whose os.Root the session opens everything through, and a
 // receiver never creates device nodes.
 func SessionHandler() Handler {
 	return func(ctx context.Context, conn net.Conn, s *Session) error {
 		return session.Serve(ctx, conn, session.ServeOptions{
 			Config: session.Config{Timeout: s.Timeout},
 			Check:  func(run *wire.Run) error { return confineRun(s, run) },
+			// Operands are module-relative names opened through the
+			// module's root, never OS paths looked up again.
+			Root: s.Root,
 		})
 	}
 }
@@ -42,7 +46,7 @@ func confineRun(s *Session, run *wire.Run) error {
 	out := make([]string, len(paths))
 	for i, p := range paths {
 		var err error
-		if out[i], err = confinePath(s.Root, s.Path, p, run.Role == wire.RoleSender); err != nil {
+		if out[i], err = confinePath(s.Root, ".", p, run.Role == wire.RoleSender); err != nil {
 			return err
 		}
 	}

@@ -106,12 +106,16 @@ const (
 
 // Event is one thing that happened to one path.
 type Event struct {
-	Kind     EventKind
-	Path     string
-	Itemize  string
-	Size     int64
-	Err      error
-	Progress Progress // EventTotals, EventProgress: running counts (progress hook, totals.go)
+	Kind    EventKind
+	Path    string
+	Itemize string
+	Size    int64
+	Err     error
+	// LinkTarget is, for EventChanged, a symlink's target or, for a hard
+	// link (Itemize "hf..."), the path it is linked to when known (rsync
+	// prints " -> TARGET" and " => LEADER"). Correctness hook.
+	LinkTarget string
+	Progress   Progress // EventTotals, EventProgress: running counts (progress hook, totals.go)
 }
 
 // Stats are one side's totals (see wire.Stats).

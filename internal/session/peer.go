@@ -33,6 +33,7 @@ type peer struct {
 	onEvent func(Event)
 
 	ctl        chan wire.Message // PassBegin, PassDone and Goodbye from the reader
+	opBase     base              // correctness hook: where run operands resolve (base.go)
 	readerDone chan struct{}     // closed when readLoop returns
 }
 
@@ -92,6 +93,13 @@ func (p *peer) awaitCtl(ctx context.Context) (wire.Message, error) {
 	case m := <-p.ctl:
 		return m, nil
 	case <-p.c.done:
+		// A message queued before the connection ended (the peer's
+		// Goodbye, then its close) still counts: select picks at random.
+		select { // correctness hook
+		case m := <-p.ctl:
+			return m, nil
+		default:
+		}
 		return nil, p.c.Err()
 	case <-ctx.Done():
 		p.c.fail(ctx.Err())

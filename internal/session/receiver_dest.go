@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/tree"
 )
 
@@ -26,7 +24,7 @@ func (r *receiver) openDest(first *tree.Entry, only bool) error {
 	}
 	dst := r.dst
 	slash := strings.HasSuffix(dst, "/")
-	fi, statErr := os.Stat(dst)
+	fi, statErr := r.opBase.stat(dst)
 	isDir := statErr == nil && fi.IsDir()
 	if first != nil && only && first.Type != tree.TypeDir && !strings.Contains(first.Path, "/") && !slash && !isDir {
 		parent := filepath.Dir(filepath.Clean(dst))
@@ -50,26 +48,20 @@ func (r *receiver) openDest(first *tree.Entry, only bool) error {
 
 // ensureDir creates dir when missing: its parent must exist unless MkPath.
 func (r *receiver) ensureDir(dir string) error {
-	if _, err := os.Stat(dir); err == nil || !errors.Is(err, fs.ErrNotExist) {
+	if _, err := r.opBase.stat(dir); err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	if r.cfg.DryRun {
 		return nil
 	}
-	var err error
-	if r.cfg.MkPath {
-		err = os.MkdirAll(dir, 0o777)
-	} else {
-		err = os.Mkdir(dir, 0o777)
-	}
-	if err != nil {
-		return fmt.Errorf("create destination: %w", err)
+	if err := r.opBase.mkdir(dir, r.cfg.MkPath); err != nil {
+		return &DestError{Op: "mkdir", Path: dir, Err: unwrapPathError(err)} // correctness hook (receiver_destroot.go)
 	}
 	return nil
 }
 
 func (r *receiver) openRoot(dir string) error {
-	root, err := fsys.Open(dir)
+	root, err := r.opBase.openDest(dir)
 	if err != nil {
 		if r.cfg.DryRun && errors.Is(err, fs.ErrNotExist) {
 			return nil // everything is new

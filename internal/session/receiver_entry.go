@@ -35,6 +35,8 @@ func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error 
 		case tree.TypeFile:
 			st.RegularFiles++
 			st.TotalSize += uint64(s.Size)
+		case tree.TypeSymlink: // correctness hook: rsync's total size counts link targets
+			st.TotalSize += uint64(len(s.LinkTarget))
 		}
 	})
 	switch s.Type {
@@ -53,11 +55,8 @@ func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error 
 	}
 	// A directory in the way of a non-directory goes first.
 	if ex != nil && ex.Type == tree.TypeDir && s.Type != tree.TypeDir {
-		if !r.cfg.DryRun {
-			if err := r.root.RemoveAll(name); err != nil {
-				r.fail("delete", s.Path, err)
-				return nil
-			}
+		if !r.makeRoom(s, name) { // correctness hook (receiver_conflict.go)
+			return nil
 		}
 		ex = nil
 	}
@@ -131,15 +130,15 @@ func (r *receiver) attrsOnly(s, ex *tree.Entry, name string) {
 	if !r.cfg.DryRun {
 		r.setMeta(s, name)
 	}
-	r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it, Size: s.Size})
+	r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it, Size: s.Size, LinkTarget: linkTargetOf(s, it)}) // correctness hook
 }
 
 // created reports a newly created (or replaced) entry.
 func (r *receiver) created(s, ex *tree.Entry, it string) {
-	if ex == nil {
+	if ex == nil || ex.Type != s.Type { // correctness hook: a replaced entry of another type is created too (rsync)
 		r.count(func(st *Stats) { st.Created++ })
 	}
-	r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it, Size: s.Size})
+	r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it, Size: s.Size, LinkTarget: linkTargetOf(s, it)}) // correctness hook
 }
 
 // doDir creates or updates a directory; its final mode and times are
@@ -151,6 +150,9 @@ func (r *receiver) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name str
 			return
 		}
 		ex = nil
+	}
+	if ex != nil && ex.Type != tree.TypeDir {
+		ex = nil // correctness hook: in a dry run too, the directory is new ("cd+++++++++")
 	}
 	apply := r.cfg.Perms || r.cfg.Times || r.cfg.Owner || r.cfg.Group
 	if ex == nil {

@@ -31,7 +31,8 @@ type sender struct {
 
 	stats   Stats // guarded by mu
 	workers sync.WaitGroup
-	refine  refineWaits // refine hook: answers awaited by workers (refine_sender.go)
+	refine  refineWaits     // refine hook: answers awaited by workers (refine_sender.go)
+	missing []missingSource // correctness hook: source operands that do not exist (sender_missing.go)
 }
 
 // request is one FileRequest with its signature blocks.
@@ -49,14 +50,17 @@ func newSender(p *peer, ops []string) (*sender, error) {
 	s.cond.L = &s.mu
 	s.work.L = &s.mu
 	for _, op := range ops {
-		src, err := openSource(op)
+		src, err := openSource(s.opBase, op)
+		if err != nil && s.missingSource(op, err) { // correctness hook (sender_missing.go)
+			continue
+		}
 		if err != nil {
 			s.close()
 			return nil, err
 		}
 		s.srcs = append(s.srcs, src)
 	}
-	if len(s.srcs) == 0 {
+	if len(s.srcs) == 0 && len(s.missing) == 0 {
 		return nil, fmt.Errorf("no source operand")
 	}
 	go s.wakeOnDown() // timeout hook (timeout.go)
@@ -97,7 +101,7 @@ func (s *sender) handle(m wire.Message) error {
 			if m.Kind == wire.ItemDeleted {
 				kind = EventDeleted
 			}
-			s.emit(Event{Kind: kind, Path: m.Path, Itemize: m.Itemize, Size: m.Size})
+			s.emit(Event{Kind: kind, Path: m.Path, Itemize: m.Itemize, Size: m.Size, LinkTarget: s.linkTarget(m)}) // correctness hook (sender_linktarget.go)
 		}
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"slices"
 
+	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
 )
@@ -109,12 +110,16 @@ func (s *sender) stream(ctx context.Context, pb *wire.PassBegin) error {
 	st := &streamer{s: s, ctx: ctx}
 	var hl tree.HardLinkTracker
 	emit := func(e *tree.Entry) error {
+		if e.Type != tree.TypeDir && fsys.IsTempName(e.Name()) { // correctness hook: a killed run's temp file is never an entry
+			return nil
+		}
 		if s.cfg.HardLinks && e.Type == tree.TypeFile {
 			hl.Track(e)
 		}
 		we := toWireEntry(e)
 		return st.add(&we)
 	}
+	s.reportMissing(st, pb) // correctness hook (sender_missing.go)
 	var err error
 	if len(pb.Paths) == 0 {
 		err = s.walkMerged(ctx, st, "", emit)

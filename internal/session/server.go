@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/ferrysync/ferry/internal/transport"
 	"github.com/ferrysync/ferry/internal/wire"
@@ -18,6 +19,11 @@ type ServeOptions struct {
 	// Check, if not nil, vets the client's run request (a daemon confines
 	// paths here); an error refuses the run.
 	Check func(run *wire.Run) error
+	// Root, if not nil, is the directory the run's paths are relative to:
+	// every operand is opened through it (os.Root rules: nothing outside
+	// it is reached), never looked up again by an OS path. A daemon passes
+	// its module's root. Serve does not close it.
+	Root *os.Root
 }
 
 // Serve answers one client on tc: handshake, run request, passes until
@@ -55,6 +61,7 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 	cfg.Filters, cfg.PartialDir, cfg.Seed = run.Filters, run.PartialDir, run.Seed
 	p := newPeer(c, cfg, false, nil)
 	p.events = run.Flags&wire.FlagEvents != 0
+	p.opBase = base{root: opts.Root} // correctness hook (base.go)
 	r, err := newRole(p, run.Role, run.Paths)
 	if err != nil {
 		return refuse(wire.FatalIO, err)

@@ -20,19 +20,19 @@ type source struct {
 // openSource opens a source operand with rsync's trailing-slash rule: a
 // trailing slash (or a final "." or "..") sends the directory's contents,
 // otherwise the named entry itself.
-func openSource(op string) (*source, error) {
+func openSource(b base, op string) (*source, error) {
 	if op == "" {
 		return nil, fmt.Errorf("empty source operand")
 	}
 	base := filepath.Base(op)
 	if strings.HasSuffix(op, "/") || base == "." || base == ".." || base == "/" {
-		r, err := os.OpenRoot(op)
+		r, err := b.openRoot(op)
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", op, err)
 		}
 		return &source{root: r}, nil
 	}
-	r, err := os.OpenRoot(filepath.Dir(op))
+	r, err := b.openRoot(filepath.Dir(op))
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", op, err)
 	}

@@ -1,0 +1,59 @@
+package session
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// missingSource is a source operand that does not exist. As in rsync
+// ("link_stat ... failed: No such file or directory"), it is a per-file
+// error of the run, not a fatal one: the other operands are sent.
+type missingSource struct {
+	path string // the transfer path it would have had ("." for "dir/")
+	err  error
+}
+
+// missingSource notes op as missing when err says it does not exist, and
+// reports whether it did.
+func (s *sender) missingSource(op string, err error) bool {
+	if !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	p := "."
+	if base := filepath.Base(op); !strings.HasSuffix(op, "/") && base != "." && base != ".." && base != "/" {
+		p = base
+	}
+	// The cause as rsync words it; the wrapped open error repeats the
+	// operand.
+	s.missing = append(s.missing, missingSource{path: p, err: &fs.PathError{Op: "link_stat", Path: op, Err: syscall.ENOENT}})
+	return true
+}
+
+// reportMissing sends the missing operands' errors in-stream at the start
+// of the first pass. The receiver protects their paths from deletion.
+func (s *sender) reportMissing(st *streamer, pb *wire.PassBegin) {
+	if pb.Pass != 0 || len(pb.Paths) > 0 {
+		return
+	}
+	for _, ms := range s.missing {
+		if st.err != nil {
+			return
+		}
+		if st.err = st.takeCredit(); st.err != nil {
+			return
+		}
+		// ErrCodeIO, not ErrCodeVanished: the operand never existed
+		// (rsync exits 23 for it, not 24).
+		fe := &FileError{Op: "source", Path: ms.path, Code: wire.ErrCodeIO, Err: ms.err}
+		s.countError()
+		if s.client {
+			s.emit(Event{Kind: EventError, Path: ms.path, Err: fe})
+		}
+		st.err = s.c.send(toWireError(0, fe))
+	}
+}
