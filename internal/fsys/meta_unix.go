@@ -45,15 +45,30 @@ func times(m Meta, p Preserve) []unix.Timespec {
 }
 
 // applyFd applies owner, mode and times to an open file, in that order:
-// chown clears setuid and setgid, so chmod follows it.
+// chown clears setuid and setgid, so chmod follows it. An owner or mode the
+// file already has (one fstat tells) is not set again: each change dirties
+// the inode, which costs a journal update on most filesystems.
 func (r *Root) applyFd(fd int, mode uint32, m Meta, p Preserve) error {
-	if uid, gid := r.owner(m, p); uid != -1 || gid != -1 {
+	var st unix.Stat_t
+	known := unix.Fstat(fd, &st) == nil
+	uid, gid := r.owner(m, p)
+	if known && uid == int(st.Uid) {
+		uid = -1
+	}
+	if known && gid == int(st.Gid) {
+		gid = -1
+	}
+	chowned := false
+	if uid != -1 || gid != -1 {
 		if err := r.chownErr(unix.Fchown(fd, uid, gid)); err != nil {
 			return fmt.Errorf("chown: %w", err)
 		}
+		chowned = true
 	}
-	if err := unix.Fchmod(fd, mode); err != nil {
-		return fmt.Errorf("chmod: %w", err)
+	if !known || chowned || uint32(st.Mode)&0o7777 != mode {
+		if err := unix.Fchmod(fd, mode); err != nil {
+			return fmt.Errorf("chmod: %w", err)
+		}
 	}
 	if ts := times(m, p); ts != nil {
 		if err := futimens(fd, ts); err != nil {

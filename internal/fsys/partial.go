@@ -36,6 +36,16 @@ func (t *Temp) KeepPartial(partialDir string) error {
 	}
 	t.done = true
 	defer t.p.close()
+	if t.anon {
+		err := t.movePartial(partialDir)
+		if cerr := t.close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("keep partial %s: %w", t.name, err)
+		}
+		return nil
+	}
 	err := t.close()
 	if t.inplace {
 		if err != nil {
@@ -67,6 +77,9 @@ func (t *Temp) movePartial(partialDir string) error {
 		return err
 	}
 	defer pp.close()
+	if t.anon {
+		return t.link(pp.fd, pp.base)
+	}
 	return unix.Renameat(t.p.fd, t.tmp, pp.fd, pp.base)
 }
 

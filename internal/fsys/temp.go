@@ -28,6 +28,7 @@ type Temp struct {
 	closed  bool
 	inplace bool
 	created bool // --inplace only: the open created the file
+	anon    bool // CreateNew: an unnamed file until Commit links it
 }
 
 // maxTempTries bounds the retries when a random temp name already exists.
@@ -36,6 +37,15 @@ const maxTempTries = 16
 // CreateTemp creates an empty temp file, mode 0600, in the directory of
 // name; Temp.Commit later renames it over name. The directory must exist.
 func (r *Root) CreateTemp(name string) (*Temp, error) {
+	return r.CreateTempPerm(name, 0o600)
+}
+
+// CreateTempPerm is CreateTemp creating the file with permissions
+// perm&0777 minus the umask instead of 0600. Given the final permissions,
+// Commit usually finds nothing left to change (it checks with fstat), which
+// saves a chmod per file; the data is no more exposed than it will be
+// once committed.
+func (r *Root) CreateTempPerm(name string, perm uint32) (*Temp, error) {
 	if err := checkName(name, false); err != nil {
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
@@ -45,7 +55,7 @@ func (r *Root) CreateTemp(name string) (*Temp, error) {
 	}
 	for range maxTempTries {
 		tmp := tempName(p.base)
-		fd, err := unix.Openat(p.fd, tmp, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+		fd, err := unix.Openat(p.fd, tmp, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm&0o777)
 		if errors.Is(err, unix.EEXIST) {
 			continue
 		}
@@ -57,6 +67,52 @@ func (r *Root) CreateTemp(name string) (*Temp, error) {
 	}
 	p.close()
 	return nil, fmt.Errorf("create %s: %w", name, unix.EEXIST)
+}
+
+// CreateNew is CreateTempPerm for a name that does not exist yet. Where
+// the filesystem allows (Linux's O_TMPFILE), the data goes to an unnamed
+// file that Commit links under name: a new file then costs one directory
+// update instead of a create and a rename, and an interruption leaves no
+// temp file behind. Should name appear meanwhile, Commit replaces it
+// atomically all the same (a link under a temp name, then a rename).
+// Elsewhere CreateNew is CreateTempPerm.
+func (r *Root) CreateNew(name string, perm uint32) (*Temp, error) {
+	if err := checkName(name, false); err != nil {
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	p, err := r.openParent(name)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	fd, err := openAnon(p.fd, perm&0o777)
+	if err != nil {
+		p.close()
+		return r.CreateTempPerm(name, perm)
+	}
+	return &Temp{r: r, fd: fd, p: p, name: name, anon: true}, nil
+}
+
+// link names the unnamed file base in dirfd, replacing what is there.
+func (t *Temp) link(dirfd int, base string) error {
+	err := linkAnon(t.fd, dirfd, base, t.r.euid == 0)
+	if !errors.Is(err, unix.EEXIST) {
+		return err
+	}
+	for range maxTempTries {
+		tmp := tempName(base)
+		err = linkAnon(t.fd, dirfd, tmp, t.r.euid == 0)
+		if errors.Is(err, unix.EEXIST) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err = unix.Renameat(dirfd, tmp, dirfd, base); err != nil {
+			unix.Unlinkat(dirfd, tmp, 0)
+		}
+		return err
+	}
+	return err
 }
 
 // Write writes to the file at its current offset.
@@ -88,9 +144,10 @@ func (t *Temp) File() *os.File {
 }
 
 // Name returns the root-relative name of the file being written: the temp
-// name, or the destination name for --inplace.
+// name, or the destination name for --inplace and for an unnamed file
+// (CreateNew).
 func (t *Temp) Name() string {
-	if t.inplace {
+	if t.inplace || t.anon {
 		return t.name
 	}
 	return join(t.p.dir, t.tmp)
@@ -125,14 +182,17 @@ func (t *Temp) Commit(m Meta, p Preserve) error {
 	if err == nil && p.Fsync {
 		err = unix.Fsync(t.fd)
 	}
+	if err == nil && t.anon {
+		err = t.link(t.p.fd, t.p.base)
+	}
 	if cerr := t.close(); err == nil {
 		err = cerr
 	}
-	if err == nil && !t.inplace {
+	if err == nil && !t.inplace && !t.anon {
 		err = unix.Renameat(t.p.fd, t.tmp, t.p.fd, t.p.base)
 	}
 	if err != nil {
-		if !t.inplace {
+		if !t.inplace && !t.anon {
 			unix.Unlinkat(t.p.fd, t.tmp, 0)
 		}
 		return fmt.Errorf("commit %s: %w", t.name, err)
@@ -166,7 +226,7 @@ func (t *Temp) Abort() error {
 	t.done = true
 	defer t.p.close()
 	err := t.close()
-	if !t.inplace {
+	if !t.inplace && !t.anon {
 		if uerr := unix.Unlinkat(t.p.fd, t.tmp, 0); uerr != nil && err == nil {
 			err = uerr
 		}

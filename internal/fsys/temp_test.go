@@ -167,23 +167,48 @@ func TestCommitMode(t *testing.T) {
 		{"no perms existing keeps mode", 0o604, 0o755, Preserve{}, 0o604},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			dir, r := newRoot(t)
-			r.umask = 0o022 // as read at Open in a normal process
-			path := filepath.Join(dir, "f")
-			if tc.existing != 0 {
-				writeFile(t, path, "old")
-				os.Chmod(path, tc.existing)
+		for _, perm := range []bool{false, true} {
+			name := tc.name
+			if perm {
+				name += " (CreateTempPerm)"
 			}
-			commitFile(t, r, "f", "data", Meta{Mode: tc.mode, GID: uint32(os.Getgid())}, tc.p)
-			var st unix.Stat_t
-			if err := unix.Lstat(path, &st); err != nil {
-				t.Fatal(err)
-			}
-			if got := st.Mode & 0o7777; got != tc.want {
-				t.Errorf("mode = %#o, want %#o", got, tc.want)
-			}
-		})
+			t.Run(name, func(t *testing.T) {
+				testCommitMode(t, tc.existing, tc.mode, tc.p, tc.want, perm)
+			})
+		}
+	}
+}
+
+// testCommitMode commits a file of mode (created 0600, or with its own
+// permissions when perm) over existing, and checks the result is want.
+func testCommitMode(t *testing.T, existing os.FileMode, mode uint32, p Preserve, want uint32, perm bool) {
+	t.Helper()
+	dir, r := newRoot(t)
+	r.umask = 0o022 // as read at Open in a normal process
+	path := filepath.Join(dir, "f")
+	if existing != 0 {
+		writeFile(t, path, "old")
+		os.Chmod(path, existing)
+	}
+	m := Meta{Mode: mode, GID: uint32(os.Getgid())}
+	if perm {
+		tmp, err := r.CreateTempPerm("f", mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmp.Write([]byte("data"))
+		if err := tmp.Commit(m, p); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		commitFile(t, r, "f", "data", m, p)
+	}
+	var st unix.Stat_t
+	if err := unix.Lstat(path, &st); err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Mode & 0o7777; got != want {
+		t.Errorf("mode = %#o, want %#o", got, want)
 	}
 }
 

@@ -91,7 +91,7 @@ func (c *Config) workers() int {
 	if c.Workers > 0 {
 		return c.Workers
 	}
-	return 4
+	return 8
 }
 
 // EventKind says what an Event reports.

@@ -20,14 +20,19 @@ import (
 // are thrown away: it only warms the kernel's caches.
 //
 // When the first stats come back at memory speed the cache is warm and the
-// prefetcher stops, so a warm run pays for a few hundred stats only.
+// prefetcher stops, so a warm run pays for a few hundred stats only. The
+// test counts slow stats rather than averaging: on a cold cache one disk
+// read brings in a block of neighbouring inodes, so most stats are fast
+// even then.
 
 const (
 	prefetchWorkers = 8
 	// prefetchProbe stats are timed before deciding the cache is warm.
 	prefetchProbe = 256
-	// prefetchWarm is the mean stat time below which the cache is warm.
-	prefetchWarm = 20 * time.Microsecond
+	// prefetchSlow is a stat that waited for the disk; prefetchCold of
+	// them among the probe's mean a cold cache.
+	prefetchSlow = 100 * time.Microsecond
+	prefetchCold = 8
 )
 
 // prefetcher is one background warm-up of a tree.
@@ -39,14 +44,14 @@ type prefetcher struct {
 	done   chan struct{} // closed when every worker has returned
 
 	// mu guards the fields that follow.
-	mu      sync.Mutex
-	cond    sync.Cond
-	stack   []string // directories to read, next last
-	busy    int      // workers reading a directory
-	probed  int      // stats timed so far
-	probeNs int64
-	stop    bool
-	dirs    int // directories read, for tests
+	mu     sync.Mutex
+	cond   sync.Cond
+	stack  []string // directories to read, next last
+	busy   int      // workers reading a directory
+	probed int      // stats timed so far
+	slow   int      // of which slow
+	stop   bool
+	dirs   int // directories read, for tests
 }
 
 // startPrefetch warms the caches for a walk of start ("." for the whole
@@ -171,8 +176,10 @@ func (p *prefetcher) timed(d time.Duration) bool {
 		return true
 	}
 	p.probed++
-	p.probeNs += int64(d)
-	if p.probed == p.probe && time.Duration(p.probeNs/int64(p.probe)) < prefetchWarm {
+	if d >= prefetchSlow {
+		p.slow++
+	}
+	if p.probed == p.probe && p.slow < prefetchCold {
 		p.stop = true
 		p.cond.Broadcast()
 		return false

@@ -3,10 +3,12 @@ package session
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"strings"
 
+	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/tree"
 )
 
@@ -78,4 +80,75 @@ func (r *receiver) dstName(p string) string {
 		return r.fileMode
 	}
 	return p
+}
+
+// lstat describes the destination entry name, or nil when missing.
+func (r *receiver) lstat(name string) *tree.Entry {
+	if r.root == nil {
+		return nil
+	}
+	e, err := tree.LstatEntry(r.root.OSRoot(), name)
+	if err != nil {
+		return nil
+	}
+	return e
+}
+
+// startDestWalks opens the destination walks of the pass.
+func (m *merger) startDestWalks() {
+	r := m.r
+	if r.root == nil || r.fileMode != "" {
+		return
+	}
+	if m.paths == nil && !r.rootCreated {
+		m.stopPrefetch = startPrefetch(m.ctx, r.root.OSRoot(), ".")
+	}
+	// With OneFileSystem the walk does not enter other filesystems mounted
+	// in the destination, so nothing there is deleted (rsync -x).
+	opts := tree.WalkOptions{Recursive: true, OneFileSystem: r.cfg.OneFileSystem, Filter: r.destFilter, OnError: func(string, error) {}}
+	if m.paths == nil {
+		o := opts
+		o.Start, o.Prefix = ".", ""
+		m.dest = append(m.dest, tree.NewWalker(r.root.OSRoot(), o))
+	} else {
+		for _, p := range m.paths {
+			o := opts
+			o.Start, o.Prefix = p, p
+			m.dest = append(m.dest, tree.NewWalker(r.root.OSRoot(), o))
+		}
+	}
+	m.advanceDest()
+}
+
+func (m *merger) destWalker() *tree.Walker { return m.dest[0] }
+
+// advanceDest moves the destination lookahead, going on to the next walk
+// when one ends (or cannot start).
+func (m *merger) advanceDest() error {
+	for len(m.dest) > 0 {
+		e, err := m.dest[0].Next()
+		if err == nil {
+			// A stale temp file of a killed run is extraneous: --delete
+			// removes it (the sender never sends one); otherwise it is
+			// ignored. This run's own temps are created only in
+			// directories the walk has already listed.
+			if fsys.IsTempName(e.Name()) && !m.r.cfg.Delete { // correctness hook
+				continue
+			}
+			if e.Type == tree.TypeDir && m.r.isPartialDir(e.Path) {
+				m.dest[0].SkipDir()
+				continue
+			}
+			m.d = e
+			return nil
+		}
+		m.dest[0].Close()
+		m.dest = m.dest[1:]
+		if !errors.Is(err, io.EOF) && m.paths == nil {
+			m.d = nil
+			return nil
+		}
+	}
+	m.d = nil
+	return nil
 }

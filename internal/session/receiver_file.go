@@ -56,7 +56,7 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 	}
 	if s.Size == 0 {
 		// Nothing to ask for: write the empty file here.
-		if err := r.writeEmpty(s, name); err != nil {
+		if err := r.writeEmpty(s, ex, name); err != nil {
 			r.fail("create", s.Path, err)
 			return nil
 		}
@@ -99,8 +99,18 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 	return nil
 }
 
-func (r *receiver) writeEmpty(s *tree.Entry, name string) error {
-	t, err := r.root.CreateTemp(name)
+// createFile starts the file that will become name: an unnamed one when
+// nothing is there (ex is nil), else a temp file; either way with its
+// final permissions, so that committing it rarely needs a chmod.
+func (r *receiver) createFile(name string, mode uint32, ex *tree.Entry) (*fsys.Temp, error) {
+	if ex == nil {
+		return r.root.CreateNew(name, mode)
+	}
+	return r.root.CreateTempPerm(name, mode)
+}
+
+func (r *receiver) writeEmpty(s, ex *tree.Entry, name string) error {
+	t, err := r.createFile(name, s.Mode, ex)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func (j *job) open() error {
 	if r.cfg.Inplace {
 		j.t, err = r.root.OpenInplace(j.name)
 	} else {
-		j.t, err = r.root.CreateTemp(j.name)
+		j.t, err = r.createFile(j.name, j.s.Mode, j.ex)
 	}
 	if err != nil {
 		j.t = nil
