@@ -44,6 +44,12 @@ type Options struct {
 
 	Timeout time.Duration // drop a peer silent for this long (0: never)
 
+	// NoTotals skips the scan of the sources that runs ahead of the
+	// transfer to count what is to do (EventTotals): a second walk of the
+	// sources, a third of the work of a run that finds nothing to do. Set
+	// it when nobody shows progress.
+	NoTotals bool
+
 	// Compression and pacing (compress hook, bwlimit hook).
 	// Compress asks for zstd on the wire (-z); it is used when the peer
 	// offers it too, and never for local copies.

@@ -15,7 +15,7 @@ func sessionConfig(o Options) session.Config {
 		Delete: o.Delete || o.DeleteExcluded, DeleteExcluded: o.DeleteExcluded,
 		Checksum: o.Checksum, SizeOnly: o.SizeOnly, IgnoreExisting: o.IgnoreExisting, Update: o.Update,
 		WholeFile: o.WholeFile, Inplace: o.Inplace, OneFileSystem: o.OneFileSystem, MkPath: o.MkPath,
-		DryRun: o.DryRun, Filters: o.Filters, PartialDir: o.PartialDir, Timeout: o.Timeout,
+		DryRun: o.DryRun, NoTotals: o.NoTotals, Filters: o.Filters, PartialDir: o.PartialDir, Timeout: o.Timeout,
 		Compress: o.Compress, CompressLevel: o.CompressLevel, SkipCompress: o.SkipCompress, // compress hook
 	}
 }

@@ -15,6 +15,9 @@ type Config struct {
 	Checksum, SizeOnly, IgnoreExisting, Update   bool
 	WholeFile, Inplace, OneFileSystem, MkPath    bool
 	DryRun                                       bool
+	// NoTotals skips the sender's counting scan (a second walk of the
+	// sources) that feeds EventTotals: for runs nobody watches progress of.
+	NoTotals bool
 
 	Filters    []string // rsync filter rules
 	PartialDir string
@@ -52,6 +55,7 @@ func (c *Config) bits() []struct {
 		{&c.Checksum, wire.FlagChecksum}, {&c.SizeOnly, wire.FlagSizeOnly}, {&c.IgnoreExisting, wire.FlagIgnoreExisting},
 		{&c.Update, wire.FlagUpdate}, {&c.WholeFile, wire.FlagWholeFile}, {&c.Inplace, wire.FlagInplace},
 		{&c.OneFileSystem, wire.FlagOneFileSystem}, {&c.MkPath, wire.FlagMkPath}, {&c.DryRun, wire.FlagDryRun},
+		{&c.NoTotals, wire.FlagNoTotals},
 	}
 }
 

@@ -2,6 +2,7 @@ package session
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -117,4 +118,35 @@ func lstatT(t *testing.T, p string) unix.Stat_t {
 	var st unix.Stat_t
 	must(t, unix.Lstat(p, &st))
 	return st
+}
+
+// TestNoTotals checks that NoTotals stops the counting scan on whichever
+// side sends: no EventTotals reach the client. (Whether a scan finishes
+// before a tiny pass ends is timing, so totals without the option are
+// left to totals_test.go.)
+func TestNoTotals(t *testing.T) {
+	for _, role := range []string{"pull", "push"} {
+		t.Run(role, func(t *testing.T) {
+			src, dst := t.TempDir(), t.TempDir()
+			files := map[string]string{}
+			for i := range 300 {
+				files[fmt.Sprintf("d%d/f%d", i%7, i)] = "x"
+			}
+			writeTree(t, src, files)
+			cfg := archive()
+			cfg.NoTotals = true
+			run := pull
+			if role == "push" {
+				run = push
+			}
+			s := run(t, cfg, 64<<10, dst, src+"/")
+			s.pass()
+			s.close()
+			for _, ev := range s.events {
+				if ev.Kind == EventTotals {
+					t.Fatalf("totals event %+v despite NoTotals", ev)
+				}
+			}
+		})
+	}
 }

@@ -106,7 +106,11 @@ func (m *merger) startDestWalks() {
 	// With OneFileSystem the walk does not enter other filesystems mounted
 	// in the destination, so nothing there is deleted (rsync -x).
 	opts := tree.WalkOptions{Recursive: true, OneFileSystem: r.cfg.OneFileSystem, Filter: r.destFilter, OnError: func(string, error) {}}
-	if m.paths == nil {
+	if m.paths == nil && !r.cfg.OneFileSystem {
+		// Walked in parallel by top-level directory (parwalk.go);
+		// not with OneFileSystem, whose device check is the walk's start.
+		m.dest = append(m.dest, newParWalker(r.root.OSRoot(), opts))
+	} else if m.paths == nil {
 		o := opts
 		o.Start, o.Prefix = ".", ""
 		m.dest = append(m.dest, tree.NewWalker(r.root.OSRoot(), o))
@@ -120,7 +124,7 @@ func (m *merger) startDestWalks() {
 	m.advanceDest()
 }
 
-func (m *merger) destWalker() *tree.Walker { return m.dest[0] }
+func (m *merger) destWalker() entryWalker { return m.dest[0] }
 
 // advanceDest moves the destination lookahead, going on to the next walk
 // when one ends (or cannot start).

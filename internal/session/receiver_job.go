@@ -107,6 +107,7 @@ func (j *job) end(m *wire.FileEnd) {
 			return
 		}
 		j.discard()
+		j.closeBasis() // the retry is whole-file
 		j.redo = true
 		req, _ := j.prepare()
 		// Sent from another goroutine: the reader never waits for the writer

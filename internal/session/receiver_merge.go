@@ -15,11 +15,11 @@ type merger struct {
 	ctx   context.Context
 	paths []string // the pass's paths; nil: the whole tree
 
-	dest    []*tree.Walker // destination walks, in order
-	d       *tree.Entry    // lookahead of the destination walk
-	dirs    []*dirNode     // source directories on the current path
-	dels    []string       // extraneous directories being emptied
-	protect []string       // paths whose source side could not be read
+	dest    []entryWalker // destination walks, in order
+	d       *tree.Entry   // lookahead of the destination walk
+	dirs    []*dirNode    // source directories on the current path
+	dels    []string      // extraneous directories being emptied
+	protect []string      // paths whose source side could not be read
 	prev    string
 	owed    int
 

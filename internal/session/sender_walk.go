@@ -199,7 +199,7 @@ func normalizePaths(paths []string) []string {
 // several sources, the first source wins.
 func (s *sender) walkMerged(ctx context.Context, st *streamer, start string, emit func(*tree.Entry) error) error {
 	type head struct {
-		w *tree.Walker
+		w entryWalker
 		e *tree.Entry
 	}
 	var heads []*head
@@ -214,7 +214,12 @@ func (s *sender) walkMerged(ctx context.Context, st *streamer, start string, emi
 		}
 		o := src.walkOptions(start, &s.cfg, s.filter)
 		o.OnError = st.walkError
-		w := tree.NewWalker(src.root, o)
+		var w entryWalker
+		if start == "" && src.name == "" && o.Recursive && !o.OneFileSystem {
+			w = newParWalker(src.root, o) // by top-level directory, in parallel
+		} else {
+			w = tree.NewWalker(src.root, o)
+		}
 		h := &head{w: w}
 		e, err := w.Next()
 		switch {
@@ -276,7 +281,7 @@ func displayStart(start string, src *source) string {
 	return "."
 }
 
-func advance(w *tree.Walker, e **tree.Entry) error {
+func advance(w entryWalker, e **tree.Entry) error {
 	n, err := w.Next()
 	if errors.Is(err, io.EOF) {
 		*e = nil

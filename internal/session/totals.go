@@ -68,6 +68,9 @@ func (p *peer) reportTotals(kind uint64, pr Progress) {
 
 // wantsTotals reports whether anyone will see progress counts.
 func (p *peer) wantsTotals() bool {
+	if p.cfg.NoTotals {
+		return false
+	}
 	if p.client {
 		return p.onEvent != nil
 	}

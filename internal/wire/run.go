@@ -32,7 +32,8 @@ const (
 	FlagOneFileSystem
 	FlagMkPath
 	FlagDryRun
-	FlagEvents // the server reports itemized events to the client
+	FlagEvents   // the server reports itemized events to the client
+	FlagNoTotals // the client wants no Totals: the sender skips its counting scan
 )
 
 // Run is the client's request, sent once after the handshake: which role

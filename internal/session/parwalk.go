@@ -1,0 +1,218 @@
+package session
+
+import (
+	"errors"
+	"io"
+	"os"
+
+	"github.com/ferrysync/ferry/internal/tree"
+)
+
+// entryWalker is what the merge and the sender need of a walk;
+// *tree.Walker is one.
+type entryWalker interface {
+	Next() (*tree.Entry, error)
+	SkipDir()
+	Close() error
+}
+
+// parallelAhead is how many top-level directories a parWalker walks ahead
+// of the one being consumed, each in its own goroutine.
+const (
+	parallelAhead  = 2
+	parallelBuffer = 256 // entries each of them may run ahead
+)
+
+// parWalker walks a whole tree (the destination, or a source sent with its
+// contents) in canonical order, like one recursive tree.Walker, but walks
+// the next few top-level directories in goroutines of their own while the
+// consumer takes the current one: the stats of a large tree then use more
+// than one core. It returns exactly the single walk's entries, and calls
+// OnError in the same places (errors travel in order with the entries).
+type parWalker struct {
+	root *os.Root
+	opts tree.WalkOptions // for the subtrees: recursive, Start and Prefix set per walk
+	top  *tree.Walker     // "." and its children, not descending
+	// tops are top-level entries read ahead, each with its subtree walk
+	// (nil for a non-directory); tops[0] is returned next.
+	tops   []topEntry
+	topEOF bool
+	topErr error
+
+	cur  *subWalk    // the subtree being returned, nil between them
+	last *tree.Entry // the entry Next returned last
+	skip string      // drop entries inside this directory ("" none)
+}
+
+type topEntry struct {
+	e   *tree.Entry
+	sub *subWalk
+}
+
+// subWalk is one top-level directory's walk, running ahead.
+type subWalk struct {
+	ch   chan subItem // the entries below the directory, in order
+	stop chan struct{}
+	done chan struct{} // closed when its goroutine has returned
+}
+
+// subItem is an entry, or an error the walk reported (OnError) before the
+// entries that follow it, so it reaches the consumer in its place.
+type subItem struct {
+	e       *tree.Entry
+	errPath string
+	err     error
+}
+
+// end stops the walk and waits for its goroutine.
+func (s *subWalk) end() {
+	close(s.stop)
+	<-s.done
+}
+
+func newParWalker(root *os.Root, opts tree.WalkOptions) *parWalker {
+	top := opts
+	top.Start, top.Prefix, top.Recursive = ".", "", false
+	opts.Recursive = true
+	return &parWalker{root: root, opts: opts, top: tree.NewWalker(root, top)}
+}
+
+// fill reads top-level entries ahead and starts their subtree walks.
+func (p *parWalker) fill() {
+	for !p.topEOF && len(p.tops) <= parallelAhead {
+		e, err := p.top.Next()
+		if err != nil {
+			p.topEOF = true
+			if !errors.Is(err, io.EOF) {
+				p.topErr = err
+			}
+			return
+		}
+		t := topEntry{e: e}
+		if e.Type == tree.TypeDir && e.Path != "." {
+			t.sub = p.start(e.Path)
+		}
+		p.tops = append(p.tops, t)
+	}
+}
+
+// start walks the directory name (a top-level path) in a goroutine.
+func (p *parWalker) start(name string) *subWalk {
+	s := &subWalk{ch: make(chan subItem, parallelBuffer), stop: make(chan struct{}), done: make(chan struct{})}
+	o := p.opts
+	o.Start, o.Prefix = name, name
+	var errs []subItem // OnError calls during one Next, sent before its entry
+	if o.OnError != nil {
+		o.OnError = func(path string, err error) { errs = append(errs, subItem{errPath: path, err: err}) }
+	}
+	go func() {
+		defer close(s.done)
+		defer close(s.ch)
+		w := tree.NewWalker(p.root, o)
+		defer w.Close()
+		if _, err := w.Next(); err != nil { // the directory itself: the top walk has it
+			return
+		}
+		errs = errs[:0]
+		for {
+			e, err := w.Next()
+			items := append(errs, subItem{e: e})
+			errs = nil
+			if err != nil {
+				items = items[:len(items)-1] // errors before the end still count
+			}
+			for _, it := range items {
+				select {
+				case s.ch <- it:
+				case <-s.stop:
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return s
+}
+
+// Next returns the next entry in canonical order, or io.EOF.
+func (p *parWalker) Next() (*tree.Entry, error) {
+	for p.cur != nil {
+		it, ok := <-p.cur.ch
+		if !ok {
+			p.cur = nil
+			break
+		}
+		if it.err != nil {
+			if p.skip == "" || !tree.Contains(p.skip, it.errPath) {
+				p.opts.OnError(it.errPath, it.err)
+			}
+			continue
+		}
+		e := it.e
+		if p.skip != "" && tree.Contains(p.skip, e.Path) {
+			continue
+		}
+		p.skip = ""
+		p.last = e
+		return e, nil
+	}
+	p.fill()
+	if len(p.tops) == 0 {
+		p.last = nil
+		if p.topErr != nil {
+			return nil, p.topErr
+		}
+		return nil, io.EOF
+	}
+	t := p.tops[0]
+	p.tops = p.tops[1:]
+	p.cur, p.last, p.skip = t.sub, t.e, ""
+	return t.e, nil
+}
+
+// SkipDir skips the contents of the directory Next returned last.
+func (p *parWalker) SkipDir() {
+	if p.last == nil || p.last.Type != tree.TypeDir {
+		return
+	}
+	if p.last.Path == "." {
+		p.top.SkipDir()
+		return
+	}
+	if p.isTop(p.last) {
+		if p.cur != nil {
+			p.cur.end()
+			p.cur = nil
+		}
+		return
+	}
+	p.skip = p.last.Path
+}
+
+// isTop reports whether e is a top-level entry.
+func (p *parWalker) isTop(e *tree.Entry) bool {
+	for i := 0; i < len(e.Path); i++ {
+		if e.Path[i] == '/' {
+			return false
+		}
+	}
+	return true
+}
+
+// Close stops the walks ahead.
+func (p *parWalker) Close() error {
+	if p.cur != nil {
+		p.cur.end()
+		p.cur = nil
+	}
+	for _, t := range p.tops {
+		if t.sub != nil {
+			t.sub.end()
+		}
+	}
+	p.tops = nil
+	p.topEOF = true
+	return p.top.Close()
+}

@@ -1,0 +1,107 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ferrysync/ferry/internal/tree"
+)
+
+// TestParWalkerMatchesWalker checks that the parallel destination walk
+// returns exactly what one recursive walk returns, in the same order,
+// including when the consumer skips directories (top-level ones, deeper
+// ones, the root) and with a filter.
+func TestParWalkerMatchesWalker(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{"a": "x", "zz": "x", "top-empty/": "dir", "link": "->a", "m/excluded.o": "x"}
+	for i := range 12 {
+		for j := range 4 {
+			files[fmt.Sprintf("d%02d/e%d/f", i, j)] = "x"
+			files[fmt.Sprintf("d%02d/g%d", i, j)] = "x"
+		}
+	}
+	delete(files, "top-empty/")
+	files["top-empty"] = "dir"
+	writeTree(t, root, files)
+	r, err := os.OpenRoot(root)
+	must(t, err)
+	defer r.Close()
+	f, err := tree.ParseFilter([]string{"- *.o"})
+	must(t, err)
+	cases := []struct {
+		name string
+		skip func(p string) bool
+	}{
+		{"no-skip", func(string) bool { return false }},
+		{"skip-top", func(p string) bool { return p == "d03" || p == "d11" || p == "top-empty" }},
+		{"skip-deep", func(p string) bool { return strings.HasSuffix(p, "/e1") || p == "d05/e3" }},
+		{"skip-root", func(p string) bool { return p == "." }},
+		{"skip-all-dirs", func(p string) bool { return true }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			opts := tree.WalkOptions{Recursive: true, Filter: f, OnError: func(string, error) {}}
+			o := opts
+			o.Start, o.Prefix = ".", ""
+			want := collect(t, tree.NewWalker(r, o), c.skip)
+			got := collect(t, newParWalker(r, opts), c.skip)
+			if !slices.Equal(got, want) {
+				t.Errorf("parallel walk:\n got %q\nwant %q", got, want)
+			}
+		})
+	}
+}
+
+// collect reads w to the end, skipping the directories skip selects.
+func collect(t *testing.T, w entryWalker, skip func(string) bool) []string {
+	t.Helper()
+	defer w.Close()
+	var out []string
+	for {
+		e, err := w.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		must(t, err)
+		out = append(out, e.Path)
+		if e.Type == tree.TypeDir && skip(e.Path) {
+			w.SkipDir()
+		}
+	}
+}
+
+// TestParWalkerCloseEarly stops a parallel walk in the middle: Close must
+// end the walks running ahead before it returns.
+func TestParWalkerCloseEarly(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{}
+	for i := range 8 {
+		for j := range 600 {
+			files[fmt.Sprintf("d%d/f%03d", i, j)] = ""
+		}
+	}
+	writeTree(t, root, files)
+	r, err := os.OpenRoot(root)
+	must(t, err)
+	defer r.Close()
+	before := runtime.NumGoroutine()
+	w := newParWalker(r, tree.WalkOptions{OnError: func(string, error) {}})
+	for range 10 {
+		if _, err := w.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if runtime.NumGoroutine() <= before {
+		t.Fatalf("no walk is running ahead")
+	}
+	must(t, w.Close())
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after Close, %d before the walk", n, before)
+	}
+}
