@@ -16,6 +16,9 @@ func runSync(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int 
 	r := newRenderer(o, stdout, stderr)
 	sink := newEventSink(o, r, stdout, stderr) // --progress, --json (progress_sink.go)
 	opts := o.sync
+	// The scan that runs ahead for totals is a second walk of the source:
+	// only --progress and --json show what it finds.
+	opts.NoTotals = !o.progress && !o.json
 	prev := opts.OnEvent
 	opts.OnEvent = func(ev ferry.Event) {
 		sink.event(ev)

@@ -11,15 +11,25 @@
 // first opens the parent directory, with openat2(RESOLVE_BENEATH) on Linux
 // (one system call, the same guarantee) or else through os.Root, and then
 // operates on the single final component with AT_SYMLINK_NOFOLLOW (or
-// O_NOFOLLOW). A new regular file costs about ten system calls.
+// O_NOFOLLOW). The parent directories of recent names stay open (a small
+// cache, emptied by anything that may move or remove a directory: Remove,
+// RemoveAll, Rename), so consecutive files of one directory open it once.
 //
 // Regular files are written to a temp file in the same directory and renamed
 // over the real name when complete:
 //
 //	t, err := root.CreateTemp("dir/file")     // creates dir/.file.<random>.ferry-tmp
 //	io.Copy(t, data)                           // or t.WriteAt, CopyFile(t, basis, n)
-//	err = t.Commit(meta, preserve)             // fchown, fchmod, futimens, rename
+//	err = t.Commit(meta, preserve)             // [fchown, fchmod,] futimens, rename
 //	// or t.Abort() to drop it, t.KeepPartial("") to keep the data for a resume
+//
+// Commit checks the file with fstat and skips an owner or mode it already
+// has; CreateTempPerm creates the temp file with its final permissions, so
+// the chmod is usually skipped. For a name that does not exist yet,
+// CreateNew writes an unnamed file (O_TMPFILE on Linux) that Commit links
+// into place: one directory update instead of a create and a rename, and
+// nothing at all is left behind by a crash. A new file then costs about six
+// system calls.
 //
 // A crash therefore leaves at most a temp file (see IsTempName), never a
 // half-written file under the real name. Nothing is fsynced unless
