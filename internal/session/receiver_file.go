@@ -30,7 +30,7 @@ type job struct {
 	basis     *os.File // the delta basis, or nil
 	basisSize int64
 	sig       bool        // the request carried a signature of basis
-	t         *fsys.Temp  // created at the first data
+	t         *fsys.Temp  // created ahead (createAhead) or at the first data
 	hw        *hashWriter // writes to t, hashing
 	patch     *delta.Patcher
 	werr      error // the first write error; the rest of the data is dropped
@@ -77,6 +77,7 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 	j.id = r.nextID
 	r.mu.Unlock()
 	req, sig := j.prepare()
+	j.createAhead()
 	r.mu.Lock()
 	r.jobs[j.id] = j // after prepare: the reader may use j from now on
 	if r.cfg.HardLinks {
@@ -97,6 +98,20 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 		}
 	}
 	return nil
+}
+
+// createAhead creates the job's temp file on the merge goroutine, before
+// the request goes out, so that the inode allocation (the bulk of a small
+// file's cost to the kernel) overlaps with the reader goroutine writing
+// the data of earlier files. On failure the reader tries again at the
+// first data and reports the error then.
+func (j *job) createAhead() {
+	if j.r.cfg.Inplace || j.redo {
+		return
+	}
+	if t, err := j.r.createFile(j.name, j.s.Mode, j.ex); err == nil {
+		j.t = t
+	}
 }
 
 // createFile starts the file that will become name: an unnamed one when

@@ -35,21 +35,24 @@ func (h *hashWriter) Write(p []byte) (int, error) {
 var hashers = sync.Pool{New: func() any { return blake3.New() }}
 
 // open creates the file being written (a temp file, or the destination
-// itself with --inplace) at the first data.
+// itself with --inplace) at the first data, unless startFile created it
+// ahead, and starts hashing what is written to it.
 func (j *job) open() error {
 	r := j.r
-	if j.t != nil {
+	if j.hw != nil {
 		return nil
 	}
-	var err error
-	if r.cfg.Inplace {
-		j.t, err = r.root.OpenInplace(j.name)
-	} else {
-		j.t, err = r.createFile(j.name, j.s.Mode, j.ex)
-	}
-	if err != nil {
-		j.t = nil
-		return err
+	if j.t == nil { // not created ahead by startFile
+		var err error
+		if r.cfg.Inplace {
+			j.t, err = r.root.OpenInplace(j.name)
+		} else {
+			j.t, err = r.createFile(j.name, j.s.Mode, j.ex)
+		}
+		if err != nil {
+			j.t = nil
+			return err
+		}
 	}
 	h := hashers.Get().(*blake3.Hasher)
 	h.Reset()
