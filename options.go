@@ -34,8 +34,10 @@ type Options struct {
 	MkPath        bool // create the destination's missing parents (--mkpath)
 	DryRun        bool // show what would change, change nothing (-n)
 
-	// PartialDir, when set, keeps interrupted transfers' data there
-	// (relative to the file's directory) for the next run to resume from.
+	// PartialDir is where an interrupted transfer keeps the data it
+	// received (relative to the file's directory), for the next run to use
+	// as the file's basis; "" means ".ferry-partial". With Inplace the file
+	// itself holds what was received.
 	PartialDir string
 
 	// Remote side.

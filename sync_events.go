@@ -2,6 +2,7 @@ package ferry
 
 import (
 	"errors"
+	"github.com/ferrysync/ferry/internal/fsys"
 	"sync"
 
 	"github.com/ferrysync/ferry/internal/session"
@@ -15,7 +16,7 @@ func sessionConfig(o Options) session.Config {
 		Delete: o.Delete || o.DeleteExcluded, DeleteExcluded: o.DeleteExcluded,
 		Checksum: o.Checksum, SizeOnly: o.SizeOnly, IgnoreExisting: o.IgnoreExisting, Update: o.Update,
 		WholeFile: o.WholeFile, Inplace: o.Inplace, OneFileSystem: o.OneFileSystem, MkPath: o.MkPath,
-		DryRun: o.DryRun, NoTotals: o.NoTotals, Filters: o.Filters, PartialDir: o.PartialDir, Timeout: o.Timeout,
+		DryRun: o.DryRun, NoTotals: o.NoTotals, Filters: o.Filters, PartialDir: partialDir(o), Timeout: o.Timeout,
 		Compress: o.Compress, CompressLevel: o.CompressLevel, SkipCompress: o.SkipCompress, // compress hook
 	}
 }
@@ -64,4 +65,16 @@ func (c *eventCounter) counts() (int64, int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.errs, c.vanished
+}
+
+// partialDir is where interrupted transfers keep their data: the option,
+// or ".ferry-partial" beside the file; none with Inplace.
+func partialDir(o Options) string {
+	switch {
+	case o.Inplace:
+		return ""
+	case o.PartialDir != "":
+		return o.PartialDir
+	}
+	return fsys.DefaultPartialDir
 }
