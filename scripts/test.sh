@@ -20,7 +20,7 @@ echo "== go vet"
 go vet ./...
 echo "== staticcheck"
 if ! command -v staticcheck >/dev/null 2>&1; then
-	GOBIN="$(go env GOPATH)/bin" go install honnef.co/go/tools/cmd/staticcheck@latest
+	GOBIN="$(go env GOPATH)/bin" go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 	export PATH="$(go env GOPATH)/bin:$PATH"
 fi
 staticcheck ./...
