@@ -1,7 +1,6 @@
 package delta
 
 import (
-	"bytes"
 	"errors"
 	"io"
 )
@@ -38,16 +37,18 @@ func (m *Matcher) Delta(r io.Reader, w OpWriter) error {
 	bl := m.sig.BlockLen
 	win := max(minWindow, 4*bl)
 	d := &differ{
-		m:       m,
-		r:       r,
-		out:     copyMerger{w: w},
-		buf:     make([]byte, win),
-		maxLit:  win / 4,
-		maxRun:  max(1, win/2/bl),
-		runLen:  1,
-		expect:  -1,
-		roller:  m.sig.Rolling.NewRoller(),
-		workers: m.sig.workers(),
+		m:      m,
+		r:      r,
+		out:    copyMerger{w: w},
+		buf:    make([]byte, win),
+		maxLit: win / 4,
+		maxRun: max(1, win/2/bl),
+		expect: -1,
+		roller: m.sig.Rolling.NewRoller(),
+	}
+	if n := m.sig.workers() - 1; n > 0 {
+		d.helpers = startHelpers(n)
+		defer d.helpers.stop()
 	}
 	if err := d.run(); err != nil {
 		return err
@@ -70,11 +71,9 @@ type differ struct {
 	roller  Roller
 	rolling bool
 	expect  int // block expected next after a match, or -1
-	runLen  int // blocks verified per expected run; doubles while they match
-	maxRun  int
-	workers int
+	maxRun  int // blocks verified per batch
+	helpers *helpers
 	pos     []int
-	ok      []bool
 }
 
 func (d *differ) run() error {
@@ -82,7 +81,7 @@ func (d *differ) run() error {
 	filter := d.m.idx.filter
 	for {
 		if d.expect >= 0 {
-			if err := d.fill(min(d.runLen*bl, len(d.buf)/2)); err != nil {
+			if err := d.fill(min(d.maxRun*bl, len(d.buf)/2)); err != nil {
 				return err
 			}
 			if err := d.verifyRun(); err != nil {
@@ -199,13 +198,14 @@ func (d *differ) fill(need int) error {
 }
 
 // verifyRun checks whether the blocks expect, expect+1, ... follow at buf[i:]
-// by their strong sums alone, hashing up to runLen of them in parallel, and
-// emits a copy for each one that does. At the first mismatch it ends the run.
+// by their strong sums alone, hashing up to maxRun of them with the
+// helpers, and emits a copy for each one that does. At the first mismatch it
+// ends the run.
 func (d *differ) verifyRun() error {
 	sig := d.m.sig
 	d.pos = d.pos[:0]
 	p := d.i
-	for j := d.expect; j < len(sig.Blocks) && len(d.pos) < d.runLen; j++ {
+	for j := d.expect; j < len(sig.Blocks) && len(d.pos) < d.maxRun; j++ {
 		if p+sig.Blocks[j].Len > d.n {
 			break
 		}
@@ -217,25 +217,11 @@ func (d *differ) verifyRun() error {
 		d.expect = -1
 		return nil
 	}
-	d.ok = append(d.ok[:0], make([]bool, cnt)...)
-	parallel(cnt, d.workers, p-d.i >= minParallelBytes, func(lo, hi int) {
-		var tmp [64]byte
-		for k := lo; k < hi; k++ {
-			j := d.expect + k
-			win := d.buf[d.pos[k] : d.pos[k]+sig.Blocks[j].Len]
-			if !bytes.Equal(sig.Strong.Sum(tmp[:0], win)[:sig.StrongLen], sig.StrongSum(j)) {
-				return
-			}
-			d.ok[k] = true
-		}
-	})
-	c := 0
-	for c < cnt && d.ok[c] {
-		c++
-	}
+	b := &verifyBatch{sig: sig, buf: d.buf, first: d.expect, pos: d.pos}
+	c := b.run(d.helpers)
 	for k := 0; k < c; k++ {
-		b := sig.Blocks[d.expect+k]
-		if err := d.out.Copy(b.Offset, int64(b.Len)); err != nil {
+		bk := sig.Blocks[d.expect+k]
+		if err := d.out.Copy(bk.Offset, int64(bk.Len)); err != nil {
 			return err
 		}
 	}
@@ -245,10 +231,8 @@ func (d *differ) verifyRun() error {
 	}
 	if c < cnt || d.expect+c >= len(sig.Blocks) {
 		d.expect = -1
-		d.runLen = 1
 		return nil
 	}
 	d.expect += c
-	d.runLen = min(2*d.runLen, d.maxRun)
 	return nil
 }
