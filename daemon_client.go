@@ -35,7 +35,7 @@ func ListModules(ctx context.Context, target string, opts Options) ([]ModuleInfo
 	}
 	c, err := daemon.Dial(ctx, daemonAddr(op), daemonDialOptions(op, opts))
 	if err != nil {
-		return nil, "", err
+		return nil, "", daemonRefusal(op, err)
 	}
 	defer c.Close()
 	mods, err := c.List(ctx)
@@ -64,7 +64,7 @@ func dialDaemon(ctx context.Context, op Operand, opts Options, serverSends bool)
 	}
 	c, err := daemon.Dial(ctx, daemonAddr(op), daemonDialOptions(op, opts))
 	if err != nil {
-		return nil, err
+		return nil, daemonRefusal(op, err)
 	}
 	role := daemon.RoleReceiver
 	if serverSends {
@@ -105,4 +105,15 @@ func daemonDialOptions(op Operand, opts Options) daemon.DialOptions {
 		Fingerprint: opts.TLSFingerprint,
 		Timeout:     opts.Timeout,
 	}
+}
+
+// daemonRefusal marks an error the daemon itself sent while greeting (too
+// many connections, no common version) as ErrDaemon; network errors stay as
+// they are.
+func daemonRefusal(op Operand, err error) error {
+	var re *daemon.RemoteError
+	if errors.As(err, &re) {
+		return fmt.Errorf("%w: %s: %w", ErrDaemon, daemonAddr(op), err)
+	}
+	return err
 }

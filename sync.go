@@ -289,7 +289,7 @@ func startRemote(ctx context.Context, op Operand, opts Options, sender bool, pat
 	if ferry == "" {
 		ferry = "ferry"
 	}
-	argv = append(argv, op.Host, ferry)
+	argv = append(argv, op.Host, ferry) // as written, like rsync's --rsync-path: "sudo ferry" works
 	// The remote shell hands the words after the host to the remote
 	// user's shell: quote them so paths reach ferry as they are.
 	for _, w := range ServerArgs(sender, paths) {

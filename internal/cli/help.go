@@ -39,13 +39,18 @@ var helpGroups = []helpGroup{
 	{"Information", []string{"help", "version"}},
 }
 
-const helpHeader = `ferry makes one directory tree like another, locally or over ssh,
-moving only what changed.
+const helpHeader = `ferry makes one directory tree like another, locally, over ssh or
+through a ferry daemon, moving only what changed.
 
 Usage: ferry [OPTIONS] SRC... DEST
   or   ferry [OPTIONS] SRC... [USER@]HOST:DEST
   or   ferry [OPTIONS] [USER@]HOST:SRC... DEST
+  or   ferry [OPTIONS] SRC... ferry://[USER@]HOST[:PORT]/MODULE[/PATH]
+  or   ferry [OPTIONS] ferry://[USER@]HOST[:PORT]/MODULE[/PATH] DEST
+  or   ferry ferry://HOST[:PORT]/          (list the daemon's modules)
+  or   ferry serve [--config FILE] [--listen ADDR]...
   or   ferry rdiff signature|delta|patch ARGS...
+ferrys:// is a daemon over TLS; HOST::MODULE/PATH is the same as ferry://.
 
 A trailing slash on SRC copies the directory's contents; without it the
 directory itself is copied into DEST. Archive mode is on unless turned off.
