@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/ferrysync/ferry/internal/daemon"
 	"net"
 	"os"
 	"path/filepath"
@@ -27,6 +28,12 @@ func freePort(t *testing.T) int {
 // public read-only module and a writable one, until the test ends.
 func startDaemon(t *testing.T) (addr, pub, drop string) {
 	t.Helper()
+	return startDaemonWith(t, "")
+}
+
+// startDaemonWith is startDaemon with extra global configuration lines.
+func startDaemonWith(t *testing.T, global string) (addr, pub, drop string) {
+	t.Helper()
 	dir := t.TempDir()
 	pub, drop = filepath.Join(dir, "pub"), filepath.Join(dir, "drop")
 	for _, d := range []string{pub, drop, filepath.Join(pub, "sub")} {
@@ -38,6 +45,7 @@ func startDaemon(t *testing.T) (addr, pub, drop string) {
 	writeTestFile(t, filepath.Join(pub, "sub", "b.txt"), strings.Repeat("bravo ", 5000))
 	addr = fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	cfg := fmt.Sprintf(`listen = [%q]
+`+global+`
 [module.pub]
 path = %q
 comment = "public files"
@@ -126,5 +134,25 @@ func TestDaemonListPullPush(t *testing.T) {
 	code, _, errs = runCLI(t, "ferry://"+addr+"/nosuch/", dst)
 	if code != ExitStartup || !strings.Contains(errs, "nosuch") {
 		t.Errorf("unknown module: exit %d (want %d), stderr %q", code, ExitStartup, errs)
+	}
+}
+
+func TestDaemonBusyIsAStartupError(t *testing.T) {
+	addr, _, _ := startDaemonWith(t, "max_connections = 1")
+	hold, err := daemon.Dial(t.Context(), addr, daemon.DialOptions{}) // takes the only slot
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Close()
+	var code int
+	var errs string
+	for range 100 { // the daemon counts the held connection once it accepts it
+		if code, _, errs = runCLI(t, "ferry://"+addr+"/"); code != ExitOK {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code != ExitStartup || !strings.Contains(errs, "max connections") {
+		t.Errorf("list while the daemon is full: exit %d (want %d), stderr %q", code, ExitStartup, errs)
 	}
 }
