@@ -3,6 +3,7 @@ package ferry
 import (
 	"errors"
 	"fmt"
+	"github.com/ferrysync/ferry/internal/daemon"
 	"net/url"
 	"strconv"
 	"strings"
@@ -49,10 +50,15 @@ func ParseOperand(s string) (Operand, error) {
 	if s == "" {
 		return Operand{}, fmt.Errorf("%w: empty", ErrBadOperand)
 	}
-	for _, scheme := range []string{"ssh://", "ferry://", "ferrys://"} {
-		if strings.HasPrefix(s, scheme) {
-			return parseURL(s, scheme)
+	if daemon.IsTarget(s) {
+		t, err := daemon.ParseTarget(s)
+		if err != nil {
+			return Operand{}, fmt.Errorf("%w: %w", ErrBadOperand, err)
 		}
+		return Operand{Kind: Daemon, User: t.User, Host: t.Host, Port: t.Port, TLS: t.TLS, Module: t.Module, Path: t.Path}, nil
+	}
+	if strings.HasPrefix(s, "ssh://") {
+		return parseURL(s)
 	}
 	if strings.HasPrefix(s, "/") || strings.HasPrefix(s, "./") {
 		return Operand{Kind: Local, Path: s}, nil
@@ -68,11 +74,6 @@ func ParseOperand(s string) (Operand, error) {
 	op.Host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
 	if op.Host == "" {
 		return Operand{}, fmt.Errorf("%w: %q: empty host", ErrBadOperand, s)
-	}
-	if strings.HasPrefix(rest, ":") {
-		op.Kind = Daemon
-		op.Module, op.Path, _ = strings.Cut(rest[1:], "/")
-		return op, nil
 	}
 	op.Path = rest
 	return op, nil
@@ -100,7 +101,7 @@ func splitHost(s string) (host, rest string, ok bool) {
 	return s[:colon], s[colon+1:], true
 }
 
-func parseURL(s, scheme string) (Operand, error) {
+func parseURL(s string) (Operand, error) {
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" {
 		return Operand{}, fmt.Errorf("%w: %q", ErrBadOperand, s)
@@ -117,12 +118,6 @@ func parseURL(s, scheme string) (Operand, error) {
 		op.Port = n
 	}
 	path := strings.TrimPrefix(u.Path, "/")
-	if scheme == "ferry://" || scheme == "ferrys://" {
-		op.Kind = Daemon
-		op.TLS = scheme == "ferrys://"
-		op.Module, op.Path, _ = strings.Cut(path, "/")
-		return op, nil
-	}
 	op.Path = path
 	if strings.HasSuffix(u.Path, "/") && !strings.HasSuffix(op.Path, "/") {
 		op.Path += "/"

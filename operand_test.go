@@ -20,10 +20,13 @@ func TestParseOperand(t *testing.T) {
 		{"[::1]:p", Operand{Kind: Shell, Host: "::1", Path: "p"}},
 		{"me@[fe80::1]:p", Operand{Kind: Shell, User: "me", Host: "fe80::1", Path: "p"}},
 		{"ssh://me@host:2222/dir/", Operand{Kind: Shell, User: "me", Host: "host", Port: 2222, Path: "dir/"}},
-		{"host::mod/sub/dir", Operand{Kind: Daemon, Host: "host", Module: "mod", Path: "sub/dir"}},
-		{"host::mod", Operand{Kind: Daemon, Host: "host", Module: "mod"}},
+		{"host::mod/sub/dir/", Operand{Kind: Daemon, Host: "host", Port: 8873, Module: "mod", Path: "sub/dir/"}},
+		{"host::mod", Operand{Kind: Daemon, Host: "host", Port: 8873, Module: "mod"}},
+		{"u@host::", Operand{Kind: Daemon, User: "u", Host: "host", Port: 8873}},
 		{"ferry://h:8730/mod/p", Operand{Kind: Daemon, Host: "h", Port: 8730, Module: "mod", Path: "p"}},
-		{"ferry://[::1]/mod", Operand{Kind: Daemon, Host: "::1", Module: "mod"}},
+		{"ferry://[::1]/mod", Operand{Kind: Daemon, Host: "::1", Port: 8873, Module: "mod"}},
+		{"ferrys://me@h/mod/", Operand{Kind: Daemon, User: "me", Host: "h", Port: 8874, TLS: true, Module: "mod"}},
+		{"me@[fe80::1]::mod/p", Operand{Kind: Daemon, User: "me", Host: "fe80::1", Port: 8873, Module: "mod", Path: "p"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {

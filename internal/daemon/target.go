@@ -30,14 +30,19 @@ type Target struct {
 // Addr returns host:port for Dial.
 func (t Target) Addr() string { return net.JoinHostPort(t.Host, strconv.Itoa(t.Port)) }
 
-// IsTarget reports whether s is written as a daemon address.
+// IsTarget reports whether s is written as a daemon address: a ferry:// or
+// ferrys:// URL, or "[user@]host::module" where the "::" follows the host
+// (a bracketed IPv6 host may hold colons of its own).
 func IsTarget(s string) bool {
 	if strings.HasPrefix(s, "ferry://") || strings.HasPrefix(s, "ferrys://") {
 		return true
 	}
+	if i := strings.IndexByte(s, '['); i >= 0 && (i == 0 || s[i-1] == '@') {
+		j := strings.IndexByte(s, ']')
+		return j > i && strings.HasPrefix(s[j+1:], "::") && !strings.Contains(s[:i], "/")
+	}
 	i := strings.Index(s, "::")
-	return i > 0 && !strings.Contains(s[:i], "/") && !strings.HasPrefix(s, "[") ||
-		strings.HasPrefix(s, "[") && strings.Contains(s, "]::")
+	return i > 0 && !strings.Contains(s[:i], "/")
 }
 
 // ParseTarget parses a daemon address (see Target).

@@ -46,7 +46,7 @@ func TestParseTarget(t *testing.T) {
 			}
 		})
 	}
-	for _, s := range []string{"dir/a::b", "/abs/path", "host:path", "C:x"} {
+	for _, s := range []string{"dir/a::b", "/abs/path", "host:path", "C:x", "me@[fe80::1]:p", "[::1]:p"} {
 		if IsTarget(s) {
 			t.Errorf("IsTarget(%q) = true", s)
 		}
