@@ -101,11 +101,13 @@ func (c *conn) startWriter() {
 			c.room.Broadcast()
 			c.wmu.Unlock()
 			if len(out) > 0 {
+				// Count before writing: the peer may answer (and a pass end
+				// read its stats) before this goroutine runs again.
+				c.sent.Add(int64(len(out)))
 				if _, err := c.tc.Write(out); err != nil {
 					c.fail(fmt.Errorf("write: %w", err))
 					return
 				}
-				c.sent.Add(int64(len(out)))
 			}
 			for _, a := range acks {
 				close(a)
