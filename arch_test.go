@@ -26,7 +26,7 @@ var layers = []string{
 }
 
 // testOnly are support packages for tests; nothing but tests may import them.
-var testOnly = map[string]bool{"internal/e2e": true, "internal/sshtest": true}
+var testOnly = map[string]bool{"internal/e2e": true, "internal/sshtest": true, "internal/peertest": true}
 
 // pure packages handle only bytes: no files, no sockets.
 var pure = map[string]bool{"delta": true, "internal/wire": true}

@@ -6,20 +6,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/ferrysync/ferry/internal/peertest"
 )
 
 // needRdiff returns the path of rdiff, skipping the test when it is missing
 // (failing under CI=true).
 func needRdiff(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("rdiff")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("rdiff is required under CI: %v", err)
-		}
-		t.Skipf("rdiff not installed: %v", err)
-	}
-	return p
+	return peertest.Need(t, "rdiff", "rdiff")
 }
 
 func rdiff(t *testing.T, bin string, args ...string) {

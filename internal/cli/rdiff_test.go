@@ -8,20 +8,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ferrysync/ferry/internal/peertest"
 )
 
 // rdiffBin returns the real rdiff, skipping when it is missing (failing
 // under CI=true).
 func rdiffBin(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("rdiff")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("rdiff is required under CI: %v", err)
-		}
-		t.Skipf("rdiff not installed: %v", err)
-	}
-	return p
+	return peertest.Need(t, "rdiff", "rdiff")
 }
 
 // ferryRdiff runs "ferry rdiff args..." in-process.

@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/ferrysync/ferry/internal/peertest"
 )
 
 // ferryBin is the ferry binary built once by TestMain; buildErr is why it
@@ -56,14 +58,7 @@ func needFerry(t *testing.T) {
 // CI=true and skips it otherwise.
 func needRsync(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("rsync")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("rsync is required under CI=true: %v", err)
-		}
-		t.Skipf("rsync not installed: %v", err)
-	}
-	return p
+	return peertest.Need(t, "rsync", "rsync")
 }
 
 // long reports whether the heavy variants were asked for (FERRY_E2E_LONG=1).

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ferrysync/ferry/internal/peertest"
 )
 
 // SSHD is the server binary Start runs.
@@ -54,12 +56,7 @@ type Server struct {
 func Start(t testing.TB) *Server {
 	t.Helper()
 	for _, bin := range []string{SSHD, "ssh", "ssh-keygen"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("sshtest: %s is required under CI=true: %v", bin, err)
-			}
-			t.Skipf("sshtest: %s not installed (apt-get install openssh-server openssh-client): %v", bin, err)
-		}
+		peertest.Need(t, bin, "openssh-server openssh-client")
 	}
 	if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
 		t.Fatalf("sshtest: privilege separation directory: %v", err)

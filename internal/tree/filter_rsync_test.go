@@ -1,12 +1,13 @@
 package tree
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ferrysync/ferry/internal/peertest"
 )
 
 // rsyncTree is the source tree of the rsync conformance test.
@@ -67,13 +68,7 @@ var rsyncCases = []struct {
 }
 
 func TestFilterMatchesRsync(t *testing.T) {
-	rsync, err := exec.LookPath("rsync")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("rsync not installed")
-		}
-		t.Skip("rsync not installed; skipping the rsync conformance test")
-	}
+	rsync := peertest.Need(t, "rsync", "rsync")
 	base := t.TempDir()
 	src := filepath.Join(base, "t")
 	buildTree(t, src, rsyncTree...)
@@ -95,6 +90,7 @@ func TestFilterMatchesRsync(t *testing.T) {
 					rule = OldStyleRule(strings.TrimPrefix(r, "--include="), Include)
 				default:
 					args = append(args, "--filter="+r)
+					var err error
 					if rule, err = ParseRule(r); err != nil {
 						t.Fatal(err)
 					}
