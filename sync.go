@@ -78,6 +78,7 @@ type Session struct {
 	cl    *session.Client
 	opts  Options
 	stats *eventCounter
+	ho    *session.Handoff // local sync: files pass between the roles as descriptors
 }
 
 // Open connects the sources to the destination and prepares passes.
@@ -107,6 +108,7 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 	ec := &eventCounter{user: opts.OnEvent}
 	req := session.Request{Config: sessionConfig(opts), OnEvent: ec.event}
 	var tc transport.Conn
+	var ho *session.Handoff
 	switch {
 	case dop.Kind == Daemon: // push to a daemon module
 		req.Role = wire.RoleSender
@@ -147,7 +149,11 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 		a, b := transport.Pipe(1 << 20)
 		tc = a
 		req.Config.Compress = false // compress hook: pointless between local processes
-		go session.Serve(ctx, b, session.ServeOptions{Config: session.Config{Timeout: opts.Timeout}})
+		if opts.BWLimit <= 0 { // --bwlimit paces the connection, so the data must take it
+			ho = session.NewHandoff()
+			req.Config.Handoff = ho
+		}
+		go session.Serve(ctx, b, session.ServeOptions{Config: session.Config{Timeout: opts.Timeout, Handoff: ho}})
 	}
 	if err != nil {
 		return nil, err
@@ -155,13 +161,16 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 	tc = transport.RateLimit(tc, opts.BWLimit, true, nil) // bwlimit hook
 	cl, err := session.Dial(ctx, tc, req)
 	if err != nil {
+		if ho != nil {
+			ho.Close()
+		}
 		if remote := dop.Kind != Local || sops[0].Kind != Local; remote && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) {
 			// The far side went away before the handshake: it never started.
 			return nil, fmt.Errorf("%w: it closed the connection before the handshake", ErrStartup)
 		}
 		return nil, err
 	}
-	return &Session{cl: cl, opts: opts, stats: ec}, nil
+	return &Session{cl: cl, opts: opts, stats: ec, ho: ho}, nil
 }
 
 func sops0(sops []Operand, op Operand) Operand {
@@ -205,7 +214,11 @@ func (s *Session) Pass(ctx context.Context, paths []string) (Stats, error) {
 
 // Close ends the session.
 func (s *Session) Close() error {
-	return s.cl.Close(context.Background())
+	err := s.cl.Close(context.Background())
+	if s.ho != nil {
+		s.ho.Close()
+	}
+	return err
 }
 
 // ServeStdio runs the far side of a remote-shell transfer ("ferry --server

@@ -28,24 +28,7 @@ func copyFileRange(dst, src *os.File, n int64) (int64, error) {
 	var cerr error
 	rerr := sc.Control(func(sfd uintptr) {
 		werr := dc.Control(func(dfd uintptr) {
-			for done < n {
-				chunk := min(n-done, maxCopyChunk)
-				m, err := unix.CopyFileRange(int(sfd), nil, int(dfd), nil, int(chunk), 0)
-				if errors.Is(err, unix.EINTR) {
-					continue
-				}
-				if err != nil {
-					if done == 0 && fallback(err) {
-						return
-					}
-					cerr = err
-					return
-				}
-				if m == 0 {
-					return
-				}
-				done += int64(m)
-			}
+			done, cerr = copyRangeFD(int(dfd), int(sfd), n)
 		})
 		if werr != nil && cerr == nil {
 			cerr = werr
@@ -55,6 +38,29 @@ func copyFileRange(dst, src *os.File, n int64) (int64, error) {
 		cerr = rerr
 	}
 	return done, cerr
+}
+
+// copyRangeFD is copyFileRange on bare descriptors.
+func copyRangeFD(dfd, sfd int, n int64) (int64, error) {
+	var done int64
+	for done < n {
+		chunk := min(n-done, maxCopyChunk)
+		m, err := unix.CopyFileRange(sfd, nil, dfd, nil, int(chunk), 0)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			if done == 0 && fallback(err) {
+				return 0, nil
+			}
+			return done, err
+		}
+		if m == 0 {
+			break
+		}
+		done += int64(m)
+	}
+	return done, nil
 }
 
 // fallback reports whether a copy_file_range error means "use read and

@@ -126,3 +126,55 @@ func TestCopyFileRangeUsed(t *testing.T) {
 		t.Error("copy differs")
 	}
 }
+
+// TestTempCopyFrom copies into a Temp from a descriptor: a whole file, a
+// source shorter than asked (it shrank: fewer bytes, no error), and a pipe,
+// which copy_file_range refuses and the read-write fallback handles.
+func TestTempCopyFrom(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), 40000) // 640,000 bytes
+	for _, tc := range []struct {
+		name string
+		ask  int64
+		pipe bool
+	}{
+		{"whole", int64(len(data)), false},
+		{"shrank", int64(len(data)) + 4096, false},
+		{"pipe", int64(len(data)), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, r := newRoot(t)
+			var src *os.File
+			if tc.pipe {
+				pr, pw, err := os.Pipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				go func() { pw.Write(data); pw.Close() }()
+				src = pr
+			} else {
+				p := filepath.Join(t.TempDir(), "src")
+				writeFile(t, p, string(data))
+				var err error
+				if src, err = os.Open(p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			defer src.Close()
+			tmp, err := r.CreateNew("out", 0o644)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := tmp.CopyFrom(int(src.Fd()), tc.ask)
+			if err != nil || n != int64(len(data)) {
+				t.Fatalf("CopyFrom = %d, %v; want %d, nil", n, err, len(data))
+			}
+			if err := tmp.Commit(Meta{Mode: 0o644}, Preserve{}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(filepath.Join(dir, "out"))
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("copy differs (%d bytes, %v)", len(got), err)
+			}
+		})
+	}
+}

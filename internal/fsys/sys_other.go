@@ -29,6 +29,8 @@ func lchmodAt(dirfd int, base string, mode uint32) error {
 
 func copyFileRange(dst, src *os.File, n int64) (int64, error) { return 0, nil }
 
+func copyRangeFD(dfd, sfd int, n int64) (int64, error) { return 0, nil }
+
 var processUmask = sync.OnceValue(func() uint32 {
 	u := unix.Umask(0o22)
 	unix.Umask(u)

@@ -34,3 +34,41 @@ func writeFd(fd int, b []byte, off int64) (int, error) {
 	}
 	return n, nil
 }
+
+// CopyFrom copies up to n bytes from the descriptor src, at its current
+// offset, to the end of what was written to t, with copy_file_range where
+// the kernel can (the data never passes through user space) and read and
+// write otherwise. It returns the number of bytes copied: fewer than n, and
+// no error, when src ends first. The error of a failed copy does not say
+// which side failed; the caller names the file.
+func (t *Temp) CopyFrom(src int, n int64) (int64, error) {
+	if t.done {
+		return 0, ErrTempDone
+	}
+	dfd := t.fd
+	if t.f != nil {
+		dfd = int(t.f.Fd())
+	}
+	done, err := copyRangeFD(dfd, src, n)
+	if err != nil || done == n {
+		return done, err
+	}
+	buf := make([]byte, min(n-done, 128<<10))
+	for done < n {
+		k, err := unix.Read(src, buf[:min(int64(len(buf)), n-done)])
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return done, err
+		}
+		if k == 0 {
+			return done, nil
+		}
+		if _, err := writeFd(dfd, buf[:k], -1); err != nil {
+			return done, err
+		}
+		done += int64(k)
+	}
+	return done, nil
+}

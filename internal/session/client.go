@@ -47,7 +47,7 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 	c := newConn(tc, cfg.Timeout)
 	zo := clientCompression(cfg) // compress hook (compress_send.go)
 	c.watchTimeout()             // timeout hook (timeout.go): a peer silent from the start is dropped too
-	caps, err := handshake(c, zo)
+	caps, err := handshake(c, zo, cfg.Handoff)
 	if err != nil {
 		c.fail(err)
 		return nil, c.timeoutErr(err)

@@ -36,8 +36,11 @@ type Config struct {
 	// Window is the receiver's limit on outstanding file requests and
 	// Credit the sender's entry window; zero picks defaults.
 	Window, Credit int
-	// Workers is the number of files a sender encodes at once; 0: 4.
+	// Workers is the number of files a sender encodes at once; 0: 8.
 	Workers int
+	// Handoff, shared by a sender and a receiver in one process, lets
+	// whole files pass as open descriptors instead of data (handoff.go).
+	Handoff *Handoff
 }
 
 func (c *Config) bits() []struct {

@@ -31,5 +31,8 @@
 //
 // Either side may play either role; the client names the server's role in
 // Run. Local syncs run a client and a server in one process over
-// transport.Pipe, the same code path as remote ones.
+// transport.Pipe, the same code path as remote ones, except that whole
+// files pass as open descriptors (capability local-handoff, handoff.go):
+// a pool of receiver goroutines copies them with copy_file_range and
+// commits them, so the data never enters user space.
 package session

@@ -24,9 +24,12 @@ func localHello() *wire.Hello {
 
 // handshake sends our Hello while reading the peer's (concurrently, so
 // neither side waits for the other's) and negotiates.
-func handshake(c *conn, z *compressOffer) (caps []string, err error) {
+func handshake(c *conn, z *compressOffer, ho *Handoff) (caps []string, err error) {
 	local := localHello()
 	local.Caps = append(local.Caps, z.caps()...) // compress hook (compress_send.go)
+	if ho != nil {                               // handoff hook (handoff.go)
+		local.Caps = append(local.Caps, CapHandoff)
+	}
 	werr := make(chan error, 1)
 	go func() { werr <- wire.WriteHello(c.fw, local) }()
 	remote, rerr := wire.ReadHello(c.fr)
@@ -42,7 +45,10 @@ func handshake(c *conn, z *compressOffer) (caps []string, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrProtocol, err)
 	}
-	c.refine = slices.Contains(caps, CapRefine)  // refine hook (refine_sender.go)
+	c.refine = slices.Contains(caps, CapRefine) // refine hook (refine_sender.go)
+	if slices.Contains(caps, CapHandoff) {
+		c.handoff = ho
+	}
 	if err := c.negotiate(z, caps); err != nil { // compress hook (compress_send.go)
 		return nil, err
 	}

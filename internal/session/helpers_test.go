@@ -42,7 +42,7 @@ func start(t *testing.T, cfg Config, pipeSize int, role wire.Role, local, remote
 	a, b := transport.Pipe(pipeSize)
 	s := &syncer{t: t, serr: make(chan error, 1)}
 	go func() {
-		s.serr <- Serve(context.Background(), b, ServeOptions{Config: Config{Window: cfg.Window, Credit: cfg.Credit}})
+		s.serr <- Serve(context.Background(), b, ServeOptions{Config: Config{Window: cfg.Window, Credit: cfg.Credit, Handoff: cfg.Handoff}})
 	}()
 	cl, err := Dial(t.Context(), a, Request{Role: role, Local: local, Remote: remote, Config: cfg, OnEvent: func(ev Event) {
 		s.mu.Lock()

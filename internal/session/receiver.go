@@ -37,6 +37,11 @@ type receiver struct {
 	commits       chan *job // verified files for the committer
 	committerDone chan struct{}
 
+	// handoff hook (handoff.go): copiers started at the first handoff.
+	copyOnce    sync.Once
+	copies      chan handoffCopy
+	copiersDone sync.WaitGroup
+
 	// mu guards the fields that follow.
 	mu      sync.Mutex
 	jobs    map[uint64]*job
@@ -77,6 +82,10 @@ func (r *receiver) close() {
 	r.waitJobs()
 	close(r.commits)
 	<-r.committerDone
+	if r.copies != nil { // handoff hook: the copiers are idle once the jobs are done
+		close(r.copies)
+		r.copiersDone.Wait()
+	}
 	if r.root != nil {
 		r.root.Close()
 	}
@@ -133,6 +142,8 @@ func (r *receiver) handle(m wire.Message) error {
 		j.data(m)
 	case *wire.RefineSig: // refine hook (refine_receiver.go)
 		return r.refine(m)
+	case *wire.Handoff: // handoff hook (handoff.go)
+		return r.handoff(m)
 	case *wire.FileEnd:
 		j, err := r.job(m.ID, m)
 		if err != nil {

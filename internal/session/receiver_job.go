@@ -161,7 +161,7 @@ func (j *job) discard() {
 		j.t.Abort()
 		j.t = nil
 	}
-	if j.hw != nil {
+	if j.hw != nil && j.hw.h != nil {
 		hashers.Put(j.hw.h)
 		j.hw = nil
 	}

@@ -72,6 +72,8 @@ func (s *sender) serve(r *request, dc *dirCache, h *blake3.Hasher, buf []byte) e
 			return out.connErr
 		}
 		n, literal, matched = cr.n, out.literal, out.matched
+	} else if s.c.handoff != nil { // handoff hook (handoff.go)
+		return s.handOff(r, f)
 	} else {
 		n, err = s.sendWhole(r.ID, f, h, buf)
 		if errors.Is(err, errConnDown) {

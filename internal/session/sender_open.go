@@ -37,7 +37,12 @@ func (f *srcFile) Read(p []byte) (int, error) {
 	}
 }
 
-func (f *srcFile) Close() error { return unix.Close(f.fd) }
+func (f *srcFile) Close() error {
+	if f.fd < 0 { // handed off (handoff.go)
+		return nil
+	}
+	return unix.Close(f.fd)
+}
 
 // dirCache is one worker's open source directory: requests come in
 // canonical order, so consecutive files share it. Only its worker uses it.

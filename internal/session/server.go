@@ -30,7 +30,7 @@ type ServeOptions struct {
 // Goodbye. It closes tc.
 func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 	c := newConn(tc, opts.Config.Timeout)
-	if _, err := handshake(c, serverCompression(opts.Config)); err != nil { // compress hook (compress_send.go)
+	if _, err := handshake(c, serverCompression(opts.Config), opts.Config.Handoff); err != nil { // compress hook (compress_send.go)
 		tc.Close()
 		return err
 	}

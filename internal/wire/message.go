@@ -76,6 +76,8 @@ func newMessage(t Type) Message {
 		return new(Compressed)
 	case TypeCompressOptions: // compress hook (compress.go)
 		return new(CompressOptions)
+	case TypeHandoff: // handoff hook (handoff.go)
+		return new(Handoff)
 	}
 	return nil
 }

@@ -31,6 +31,7 @@ func sampleMessages() map[string]Message {
 		"fatal":      &Fatal{Code: FatalIO, Message: "destination: no such directory"},
 		"keepalive":  &Keepalive{},
 		"itemized":   &Itemized{Kind: ItemChanged, Path: "a/b", Itemize: ">f.st......", Size: 12},
+		"handoff":    &Handoff{ID: 9, Size: 1 << 33},
 	}
 }
 

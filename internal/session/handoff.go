@@ -1,0 +1,156 @@
+package session
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/ferrysync/ferry/internal/wire"
+	"golang.org/x/sys/unix"
+)
+
+// Handoff hook. Between a sender and a receiver in one process (a local
+// sync) a whole file need not travel through the connection: the sender
+// opens it as it always does, starts the kernel reading it, and hands the
+// open descriptor to the receiver through the Handoff both roles share; on
+// the connection goes only a wire.Handoff (the file's ID and size), in
+// order with everything else. The receiver copies with copy_file_range on
+// a pool of copiers, which also commit what they copied: creates, copies
+// and renames then run on every core, with many cold reads in flight, and
+// the data never enters user space (nor is hashed: it never left the
+// kernel).
+
+// CapHandoff is offered only by a role whose Config has a Handoff.
+const CapHandoff = "local-handoff"
+
+// copiers is the number of receiver goroutines copying handed-off files:
+// each waits for the disk while reading a cold file, so more than the
+// cores.
+const copiers = 16
+
+// Handoff passes open source files from a sender to a receiver in the same
+// process. Give the same Handoff to both roles' Config; Close it when the
+// session is over.
+type Handoff struct {
+	mu     sync.Mutex
+	fds    map[uint64]int // by file ID
+	closed bool
+}
+
+// NewHandoff returns an empty Handoff.
+func NewHandoff() *Handoff { return &Handoff{fds: map[uint64]int{}} }
+
+// put passes fd for file id; the Handoff owns it from here.
+func (h *Handoff) put(id uint64, fd int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		unix.Close(fd)
+		return
+	}
+	h.fds[id] = fd
+}
+
+// take returns the descriptor put for id, which the caller then owns.
+func (h *Handoff) take(id uint64) (int, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	fd, ok := h.fds[id]
+	delete(h.fds, id)
+	return fd, ok
+}
+
+// Close closes the descriptors nobody took (a session cut short).
+func (h *Handoff) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for id, fd := range h.fds {
+		unix.Close(fd)
+		delete(h.fds, id)
+	}
+	h.closed = true
+}
+
+// handOff ends request r by handing f to the receiver (sender side).
+func (s *sender) handOff(r *request, f *srcFile) error {
+	// Start reading now: the copier finds the data in the page cache, and
+	// the disk sees many requests at once.
+	unix.Fadvise(f.fd, 0, f.size, unix.FADV_WILLNEED)
+	s.c.handoff.put(r.ID, f.fd)
+	f.fd = -1
+	s.mu.Lock()
+	s.stats.LiteralBytes += uint64(f.size)
+	s.active--
+	s.mu.Unlock()
+	return s.c.send(&wire.Handoff{ID: r.ID, Size: f.size})
+}
+
+// handoffCopy is one handed-off file for the copiers.
+type handoffCopy struct {
+	j    *job
+	fd   int
+	size int64
+}
+
+// handoff takes a handed-off file (receiver side, on the reader goroutine)
+// and queues it for the copiers, which own the job from here.
+func (r *receiver) handoff(m *wire.Handoff) error {
+	if r.c.handoff == nil {
+		return fmt.Errorf("%w: handoff without the %s capability", ErrProtocol, CapHandoff)
+	}
+	fd, ok := r.c.handoff.take(m.ID)
+	r.mu.Lock()
+	j := r.jobs[m.ID]
+	delete(r.jobs, m.ID) // the connection's end no longer interrupts it
+	r.mu.Unlock()
+	if !ok || j == nil {
+		if ok {
+			unix.Close(fd)
+		}
+		return fmt.Errorf("%w: handoff of unknown file id %d", ErrProtocol, m.ID)
+	}
+	r.copyOnce.Do(func() {
+		r.copies = make(chan handoffCopy, copiers)
+		for range copiers {
+			r.copiersDone.Add(1)
+			go r.copier()
+		}
+	})
+	r.copies <- handoffCopy{j: j, fd: fd, size: m.Size}
+	return nil
+}
+
+// copier copies and commits handed-off files until the receiver closes.
+func (r *receiver) copier() {
+	defer r.copiersDone.Done()
+	for hc := range r.copies {
+		hc.j.copyIn(hc.fd, hc.size)
+	}
+}
+
+// copyIn writes the job's file from the descriptor fd, which it closes,
+// and commits it.
+func (j *job) copyIn(fd int, size int64) {
+	r := j.r
+	defer unix.Close(fd)
+	var err error
+	if j.t == nil { // not created ahead by startFile
+		if r.cfg.Inplace {
+			j.t, err = r.root.OpenInplace(j.name)
+		} else {
+			j.t, err = r.createFile(j.name, j.s.Mode, j.ex)
+		}
+		if err != nil {
+			j.t = nil
+			j.finish(&FileError{Op: "create", Path: j.s.Path, Code: errCode(err), Err: err})
+			return
+		}
+	}
+	j.counted(nil) // progress hook: the file's start
+	n, err := j.t.CopyFrom(fd, size)
+	if err != nil {
+		j.finish(&FileError{Op: "copy", Path: j.s.Path, Code: errCode(err), Err: err})
+		return
+	}
+	j.hw = &hashWriter{n: n} // what commit and keepPartial read
+	j.commit()
+}
