@@ -149,7 +149,7 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 		a, b := transport.Pipe(1 << 20)
 		tc = a
 		req.Config.Compress = false // compress hook: pointless between local processes
-		if opts.BWLimit <= 0 { // --bwlimit paces the connection, so the data must take it
+		if opts.BWLimit <= 0 {      // --bwlimit paces the connection, so the data must take it
 			ho = session.NewHandoff()
 			req.Config.Handoff = ho
 		}
