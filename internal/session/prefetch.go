@@ -17,7 +17,10 @@ import (
 // the same tree ahead of them with several goroutines, reading directories
 // and stat-ing entries concurrently, so the disk sees many requests at
 // once and the ordered walk then finds the inodes in memory. Its results
-// are thrown away: it only warms the kernel's caches.
+// are kept, up to a bound, in a statCache the ordered walk takes them
+// from (tree.WalkOptions.Stats), so that a cold run stats each entry
+// once; what does not fit is thrown away, having warmed the kernel's
+// caches all the same.
 //
 // When the first stats come back at memory speed the cache is warm and the
 // prefetcher stops, so a warm run pays for a few hundred stats only. The
@@ -42,6 +45,7 @@ type prefetcher struct {
 	cancel context.CancelFunc
 	probe  int
 	done   chan struct{} // closed when every worker has returned
+	stats  *statCache    // what it stat-ed, for the ordered walk
 
 	// mu guards the fields that follow.
 	mu     sync.Mutex
@@ -55,17 +59,17 @@ type prefetcher struct {
 }
 
 // startPrefetch warms the caches for a walk of start ("." for the whole
-// tree) in root; the returned function stops it and waits.
-func startPrefetch(ctx context.Context, root *os.Root, start string) (stop func()) {
-	p := newPrefetcher(ctx, root, start, prefetchProbe)
-	return p.stopAndWait
+// tree) in root; stop it with stopAndWait, and give its stats to the walk.
+func startPrefetch(ctx context.Context, root *os.Root, start string) *prefetcher {
+	return newPrefetcher(ctx, root, start, prefetchProbe)
 }
 
 // newPrefetcher starts a prefetcher; probe is the number of stats timed
 // before deciding the cache is warm (0: never decide).
 func newPrefetcher(ctx context.Context, root *os.Root, start string, probe int) *prefetcher {
 	ctx, cancel := context.WithCancel(ctx)
-	p := &prefetcher{root: root, ctx: ctx, cancel: cancel, stack: []string{start}, probe: probe, done: make(chan struct{})}
+	p := &prefetcher{root: root, ctx: ctx, cancel: cancel, stack: []string{start}, probe: probe, done: make(chan struct{}),
+		stats: newStatCache(statCacheMax)}
 	p.cond.L = &p.mu
 	var wg sync.WaitGroup
 	for range prefetchWorkers {
@@ -134,25 +138,32 @@ func (p *prefetcher) readDir(dir string) []string {
 		return nil
 	}
 	defer f.Close()
+	fd := int(f.Fd())
+	var dst unix.Stat_t
+	if unix.Fstat(fd, &dst) != nil {
+		return nil
+	}
 	names, err := f.Readdirnames(-1)
 	if err != nil {
 		return nil
 	}
 	slices.SortFunc(names, func(a, b string) int { return tree.Compare(a, b) })
-	fd := int(f.Fd())
 	var subdirs []string
-	var st unix.Stat_t
-	for _, name := range names {
+	all := make([]unix.Stat_t, len(names))
+	got := make(map[string]*unix.Stat_t, len(names))
+	for i, name := range names {
 		if p.ctx.Err() != nil {
 			return nil
 		}
+		st := &all[i]
 		t0 := time.Now()
-		if unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+		if unix.Fstatat(fd, name, st, unix.AT_SYMLINK_NOFOLLOW) != nil {
 			continue
 		}
 		if !p.timed(time.Since(t0)) {
 			return nil
 		}
+		got[name] = st
 		if st.Mode&unix.S_IFMT == unix.S_IFDIR {
 			sub := name
 			if dir != "." {
@@ -161,7 +172,70 @@ func (p *prefetcher) readDir(dir string) []string {
 			subdirs = append(subdirs, sub)
 		}
 	}
+	p.stats.put(tree.DirKey{Dev: uint64(dst.Dev), Ino: dst.Ino, MTime: dst.Mtim.Sec*1e9 + dst.Mtim.Nsec}, got)
 	return subdirs
+}
+
+// statCacheMax bounds the stat results a prefetcher keeps for its walk
+// (about 200 bytes each).
+const statCacheMax = 32 << 10
+
+// statCache holds a prefetcher's stat results until the ordered walk takes
+// them (tree.StatSource). When full, it drops the oldest directories: the
+// prefetcher runs ahead in about the walk's order, so those are the ones
+// the walk has passed (excluded by a filter, say) or will reach last.
+type statCache struct {
+	max int
+	// mu guards the fields that follow.
+	mu    sync.Mutex
+	dirs  map[tree.DirKey]map[string]*unix.Stat_t
+	order []tree.DirKey // insertion order; may name directories already taken
+	n     int           // results held
+}
+
+func newStatCache(max int) *statCache {
+	return &statCache{max: max, dirs: map[tree.DirKey]map[string]*unix.Stat_t{}}
+}
+
+// put keeps the results of one directory, dropping older ones to make
+// room; a directory larger than the whole cache is not kept.
+func (c *statCache) put(k tree.DirKey, stats map[string]*unix.Stat_t) {
+	if len(stats) == 0 || len(stats) > c.max {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.dirs[k]; ok {
+		c.n -= len(old)
+	}
+	for c.n+len(stats) > c.max && len(c.order) > 0 {
+		if old, ok := c.dirs[c.order[0]]; ok {
+			c.n -= len(old)
+			delete(c.dirs, c.order[0])
+		}
+		c.order = c.order[1:]
+	}
+	if len(c.order) > 2*len(c.dirs)+64 { // mostly taken: compact
+		c.order = slices.DeleteFunc(c.order, func(k tree.DirKey) bool { return c.dirs[k] == nil })
+	}
+	c.dirs[k] = stats
+	c.order = append(c.order, k)
+	c.n += len(stats)
+}
+
+// TakeDir implements tree.StatSource.
+func (c *statCache) TakeDir(k tree.DirKey) map[string]*unix.Stat_t {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.dirs[k]
+	if s != nil {
+		delete(c.dirs, k)
+		c.n -= len(s)
+	}
+	return s
 }
 
 // timed records one stat's duration during the probe; it reports false

@@ -101,11 +101,14 @@ func (m *merger) startDestWalks() {
 		return
 	}
 	if m.paths == nil && !r.rootCreated {
-		m.stopPrefetch = startPrefetch(m.ctx, r.root.OSRoot(), ".")
+		m.prefetch = startPrefetch(m.ctx, r.root.OSRoot(), ".")
 	}
 	// With OneFileSystem the walk does not enter other filesystems mounted
 	// in the destination, so nothing there is deleted (rsync -x).
 	opts := tree.WalkOptions{Recursive: true, OneFileSystem: r.cfg.OneFileSystem, Filter: r.destFilter, OnError: func(string, error) {}}
+	if m.prefetch != nil {
+		opts.Stats = m.prefetch.stats
+	}
 	if m.paths == nil && !r.cfg.OneFileSystem {
 		// Walked in parallel by top-level directory (parwalk.go);
 		// not with OneFileSystem, whose device check is the walk's start.

@@ -23,7 +23,7 @@ type merger struct {
 	prev    string
 	owed    int
 
-	stopPrefetch func() // the destination's prefetcher, if any
+	prefetch *prefetcher // the destination's, if any
 }
 
 // next item from the reader.
@@ -58,8 +58,8 @@ func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin) error {
 		for _, w := range m.dest {
 			w.Close()
 		}
-		if m.stopPrefetch != nil {
-			m.stopPrefetch()
+		if m.prefetch != nil {
+			m.prefetch.stopAndWait()
 		}
 	}()
 	it, err := m.next()

@@ -156,7 +156,12 @@ func (s *sender) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) {
 			if src.name != "" {
 				start = src.name
 			}
-			defer startPrefetch(ctx, src.root, start)()
+			pf := startPrefetch(ctx, src.root, start)
+			src.stats = pf.stats // for this pass's walk
+			defer func() {
+				pf.stopAndWait()
+				src.stats = nil
+			}()
 		}
 	}
 	if err := s.stream(ctx, pb); err != nil {

@@ -14,13 +14,22 @@ var errUnknownType = errors.New("ferry: unknown file type")
 // statAt lstats name inside the directory dirfd and returns its Entry with
 // Path set to path. Symlink targets are read; names and checksums are not.
 func statAt(dirfd int, name, path string) (*Entry, error) {
-	var st unix.Stat_t
-	if err := ignoringEINTR(func() error {
-		return unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW)
-	}); err != nil {
-		return nil, &os.PathError{Op: "lstat", Path: path, Err: err}
+	return statAtWith(dirfd, name, path, nil)
+}
+
+// statAtWith is statAt with the lstat result st when it was made already
+// (nil: stat now).
+func statAtWith(dirfd int, name, path string, st *unix.Stat_t) (*Entry, error) {
+	var own unix.Stat_t
+	if st == nil {
+		st = &own
+		if err := ignoringEINTR(func() error {
+			return unix.Fstatat(dirfd, name, st, unix.AT_SYMLINK_NOFOLLOW)
+		}); err != nil {
+			return nil, &os.PathError{Op: "lstat", Path: path, Err: err}
+		}
 	}
-	e, err := entryFromStat(path, &st)
+	e, err := entryFromStat(path, st)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"os"
+
+	"golang.org/x/sys/unix"
 )
 
 // ErrWalkerClosed is returned by Next after Close.
@@ -59,6 +61,28 @@ type WalkOptions struct {
 	// that follows path in canonical order, so a caller can forward the
 	// error in-stream (a receiver must not delete what an error covers).
 	OnError func(path string, err error)
+
+	// Stats, if not nil, supplies lstat results made ahead of the walk (by
+	// a prefetcher warming the caches), so that the walk need not stat
+	// again what was just stat-ed; entries it has no result for are
+	// stat-ed as usual.
+	Stats StatSource
+}
+
+// DirKey names one state of a directory: its device and inode, and its
+// modification time, which changes whenever an entry is added, removed or
+// renamed in it, so that results taken before such a change never match.
+type DirKey struct {
+	Dev, Ino uint64
+	MTime    int64 // nanoseconds
+}
+
+// StatSource holds lstat results of directories' entries, by directory.
+// It must be safe for concurrent use.
+type StatSource interface {
+	// TakeDir returns, and forgets, the lstat results of the entries of
+	// the directory dir, by name; nil when it has none.
+	TakeDir(dir DirKey) map[string]*unix.Stat_t
 }
 
 // Walker returns the entries of a tree one at a time in canonical order

@@ -14,6 +14,7 @@ type dirFrame struct {
 	path  string   // entry path of the directory
 	names []string // sorted names still to visit from next on
 	next  int
+	stats map[string]*unix.Stat_t // results made ahead (WalkOptions.Stats), by name
 }
 
 // walkState is the mutable part of a Walker.
@@ -102,7 +103,7 @@ func (w *Walker) start() (*Entry, error) {
 	w.fill(e)
 	w.w.rootDev = e.Dev
 	if e.Type == TypeDir {
-		w.push(fd, ".")
+		w.push(fd, ".", e)
 		return e, nil
 	}
 	if e.Type == TypeFile && w.opts.Checksum {
@@ -153,7 +154,7 @@ func (w *Walker) startNamed(start, prefix string) (*Entry, error) {
 			w.report(prefix, &os.PathError{Op: "dup", Path: prefix, Err: err})
 			return e, nil
 		}
-		w.push(fd, prefix)
+		w.push(fd, prefix, e)
 	}
 	return e, nil
 }
@@ -162,7 +163,8 @@ func (w *Walker) startNamed(start, prefix string) (*Entry, error) {
 // entry is skipped (vanished, unreadable, or excluded).
 func (w *Walker) child(top *dirFrame, name string) *Entry {
 	path := Join(top.path, name)
-	e, err := statAt(top.fd, name, path)
+	st := top.stats[name] // nil: stat it now
+	e, err := statAtWith(top.fd, name, path, st)
 	if err != nil {
 		w.report(path, err)
 		return nil
@@ -193,11 +195,12 @@ func (w *Walker) descend(d *Entry) {
 		w.report(d.Path, &os.PathError{Op: "open", Path: d.Path, Err: err})
 		return
 	}
-	w.push(fd, d.Path)
+	w.push(fd, d.Path, d)
 }
 
-// push reads the names of the open directory fd and makes it the top frame.
-func (w *Walker) push(fd int, path string) {
+// push reads the names of the open directory fd, whose entry is d, and
+// makes it the top frame.
+func (w *Walker) push(fd int, path string, d *Entry) {
 	if w.w.dirBuf == nil {
 		w.w.dirBuf = make([]byte, 64<<10)
 	}
@@ -205,7 +208,11 @@ func (w *Walker) push(fd int, path string) {
 	if err != nil {
 		w.report(path, err)
 	}
-	w.w.stack = append(w.w.stack, &dirFrame{fd: fd, path: path, names: names})
+	f := &dirFrame{fd: fd, path: path, names: names}
+	if w.opts.Stats != nil {
+		f.stats = w.opts.Stats.TakeDir(DirKey{Dev: d.Dev, Ino: d.Ino, MTime: d.MTime})
+	}
+	w.w.stack = append(w.w.stack, f)
 }
 
 func (w *Walker) pop() {
