@@ -90,15 +90,16 @@ declare -A secs
 tools="rsync ferry"
 for i in $(seq "$REPEAT"); do
 	for tool in $tools; do
-		rm -rf "$d/mod-$tool" && mkdir -p "$d/mod-$tool"
+		# A fresh destination per run, nothing deleted until the end: see
+		# "Fairness" in bench/README.md (recently freed inodes).
 		case $tool in
-		rsync) cmd=("$RSYNC" -a "$d/tree/" "$RURL/tree/") ;;
-		ferry) cmd=("$FERRY" -a "$d/tree/" "$FURL/tree/") ;;
+		rsync) cmd=("$RSYNC" -a "$d/tree/" "$RURL/tree-$i/") ;;
+		ferry) cmd=("$FERRY" -a "$d/tree/" "$FURL/tree-$i/") ;;
 		esac
 		drop_caches
 		t=$(timed "${cmd[@]}")
 		secs[tree-$tool]+="$t "
-		same_tree "$d/tree" "$d/mod-$tool/tree" || true
+		same_tree "$d/tree" "$d/mod-$tool/tree-$i" || true
 		echo "tree run $i $tool: ${t}s"
 	done
 	tools="${tools#* } ${tools%% *}"
@@ -108,7 +109,7 @@ done
 declare -A bytes
 for i in $(seq "$REPEAT"); do
 	for tool in $tools; do
-		rm -rf "$d/mod-$tool" && mkdir -p "$d/mod-$tool/big"
+		rm -rf "$d/mod-$tool/big" && mkdir -p "$d/mod-$tool/big"
 		cp -p "$d/big/old.bin" "$d/mod-$tool/big/big.bin"
 		case $tool in
 		rsync) cmd=("$RSYNC" -a --stats "$d/big/new/" "$RURL/big/") ;;

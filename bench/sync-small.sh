@@ -25,8 +25,9 @@ for i in $(seq "$REPEAT"); do
 	order="rsync ferry"
 	[ $((i % 2)) -eq 0 ] && order="ferry rsync"
 	for tool in $order; do
-		dst="$SCRATCH/small/dst-$tool"
-		rm -rf "$dst"
+		# A fresh destination per run, nothing deleted until the end: see
+		# "Fairness" in bench/README.md (recently freed inodes).
+		dst="$SCRATCH/small/dst-$tool-$i"
 		if [ "$tool" = rsync ]; then cmd=("$RSYNC" -a "$src/" "$dst/"); else cmd=("$FERRY" -a "$src/" "$dst/"); fi
 		drop_caches || true
 		t1=$(timed "${cmd[@]}")
@@ -36,7 +37,7 @@ for i in $(seq "$REPEAT"); do
 		noop[$tool]+="$t2 "
 		echo "run $i $tool: initial ${t1}s, no-change ${t2}s   (${cmd[*]})"
 	done
-	same_tree "$src" "$SCRATCH/small/dst-ferry" || true
+	same_tree "$src" "$SCRATCH/small/dst-ferry-$i" || true
 done
 
 ri=$(median ${init[rsync]}) fi=$(median ${init[ferry]})
