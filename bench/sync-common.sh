@@ -17,6 +17,7 @@ bench_init() {
 		echo "# building ferry ($BENCH_REPO) into $FERRY"
 		(cd "$BENCH_REPO" && go build -o "$FERRY" ./cmd/ferry)
 	fi
+	(cd "$BENCH_REPO" && go build -o "$SCRATCH/bin/walkfloor" ./bench/walkfloor)
 	build_gen
 	if can_drop_caches; then
 		CACHE_NOTE="page cache dropped before each measurement"
