@@ -28,6 +28,10 @@ var layers = []string{
 // testOnly are support packages for tests; nothing but tests may import them.
 var testOnly = map[string]bool{"internal/e2e": true, "internal/sshtest": true, "internal/peertest": true}
 
+// standalone are benchmark tools: outside the layers, importing no ferry
+// package, imported by none.
+var standalone = map[string]bool{"bench/walkfloor": true}
+
 // pure packages handle only bytes: no files, no sockets.
 var pure = map[string]bool{"delta": true, "internal/wire": true}
 
@@ -73,6 +77,14 @@ func TestLayers(t *testing.T) {
 	for _, p := range listPackages(t) {
 		name := rel(p.ImportPath)
 		r, layered := rank[name]
+		if standalone[name] {
+			for _, imp := range p.Imports {
+				if strings.HasPrefix(imp, module) {
+					t.Errorf("standalone %s imports %s", name, imp)
+				}
+			}
+			continue
+		}
 		if !layered && !testOnly[name] {
 			t.Errorf("package %s is not in the layer list of arch_test.go (and DESIGN.md)", name)
 			continue
@@ -85,7 +97,7 @@ func TestLayers(t *testing.T) {
 				continue
 			}
 			dep := rel(imp)
-			if testOnly[dep] {
+			if testOnly[dep] || standalone[dep] {
 				t.Errorf("%s imports the test-support package %s", name, dep)
 				continue
 			}

@@ -99,17 +99,31 @@ func (r *Root) SetMeta(name string, m Meta, p Preserve) error {
 		}
 		defer pa.close()
 	}
-	if uid, gid := r.owner(m, p); uid != -1 || gid != -1 {
+	// What the entry already has (one lstat tells) is not set again: a
+	// no-change run then leaves every directory alone, ctime included.
+	var st unix.Stat_t
+	known := unix.Fstatat(pa.fd, pa.base, &st, unix.AT_SYMLINK_NOFOLLOW) == nil
+	uid, gid := r.owner(m, p)
+	if known && uid == int(st.Uid) {
+		uid = -1
+	}
+	if known && gid == int(st.Gid) {
+		gid = -1
+	}
+	chowned := false
+	if uid != -1 || gid != -1 {
 		if err := r.chownErr(unix.Fchownat(pa.fd, pa.base, uid, gid, unix.AT_SYMLINK_NOFOLLOW)); err != nil {
 			return fmt.Errorf("chown %s: %w", name, err)
 		}
+		chowned = true
 	}
-	if p.Perms && !m.Symlink {
+	same := known && !chowned && st.Mode&unix.S_IFMT != unix.S_IFLNK && uint32(st.Mode)&0o7777 == m.Mode&0o7777
+	if p.Perms && !m.Symlink && !same {
 		if err := lchmodAt(pa.fd, pa.base, m.Mode&0o7777); err != nil {
 			return fmt.Errorf("chmod %s: %w", name, err)
 		}
 	}
-	if ts := times(m, p); ts != nil {
+	if ts := times(m, p); ts != nil && !(known && m.ATime == 0 && st.Mtim.Sec*1e9+st.Mtim.Nsec == m.MTime) {
 		if err := unix.UtimesNanoAt(pa.fd, pa.base, ts, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 			return fmt.Errorf("set times %s: %w", name, err)
 		}

@@ -120,3 +120,34 @@ func TestLchmodFallback(t *testing.T) {
 		t.Errorf("target mode changed through the symlink: %v", fi.Mode())
 	}
 }
+
+// TestSetMetaUnchanged checks that SetMeta leaves an entry that already
+// has the metadata alone (its ctime does not move), and still applies a
+// change.
+func TestSetMetaUnchanged(t *testing.T) {
+	dir, r := newRoot(t)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.Mkdir(filepath.Join(dir, "d"), 0o750))
+	var st unix.Stat_t
+	must(unix.Lstat(filepath.Join(dir, "d"), &st))
+	m := Meta{Mode: 0o750, UID: st.Uid, GID: st.Gid, MTime: st.Mtim.Nano()}
+	all := Preserve{Perms: true, Owner: true, Group: true, Times: true}
+	time.Sleep(20 * time.Millisecond) // past the kernel's coarse clock tick
+	must(r.SetMeta("d", m, all))
+	var after unix.Stat_t
+	must(unix.Lstat(filepath.Join(dir, "d"), &after))
+	if after.Ctim != st.Ctim {
+		t.Errorf("ctime moved from %v to %v: unchanged metadata was set again", st.Ctim, after.Ctim)
+	}
+	m.Mode, m.MTime = 0o700, m.MTime-1e9
+	must(r.SetMeta("d", m, all))
+	must(unix.Lstat(filepath.Join(dir, "d"), &after))
+	if after.Mode&0o7777 != 0o700 || after.Mtim.Nano() != m.MTime {
+		t.Errorf("change not applied: mode %o, mtime %d", after.Mode&0o7777, after.Mtim.Nano())
+	}
+}

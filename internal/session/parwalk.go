@@ -21,6 +21,10 @@ type entryWalker interface {
 const (
 	parallelAhead  = 2
 	parallelBuffer = 256 // entries each of them may run ahead
+	// parallelBatch entries go through the channel together (one channel
+	// operation, one wake-up of the consumer), fewer when the consumer has
+	// drained the channel and waits.
+	parallelBatch = 64
 )
 
 // parWalker walks a whole tree (the destination, or a source sent with its
@@ -51,7 +55,8 @@ type topEntry struct {
 
 // subWalk is one top-level directory's walk, running ahead.
 type subWalk struct {
-	ch   chan subItem // the entries below the directory, in order
+	ch   chan []subItem // the entries below the directory, in order, in batches
+	cur  []subItem      // the batch being returned
 	stop chan struct{}
 	done chan struct{} // closed when its goroutine has returned
 }
@@ -98,7 +103,7 @@ func (p *parWalker) fill() {
 
 // start walks the directory name (a top-level path) in a goroutine.
 func (p *parWalker) start(name string) *subWalk {
-	s := &subWalk{ch: make(chan subItem, parallelBuffer), stop: make(chan struct{}), done: make(chan struct{})}
+	s := &subWalk{ch: make(chan []subItem, parallelBuffer/parallelBatch), stop: make(chan struct{}), done: make(chan struct{})}
 	o := p.opts
 	o.Start, o.Prefix = name, name
 	var errs []subItem // OnError calls during one Next, sent before its entry
@@ -114,21 +119,28 @@ func (p *parWalker) start(name string) *subWalk {
 			return
 		}
 		errs = errs[:0]
+		var batch []subItem
+		send := func() bool {
+			select {
+			case s.ch <- batch:
+				batch = nil
+				return true
+			case <-s.stop:
+				return false
+			}
+		}
 		for {
 			e, err := w.Next()
-			items := append(errs, subItem{e: e})
-			errs = nil
+			batch = append(batch, errs...) // errors before the end still count
+			errs = errs[:0]
 			if err != nil {
-				items = items[:len(items)-1] // errors before the end still count
-			}
-			for _, it := range items {
-				select {
-				case s.ch <- it:
-				case <-s.stop:
-					return
+				if len(batch) > 0 {
+					send()
 				}
+				return
 			}
-			if err != nil {
+			batch = append(batch, subItem{e: e})
+			if (len(batch) >= parallelBatch || len(s.ch) == 0) && !send() {
 				return
 			}
 		}
@@ -139,11 +151,17 @@ func (p *parWalker) start(name string) *subWalk {
 // Next returns the next entry in canonical order, or io.EOF.
 func (p *parWalker) Next() (*tree.Entry, error) {
 	for p.cur != nil {
-		it, ok := <-p.cur.ch
-		if !ok {
-			p.cur = nil
-			break
+		if len(p.cur.cur) == 0 {
+			b, ok := <-p.cur.ch
+			if !ok {
+				p.cur = nil
+				break
+			}
+			p.cur.cur = b
 		}
+		it := p.cur.cur[0]
+		p.cur.cur[0] = subItem{}
+		p.cur.cur = p.cur.cur[1:]
 		if it.err != nil {
 			if p.skip == "" || !tree.Contains(p.skip, it.errPath) {
 				p.opts.OnError(it.errPath, it.err)

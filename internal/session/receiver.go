@@ -4,15 +4,19 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
 )
 
-// item is one element of the entry stream as the reader hands it over.
+// item is one element of the entry stream as the reader hands it over;
+// the entries of one Entries message travel together as es (one channel
+// operation per message, not per entry), and the merger takes them apart.
 type item struct {
 	e   *wire.Entry
+	es  []wire.Entry
 	err *wire.FileError
 	end *wire.EntriesEnd
 }
@@ -31,8 +35,9 @@ type receiver struct {
 	// rootCreated: the destination directory did not exist before pass 0.
 	rootCreated bool
 
-	items chan item
-	slots chan struct{} // one per outstanding file request
+	items  chan item
+	queued atomic.Int64  // entries handed to the merger and not yet taken (at most the credit)
+	slots  chan struct{} // one per outstanding file request
 
 	commits       chan *job // verified files for the committer
 	committerDone chan struct{}
@@ -118,8 +123,11 @@ func (r *receiver) grantInitial() error {
 func (r *receiver) handle(m wire.Message) error {
 	switch m := m.(type) {
 	case *wire.Entries:
-		for i := range m.Entries {
-			if err := r.push(item{e: &m.Entries[i]}); err != nil {
+		if n := len(m.Entries); n > 0 {
+			if r.queued.Add(int64(n)) > int64(r.cfg.credit()) {
+				return fmt.Errorf("%w: sender exceeded its entry credit", ErrProtocol)
+			}
+			if err := r.push(item{es: m.Entries}); err != nil {
 				return err
 			}
 		}

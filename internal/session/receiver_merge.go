@@ -22,26 +22,36 @@ type merger struct {
 	protect []string      // paths whose source side could not be read
 	prev    string
 	owed    int
+	batch   []wire.Entry // entries of the Entries message being taken apart
 
 	prefetch *prefetcher // the destination's, if any
 }
 
 // next item from the reader.
 func (m *merger) next() (item, error) {
-	select {
-	case it := <-m.r.items:
-		return it, nil
-	case <-m.r.c.done:
-		return item{}, m.r.c.Err()
-	case <-m.ctx.Done():
-		return item{}, m.ctx.Err()
+	if len(m.batch) == 0 {
+		select {
+		case it := <-m.r.items:
+			if it.es == nil {
+				return it, nil
+			}
+			m.batch = it.es
+		case <-m.r.c.done:
+			return item{}, m.r.c.Err()
+		case <-m.ctx.Done():
+			return item{}, m.ctx.Err()
+		}
 	}
+	e := &m.batch[0]
+	m.batch = m.batch[1:]
+	m.r.queued.Add(-1)
+	return item{e: e}, nil
 }
 
 // credit returns one consumed item's credit to the sender, in batches.
 func (m *merger) credit() error {
 	m.owed++
-	if m.owed >= 64 || len(m.r.items) == 0 {
+	if m.owed >= 64 || (len(m.r.items) == 0 && len(m.batch) == 0) {
 		n := m.owed
 		m.owed = 0
 		return m.r.c.send(&wire.Credit{N: uint64(n)})

@@ -18,6 +18,9 @@ type sender struct {
 	*peer
 	srcs   []*source
 	filter *tree.Filter
+	// walkStats are the pass's prefetchers' results, by source, for the
+	// pass's walk (prefetch.go); only the pass's goroutine uses them.
+	walkStats map[*source]*statCache
 
 	// mu guards the fields that follow.
 	mu      sync.Mutex
@@ -157,11 +160,12 @@ func (s *sender) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) {
 				start = src.name
 			}
 			pf := startPrefetch(ctx, src.root, start)
-			src.stats = pf.stats // for this pass's walk
-			defer func() {
-				pf.stopAndWait()
-				src.stats = nil
-			}()
+			defer pf.stopAndWait()
+			if s.walkStats == nil {
+				s.walkStats = map[*source]*statCache{}
+			}
+			s.walkStats[src] = pf.stats // for this pass's walk (stream)
+			defer delete(s.walkStats, src)
 		}
 	}
 	if err := s.stream(ctx, pb); err != nil {

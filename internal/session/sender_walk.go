@@ -214,6 +214,9 @@ func (s *sender) walkMerged(ctx context.Context, st *streamer, start string, emi
 		}
 		o := src.walkOptions(start, &s.cfg, s.filter)
 		o.OnError = st.walkError
+		if c := s.walkStats[src]; c != nil {
+			o.Stats = c
+		}
 		var w entryWalker
 		if start == "" && src.name == "" && o.Recursive && !o.OneFileSystem {
 			w = newParWalker(src.root, o) // by top-level directory, in parallel

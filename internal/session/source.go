@@ -15,9 +15,6 @@ type source struct {
 	// name is the top-level transfer name ("src" for operand "dir/src"),
 	// or "" when the operand's contents are sent ("src/").
 	name string
-	// stats are the stat results of the pass's prefetcher (prefetch.go),
-	// for the pass's walk; nil when there is none.
-	stats *statCache
 }
 
 // openSource opens a source operand with rsync's trailing-slash rule: a
@@ -59,9 +56,6 @@ func (s *source) walkOptions(start string, cfg *Config, f *tree.Filter) tree.Wal
 		Filter:        f,
 		Checksum:      cfg.Checksum,
 		NumericIDs:    cfg.NumericIDs,
-	}
-	if s.stats != nil {
-		o.Stats = s.stats
 	}
 	switch {
 	case start == "" && s.name == "":

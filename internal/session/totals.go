@@ -127,7 +127,6 @@ func (s *sender) scan(ctx context.Context, paths []string, count func(*tree.Entr
 			o := src.walkOptions(start, &s.cfg, s.filter)
 			o.Checksum = false
 			o.OnError = func(string, error) {}
-			o.Stats = nil // the results are the pass's walk's
 			if err := scanOne(ctx, tree.NewWalker(src.root, o), count); err != nil {
 				return err
 			}
