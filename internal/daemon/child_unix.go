@@ -52,7 +52,8 @@ func (c *serverConn) serveChild(ctx context.Context, m *Module, sess *Session, l
 	}
 	args := append(argv[1:len(argv):len(argv)], "--child",
 		"--module", m.Name, "--path", m.Path, "--role", sess.Role.String(),
-		"--user", sess.User, "--remote", sess.Remote, "--flags", strconv.Itoa(int(m.flags())))
+		"--user", sess.User, "--remote", sess.Remote, "--flags", strconv.Itoa(int(m.flags())),
+		"--refuse-compress="+strconv.FormatBool(sess.RefuseCompress))
 	cmd := exec.CommandContext(ctx, argv[0], args...)
 	cmd.ExtraFiles = []*os.File{childF}
 	cmd.Stderr = &logWriter{log: log}
@@ -116,6 +117,7 @@ func (w *logWriter) Write(p []byte) (int, error) {
 type childArgs struct {
 	module, path, role, user, remote string
 	flags                            uint8
+	refuseCompress                   bool
 }
 
 // runChild serves one connection on file descriptor 3 (see serveChild).
@@ -143,7 +145,8 @@ func runChild(ctx context.Context, a childArgs, h Handler, stderr io.Writer) int
 	if err := writeFrame(conn, msgReady, ready{Flags: a.flags}.marshal()); err != nil {
 		return 1
 	}
-	sess := &Session{Module: a.module, Root: root, Path: a.path, Role: role, User: a.user, Remote: a.remote}
+	sess := &Session{Module: a.module, Root: root, Path: a.path, Role: role, User: a.user, Remote: a.remote,
+		RefuseCompress: a.refuseCompress}
 	if err := h(ctx, conn, sess); err != nil {
 		fmt.Fprintf(stderr, "ferry serve --child: module %s: %v\n", a.module, err)
 		return 1

@@ -63,6 +63,7 @@ type Module struct {
 	UID            IDSpec   `toml:"uid"`             // act as this user when started as root
 	GID            IDSpec   `toml:"gid"`             // act as this group when started as root
 	Timeout        Duration `toml:"timeout"`         // overrides the global timeout
+	RefuseCompress bool     `toml:"refuse_compress"` // never negotiate -z: spare the daemon's CPU
 
 	// filled in by validation
 	access hostAccess

@@ -39,6 +39,7 @@ func (f *serveFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.ca.role, "role", "", "internal (--child)")
 	fs.StringVar(&f.ca.user, "user", "", "internal (--child)")
 	fs.StringVar(&f.ca.remote, "remote", "", "internal (--child)")
+	fs.BoolVar(&f.ca.refuseCompress, "refuse-compress", false, "internal (--child)")
 	fs.Uint8Var(&f.ca.flags, "flags", 0, "internal (--child)")
 	for _, n := range []string{"child", "module", "path", "role", "user", "remote", "flags"} {
 		fs.MarkHidden(n)

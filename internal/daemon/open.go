@@ -36,7 +36,7 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 		return refuse(CodeModuleMode, "module %q is write only", m.Name)
 	}
 	sess := &Session{Module: m.Name, Path: m.Path, Role: req.Role, User: user,
-		Remote: c.conn.RemoteAddr().String(), Timeout: time.Duration(m.Timeout)}
+		Remote: c.conn.RemoteAddr().String(), Timeout: time.Duration(m.Timeout), RefuseCompress: m.RefuseCompress}
 	if c.s.dropsPrivileges(m) {
 		return c.serveChild(ctx, m, sess, log)
 	}

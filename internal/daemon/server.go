@@ -29,6 +29,8 @@ type Session struct {
 	// Timeout is the module's idle timeout (0: none); conn already
 	// enforces it.
 	Timeout time.Duration
+	// RefuseCompress: the module's refuse_compress, for the Handler.
+	RefuseCompress bool
 }
 
 // Handler serves the sync protocol on conn after the daemon phase, as

@@ -258,3 +258,30 @@ func TestSessionIdleTimeout(t *testing.T) {
 		t.Fatal("the daemon did not drop the silent client within 10s")
 	}
 }
+
+// TestRefuseCompress checks that a module's refuse_compress reaches the
+// session Handler (which then does not offer zstd: session.Config).
+func TestRefuseCompress(t *testing.T) {
+	got := make(chan bool, 2)
+	h := func(ctx context.Context, conn net.Conn, s *Session) error {
+		got <- s.RefuseCompress
+		return nil
+	}
+	ts := startServer(t, t.TempDir(), "[module.z]\npath = \"%DIR%\"\nrefuse_compress = true\n[module.plain]\npath = \"%DIR%\"\n", h)
+	for _, tc := range []struct {
+		module string
+		want   bool
+	}{{"z", true}, {"plain", false}} {
+		c, err := Dial(t.Context(), ts.addr, DialOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.Open(t.Context(), OpenOptions{Module: tc.module, Role: RoleSender}); err != nil {
+			t.Fatal(err)
+		}
+		if v := <-got; v != tc.want {
+			t.Errorf("module %s: RefuseCompress %v, want %v", tc.module, v, tc.want)
+		}
+		c.Close()
+	}
+}
