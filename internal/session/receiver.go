@@ -55,6 +55,7 @@ type receiver struct {
 	byPath  map[string]*job // in-flight files, for hard links (-H)
 	dirMu   sync.Mutex      // guards dirNode counters
 	pending sync.WaitGroup  // in-flight jobs
+	order   *evOrder        // nil when nobody receives the events
 	prog    progress        // progress reports (progress hook, totals.go)
 }
 
@@ -77,6 +78,9 @@ func newReceiver(p *peer, dst string) (*receiver, error) {
 	}
 	if !p.cfg.DeleteExcluded {
 		r.destFilter = f
+	}
+	if p.client || p.events {
+		r.order = newEvOrder(r.emitNow, p.c.done)
 	}
 	p.c.fr.ShareData = true // Data is written out within handle
 	go r.committer()
@@ -198,8 +202,18 @@ func (r *receiver) abortJobs() {
 }
 
 // report delivers a receiver-side event: to the user on the client, as
-// messages to the client on the server.
+// messages to the client on the server; change and deletion events in list
+// order (order.go).
 func (r *receiver) report(ev Event) {
+	if r.order != nil && (ev.Kind == EventChanged || ev.Kind == EventDeleted) {
+		r.order.deliver(ev)
+		return
+	}
+	r.emitNow(ev)
+}
+
+// emitNow delivers ev without waiting for its turn.
+func (r *receiver) emitNow(ev Event) {
 	if r.client {
 		r.emit(ev)
 		return

@@ -227,6 +227,9 @@ func (r *receiver) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) e
 	if j := r.byPath[s.HardLink]; j != nil {
 		r.addPending(parent)
 		j.followers = append(j.followers, follower{s: s, ex: ex, dir: parent, name: name})
+		if r.order != nil {
+			r.order.reserve(s.Path)
+		}
 		r.mu.Unlock()
 		return nil
 	}

@@ -86,6 +86,9 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 	r.mu.Unlock()
 	r.addPending(parent)
 	r.pending.Add(1)
+	if r.order != nil {
+		r.order.reserve(s.Path)
+	}
 	if h := testHooks.prepared; h != nil {
 		h(s.Path)
 	}
@@ -199,6 +202,9 @@ func sendSig(c *conn, id uint64, sig *delta.Signature) error {
 // destination entry. A directory is emptied first: its contents follow in
 // the walk, and it is removed when the walk leaves it.
 func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
+	if r.order != nil {
+		r.order.waitRoom()
+	}
 	r.count(func(st *Stats) { st.Deleted++ })
 	if n := len(m.dirs); n > 0 && !r.cfg.DryRun {
 		r.touchDir(m.dirs[n-1])

@@ -200,7 +200,13 @@ func (j *job) finish(err error) {
 		if err == nil {
 			r.link(f.s, f.ex, r.dstName(j.s.Path), f.name)
 		}
+		if r.order != nil {
+			r.order.release(f.s.Path) // no event (failed, or already linked)
+		}
 		r.dirProgress(f.dir, 1)
+	}
+	if r.order != nil {
+		r.order.release(j.s.Path)
 	}
 	r.dirProgress(j.dir, 1)
 	r.pending.Done()

@@ -128,6 +128,9 @@ func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin) error {
 
 // item processes one stream item.
 func (m *merger) item(it item) error {
+	if m.r.order != nil {
+		m.r.order.waitRoom()
+	}
 	if err := m.credit(); err != nil {
 		return err
 	}

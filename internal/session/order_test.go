@@ -1,0 +1,52 @@
+package session
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestEventsInListOrder checks that change and deletion events arrive in
+// list order although files finish out of it: a large file first, many
+// small ones after it, an extraneous file to delete, and a hard link
+// waiting for its leader.
+func TestEventsInListOrder(t *testing.T) {
+	for _, role := range []string{"pull", "push"} {
+		t.Run(role, func(t *testing.T) {
+			src, dst := t.TempDir(), t.TempDir()
+			files := map[string]string{"a/big": string(randomBytes(8 << 20))}
+			for i := range 40 {
+				files[fmt.Sprintf("b/f%02d", i)] = "small"
+			}
+			writeTree(t, src, files)
+			must(t, os.Link(filepath.Join(src, "a/big"), filepath.Join(src, "c-link")))
+			writeTree(t, dst, map[string]string{"b/zz-extra": "delete me"})
+			setTimes(t, src)
+			cfg := archive()
+			cfg.HardLinks, cfg.Delete = true, true
+			run := pull
+			if role == "push" {
+				run = push
+			}
+			s := run(t, cfg, 64<<10, dst, src+"/")
+			s.pass()
+			s.close()
+			var paths []string
+			for _, line := range s.itemized() {
+				_, p, _ := strings.Cut(line, " ")
+				paths = append(paths, strings.TrimSpace(p))
+			}
+			want := []string{".", "a", "a/big", "b"}
+			for i := range 40 {
+				want = append(want, fmt.Sprintf("b/f%02d", i))
+			}
+			want = append(want, "b/zz-extra", "c-link")
+			if !slices.Equal(paths, want) {
+				t.Errorf("events out of list order:\n got %q\nwant %q", paths, want)
+			}
+		})
+	}
+}
