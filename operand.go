@@ -21,6 +21,10 @@ var ErrStartup = errors.New("ferry: could not start the remote side")
 // ErrBadOperand reports an operand that cannot be parsed.
 var ErrBadOperand = errors.New("ferry: bad operand")
 
+// ErrBadOption reports an Options value ferry refuses (an absolute
+// PartialDir).
+var ErrBadOption = errors.New("ferry: bad option")
+
 // OperandKind says where an operand lives.
 type OperandKind int
 

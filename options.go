@@ -37,7 +37,8 @@ type Options struct {
 	// PartialDir is where an interrupted transfer keeps the data it
 	// received (relative to the file's directory), for the next run to use
 	// as the file's basis; "" means ".ferry-partial". With Inplace the file
-	// itself holds what was received.
+	// itself holds what was received. An absolute PartialDir (which rsync
+	// allows) is refused: it would be outside the destination's os.Root.
 	PartialDir string
 
 	// Remote side.

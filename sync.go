@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/ferrysync/ferry/internal/session"
@@ -86,6 +87,9 @@ type Session struct {
 func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Session, error) {
 	if len(srcs) == 0 {
 		return nil, fmt.Errorf("%w: no source", ErrBadOperand)
+	}
+	if strings.HasPrefix(opts.PartialDir, "/") {
+		return nil, fmt.Errorf("%w: PartialDir %q is absolute: it must be relative to each file's directory in the destination", ErrBadOption, opts.PartialDir)
 	}
 	dop, err := ParseOperand(dst)
 	if err != nil {

@@ -38,6 +38,7 @@ func TestExitCode(t *testing.T) {
 		{"protocol", fmt.Errorf("read: %w", ferry.ErrProtocol), ExitStream},
 		{"timeout", fmt.Errorf("read: %w", ferry.ErrTimeout), ExitTimeout},
 		{"bad operand", fmt.Errorf("%w: both remote", ferry.ErrBadOperand), ExitUsage},
+		{"bad option", fmt.Errorf("%w: absolute partial dir", ferry.ErrBadOption), ExitUsage},
 		{"not supported", fmt.Errorf("%w: daemon", ferry.ErrNotSupported), ExitUsage},
 	}
 	for _, tt := range tests {

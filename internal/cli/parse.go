@@ -65,6 +65,11 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 	if o.sync.Inplace && o.sync.PartialDir != "" {
 		return usagef("ferry: --inplace cannot be used with --partial-dir")
 	}
+	if strings.HasPrefix(o.sync.PartialDir, "/") {
+		// Every write goes through the destination's os.Root; a partial
+		// directory outside it would be the one exception.
+		return usagef("ferry: --partial-dir must be relative (to each file's directory in the destination), not %q", o.sync.PartialDir)
+	}
 	if o.sync.DeleteExcluded {
 		o.sync.Delete = true
 	}

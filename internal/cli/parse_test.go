@@ -129,6 +129,7 @@ func TestParseSyncErrors(t *testing.T) {
 		{"bad timeout", []string{"--timeout=soon", "a", "b"}, `invalid value "soon" for option --timeout`, ExitUsage},
 		{"negative timeout", []string{"--timeout=-1", "a", "b"}, "--timeout", ExitUsage},
 		{"inplace with partial-dir", []string{"--inplace", "--partial-dir=.p", "a", "b"}, "--inplace cannot be used with --partial-dir", ExitUsage},
+		{"absolute partial-dir", []string{"--partial-dir=/tmp/p", "a", "b"}, `--partial-dir must be relative (to each file's directory in the destination), not "/tmp/p"`, ExitUsage},
 		{"empty filter", []string{"--filter= ", "a", "b"}, "empty rule", ExitUsage},
 		{"missing exclude-from file", []string{"--exclude-from=/nonexistent/ferry-test", "a", "b"}, "--exclude-from", ExitFileSelect},
 	}
