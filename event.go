@@ -1,6 +1,10 @@
 package ferry
 
-import "time"
+import (
+	"time"
+
+	"github.com/ferrysync/ferry/internal/session"
+)
 
 // EventKind says what an Event reports.
 type EventKind int
@@ -13,7 +17,16 @@ const (
 	EventDelete                         // an entry was deleted (or would be)
 	EventProgress                       // periodic overall progress
 	EventTotals                         // the scan ahead of the transfer counted more (progress hook, progress.go)
+	// EventNotice says something about an entry that is not an error; Err
+	// says what: ErrDirNotEmpty for a directory --delete could not remove
+	// because something in it stays (rsync's "cannot delete non-empty
+	// directory: DIR").
+	EventNotice
 )
+
+// ErrDirNotEmpty is the Err of EventNotice for a directory --delete could
+// not remove.
+var ErrDirNotEmpty = session.ErrDirNotEmpty
 
 // Event is one thing that happened during a Sync, for progress, itemized
 // output and machine-readable logs.

@@ -41,6 +41,8 @@ func (c *eventCounter) event(ev session.Event) {
 		out.Kind = EventFileDone
 	case session.EventDeleted:
 		out.Kind = EventDelete
+	case session.EventNotice:
+		out.Kind = EventNotice
 	case session.EventError:
 		out.Kind = EventFileError
 		c.mu.Lock()

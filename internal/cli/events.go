@@ -24,13 +24,14 @@ const (
 type renderer struct {
 	stdout, stderr io.Writer
 	mode           outputMode
+	quiet          bool // -q: notices too are silenced
 }
 
 // newRenderer picks the output mode from the options: -q silences, -i
 // itemizes, -v lists names, and a dry run without -v itemizes so that
 // "ferry -n" shows what it would do.
 func newRenderer(o *syncOptions, stdout, stderr io.Writer) *renderer {
-	r := &renderer{stdout: stdout, stderr: stderr}
+	r := &renderer{stdout: stdout, stderr: stderr, quiet: o.quiet}
 	switch {
 	case o.quiet:
 		r.mode = outputNone
@@ -53,6 +54,10 @@ func (r *renderer) event(ev ferry.Event) {
 			fmt.Fprintf(r.stdout, "%s %s%s\n", itemizeOf(ev), displayName(ev), linkSuffix(ev))
 		case outputNames:
 			fmt.Fprintln(r.stdout, displayName(ev)+linkSuffix(ev))
+		}
+	case ferry.EventNotice:
+		if !r.quiet && ev.Err != nil {
+			fmt.Fprintf(r.stdout, "%s: %s\n", ev.Err, displayName(ev))
 		}
 	case ferry.EventDelete:
 		switch r.mode {

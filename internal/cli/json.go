@@ -47,6 +47,12 @@ type jsonDelete struct {
 	Path  string `json:"path"`
 }
 
+type jsonNotice struct {
+	Event   string `json:"event"` // "notice"
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
 type jsonTotals struct {
 	Event    string `json:"event"` // "totals"
 	Files    int64  `json:"files"`
@@ -90,6 +96,12 @@ func (j *jsonWriter) event(ev ferry.Event) {
 		v = jsonError{Event: "error", Path: ev.Path, Message: msg}
 	case ferry.EventDelete:
 		v = jsonDelete{Event: "delete", Path: ev.Path}
+	case ferry.EventNotice:
+		msg := ""
+		if ev.Err != nil {
+			msg = ev.Err.Error()
+		}
+		v = jsonNotice{Event: "notice", Path: ev.Path, Message: msg}
 	case ferry.EventTotals:
 		v = jsonTotals{Event: "totals", Files: ev.Progress.FilesTotal, Bytes: ev.Progress.BytesTotal, Complete: ev.Progress.ScanDone}
 	default:

@@ -41,6 +41,7 @@ func TestJSONOutput(t *testing.T) {
 		{"event": "error", "path": "gone", "message": "lstat gone: no such file or directory"},
 		{"event": "delete", "path": "old"},
 		{"event": "delete", "path": "olddir/"},
+		{"event": "notice", "path": "keptdir", "message": "cannot delete non-empty directory"},
 		{"event": "stats", "files": 1234567.0, "regular_files": 1200000.0, "dirs": 34000.0,
 			"files_transferred": 1000.0, "created": 5.0, "deleted": 2.0, "errors": 2.0,
 			"total_size": 9876543210.0, "literal_bytes": 123456.0, "matched_bytes": 7890123.0,

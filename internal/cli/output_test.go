@@ -27,6 +27,7 @@ var sampleEvents = []ferry.Event{
 	{Kind: ferry.EventFileError, Path: "gone", Err: errors.New("ferry: lstat gone: no such file or directory")},
 	{Kind: ferry.EventDelete, Path: "old", Itemize: "*deleting  "},
 	{Kind: ferry.EventDelete, Path: "olddir/"},
+	{Kind: ferry.EventNotice, Path: "keptdir", Err: ferry.ErrDirNotEmpty},
 	{Kind: ferry.EventProgress, Stats: ferry.Stats{Files: 3}},
 }
 

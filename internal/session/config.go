@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"time"
 
 	"github.com/ferrysync/ferry/internal/wire"
@@ -109,7 +110,15 @@ const (
 	EventChanged EventKind = iota + 1 // an entry was (or would be) created or updated
 	EventDeleted                      // an entry was (or would be) deleted
 	EventError                        // an entry failed; Err is a *FileError
+	// EventNotice says something about an entry that is not an error; Err
+	// says what (ErrDirNotEmpty).
+	EventNotice
 )
+
+// ErrDirNotEmpty is the notice of an extraneous directory that --delete
+// could not remove because something in it stays (rsync's "cannot delete
+// non-empty directory").
+var ErrDirNotEmpty = errors.New("cannot delete non-empty directory")
 
 // Event is one thing that happened to one path.
 type Event struct {

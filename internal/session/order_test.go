@@ -50,3 +50,47 @@ func TestEventsInListOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestDeleteDirNotices checks --delete's directory events: a removed
+// directory is reported after its contents (as rsync does), and one that
+// keeps an excluded entry is not reported deleted but gets a notice.
+func TestDeleteDirNotices(t *testing.T) {
+	for _, role := range []string{"pull", "push"} {
+		t.Run(role, func(t *testing.T) {
+			src, dst := t.TempDir(), t.TempDir()
+			writeTree(t, src, map[string]string{"a": "a"})
+			writeTree(t, dst, map[string]string{"x/keep": "excluded", "x/gone": "1", "y/z/f": "2"})
+			cfg := archive()
+			cfg.Delete = true
+			cfg.Filters = []string{"- keep"}
+			run := pull
+			if role == "push" {
+				run = push
+			}
+			s := run(t, cfg, 64<<10, dst, src+"/")
+			s.pass()
+			s.close()
+			var got []string
+			s.mu.Lock()
+			for _, ev := range s.events {
+				switch ev.Kind {
+				case EventDeleted:
+					got = append(got, "deleted "+ev.Path)
+				case EventNotice:
+					got = append(got, ev.Err.Error()+": "+ev.Path)
+				}
+			}
+			s.mu.Unlock()
+			want := []string{"deleted x/gone", "cannot delete non-empty directory: x", "deleted y/z/f", "deleted y/z/", "deleted y/"}
+			if !slices.Equal(got, want) {
+				t.Errorf("events:\n got %q\nwant %q", got, want)
+			}
+			if _, err := os.Stat(filepath.Join(dst, "x", "keep")); err != nil {
+				t.Errorf("the excluded file went: %v", err)
+			}
+			if _, err := os.Stat(filepath.Join(dst, "y")); !os.IsNotExist(err) {
+				t.Errorf("y is still there: %v", err)
+			}
+		})
+	}
+}

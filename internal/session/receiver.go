@@ -205,7 +205,7 @@ func (r *receiver) abortJobs() {
 // messages to the client on the server; change and deletion events in list
 // order (order.go).
 func (r *receiver) report(ev Event) {
-	if r.order != nil && (ev.Kind == EventChanged || ev.Kind == EventDeleted) {
+	if r.order != nil && (ev.Kind == EventChanged || ev.Kind == EventDeleted || ev.Kind == EventNotice) {
 		r.order.deliver(ev)
 		return
 	}
@@ -232,6 +232,10 @@ func (r *receiver) emitNow(ev Event) {
 				kind = wire.ItemDeleted
 			}
 			r.c.send(&wire.Itemized{Kind: kind, Path: ev.Path, Itemize: ev.Itemize, Size: ev.Size})
+		}
+	case EventNotice:
+		if r.events {
+			r.c.send(&wire.Itemized{Kind: wire.ItemNotice, Path: ev.Path, Itemize: ev.Err.Error()})
 		}
 	}
 }

@@ -205,21 +205,21 @@ func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
 	if r.order != nil {
 		r.order.waitRoom()
 	}
-	r.count(func(st *Stats) { st.Deleted++ })
 	if n := len(m.dirs); n > 0 && !r.cfg.DryRun {
 		r.touchDir(m.dirs[n-1])
 	}
 	if d.Type == tree.TypeDir {
+		// Removed, and reported, once emptied (flushDeletes): after its
+		// contents, as rsync reports them.
 		m.dels = append(m.dels, d.Path)
-	} else if !r.cfg.DryRun {
+		return
+	}
+	if !r.cfg.DryRun {
 		if err := r.root.Remove(d.Path); err != nil {
 			r.fail("delete", d.Path, err)
 			return
 		}
 	}
-	p := d.Path
-	if d.Type == tree.TypeDir {
-		p += "/"
-	}
-	r.report(Event{Kind: EventDeleted, Path: p, Itemize: itemDeleting})
+	r.count(func(st *Stats) { st.Deleted++ })
+	r.report(Event{Kind: EventDeleted, Path: d.Path, Itemize: itemDeleting})
 }

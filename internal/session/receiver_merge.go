@@ -256,11 +256,20 @@ func (m *merger) flushDeletes(p string) {
 	for n := len(m.dels); n > 0 && (p == "" || !tree.Contains(m.dels[n-1], p)); n = len(m.dels) {
 		dir := m.dels[n-1]
 		m.dels = m.dels[:n-1]
-		if m.r.cfg.DryRun {
-			continue
+		if !m.r.cfg.DryRun {
+			err := m.r.root.Remove(dir)
+			switch {
+			case err != nil && notEmpty(err): // correctness hook (receiver_conflict.go)
+				// Something in it stays: an excluded (protected) entry, or
+				// one that failed to go.
+				m.r.report(Event{Kind: EventNotice, Path: dir, Err: ErrDirNotEmpty})
+				continue
+			case err != nil:
+				m.r.fail("delete", dir, err)
+				continue
+			}
 		}
-		if err := m.r.root.Remove(dir); err != nil && !notEmpty(err) { // correctness hook (receiver_conflict.go)
-			m.r.fail("delete", dir, err)
-		}
+		m.r.count(func(st *Stats) { st.Deleted++ })
+		m.r.report(Event{Kind: EventDeleted, Path: dir + "/", Itemize: itemDeleting})
 	}
 }

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -100,11 +101,20 @@ func (s *sender) handle(m wire.Message) error {
 		return s.gotRefineMatch(m)
 	case *wire.Itemized:
 		if s.client {
-			kind := EventChanged
-			if m.Kind == wire.ItemDeleted {
-				kind = EventDeleted
-			}
-			s.emit(Event{Kind: kind, Path: m.Path, Itemize: m.Itemize, Size: m.Size, LinkTarget: s.linkTarget(m)}) // correctness hook (sender_linktarget.go)
+			switch m.Kind {
+			case wire.ItemChanged, wire.ItemDeleted:
+				kind := EventChanged
+				if m.Kind == wire.ItemDeleted {
+					kind = EventDeleted
+				}
+				s.emit(Event{Kind: kind, Path: m.Path, Itemize: m.Itemize, Size: m.Size, LinkTarget: s.linkTarget(m)}) // correctness hook (sender_linktarget.go)
+			case wire.ItemNotice:
+				err := ErrDirNotEmpty
+				if m.Itemize != err.Error() {
+					err = errors.New(m.Itemize)
+				}
+				s.emit(Event{Kind: EventNotice, Path: m.Path, Err: err})
+			} // other kinds: from a newer peer, skipped
 		}
 		return nil
 	}

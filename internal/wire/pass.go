@@ -63,6 +63,7 @@ func (m *PassDone) decode(d *decoder) {
 const (
 	ItemChanged = 1 // an entry was (or, in a dry run, would be) created or updated
 	ItemDeleted = 2 // an entry was (or would be) deleted
+	ItemNotice  = 3 // a notice about the entry, not an error; Itemize holds its text
 )
 
 // Itemized reports one change made by a server-side receiver to the
