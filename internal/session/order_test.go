@@ -53,18 +53,20 @@ func TestEventsInListOrder(t *testing.T) {
 
 // TestDeleteDirNotices checks --delete's directory events: a removed
 // directory is reported after its contents (as rsync does), and one that
-// keeps an excluded entry is not reported deleted but gets a notice.
+// keeps an excluded entry is not reported deleted but gets a notice; a dry
+// run says the same without touching anything.
 func TestDeleteDirNotices(t *testing.T) {
-	for _, role := range []string{"pull", "push"} {
+	for _, role := range []string{"pull", "push", "pull-dry-run", "push-dry-run"} {
 		t.Run(role, func(t *testing.T) {
+			dry := strings.HasSuffix(role, "-dry-run")
 			src, dst := t.TempDir(), t.TempDir()
 			writeTree(t, src, map[string]string{"a": "a"})
 			writeTree(t, dst, map[string]string{"x/keep": "excluded", "x/gone": "1", "y/z/f": "2"})
 			cfg := archive()
-			cfg.Delete = true
+			cfg.Delete, cfg.DryRun = true, dry
 			cfg.Filters = []string{"- keep"}
 			run := pull
-			if role == "push" {
+			if strings.HasPrefix(role, "push") {
 				run = push
 			}
 			s := run(t, cfg, 64<<10, dst, src+"/")
@@ -88,8 +90,8 @@ func TestDeleteDirNotices(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dst, "x", "keep")); err != nil {
 				t.Errorf("the excluded file went: %v", err)
 			}
-			if _, err := os.Stat(filepath.Join(dst, "y")); !os.IsNotExist(err) {
-				t.Errorf("y is still there: %v", err)
+			if _, err := os.Stat(filepath.Join(dst, "y")); dry == os.IsNotExist(err) {
+				t.Errorf("y: %v (dry run %v)", err, dry)
 			}
 		})
 	}

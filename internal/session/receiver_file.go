@@ -211,15 +211,17 @@ func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
 	if d.Type == tree.TypeDir {
 		// Removed, and reported, once emptied (flushDeletes): after its
 		// contents, as rsync reports them.
-		m.dels = append(m.dels, d.Path)
+		m.dels = append(m.dels, &delDir{path: d.Path})
 		return
 	}
 	if !r.cfg.DryRun {
 		if err := r.root.Remove(d.Path); err != nil {
 			r.fail("delete", d.Path, err)
+			m.deletedIn(d.Path, false)
 			return
 		}
 	}
+	m.deletedIn(d.Path, true)
 	r.count(func(st *Stats) { st.Deleted++ })
 	r.report(Event{Kind: EventDeleted, Path: d.Path, Itemize: itemDeleting})
 }
