@@ -48,6 +48,7 @@ type conn struct {
 	sent, recv atomic.Int64
 	refine     bool         // refine hook: both sides offered refine-v1 (set by the handshake)
 	handoff    *Handoff     // handoff hook: both sides offered local-handoff (handoff.go)
+	notice     bool         // both sides offered item-notice: Itemized kind 3 may be sent
 	lastRecv   atomic.Int64 // unix nanoseconds of the last frame read
 	writerDone chan struct{}
 }

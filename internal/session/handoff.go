@@ -74,7 +74,7 @@ func (h *Handoff) Close() {
 func (s *sender) handOff(r *request, f *srcFile) error {
 	// Start reading now: the copier finds the data in the page cache, and
 	// the disk sees many requests at once.
-	unix.Fadvise(f.fd, 0, f.size, unix.FADV_WILLNEED)
+	unix.Fadvise(f.fd, 0, min(f.size, copyChunk), unix.FADV_WILLNEED)
 	s.c.handoff.put(r.ID, f.fd)
 	f.fd = -1
 	s.mu.Lock()
@@ -106,10 +106,16 @@ func (r *receiver) handoff(m *wire.Handoff) error {
 		if ok {
 			unix.Close(fd)
 		}
-		return fmt.Errorf("%w: handoff of unknown file id %d", ErrProtocol, m.ID)
+		err := fmt.Errorf("%w: handoff of file id %d without a descriptor or a request", ErrProtocol, m.ID)
+		if j != nil {
+			j.finish(err) // its slot, place and pending count go back
+		}
+		return err
 	}
 	r.copyOnce.Do(func() {
-		r.copies = make(chan handoffCopy, copiers)
+		// Room for every request the window allows: the reader never
+		// waits here (it must keep reading, or --timeout would fire).
+		r.copies = make(chan handoffCopy, r.cfg.window())
 		for range copiers {
 			r.copiersDone.Add(1)
 			go r.copier()
@@ -120,12 +126,23 @@ func (r *receiver) handoff(m *wire.Handoff) error {
 }
 
 // copier copies and commits handed-off files until the receiver closes.
+// Once the connection is down (the run failed or was cancelled) it starts
+// no more copies.
 func (r *receiver) copier() {
 	defer r.copiersDone.Done()
 	for hc := range r.copies {
-		hc.j.copyIn(hc.fd, hc.size)
+		select {
+		case <-r.c.done:
+			unix.Close(hc.fd)
+			hc.j.finish(errConnDown)
+		default:
+			hc.j.copyIn(hc.fd, hc.size)
+		}
 	}
 }
+
+// copyChunk is what a copier copies between looks at the connection.
+const copyChunk = 8 << 20
 
 // copyIn writes the job's file from the descriptor fd, which it closes,
 // and commits it.
@@ -146,10 +163,25 @@ func (j *job) copyIn(fd int, size int64) {
 		}
 	}
 	j.counted(nil) // progress hook: the file's start
-	n, err := j.t.CopyFrom(fd, size)
-	if err != nil {
-		j.finish(&FileError{Op: "copy", Path: j.s.Path, Code: errCode(err), Err: err})
-		return
+	var n int64
+	for n < size {
+		select {
+		case <-r.c.done: // cancelled: keep what is there as partial data
+			j.hw = &hashWriter{n: n}
+			j.interrupt()
+			return
+		default:
+		}
+		want := min(size-n, copyChunk)
+		k, err := j.t.CopyFrom(fd, want)
+		n += k
+		if err != nil {
+			j.finish(&FileError{Op: "copy", Path: j.s.Path, Code: errCode(err), Err: err})
+			return
+		}
+		if k < want {
+			break // the file shrank since it was opened
+		}
 	}
 	j.hw = &hashWriter{n: n} // what commit and keepPartial read
 	j.commit()

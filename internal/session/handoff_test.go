@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
 )
 
@@ -79,5 +81,26 @@ func TestHandoffNeedsCapability(t *testing.T) {
 				t.Fatalf("got %v, want a protocol error about the handoff", err)
 			}
 		})
+	}
+}
+
+// TestHandoffWithoutDescriptor checks that a Handoff for an outstanding
+// request whose descriptor is missing ends the job (a protocol error), so
+// that waiting for the jobs does not hang.
+func TestHandoffWithoutDescriptor(t *testing.T) {
+	r := &receiver{peer: &peer{c: &conn{handoff: NewHandoff()}, client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
+		slots: make(chan struct{}, 1)}
+	r.slots <- struct{}{}
+	r.jobs[7] = &job{r: r, id: 7, s: &tree.Entry{Path: "f"}}
+	r.pending.Add(1)
+	if err := r.handle(&wire.Handoff{ID: 7, Size: 10}); err == nil {
+		t.Fatal("no protocol error")
+	}
+	idle := make(chan struct{})
+	go func() { r.pending.Wait(); close(idle) }()
+	select {
+	case <-idle:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the job was never finished: waiting for the jobs hangs")
 	}
 }

@@ -12,6 +12,7 @@ const (
 	CapDeltaXXH3 = "delta-xxh3"      // rolling checksum + seeded xxh3-128 block hashes
 	CapBLAKE3    = "checksum-blake3" // BLAKE3-256 file sums and --checksum
 	CapHardLinks = "hardlinks"
+	CapNotice    = "item-notice" // Itemized may carry kind 3, a notice
 )
 
 // Software names this implementation in the Hello.
@@ -19,7 +20,7 @@ const Software = "ferry/0.1"
 
 func localHello() *wire.Hello {
 	return &wire.Hello{MinVersion: wire.Version, MaxVersion: wire.Version, Software: Software,
-		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, CapRefine}} // refine hook: CapRefine
+		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, CapRefine, CapNotice}} // refine hook: CapRefine
 }
 
 // handshake sends our Hello while reading the peer's (concurrently, so
@@ -46,6 +47,7 @@ func handshake(c *conn, z *compressOffer, ho *Handoff) (caps []string, err error
 		return nil, fmt.Errorf("%w: %w", ErrProtocol, err)
 	}
 	c.refine = slices.Contains(caps, CapRefine) // refine hook (refine_sender.go)
+	c.notice = slices.Contains(caps, CapNotice)
 	if slices.Contains(caps, CapHandoff) {
 		c.handoff = ho
 	}

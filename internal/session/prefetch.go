@@ -181,45 +181,36 @@ func (p *prefetcher) readDir(dir string) []string {
 const statCacheMax = 32 << 10
 
 // statCache holds a prefetcher's stat results until the ordered walk takes
-// them (tree.StatSource). When full, it drops the oldest directories: the
-// prefetcher runs ahead in about the walk's order, so those are the ones
-// the walk has passed (excluded by a filter, say) or will reach last.
+// them (tree.StatSource). When full, it keeps no more: the prefetcher runs
+// ahead in about the walk's order, so what it holds is what the walk needs
+// next, and what does not fit the walk stats itself (warm by then).
 type statCache struct {
 	max int
 	// mu guards the fields that follow.
-	mu    sync.Mutex
-	dirs  map[tree.DirKey]map[string]*unix.Stat_t
-	order []tree.DirKey // insertion order; may name directories already taken
-	n     int           // results held
+	mu   sync.Mutex
+	dirs map[tree.DirKey]map[string]*unix.Stat_t
+	n    int // results held
 }
 
 func newStatCache(max int) *statCache {
 	return &statCache{max: max, dirs: map[tree.DirKey]map[string]*unix.Stat_t{}}
 }
 
-// put keeps the results of one directory, dropping older ones to make
-// room; a directory larger than the whole cache is not kept.
+// put keeps the results of one directory if they fit.
 func (c *statCache) put(k tree.DirKey, stats map[string]*unix.Stat_t) {
-	if len(stats) == 0 || len(stats) > c.max {
+	if len(stats) == 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.dirs[k]; ok {
 		c.n -= len(old)
+		delete(c.dirs, k)
 	}
-	for c.n+len(stats) > c.max && len(c.order) > 0 {
-		if old, ok := c.dirs[c.order[0]]; ok {
-			c.n -= len(old)
-			delete(c.dirs, c.order[0])
-		}
-		c.order = c.order[1:]
-	}
-	if len(c.order) > 2*len(c.dirs)+64 { // mostly taken: compact
-		c.order = slices.DeleteFunc(c.order, func(k tree.DirKey) bool { return c.dirs[k] == nil })
+	if c.n+len(stats) > c.max {
+		return
 	}
 	c.dirs[k] = stats
-	c.order = append(c.order, k)
 	c.n += len(stats)
 }
 

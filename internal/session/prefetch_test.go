@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/ferrysync/ferry/internal/tree"
 	"golang.org/x/sys/unix"
@@ -48,8 +49,8 @@ func TestPrefetchWholeTreeAndStops(t *testing.T) {
 }
 
 // TestStatCache checks the prefetcher's result cache: a directory is taken
-// once, the oldest directories make room for new ones, and a directory
-// larger than the whole cache is not kept.
+// once, and what does not fit is not kept (what is held is what the walk
+// needs next).
 func TestStatCache(t *testing.T) {
 	stats := func(n int) map[string]*unix.Stat_t {
 		m := map[string]*unix.Stat_t{}
@@ -69,12 +70,12 @@ func TestStatCache(t *testing.T) {
 		t.Fatalf("take 1 again: %d results, want none", len(got))
 	}
 	c.put(key(3), stats(4)) // 2 and 3: 8 held
-	c.put(key(4), stats(4)) // drops 2, the oldest
-	if c.TakeDir(key(2)) != nil {
-		t.Error("2 was not dropped to make room")
+	c.put(key(4), stats(4)) // does not fit
+	if c.TakeDir(key(4)) != nil {
+		t.Error("4 was kept beyond the bound")
 	}
-	if len(c.TakeDir(key(3))) != 4 || len(c.TakeDir(key(4))) != 4 {
-		t.Error("3 or 4 lost")
+	if len(c.TakeDir(key(2))) != 4 || len(c.TakeDir(key(3))) != 4 {
+		t.Error("2 or 3 lost")
 	}
 	c.put(key(5), stats(11))
 	if c.TakeDir(key(5)) != nil || c.n != 0 {
@@ -82,5 +83,35 @@ func TestStatCache(t *testing.T) {
 	}
 	if (*statCache)(nil).TakeDir(key(1)) != nil {
 		t.Error("nil cache returned results")
+	}
+}
+
+// TestStaleStatsThroughParent checks that a directory changed after its
+// parent's results were taken (so that its own entry is stale) does not
+// match the results made before the change.
+func TestStaleStatsThroughParent(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"a/x": "x", "z/f": "old"})
+	root, err := os.OpenRoot(dir)
+	must(t, err)
+	defer root.Close()
+	pf := newPrefetcher(t.Context(), root, ".", 0)
+	<-pf.done
+	w := tree.NewWalker(root, tree.WalkOptions{Recursive: true, Stats: pf.stats})
+	defer w.Close()
+	if _, err := w.Next(); err != nil { // ".": its frame takes the results for a and z
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond) // past the kernel's coarse clock tick
+	must(t, os.WriteFile(filepath.Join(dir, "z", "tmp"), []byte("new and longer"), 0o644))
+	must(t, os.Rename(filepath.Join(dir, "z", "tmp"), filepath.Join(dir, "z", "f")))
+	for {
+		e, err := w.Next()
+		if err != nil {
+			break
+		}
+		if e.Path == "z/f" && e.Size != int64(len("new and longer")) {
+			t.Errorf("z/f: the walk reports size %d from before the change", e.Size)
+		}
 	}
 }

@@ -234,7 +234,7 @@ func (r *receiver) emitNow(ev Event) {
 			r.c.send(&wire.Itemized{Kind: kind, Path: ev.Path, Itemize: ev.Itemize, Size: ev.Size})
 		}
 	case EventNotice:
-		if r.events {
+		if r.events && r.c.notice {
 			r.c.send(&wire.Itemized{Kind: wire.ItemNotice, Path: ev.Path, Itemize: ev.Err.Error()})
 		}
 	}

@@ -71,7 +71,10 @@ type WalkOptions struct {
 
 // DirKey names one state of a directory: its device and inode, and its
 // modification time, which changes whenever an entry is added, removed or
-// renamed in it, so that results taken before such a change never match.
+// renamed in it, so that results taken before such a change do not match
+// (within the filesystem's timestamp granularity). A file changed in place
+// does not change its directory: its result is as old as the prefetch,
+// like any walk's view of a tree that changes under it.
 type DirKey struct {
 	Dev, Ino uint64
 	MTime    int64 // nanoseconds

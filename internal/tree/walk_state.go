@@ -103,7 +103,7 @@ func (w *Walker) start() (*Entry, error) {
 	w.fill(e)
 	w.w.rootDev = e.Dev
 	if e.Type == TypeDir {
-		w.push(fd, ".", e)
+		w.push(fd, ".")
 		return e, nil
 	}
 	if e.Type == TypeFile && w.opts.Checksum {
@@ -154,7 +154,7 @@ func (w *Walker) startNamed(start, prefix string) (*Entry, error) {
 			w.report(prefix, &os.PathError{Op: "dup", Path: prefix, Err: err})
 			return e, nil
 		}
-		w.push(fd, prefix, e)
+		w.push(fd, prefix)
 	}
 	return e, nil
 }
@@ -195,12 +195,12 @@ func (w *Walker) descend(d *Entry) {
 		w.report(d.Path, &os.PathError{Op: "open", Path: d.Path, Err: err})
 		return
 	}
-	w.push(fd, d.Path, d)
+	w.push(fd, d.Path)
 }
 
-// push reads the names of the open directory fd, whose entry is d, and
-// makes it the top frame.
-func (w *Walker) push(fd int, path string, d *Entry) {
+// push reads the names of the open directory fd and makes it the top
+// frame.
+func (w *Walker) push(fd int, path string) {
 	if w.w.dirBuf == nil {
 		w.w.dirBuf = make([]byte, 64<<10)
 	}
@@ -210,7 +210,13 @@ func (w *Walker) push(fd int, path string, d *Entry) {
 	}
 	f := &dirFrame{fd: fd, path: path, names: names}
 	if w.opts.Stats != nil {
-		f.stats = w.opts.Stats.TakeDir(DirKey{Dev: d.Dev, Ino: d.Ino, MTime: d.MTime})
+		// Keyed on the directory as it is now (its entry d may itself be a
+		// result made ahead), so that results taken before an entry was
+		// added, removed or renamed in it do not match.
+		var st unix.Stat_t
+		if unix.Fstat(fd, &st) == nil {
+			f.stats = w.opts.Stats.TakeDir(DirKey{Dev: uint64(st.Dev), Ino: st.Ino, MTime: st.Mtim.Sec*1e9 + st.Mtim.Nsec})
+		}
 	}
 	w.w.stack = append(w.w.stack, f)
 }
