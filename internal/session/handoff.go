@@ -101,6 +101,12 @@ func (r *receiver) handoff(m *wire.Handoff) error {
 	r.mu.Lock()
 	j := r.jobs[m.ID]
 	delete(r.jobs, m.ID) // the connection's end no longer interrupts it
+	if j != nil && ok {
+		if r.copying == nil {
+			r.copying = map[uint64]*job{}
+		}
+		r.copying[m.ID] = j // still in flight for progress reports
+	}
 	r.mu.Unlock()
 	if !ok || j == nil {
 		if ok {
@@ -134,11 +140,19 @@ func (r *receiver) copier() {
 		select {
 		case <-r.c.done:
 			unix.Close(hc.fd)
+			r.copied(hc.j)
 			hc.j.finish(errConnDown)
 		default:
 			hc.j.copyIn(hc.fd, hc.size)
 		}
 	}
+}
+
+// copied takes j off the files being copied, before it is finished.
+func (r *receiver) copied(j *job) {
+	r.mu.Lock()
+	delete(r.copying, j.id)
+	r.mu.Unlock()
 }
 
 // copyChunk is what a copier copies between looks at the connection.
@@ -149,6 +163,7 @@ const copyChunk = 8 << 20
 func (j *job) copyIn(fd int, size int64) {
 	r := j.r
 	defer unix.Close(fd)
+	defer r.copied(j)
 	var err error
 	if j.t == nil { // not created ahead by startFile
 		if r.cfg.Inplace {
@@ -162,7 +177,7 @@ func (j *job) copyIn(fd int, size int64) {
 			return
 		}
 	}
-	j.counted(nil) // progress hook: the file's start
+	cw := j.counted(nil).(*countWriter) // progress hook: the file's start, and its bytes
 	var n int64
 	for n < size {
 		select {
@@ -175,6 +190,7 @@ func (j *job) copyIn(fd int, size int64) {
 		want := min(size-n, copyChunk)
 		k, err := j.t.CopyFrom(fd, want)
 		n += k
+		cw.n.Add(k)
 		if err != nil {
 			j.finish(&FileError{Op: "copy", Path: j.s.Path, Code: errCode(err), Err: err})
 			return

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
+	"golang.org/x/sys/unix"
 )
 
 // TestHandoff syncs with a Handoff shared by both roles, as a local sync
@@ -102,5 +103,38 @@ func TestHandoffWithoutDescriptor(t *testing.T) {
 	case <-idle:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the job was never finished: waiting for the jobs hangs")
+	}
+}
+
+// TestHandoffCopierStopsWhenDown checks that once the connection is down
+// (a cancelled run) the copiers start no more copies: each queued file's
+// job ends and its descriptor is closed.
+func TestHandoffCopierStopsWhenDown(t *testing.T) {
+	done := make(chan struct{})
+	close(done)
+	r := &receiver{peer: &peer{c: &conn{done: done}, client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
+		slots: make(chan struct{}, 1), copies: make(chan handoffCopy, 1)}
+	r.slots <- struct{}{}
+	pr, pw, err := os.Pipe()
+	must(t, err)
+	defer pw.Close()
+	fd, err := unix.Dup(int(pr.Fd()))
+	must(t, err)
+	pr.Close()
+	j := &job{r: r, id: 3, s: &tree.Entry{Path: "big"}}
+	r.pending.Add(1)
+	r.copies <- handoffCopy{j: j, fd: fd, size: 1 << 30}
+	close(r.copies)
+	r.copiersDone.Add(1)
+	r.copier()
+	idle := make(chan struct{})
+	go func() { r.pending.Wait(); close(idle) }()
+	select {
+	case <-idle:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the queued job was not ended")
+	}
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == nil {
+		t.Error("the handed-off descriptor is still open")
 	}
 }

@@ -50,6 +50,7 @@ type receiver struct {
 	// mu guards the fields that follow.
 	mu      sync.Mutex
 	jobs    map[uint64]*job
+	copying map[uint64]*job // handed-off files queued or being copied (handoff.go)
 	nextID  uint64
 	stats   Stats
 	byPath  map[string]*job // in-flight files, for hard links (-H)

@@ -205,8 +205,11 @@ func (j *job) counted(w io.Writer) io.Writer {
 func (r *receiver) snapshot() Progress {
 	r.mu.Lock()
 	pr := Progress{Files: r.stats.Files, Bytes: r.stats.TotalSize}
-	inflight := make(map[uint64]int64, len(r.jobs))
+	inflight := make(map[uint64]int64, len(r.jobs)+len(r.copying))
 	for id, j := range r.jobs {
+		inflight[id] = j.s.Size
+	}
+	for id, j := range r.copying { // handoff hook (handoff.go)
 		inflight[id] = j.s.Size
 	}
 	r.mu.Unlock()
