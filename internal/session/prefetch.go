@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferrysync/ferry/internal/tree"
@@ -46,6 +47,9 @@ type prefetcher struct {
 	probe  int
 	done   chan struct{} // closed when every worker has returned
 	stats  *statCache    // what it stat-ed, for the ordered walk
+	// halted is stop, readable without the lock (checked per entry);
+	// probing is true until the probe has decided.
+	halted, probing atomic.Bool
 
 	// mu guards the fields that follow.
 	mu     sync.Mutex
@@ -70,6 +74,7 @@ func newPrefetcher(ctx context.Context, root *os.Root, start string, probe int) 
 	ctx, cancel := context.WithCancel(ctx)
 	p := &prefetcher{root: root, ctx: ctx, cancel: cancel, stack: []string{start}, probe: probe, done: make(chan struct{}),
 		stats: newStatCache(statCacheMax)}
+	p.probing.Store(probe > 0)
 	p.cond.L = &p.mu
 	var wg sync.WaitGroup
 	for range prefetchWorkers {
@@ -83,6 +88,7 @@ func newPrefetcher(ctx context.Context, root *os.Root, start string, probe int) 
 		<-ctx.Done()
 		p.mu.Lock()
 		p.stop = true
+		p.halted.Store(true)
 		p.cond.Broadcast()
 		p.mu.Unlock()
 	}()
@@ -138,13 +144,24 @@ func (p *prefetcher) readDir(dir string) []string {
 		return nil
 	}
 	defer f.Close()
-	fd := int(f.Fd())
-	var dst unix.Stat_t
-	if unix.Fstat(fd, &dst) != nil {
-		return nil
-	}
 	names, err := f.Readdirnames(-1)
 	if err != nil {
+		return nil
+	}
+	var subdirs []string
+	rc, err := f.SyscallConn() // the descriptor without os.File's fcntl
+	if err != nil {
+		return nil
+	}
+	rc.Control(func(fd uintptr) { subdirs = p.statDir(int(fd), dir, names) })
+	return subdirs
+}
+
+// statDir stats the entries names of the open directory fd (the tree's
+// dir), keeps the results for the walk and returns the subdirectories.
+func (p *prefetcher) statDir(fd int, dir string, names []string) []string {
+	var dst unix.Stat_t
+	if unix.Fstat(fd, &dst) != nil {
 		return nil
 	}
 	slices.SortFunc(names, func(a, b string) int { return tree.Compare(a, b) })
@@ -152,16 +169,22 @@ func (p *prefetcher) readDir(dir string) []string {
 	all := make([]unix.Stat_t, len(names))
 	got := make(map[string]*unix.Stat_t, len(names))
 	for i, name := range names {
-		if p.ctx.Err() != nil {
+		if p.halted.Load() {
 			return nil
 		}
 		st := &all[i]
-		t0 := time.Now()
-		if unix.Fstatat(fd, name, st, unix.AT_SYMLINK_NOFOLLOW) != nil {
-			continue
-		}
-		if !p.timed(time.Since(t0)) {
-			return nil
+		if !p.probing.Load() {
+			if unix.Fstatat(fd, name, st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+				continue
+			}
+		} else {
+			t0 := time.Now()
+			if unix.Fstatat(fd, name, st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+				continue
+			}
+			if !p.timed(time.Since(t0)) {
+				return nil
+			}
 		}
 		got[name] = st
 		if st.Mode&unix.S_IFMT == unix.S_IFDIR {
@@ -244,10 +267,14 @@ func (p *prefetcher) timed(d time.Duration) bool {
 	if d >= prefetchSlow {
 		p.slow++
 	}
-	if p.probed == p.probe && p.slow < prefetchCold {
-		p.stop = true
-		p.cond.Broadcast()
-		return false
+	if p.probed == p.probe {
+		p.probing.Store(false)
+		if p.slow < prefetchCold {
+			p.stop = true
+			p.halted.Store(true)
+			p.cond.Broadcast()
+			return false
+		}
 	}
 	return true
 }
