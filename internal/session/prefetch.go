@@ -173,18 +173,16 @@ func (p *prefetcher) statDir(fd int, dir string, names []string) []string {
 			return nil
 		}
 		st := &all[i]
-		if !p.probing.Load() {
-			if unix.Fstatat(fd, name, st, unix.AT_SYMLINK_NOFOLLOW) != nil {
-				continue
-			}
-		} else {
-			t0 := time.Now()
-			if unix.Fstatat(fd, name, st, unix.AT_SYMLINK_NOFOLLOW) != nil {
-				continue
-			}
-			if !p.timed(time.Since(t0)) {
-				return nil
-			}
+		probing := p.probing.Load() // no clock reads once decided
+		var t0 time.Time
+		if probing {
+			t0 = time.Now()
+		}
+		if unix.Fstatat(fd, name, st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+			continue
+		}
+		if probing && !p.timed(time.Since(t0)) {
+			return nil
 		}
 		got[name] = st
 		if st.Mode&unix.S_IFMT == unix.S_IFDIR {

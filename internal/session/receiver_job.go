@@ -161,8 +161,10 @@ func (j *job) discard() {
 		j.t.Abort()
 		j.t = nil
 	}
-	if j.hw != nil && j.hw.h != nil {
-		hashers.Put(j.hw.h)
+	if j.hw != nil {
+		if j.hw.h != nil { // a handed-off file's has no hasher
+			hashers.Put(j.hw.h)
+		}
 		j.hw = nil
 	}
 	j.patch, j.werr = nil, nil
