@@ -2,7 +2,6 @@ package fsys
 
 import (
 	"errors"
-	"os"
 
 	"golang.org/x/sys/unix"
 )
@@ -10,37 +9,11 @@ import (
 // maxCopyChunk bounds one copy_file_range call.
 const maxCopyChunk = 1 << 30
 
-// copyFileRange copies up to n bytes from src to dst at their current
+// copyRangeFD copies up to n bytes from sfd to dfd at their current
 // offsets with copy_file_range. It returns fewer than n bytes and a nil
 // error when the caller should continue in user space: the kernel cannot
-// copy between these files, or src reported end of file (some filesystems
+// copy between these files, or sfd reported end of file (some filesystems
 // report 0 for files with content, like /proc).
-func copyFileRange(dst, src *os.File, n int64) (int64, error) {
-	sc, err := src.SyscallConn()
-	if err != nil {
-		return 0, nil
-	}
-	dc, err := dst.SyscallConn()
-	if err != nil {
-		return 0, nil
-	}
-	var done int64
-	var cerr error
-	rerr := sc.Control(func(sfd uintptr) {
-		werr := dc.Control(func(dfd uintptr) {
-			done, cerr = copyRangeFD(int(dfd), int(sfd), n)
-		})
-		if werr != nil && cerr == nil {
-			cerr = werr
-		}
-	})
-	if rerr != nil && cerr == nil {
-		cerr = rerr
-	}
-	return done, cerr
-}
-
-// copyRangeFD is copyFileRange on bare descriptors.
 func copyRangeFD(dfd, sfd int, n int64) (int64, error) {
 	var done int64
 	for done < n {

@@ -19,7 +19,7 @@
 // over the real name when complete:
 //
 //	t, err := root.CreateTemp("dir/file")     // creates dir/.file.<random>.ferry-tmp
-//	io.Copy(t, data)                           // or t.WriteAt, CopyFile(t, basis, n)
+//	io.Copy(t, data)                           // or t.WriteAt, t.CopyFrom(fd, n)
 //	err = t.Commit(meta, preserve)             // [fchown, fchmod,] futimens, rename
 //	// or t.Abort() to drop it, t.KeepPartial("") to keep the data for a resume
 //

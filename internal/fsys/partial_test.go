@@ -52,8 +52,8 @@ func TestPartialKeepAndResume(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := CopyFile(tmp, f, n); err != nil {
-				t.Fatal(err)
+			if got, err := tmp.CopyFrom(int(f.Fd()), n); err != nil || got != n {
+				t.Fatalf("CopyFrom = %d, %v; want %d", got, err, n)
 			}
 			f.Close()
 			tmp.Write([]byte(", second half"))

@@ -3,7 +3,6 @@
 package fsys
 
 import (
-	"os"
 	"strconv"
 	"sync"
 
@@ -26,8 +25,6 @@ func futimens(fd int, ts []unix.Timespec) error {
 func lchmodAt(dirfd int, base string, mode uint32) error {
 	return unix.Fchmodat(dirfd, base, mode, unix.AT_SYMLINK_NOFOLLOW)
 }
-
-func copyFileRange(dst, src *os.File, n int64) (int64, error) { return 0, nil }
 
 func copyRangeFD(dfd, sfd int, n int64) (int64, error) { return 0, nil }
 

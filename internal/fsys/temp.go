@@ -134,7 +134,7 @@ func (t *Temp) WriteAt(b []byte, off int64) (int, error) {
 	return writeFd(t.fd, b, off)
 }
 
-// File returns the open file, for CopyFile, Seek, Truncate or reading back.
+// File returns the open file, for Seek, Truncate or reading back.
 // It stays owned by the Temp: do not close it.
 func (t *Temp) File() *os.File {
 	if t.f == nil {

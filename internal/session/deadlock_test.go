@@ -39,10 +39,7 @@ func TestTinyPipesNoDeadlock(t *testing.T) {
 				}
 				cfg := archive()
 				cfg.Credit, cfg.Window, cfg.Delete = 7, 3, true
-				run := pull
-				if dir == "push" {
-					run = push
-				}
+				run := runner(dir)
 				s := run(t, cfg, size, dst, src+"/")
 				st := s.pass()
 				s.pass() // a second pass on the same session: nothing to do

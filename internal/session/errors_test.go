@@ -21,10 +21,7 @@ func TestFileErrorCountedOnce(t *testing.T) {
 				}
 			}
 			t.Cleanup(func() { testHooks.prepared = nil })
-			run := pull
-			if role == "push" {
-				run = push
-			}
+			run := runner(role)
 			s := run(t, archive(), 64<<10, dst, src+"/")
 			st := s.pass()
 			s.close()

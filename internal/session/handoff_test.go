@@ -41,10 +41,7 @@ func TestHandoff(t *testing.T) {
 				}
 				cfg.Handoff = NewHandoff()
 				defer cfg.Handoff.Close()
-				run := pull
-				if role == "push" {
-					run = push
-				}
+				run := runner(role)
 				s := run(t, cfg, 64<<10, dst, src+"/")
 				st := s.pass()
 				s.close()

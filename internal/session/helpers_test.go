@@ -37,6 +37,15 @@ func push(t *testing.T, cfg Config, pipeSize int, dst string, srcs ...string) *s
 	return start(t, cfg, pipeSize, wire.RoleSender, srcs, []string{dst})
 }
 
+// runner returns push for a role naming it ("push", "push-dry-run"),
+// else pull.
+func runner(role string) func(t *testing.T, cfg Config, pipeSize int, dst string, srcs ...string) *syncer {
+	if strings.HasPrefix(role, "push") {
+		return push
+	}
+	return pull
+}
+
 func start(t *testing.T, cfg Config, pipeSize int, role wire.Role, local, remote []string) *syncer {
 	t.Helper()
 	a, b := transport.Pipe(pipeSize)

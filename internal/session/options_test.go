@@ -29,10 +29,7 @@ func TestInplace(t *testing.T) {
 			}
 			cfg := archive()
 			cfg.Inplace = true
-			run := pull
-			if role == "push" {
-				run = push
-			}
+			run := runner(role)
 			s := run(t, cfg, 64<<10, dst, src+"/")
 			st := s.pass()
 			s.close()
@@ -135,10 +132,7 @@ func TestNoTotals(t *testing.T) {
 			writeTree(t, src, files)
 			cfg := archive()
 			cfg.NoTotals = true
-			run := pull
-			if role == "push" {
-				run = push
-			}
+			run := runner(role)
 			s := run(t, cfg, 64<<10, dst, src+"/")
 			s.pass()
 			s.close()

@@ -27,10 +27,7 @@ func TestEventsInListOrder(t *testing.T) {
 			setTimes(t, src)
 			cfg := archive()
 			cfg.HardLinks, cfg.Delete = true, true
-			run := pull
-			if role == "push" {
-				run = push
-			}
+			run := runner(role)
 			s := run(t, cfg, 64<<10, dst, src+"/")
 			s.pass()
 			s.close()
@@ -65,10 +62,7 @@ func TestDeleteDirNotices(t *testing.T) {
 			cfg := archive()
 			cfg.Delete, cfg.DryRun = true, dry
 			cfg.Filters = []string{"- keep"}
-			run := pull
-			if strings.HasPrefix(role, "push") {
-				run = push
-			}
+			run := runner(role)
 			s := run(t, cfg, 64<<10, dst, src+"/")
 			s.pass()
 			s.close()

@@ -21,10 +21,7 @@ func TestPartialResume(t *testing.T) {
 			setTimes(t, src)
 			cfg := archive()
 			cfg.PartialDir = ".ferry-partial"
-			run := pull
-			if role == "push" {
-				run = push
-			}
+			run := runner(role)
 
 			var kept int64
 			testHooks.wrote = func(c *conn, p string, n int64) {

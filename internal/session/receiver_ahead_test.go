@@ -34,10 +34,7 @@ func TestCreateAheadDiscarded(t *testing.T) {
 				}
 			}
 			t.Cleanup(func() { testHooks.prepared = nil })
-			run := pull
-			if tc.role == "push" {
-				run = push
-			}
+			run := runner(tc.role)
 			cfg := archive()
 			cfg.WholeFile = tc.wholeFile
 			s := run(t, cfg, 64<<10, dst, src+"/")

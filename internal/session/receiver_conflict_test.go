@@ -125,10 +125,7 @@ func TestMissingSourceOperand(t *testing.T) {
 		t.Run(role, func(t *testing.T) {
 			src, dst := t.TempDir(), t.TempDir()
 			writeTree(t, src, map[string]string{"top.txt": "top"})
-			run := pull
-			if role == "push" {
-				run = push
-			}
+			run := runner(role)
 			s := run(t, archive(), 4096, dst, filepath.Join(src, "no-such-file"), filepath.Join(src, "top.txt"))
 			st := s.pass()
 			s.close()

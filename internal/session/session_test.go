@@ -16,10 +16,7 @@ func TestPullNewTree(t *testing.T) {
 				"link": "->a.txt", "z": "dir",
 			})
 			setTimes(t, src)
-			run := pull
-			if role == "push" {
-				run = push
-			}
+			run := runner(role)
 			s := run(t, archive(), 64<<10, dst, src+"/")
 			st := s.pass()
 			s.close()
