@@ -15,8 +15,8 @@
 // batched into one write (conn.send encodes under a mutex, the writer
 // swaps the whole buffer out); up to MaxOutstanding requests in flight;
 // parent directories kept open (the sender's workers here, fsys for the
-// receiver); and, on a cold cache, prefetchers that stat both trees ahead
-// of the ordered walks with several goroutines (prefetch.go).
+// receiver); and, on a cold cache, prefetchers that read both trees ahead
+// of the ordered walks with several goroutines (tree.Prefetcher).
 //
 //	client                                server
 //	  Hello  <------------------------------> Hello   (concurrently)

@@ -101,13 +101,13 @@ func (m *merger) startDestWalks() {
 		return
 	}
 	if m.paths == nil && !r.rootCreated {
-		m.prefetch = startPrefetch(m.ctx, r.root.OSRoot(), ".")
+		m.prefetch = tree.StartPrefetch(m.ctx, r.root.OSRoot(), ".", true)
 	}
 	// With OneFileSystem the walk does not enter other filesystems mounted
 	// in the destination, so nothing there is deleted (rsync -x).
 	opts := tree.WalkOptions{Recursive: true, OneFileSystem: r.cfg.OneFileSystem, Filter: r.destFilter, OnError: func(string, error) {}}
 	if m.prefetch != nil {
-		opts.Stats = m.prefetch.stats
+		opts.Dirs = m.prefetch
 	}
 	if m.paths == nil && !r.cfg.OneFileSystem {
 		// Walked in parallel by top-level directory (parwalk.go);

@@ -25,7 +25,7 @@ type merger struct {
 	owed    int
 	batch   []wire.Entry // entries of the Entries message being taken apart
 
-	prefetch *prefetcher // the destination's, if any
+	prefetch *tree.Prefetcher // the destination's, if any
 }
 
 // next item from the reader.
@@ -70,7 +70,7 @@ func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin) error {
 			w.Close()
 		}
 		if m.prefetch != nil {
-			m.prefetch.stopAndWait()
+			m.prefetch.Stop()
 		}
 	}()
 	it, err := m.next()

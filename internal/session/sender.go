@@ -19,9 +19,9 @@ type sender struct {
 	*peer
 	srcs   []*source
 	filter *tree.Filter
-	// walkStats are the pass's prefetchers' results, by source, for the
-	// pass's walk (prefetch.go); only the pass's goroutine uses them.
-	walkStats map[*source]*statCache
+	// walkDirs are the pass's prefetchers, by source, for the
+	// pass's walk (tree.Prefetcher); only the pass's goroutine uses them.
+	walkDirs map[*source]*tree.Prefetcher
 
 	// mu guards the fields that follow.
 	mu      sync.Mutex
@@ -169,13 +169,13 @@ func (s *sender) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) {
 			if src.name != "" {
 				start = src.name
 			}
-			pf := startPrefetch(ctx, src.root, start)
-			defer pf.stopAndWait()
-			if s.walkStats == nil {
-				s.walkStats = map[*source]*statCache{}
+			pf := tree.StartPrefetch(ctx, src.root, start, s.cfg.Recursive)
+			defer pf.Stop()
+			if s.walkDirs == nil {
+				s.walkDirs = map[*source]*tree.Prefetcher{}
 			}
-			s.walkStats[src] = pf.stats // for this pass's walk (stream)
-			defer delete(s.walkStats, src)
+			s.walkDirs[src] = pf // for this pass's walk (stream)
+			defer delete(s.walkDirs, src)
 		}
 	}
 	if err := s.stream(ctx, pb); err != nil {

@@ -214,8 +214,8 @@ func (s *sender) walkMerged(ctx context.Context, st *streamer, start string, emi
 		}
 		o := src.walkOptions(start, &s.cfg, s.filter)
 		o.OnError = st.walkError
-		if c := s.walkStats[src]; c != nil {
-			o.Stats = c
+		if pf := s.walkDirs[src]; pf != nil {
+			o.Dirs = pf
 		}
 		var w entryWalker
 		if start == "" && src.name == "" && o.Recursive && !o.OneFileSystem {

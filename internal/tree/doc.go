@@ -28,6 +28,11 @@
 //	        Filter excludes the path -> skip (an excluded directory is never read)
 //	        fill names, symlink target, checksum; return the entry
 //
+// With WalkOptions.Dirs a Prefetcher reads the directories and stats their
+// entries ahead of the walk, several at a time and in the walk's order,
+// and the walk takes its names and lstat results instead of reading and
+// stat-ing again (see prefetch.go).
+//
 // Only the start is resolved through the os.Root (so symlinks on the way to
 // it stay inside the root); below it every access is relative to a
 // directory descriptor and never follows a symlink, so the walk cannot leave

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"io"
 	"os"
-
-	"golang.org/x/sys/unix"
 )
 
 // ErrWalkerClosed is returned by Next after Close.
@@ -62,30 +60,22 @@ type WalkOptions struct {
 	// error in-stream (a receiver must not delete what an error covers).
 	OnError func(path string, err error)
 
-	// Stats, if not nil, supplies lstat results made ahead of the walk (by
-	// a prefetcher warming the caches), so that the walk need not stat
-	// again what was just stat-ed; entries it has no result for are
-	// stat-ed as usual.
-	Stats StatSource
+	// Dirs, if not nil, supplies directories read ahead of the walk (by a
+	// Prefetcher warming the caches), so that the walk need not read or
+	// stat again what was just read; the walk reads and stats itself what
+	// it has no result for.
+	Dirs DirSource
 }
 
 // DirKey names one state of a directory: its device and inode, and its
 // modification time, which changes whenever an entry is added, removed or
 // renamed in it, so that results taken before such a change do not match
 // (within the filesystem's timestamp granularity). A file changed in place
-// does not change its directory: its result is as old as the prefetch,
+// does not change its directory: its result is as old as the read ahead,
 // like any walk's view of a tree that changes under it.
 type DirKey struct {
 	Dev, Ino uint64
 	MTime    int64 // nanoseconds
-}
-
-// StatSource holds lstat results of directories' entries, by directory.
-// It must be safe for concurrent use.
-type StatSource interface {
-	// TakeDir returns, and forgets, the lstat results of the entries of
-	// the directory dir, by name; nil when it has none.
-	TakeDir(dir DirKey) map[string]*unix.Stat_t
 }
 
 // Walker returns the entries of a tree one at a time in canonical order
@@ -115,7 +105,12 @@ func (w *Walker) Next() (*Entry, error) { return w.next() }
 
 // SkipDir tells the walker not to descend into the directory most recently
 // returned by Next. It has no effect if that entry is not a directory.
-func (w *Walker) SkipDir() { w.w.pending = nil }
+func (w *Walker) SkipDir() {
+	if d := w.w.pending; d != nil {
+		w.skip(d)
+	}
+	w.w.pending = nil
+}
 
 // Close releases the walker's open directories. Next returns
 // ErrWalkerClosed afterwards. Close is safe to call more than once and

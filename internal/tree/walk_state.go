@@ -14,7 +14,7 @@ type dirFrame struct {
 	path  string   // entry path of the directory
 	names []string // sorted names still to visit from next on
 	next  int
-	stats map[string]*unix.Stat_t // results made ahead (WalkOptions.Stats), by name
+	stats []unix.Stat_t // names' lstat results read ahead (WalkOptions.Dirs), if any
 }
 
 // walkState is the mutable part of a Walker.
@@ -61,10 +61,15 @@ func (w *Walker) next() (*Entry, error) {
 			w.pop()
 			continue
 		}
-		name := top.names[top.next]
-		top.names[top.next] = "" // let the string go
+		i := top.next
+		name := top.names[i]
+		top.names[i] = "" // let the string go
 		top.next++
-		e := w.child(top, name)
+		var st *unix.Stat_t // nil: stat it now
+		if i < len(top.stats) && top.stats[i].Mode != 0 {
+			st = &top.stats[i]
+		}
+		e := w.child(top, name, st)
 		if e != nil {
 			return e, nil
 		}
@@ -159,17 +164,18 @@ func (w *Walker) startNamed(start, prefix string) (*Entry, error) {
 	return e, nil
 }
 
-// child stats name in frame top and returns its entry, or nil when the
-// entry is skipped (vanished, unreadable, or excluded).
-func (w *Walker) child(top *dirFrame, name string) *Entry {
+// child describes name in frame top (st is its lstat result, if read
+// ahead) and returns its entry, or nil when the entry is skipped
+// (vanished, unreadable, or excluded).
+func (w *Walker) child(top *dirFrame, name string, st *unix.Stat_t) *Entry {
 	path := Join(top.path, name)
-	st := top.stats[name] // nil: stat it now
 	e, err := statAtWith(top.fd, name, path, st)
 	if err != nil {
 		w.report(path, err)
 		return nil
 	}
 	if w.opts.Filter.Match(path, e.IsDir()) {
+		w.skip(e)
 		return nil
 	}
 	w.fill(e)
@@ -181,6 +187,8 @@ func (w *Walker) child(top *dirFrame, name string) *Entry {
 	case TypeDir:
 		if w.opts.Recursive && (!w.opts.OneFileSystem || e.Dev == w.w.rootDev) {
 			w.w.pending = e
+		} else if w.opts.Recursive {
+			w.skip(e)
 		}
 	}
 	return e
@@ -201,6 +209,24 @@ func (w *Walker) descend(d *Entry) {
 // push reads the names of the open directory fd and makes it the top
 // frame.
 func (w *Walker) push(fd int, path string) {
+	f := &dirFrame{fd: fd, path: path}
+	if w.opts.Dirs != nil {
+		// Asked by the directory as it is now (its entry may itself be a
+		// result read ahead), so that results read before an entry was
+		// added, removed or renamed in it do not match.
+		var st unix.Stat_t
+		if unix.Fstat(fd, &st) == nil {
+			var ok bool
+			if f.names, f.stats, ok = w.opts.Dirs.ReadDir(keyOf(&st), fd); ok {
+				w.w.stack = append(w.w.stack, f)
+				return
+			}
+			f.names, f.stats = nil, nil
+			if _, err := unix.Seek(fd, 0, 0); err != nil { // it may have read some
+				w.report(path, &os.PathError{Op: "seek", Path: path, Err: err})
+			}
+		}
+	}
 	if w.w.dirBuf == nil {
 		w.w.dirBuf = make([]byte, 64<<10)
 	}
@@ -208,17 +234,16 @@ func (w *Walker) push(fd int, path string) {
 	if err != nil {
 		w.report(path, err)
 	}
-	f := &dirFrame{fd: fd, path: path, names: names}
-	if w.opts.Stats != nil {
-		// Keyed on the directory as it is now (its entry d may itself be a
-		// result made ahead), so that results taken before an entry was
-		// added, removed or renamed in it do not match.
-		var st unix.Stat_t
-		if unix.Fstat(fd, &st) == nil {
-			f.stats = w.opts.Stats.TakeDir(DirKey{Dev: uint64(st.Dev), Ino: st.Ino, MTime: st.Mtim.Sec*1e9 + st.Mtim.Nsec})
-		}
-	}
+	f.names = names
 	w.w.stack = append(w.w.stack, f)
+}
+
+// skip tells the source of directories read ahead that the walk will not
+// read the directory e.
+func (w *Walker) skip(e *Entry) {
+	if w.opts.Dirs != nil && e.Type == TypeDir {
+		w.opts.Dirs.Skip(DirKey{Dev: e.Dev, Ino: e.Ino, MTime: e.MTime})
+	}
 }
 
 func (w *Walker) pop() {
@@ -228,9 +253,21 @@ func (w *Walker) pop() {
 	w.w.stack = w.w.stack[:n]
 }
 
+// closeAll closes the open directories, telling the source of
+// directories read ahead that those not visited yet will not be read.
 func (w *Walker) closeAll() {
 	for len(w.w.stack) > 0 {
+		if top := w.w.stack[len(w.w.stack)-1]; w.opts.Dirs != nil {
+			for i := top.next; i < len(top.stats); i++ {
+				if st := &top.stats[i]; st.Mode&unix.S_IFMT == unix.S_IFDIR {
+					w.opts.Dirs.Skip(keyOf(st))
+				}
+			}
+		}
 		w.pop()
+	}
+	if d := w.w.pending; d != nil {
+		w.skip(d)
 	}
 	w.w.pending = nil
 }

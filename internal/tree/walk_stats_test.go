@@ -8,33 +8,40 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// fakeStats is a StatSource holding doctored results for one directory.
-type fakeStats struct {
+// fakeDirs is a DirSource holding a doctored listing of one directory.
+type fakeDirs struct {
 	mu    sync.Mutex
-	dirs  map[DirKey]map[string]*unix.Stat_t
-	taken []DirKey
+	key   DirKey
+	names []string
+	stats []unix.Stat_t
+	asked []DirKey
 }
 
-func (f *fakeStats) TakeDir(k DirKey) map[string]*unix.Stat_t {
+func (f *fakeDirs) ReadDir(k DirKey, fd int) ([]string, []unix.Stat_t, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.taken = append(f.taken, k)
-	s := f.dirs[k]
-	delete(f.dirs, k)
-	return s
+	f.asked = append(f.asked, k)
+	if k != f.key {
+		return nil, nil, false
+	}
+	return f.names, f.stats, true
 }
 
-// TestWalkerStats checks that the walk uses the results a StatSource has
-// for a directory in the state it is walked in (and only for the names it
-// has), and stats everything itself when the directory changed since.
-func TestWalkerStats(t *testing.T) {
+func (f *fakeDirs) Skip(DirKey) {}
+
+// TestWalkerDirs checks that the walk uses what a DirSource has for a
+// directory in the state it is walked in (stat-ing itself the names it
+// has no result for), and reads everything itself when the directory
+// changed since.
+func TestWalkerDirs(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		stale   bool // the results are for an older state of the directory
 		wantLen int64
+		want    int // entries below d
 	}{
-		{"current", false, 12345},
-		{"stale", true, 3},
+		{"current", false, 12345, 3},
+		{"stale", true, 3, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -43,24 +50,29 @@ func TestWalkerStats(t *testing.T) {
 			must(t, unix.Stat(filepath.Join(dir, "d"), &dst))
 			must(t, unix.Lstat(filepath.Join(dir, "d", "a"), &ast))
 			ast.Size = 12345 // doctored: shows where the walk got it
-			k := DirKey{Dev: uint64(dst.Dev), Ino: dst.Ino, MTime: dst.Mtim.Sec*1e9 + dst.Mtim.Nsec}
+			k := keyOf(&dst)
 			if tc.stale {
 				k.MTime--
 			}
-			fs := &fakeStats{dirs: map[DirKey]map[string]*unix.Stat_t{k: {"a": &ast}}}
-			entries, errs := walkAll(t, openRoot(t, dir), WalkOptions{Recursive: true, Stats: fs})
-			if len(errs) > 0 {
-				t.Fatalf("errors: %q", errs)
-			}
+			// "a" doctored, "b" with no result, "c" listed but gone.
+			fs := &fakeDirs{key: k, names: []string{"a", "b", "c"}, stats: []unix.Stat_t{ast, {}, {}}}
+			entries, errs := walkAll(t, openRoot(t, dir), WalkOptions{Recursive: true, Dirs: fs})
 			sizes := map[string]int64{}
+			n := 0
 			for _, e := range entries {
 				sizes[e.Path] = e.Size
+				if Contains("d", e.Path) && e.Path != "d" {
+					n++
+				}
 			}
-			if sizes["d/a"] != tc.wantLen || sizes["d/b"] != 3 {
-				t.Errorf("sizes: d/a %d (want %d), d/b %d (want 3)", sizes["d/a"], tc.wantLen, sizes["d/b"])
+			if sizes["d/a"] != tc.wantLen || sizes["d/b"] != 3 || n != 2 {
+				t.Errorf("d/a %d bytes (want %d), d/b %d (want 3); %d entries below d, want 2", sizes["d/a"], tc.wantLen, sizes["d/b"], n)
 			}
-			if len(fs.taken) != 2 { // "." and "d"
-				t.Errorf("asked for %d directories, want 2", len(fs.taken))
+			if wantErrs := map[bool]int{false: 1, true: 0}[tc.stale]; len(errs) != wantErrs { // d/c vanished
+				t.Errorf("errors %q, want %d", errs, wantErrs)
+			}
+			if len(fs.asked) != 2 { // "." and "d"
+				t.Errorf("asked for %d directories, want 2", len(fs.asked))
 			}
 		})
 	}
