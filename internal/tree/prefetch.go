@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -88,15 +89,19 @@ type aheadDir struct {
 // Prefetcher reads a tree ahead of its walk; see DirSource.
 type Prefetcher struct {
 	root      *os.Root
+	start     string
+	startFD   int // the start directory, which the workers open directories from (-1: none)
 	recursive bool
 	cancel    context.CancelFunc
 	probe     int
 	hold      int           // prefetchHold, smaller in tests
 	done      chan struct{} // closed when every worker has returned
 	bufs      sync.Pool     // getdents buffers (*[]byte)
+	closeOnce sync.Once     // closes startFD
 	// halted is stop, readable without the lock (checked per entry);
-	// probing is true until the probe has decided.
-	halted, probing atomic.Bool
+	// probing is true until the probe has decided; noOpenat2 once the
+	// kernel refused openat2.
+	halted, probing, noOpenat2 atomic.Bool
 
 	// mu guards the fields that follow.
 	mu     sync.Mutex
@@ -123,19 +128,20 @@ func StartPrefetch(ctx context.Context, root *os.Root, start string, recursive b
 // the entries held for the walk.
 func newPrefetcher(ctx context.Context, root *os.Root, start string, recursive bool, probe, hold int) *Prefetcher {
 	ctx, cancel := context.WithCancel(ctx)
-	p := &Prefetcher{root: root, recursive: recursive, cancel: cancel, probe: probe, hold: hold, done: make(chan struct{}),
+	p := &Prefetcher{root: root, start: start, startFD: -1, recursive: recursive, cancel: cancel, probe: probe, hold: hold, done: make(chan struct{}),
 		byKey: map[DirKey]*aheadDir{}}
 	p.bufs.New = func() any { b := make([]byte, 64<<10); return &b }
 	p.probing.Store(probe > 0)
 	p.cond.L = &p.mu
 	if f, err := root.OpenFile(start, os.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW, 0); err == nil {
 		var st unix.Stat_t
-		if rc, err := f.SyscallConn(); err == nil {
-			rc.Control(func(fd uintptr) {
-				if unix.Fstat(int(fd), &st) == nil {
-					p.add(start, &st)
-				}
-			})
+		if fd, err := dupFile(f); err == nil {
+			if unix.Fstat(fd, &st) == nil {
+				p.startFD = fd
+				p.add(start, &st)
+			} else {
+				unix.Close(fd)
+			}
 		}
 		f.Close()
 	}
@@ -160,10 +166,16 @@ func newPrefetcher(ctx context.Context, root *os.Root, start string, recursive b
 	return p
 }
 
-// Stop stops the workers and waits for them.
+// Stop stops the workers and waits for them. It may be called more than
+// once.
 func (p *Prefetcher) Stop() {
 	p.cancel()
 	<-p.done
+	p.closeOnce.Do(func() {
+		if p.startFD >= 0 {
+			unix.Close(p.startFD)
+		}
+	})
 }
 
 // halt stops the workers; p.mu is held.
@@ -205,17 +217,54 @@ func (p *Prefetcher) work() {
 		p.busy++
 		p.reads++
 		p.mu.Unlock()
-		f, err := p.root.OpenFile(d.path, os.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW, 0)
-		if err == nil {
-			if rc, err := f.SyscallConn(); err == nil { // the descriptor without os.File's fcntl
-				rc.Control(func(fd uintptr) { p.readDir(d, int(fd)) })
-			}
-			f.Close()
+		if fd, err := p.open(d.path); err == nil {
+			p.readDir(d, fd)
+			unix.Close(fd)
 		}
 		p.mu.Lock()
 		p.busy--
 		p.finish(d, true)
 	}
+}
+
+// open opens the directory path (in the root, below the start) from the
+// start, never following a symlink: with one openat2 where the kernel has
+// it, else one component at a time.
+func (p *Prefetcher) open(path string) (int, error) {
+	rel := path
+	if p.start != "." {
+		rel = "."
+		if path != p.start {
+			rel = path[len(p.start)+1:]
+		}
+	}
+	if !p.noOpenat2.Load() {
+		fd, err := unix.Openat2(p.startFD, rel, &unix.OpenHow{
+			Flags:   unix.O_RDONLY | unix.O_DIRECTORY | unix.O_NOFOLLOW | unix.O_CLOEXEC,
+			Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
+		})
+		switch err {
+		case nil:
+			return fd, nil
+		case unix.ENOSYS, unix.EPERM, unix.EINVAL: // no openat2 here (or filtered)
+			p.noOpenat2.Store(true)
+		case unix.EAGAIN: // a rename raced with it: the slow way, this once
+		default:
+			return -1, err
+		}
+	}
+	fd, err := unix.FcntlInt(uintptr(p.startFD), unix.F_DUPFD_CLOEXEC, 0)
+	for rest := rel; err == nil && rest != "."; {
+		name, tail, more := strings.Cut(rest, "/")
+		next, oerr := openDirAt(fd, name)
+		unix.Close(fd)
+		fd, err = next, oerr
+		if !more {
+			break
+		}
+		rest = tail
+	}
+	return fd, err
 }
 
 // readDir reads the directory d, open as fd: its state, names and their

@@ -54,6 +54,7 @@ func TestPrefetchReadsWholeTree(t *testing.T) {
 	}{{"recursive", true, 1 + 20 + 20}, {"top only", false, 1}} {
 		t.Run(c.name, func(t *testing.T) {
 			p := newPrefetcher(t.Context(), root, ".", c.recursive, 0, prefetchHold)
+			defer p.Stop()
 			<-p.done // ends by itself
 			if p.reads != c.want {
 				t.Errorf("read %d directories, want %d", p.reads, c.want)
@@ -80,6 +81,7 @@ func TestPrefetchWalk(t *testing.T) {
 	for _, c := range []struct{ hold, served int }{{prefetchHold, 41}, {46, 41}, {4, 40}} {
 		t.Run(fmt.Sprint("hold ", c.hold), func(t *testing.T) {
 			p := newPrefetcher(t.Context(), root, ".", true, 0, c.hold)
+			defer p.Stop()
 			src := &countingDirs{DirSource: p}
 			got, errs := walkAll(t, root, WalkOptions{Recursive: true, Dirs: src})
 			<-p.done
@@ -143,6 +145,7 @@ func TestPrefetchSkipped(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := newPrefetcher(t.Context(), root, ".", true, 0, prefetchHold)
+			defer p.Stop()
 			<-p.done // everything read ahead before the walk starts
 			opts := WalkOptions{Recursive: true, Dirs: p}
 			if c.filter != nil {
@@ -172,6 +175,7 @@ func TestStaleResultsThroughParent(t *testing.T) {
 	buildTree(t, dir, "a/x", "z/f")
 	root := openRoot(t, dir)
 	p := newPrefetcher(t.Context(), root, ".", true, 0, prefetchHold)
+	defer p.Stop()
 	<-p.done
 	w := NewWalker(root, WalkOptions{Recursive: true, Dirs: p})
 	defer w.Close()
@@ -189,5 +193,46 @@ func TestStaleResultsThroughParent(t *testing.T) {
 		if e.Path == "z/f" && e.Size != int64(len("new and longer")) {
 			t.Errorf("z/f: the walk reports size %d from before the change", e.Size)
 		}
+	}
+}
+
+// TestPrefetchOpen checks how workers open directories below the start,
+// with openat2 and without: nested paths open, a symlink on the way does
+// not, whatever it points to.
+func TestPrefetchOpen(t *testing.T) {
+	dir := prefetchTree(t)
+	must(t, os.Symlink("e0", filepath.Join(dir, "d00", "link")))
+	root := openRoot(t, dir)
+	for _, noOpenat2 := range []bool{false, true} {
+		for _, start := range []string{".", "d00"} {
+			t.Run(fmt.Sprintf("start %s, no openat2 %v", start, noOpenat2), func(t *testing.T) {
+				p := newPrefetcher(t.Context(), root, start, false, 0, prefetchHold)
+				defer p.Stop()
+				p.noOpenat2.Store(noOpenat2)
+				for _, c := range []struct {
+					path string
+					ok   bool
+				}{
+					{start, true}, {"d00/e0", true}, {"d00/link", false}, {"d00/g", false},
+				} {
+					if start == "d00" && c.path == "." {
+						continue
+					}
+					fd, err := p.open(c.path)
+					if err == nil {
+						unix.Close(fd)
+					}
+					if (err == nil) != c.ok {
+						t.Errorf("open %s: %v, want success %v", c.path, err, c.ok)
+					}
+				}
+			})
+		}
+	}
+	p := newPrefetcher(t.Context(), root, "d00", true, 0, prefetchHold)
+	defer p.Stop()
+	<-p.done
+	if p.reads != 2 {
+		t.Errorf("from d00: read %d directories, want 2", p.reads)
 	}
 }
