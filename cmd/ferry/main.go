@@ -2,6 +2,9 @@
 //
 // With FERRY_CPUPROFILE=FILE in the environment, ferry writes a CPU profile
 // of the run to FILE (for go tool pprof).
+//
+// Unless GOMAXPROCS is set, ferry runs Go code on twice as many threads as
+// the runtime would by default (see morePs).
 package main
 
 import (
@@ -9,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"syscall"
 
@@ -16,12 +20,27 @@ import (
 )
 
 func main() {
+	morePs()
 	stopProfile := startProfile(os.Getenv("FERRY_CPUPROFILE"))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	stopProfile()
 	os.Exit(code)
+}
+
+// morePs doubles GOMAXPROCS unless the environment sets it. ferry's
+// goroutines spend their time in filesystem calls that block on the disk
+// (stats of a cold tree, reads, creates); a call that blocks keeps its P
+// until the runtime's monitor hands the P on, so on a machine with two
+// cores two blocked calls stall every other goroutine for a while. With
+// twice the Ps the others run meanwhile: a cold no-change run over two
+// trees of 100,000 files went from a median of 1.08 s to 0.98 s on two
+// cores (six runs each); copies and delta transfers did not change.
+func morePs() {
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(2 * runtime.GOMAXPROCS(0))
+	}
 }
 
 // startProfile starts a CPU profile into path ("" for none) and returns

@@ -78,7 +78,11 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&p.SizeOnly, "size-only", false, "skip files that match in size")
 	fs.BoolVar(&p.IgnoreExisting, "ignore-existing", false, "skip updating files that exist on receiver")
 	fs.BoolVarP(&p.Update, "update", "u", false, "skip files that are newer on the receiver")
-	onOff(fs, &p.WholeFile, "whole-file", "W", "copy files whole (w/o delta-xfer algorithm)", "no-whole-file", "no-W")
+	boolFlag(fs, &wholeFileFlag{opts: p, on: true}, "whole-file", "W", "copy files whole (w/o delta-xfer algorithm)")
+	boolFlag(fs, &wholeFileFlag{opts: p}, "no-whole-file", "", "use the delta-xfer algorithm, also between local paths")
+	boolFlag(fs, &wholeFileFlag{opts: p}, "no-W", "", "turn off --whole-file")
+	fs.Lookup("no-W").Hidden = true
+	_ = fs.SetAnnotation("no-whole-file", aliasAnnotation, []string{"no-W"})
 	fs.BoolVar(&p.Inplace, "inplace", false, "update destination files in-place")
 	fs.BoolVar(&o.partial, "partial", false, "keep partially transferred files (ferry always does)")
 	fs.StringVar(&p.PartialDir, "partial-dir", "", "put a partially transferred file into `DIR`")

@@ -60,7 +60,11 @@ func TestParseSyncOptions(t *testing.T) {
 				o.SizeOnly, o.IgnoreExisting, o.Inplace, o.NumericIDs, o.MkPath = true, true, true, true, true
 			}, srcs: []string{"a"}, dst: "b"},
 		{name: "no-whole-file after -W", args: []string{"-W", "--no-whole-file", "a", "b"},
-			want: func(o *ferry.Options) {}, srcs: []string{"a"}, dst: "b"},
+			want: func(o *ferry.Options) { o.DeltaLocal = true }, srcs: []string{"a"}, dst: "b"},
+		{name: "no-W alias", args: []string{"--no-W", "a", "b"},
+			want: func(o *ferry.Options) { o.DeltaLocal = true }, srcs: []string{"a"}, dst: "b"},
+		{name: "-W after no-whole-file", args: []string{"--no-whole-file", "-W", "a", "b"},
+			want: func(o *ferry.Options) { o.WholeFile = true }, srcs: []string{"a"}, dst: "b"},
 		{name: "delete-excluded implies delete", args: []string{"--delete-excluded", "a", "b"},
 			want: func(o *ferry.Options) { o.Delete, o.DeleteExcluded = true, true }, srcs: []string{"a"}, dst: "b"},
 		{name: "del alias", args: []string{"--del", "a", "b"},

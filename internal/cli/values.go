@@ -28,6 +28,27 @@ func (v *setBools) Set(s string) error {
 	return nil
 }
 
+// wholeFileFlag is -W/--whole-file (on) or --no-whole-file/--no-W: as in
+// rsync, files between local paths are copied whole unless --no-whole-file
+// asks for the delta algorithm, which remote transfers use unless -W.
+type wholeFileFlag struct {
+	opts *ferry.Options
+	on   bool
+}
+
+func (v *wholeFileFlag) String() string { return "false" }
+func (v *wholeFileFlag) Type() string   { return "bool" }
+
+func (v *wholeFileFlag) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	whole := v.on == b
+	v.opts.WholeFile, v.opts.DeltaLocal = whole, !whole
+	return nil
+}
+
 // archiveFlag is -a/--archive: it turns back on every part of archive mode
 // that ferry's defaults turn on, so "--no-perms -a" preserves permissions
 // as it does in rsync. Without a preceding --no-X it changes nothing.

@@ -200,6 +200,9 @@ func (p *parWalker) SkipDir() {
 		return
 	}
 	if p.isTop(p.last) {
+		if p.opts.Dirs != nil { // in case its walk has not read it yet
+			p.opts.Dirs.Skip(tree.DirKey{Dev: p.last.Dev, Ino: p.last.Ino, MTime: p.last.MTime})
+		}
 		if p.cur != nil {
 			p.cur.end()
 			p.cur = nil

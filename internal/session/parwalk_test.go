@@ -55,6 +55,18 @@ func TestParWalkerMatchesWalker(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Errorf("parallel walk:\n got %q\nwant %q", got, want)
 			}
+			// With a prefetcher: the same, and what the walk skipped is
+			// dropped from it.
+			pf := tree.StartPrefetch(t.Context(), r, ".", true)
+			defer pf.Stop()
+			opts.Dirs = pf
+			got = collect(t, newParWalker(r, opts), c.skip)
+			if !slices.Equal(got, want) {
+				t.Errorf("parallel walk with a prefetcher:\n got %q\nwant %q", got, want)
+			}
+			if n := pf.Pending(); n != 0 {
+				t.Errorf("%d directories left in the prefetcher", n)
+			}
 		})
 	}
 }

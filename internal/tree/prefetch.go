@@ -402,6 +402,15 @@ func (p *Prefetcher) drop(d *aheadDir) {
 	p.cond.Broadcast()
 }
 
+// Pending returns how many directories the Prefetcher has queued or read
+// that no walk has taken or skipped yet: after a whole walk, none, unless
+// the tree changed under it.
+func (p *Prefetcher) Pending() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.byKey)
+}
+
 // timed records one stat's duration during the probe, and halts the
 // workers once the probe finds the cache warm.
 func (p *Prefetcher) timed(d time.Duration) {
