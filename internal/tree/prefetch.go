@@ -46,6 +46,12 @@ const (
 	prefetchHold = 32 << 10
 )
 
+// OnCold, if not nil, is called when a Prefetcher's probe finds the cache
+// cold, from one of its goroutines (once per Prefetcher; it must be safe
+// for concurrent use). A program may use it to run more threads while its
+// walks wait for the disk; set it before starting any Prefetcher.
+var OnCold func()
+
 // DirSource supplies directories read ahead of a walk (a *Prefetcher). It
 // must be safe for concurrent use.
 type DirSource interface {
@@ -411,23 +417,31 @@ func (p *Prefetcher) Pending() int {
 	return len(p.byKey)
 }
 
-// timed records one stat's duration during the probe, and halts the
-// workers once the probe finds the cache warm.
+// timed records one stat's duration during the probe; once the probe has
+// decided, it halts the workers if the cache is warm and calls OnCold if
+// it is cold.
 func (p *Prefetcher) timed(d time.Duration) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	if p.probed >= p.probe {
+		p.mu.Unlock()
 		return
 	}
 	p.probed++
 	if d >= prefetchSlow {
 		p.slow++
 	}
+	cold := false
 	if p.probed == p.probe {
 		p.probing.Store(false)
 		if p.slow < prefetchCold {
 			p.halt()
+		} else {
+			cold = true
 		}
+	}
+	p.mu.Unlock()
+	if cold && OnCold != nil {
+		OnCold()
 	}
 }
 

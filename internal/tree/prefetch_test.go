@@ -236,3 +236,34 @@ func TestPrefetchOpen(t *testing.T) {
 		t.Errorf("from d00: read %d directories, want 2", p.reads)
 	}
 }
+
+// TestPrefetchProbe checks the probe's decision: enough slow stats mean a
+// cold cache (OnCold is called, the workers go on), fewer a warm one (the
+// workers stop, OnCold is not called).
+func TestPrefetchProbe(t *testing.T) {
+	root := openRoot(t, t.TempDir())
+	for _, c := range []struct {
+		name string
+		slow int // of prefetchProbe stats
+		cold bool
+	}{{"cold", prefetchCold, true}, {"warm", prefetchCold - 1, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			called := 0
+			OnCold = func() { called++ }
+			defer func() { OnCold = nil }()
+			p := &Prefetcher{root: root, probe: prefetchProbe}
+			p.cond.L = &p.mu
+			p.probing.Store(true)
+			for i := range prefetchProbe + 10 {
+				d := time.Microsecond
+				if i < c.slow {
+					d = time.Millisecond
+				}
+				p.timed(d)
+			}
+			if p.probing.Load() || called != map[bool]int{true: 1, false: 0}[c.cold] || p.halted.Load() == c.cold {
+				t.Errorf("probing %v, OnCold called %d times, halted %v", p.probing.Load(), called, p.halted.Load())
+			}
+		})
+	}
+}
