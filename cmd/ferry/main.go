@@ -41,7 +41,9 @@ func main() {
 // meanwhile: a cold no-change run over two trees of 100,000 files went
 // from a median of 1.08 s to 0.98 s on two cores (six runs each); copies
 // did not change. On a warm cache the extra Ps only cost (0.29 s against
-// 0.37 s, five runs each), so they are not added then.
+// 0.37 s, five runs each), so they are not added then. The default it
+// doubles follows a cgroup CPU limit; once set, the runtime no longer
+// updates it when that limit changes.
 func morePs() {
 	runtime.GOMAXPROCS(2 * runtime.GOMAXPROCS(0))
 }

@@ -201,7 +201,7 @@ func (p *parWalker) SkipDir() {
 	}
 	if p.isTop(p.last) {
 		if p.opts.Dirs != nil { // in case its walk has not read it yet
-			p.opts.Dirs.Skip(tree.DirKey{Dev: p.last.Dev, Ino: p.last.Ino, MTime: p.last.MTime})
+			p.opts.Dirs.Skip(p.last.Dev, p.last.Ino)
 		}
 		if p.cur != nil {
 			p.cur.end()

@@ -57,7 +57,7 @@ func TestParWalkerMatchesWalker(t *testing.T) {
 			}
 			// With a prefetcher: the same, and what the walk skipped is
 			// dropped from it.
-			pf := tree.StartPrefetch(t.Context(), r, ".", true)
+			pf := tree.StartPrefetch(t.Context(), r, ".", tree.PrefetchOptions{Recursive: true})
 			defer pf.Stop()
 			opts.Dirs = pf
 			got = collect(t, newParWalker(r, opts), c.skip)

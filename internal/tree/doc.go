@@ -25,7 +25,7 @@
 //	        top frame exhausted -> close it, pop; no frames -> io.EOF
 //	        name = next name of the top frame
 //	        fstatat(top fd, name, AT_SYMLINK_NOFOLLOW) (vanished: OnError, skip)
-//	        Filter excludes the path -> skip (an excluded directory is never read)
+//	        Filter excludes the path -> skip (the walk never reads an excluded directory)
 //	        fill names, symlink target, checksum; return the entry
 //
 // With WalkOptions.Dirs a Prefetcher reads the directories and stats their

@@ -23,8 +23,9 @@ import (
 // needs them in. A directory the walk reaches while a worker reads it is
 // waited for; one no worker has started is read by the walk itself,
 // through the Prefetcher, which queues its subdirectories for the workers.
-// The results the walk has not taken yet are bounded (prefetchHold
-// entries): the workers wait for the walk beyond that.
+// The results the walk has not taken yet are bounded: a worker takes no
+// further directory while prefetchHold entries wait for the walk (so the
+// bound is exceeded by at most what the workers are reading then).
 //
 // When the first stats come back at memory speed the cache is warm and the
 // workers stop, so a warm run pays for a few hundred stats only. The probe
@@ -41,8 +42,8 @@ const (
 	prefetchSlow = 100 * time.Microsecond
 	prefetchCold = 8
 	// prefetchHold bounds the entries read ahead and not yet taken by the
-	// walk (an lstat result is 144 bytes); a larger directory is read and
-	// stat-ed to warm the caches, but the walk reads it again itself.
+	// walk (an lstat result is 144 bytes); a worker only warms a directory
+	// of more than half that, and the walk reads it again itself.
 	prefetchHold = 32 << 10
 )
 
@@ -55,49 +56,67 @@ var OnCold func()
 // DirSource supplies directories read ahead of a walk (a *Prefetcher). It
 // must be safe for concurrent use.
 type DirSource interface {
-	// ReadDir returns the names of the directory open as fd, which is in
-	// state key, sorted byte-wise, with their lstat results (stats[i] is
-	// names[i]'s; a zero Mode where there is none). It may read the
-	// directory through fd, or wait for a read under way. ok is false when
-	// it has nothing for the directory in this state; fd's offset is then
-	// unspecified.
+	// ReadDir returns the names of the directory open as fd, whose fstat
+	// is key, sorted byte-wise, with their lstat results (stats[i] is
+	// names[i]'s; a zero Mode where there is none). It finds the
+	// directory by device and inode, serves it only if it was read in the
+	// state key, and may read it through fd or wait for a read under way.
+	// ok is false when it has nothing for the directory in this state;
+	// fd's offset is then at the start.
 	ReadDir(key DirKey, fd int) (names []string, stats []unix.Stat_t, ok bool)
-	// Skip tells the source that the walk will not read the directory in
-	// state key (an excluded directory, or SkipDir).
-	Skip(key DirKey)
+	// Skip tells the source that the walk will not read the directory with
+	// this device and inode (an excluded directory, or SkipDir).
+	Skip(dev, ino uint64)
+}
+
+// PrefetchOptions say which directories a Prefetcher reads: those its walk
+// will (see WalkOptions).
+type PrefetchOptions struct {
+	Recursive     bool // the whole tree below the start, else the start only
+	OneFileSystem bool // not below directories on another device than the start
 }
 
 // dirState is where a directory is in a Prefetcher.
 type dirState uint8
 
 const (
-	dirQueued dirState = iota
-	dirReading
+	dirQueued  dirState = iota
+	dirReading          // by a worker, or by the walk through ReadDir
 	dirRead
+	dirTaken // by the walk
 )
 
-// aheadDir is one directory a Prefetcher knows of.
+// dirID finds a directory whatever its state.
+type dirID struct{ dev, ino uint64 }
+
+// aheadDir is one directory a Prefetcher knows of. Its fields are guarded
+// by Prefetcher.mu.
 type aheadDir struct {
 	path    string // in the root
-	key     DirKey // as its parent's lstat saw it: the walk asks by it
+	id      dirID
 	state   dirState
 	skipped bool          // the walk will not read it: drop it once read
 	done    chan struct{} // closed once read
-	// Set once read:
-	ok    bool   // names read
+	listing               // once read
+	held    int           // entries counted in Prefetcher.held
+	subs    []*aheadDir   // its subdirectories, queued
+}
+
+// listing is what one read of a directory found.
+type listing struct {
+	ok    bool   // the names were read (and are to be held)
 	read  DirKey // the directory's state when read (fstat)
 	names []string
 	stats []unix.Stat_t
-	held  int         // entries counted in Prefetcher.held
-	subs  []*aheadDir // its subdirectories, queued
 }
 
 // Prefetcher reads a tree ahead of its walk; see DirSource.
 type Prefetcher struct {
 	root      *os.Root
 	start     string
-	startFD   int // the start directory, which the workers open directories from (-1: none)
-	recursive bool
+	startFD   int    // the start directory, which the workers open directories from (-1: none)
+	startDev  uint64 // its device
+	opts      PrefetchOptions
 	cancel    context.CancelFunc
 	probe     int
 	hold      int           // prefetchHold, smaller in tests
@@ -109,33 +128,34 @@ type Prefetcher struct {
 	// kernel refused openat2.
 	halted, probing, noOpenat2 atomic.Bool
 
-	// mu guards the fields that follow.
+	// mu guards the fields that follow, and the aheadDirs'.
 	mu     sync.Mutex
 	cond   sync.Cond
 	queue  dirQueue // queued directories, the first in canonical order first
-	byKey  map[DirKey]*aheadDir
+	byID   map[dirID]*aheadDir
 	held   int // entries read and not taken
 	busy   int // directories being read
 	probed int // stats timed so far
 	slow   int // of which slow
 	stop   bool
 	reads  int // directories read, for tests
+	claims int // of which by the walk, for tests
 }
 
 // StartPrefetch reads the tree below start ("." for the whole tree) in root
-// ahead of a walk (only start itself unless recursive); hand it to the walk
-// as WalkOptions.Dirs and Stop it when the walk is done.
-func StartPrefetch(ctx context.Context, root *os.Root, start string, recursive bool) *Prefetcher {
-	return newPrefetcher(ctx, root, start, recursive, prefetchProbe, prefetchHold)
+// ahead of a walk; hand it to the walk as WalkOptions.Dirs and Stop it
+// when the walk is done.
+func StartPrefetch(ctx context.Context, root *os.Root, start string, opts PrefetchOptions) *Prefetcher {
+	return newPrefetcher(ctx, root, start, opts, prefetchWorkers, prefetchProbe, prefetchHold)
 }
 
-// newPrefetcher starts a Prefetcher; probe is the number of stats timed
-// before deciding the cache is warm (0: never decide), hold the bound on
-// the entries held for the walk.
-func newPrefetcher(ctx context.Context, root *os.Root, start string, recursive bool, probe, hold int) *Prefetcher {
+// newPrefetcher starts a Prefetcher with the given number of workers;
+// probe is the number of stats timed before deciding the cache is warm
+// (0: never decide), hold the bound on the entries held for the walk.
+func newPrefetcher(ctx context.Context, root *os.Root, start string, opts PrefetchOptions, workers, probe, hold int) *Prefetcher {
 	ctx, cancel := context.WithCancel(ctx)
-	p := &Prefetcher{root: root, start: start, startFD: -1, recursive: recursive, cancel: cancel, probe: probe, hold: hold, done: make(chan struct{}),
-		byKey: map[DirKey]*aheadDir{}}
+	p := &Prefetcher{root: root, start: start, startFD: -1, opts: opts, cancel: cancel, probe: probe, hold: hold,
+		done: make(chan struct{}), byID: map[dirID]*aheadDir{}}
 	p.bufs.New = func() any { b := make([]byte, 64<<10); return &b }
 	p.probing.Store(probe > 0)
 	p.cond.L = &p.mu
@@ -143,8 +163,10 @@ func newPrefetcher(ctx context.Context, root *os.Root, start string, recursive b
 		var st unix.Stat_t
 		if fd, err := dupFile(f); err == nil {
 			if unix.Fstat(fd, &st) == nil {
-				p.startFD = fd
-				p.add(start, &st)
+				p.startFD, p.startDev = fd, uint64(st.Dev)
+				d := &aheadDir{path: start, id: idOf(&st), done: make(chan struct{})}
+				p.byID[d.id] = d
+				heap.Push(&p.queue, d)
 			} else {
 				unix.Close(fd)
 			}
@@ -152,7 +174,7 @@ func newPrefetcher(ctx context.Context, root *os.Root, start string, recursive b
 		f.Close()
 	}
 	var wg sync.WaitGroup
-	for range prefetchWorkers {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -173,7 +195,8 @@ func newPrefetcher(ctx context.Context, root *os.Root, start string, recursive b
 }
 
 // Stop stops the workers and waits for them. It may be called more than
-// once.
+// once, and while a walk still asks for directories (it reads them
+// itself).
 func (p *Prefetcher) Stop() {
 	p.cancel()
 	<-p.done
@@ -191,16 +214,12 @@ func (p *Prefetcher) halt() {
 	p.cond.Broadcast()
 }
 
-// add queues the start directory path, whose stat is st.
-func (p *Prefetcher) add(path string, st *unix.Stat_t) {
-	d := &aheadDir{path: path, key: keyOf(st), done: make(chan struct{})}
-	p.byKey[d.key] = d
-	heap.Push(&p.queue, d)
+func keyOf(st *unix.Stat_t) DirKey {
+	return DirKey{Dev: uint64(st.Dev), Ino: st.Ino,
+		MTime: st.Mtim.Sec*1e9 + st.Mtim.Nsec, CTime: st.Ctim.Sec*1e9 + st.Ctim.Nsec}
 }
 
-func keyOf(st *unix.Stat_t) DirKey {
-	return DirKey{Dev: uint64(st.Dev), Ino: st.Ino, MTime: st.Mtim.Sec*1e9 + st.Mtim.Nsec}
-}
+func idOf(st *unix.Stat_t) dirID { return dirID{uint64(st.Dev), st.Ino} }
 
 func (p *Prefetcher) work() {
 	p.mu.Lock()
@@ -224,12 +243,16 @@ func (p *Prefetcher) work() {
 		p.reads++
 		p.mu.Unlock()
 		if fd, err := p.open(d.path); err == nil {
-			p.readDir(d, fd)
+			p.readDir(d, fd, true)
 			unix.Close(fd)
+		} else {
+			p.mu.Lock()
+			p.publish(d, listing{}, true) // the walk reads it and reports the error
+			p.mu.Unlock()
 		}
 		p.mu.Lock()
 		p.busy--
-		p.finish(d, true)
+		p.cond.Broadcast()
 	}
 }
 
@@ -273,32 +296,48 @@ func (p *Prefetcher) open(path string) (int, error) {
 	return fd, err
 }
 
-// readDir reads the directory d, open as fd: its state, names and their
-// lstat results. It runs without p.mu.
-func (p *Prefetcher) readDir(d *aheadDir, fd int) {
+// readDir reads the directory d, open as fd, publishes what it found and
+// queues its subdirectories; worker says whether a worker reads it (else
+// the walk, which takes the result at once). It runs without p.mu.
+func (p *Prefetcher) readDir(d *aheadDir, fd int, worker bool) {
+	var l listing
 	var st unix.Stat_t
 	if unix.Fstat(fd, &st) != nil {
+		p.mu.Lock()
+		p.publish(d, l, worker)
+		p.mu.Unlock()
 		return
 	}
-	d.read = keyOf(&st)
+	l.read = keyOf(&st)
 	buf := p.bufs.Get().(*[]byte)
 	names, err := readNames(fd, d.path, *buf)
 	p.bufs.Put(buf)
 	if err != nil {
-		return // the walk reads it again and reports the error
+		p.mu.Lock()
+		p.publish(d, l, worker) // the walk reads it again and reports the error
+		p.mu.Unlock()
+		return
 	}
-	var stats []unix.Stat_t
+	l.names, l.ok = names, true
+	// A directory too large to hold is still stat-ed, to warm the caches
+	// and find its subdirectories, but its results are not kept: a worker
+	// publishes nothing (the walk reads it again itself, warm), the walk
+	// reading it here gets its names only. (Published only once its
+	// subdirectories are queued, so that the walk cannot pass one of them
+	// before it is known.)
+	large := len(names) > p.hold/2
 	var one unix.Stat_t
-	if len(names) <= p.hold/2 {
-		stats = make([]unix.Stat_t, len(names))
+	if !large {
+		l.stats = make([]unix.Stat_t, len(names))
 	}
+	var subs []*aheadDir
 	for i, name := range names {
 		if p.halted.Load() {
 			break // the walk stats the rest itself
 		}
 		s := &one
-		if stats != nil {
-			s = &stats[i]
+		if !large {
+			s = &l.stats[i]
 		}
 		probing := p.probing.Load() // no clock reads once decided
 		var t0 time.Time
@@ -312,95 +351,129 @@ func (p *Prefetcher) readDir(d *aheadDir, fd int) {
 		if probing {
 			p.timed(time.Since(t0))
 		}
-		if p.recursive && s.Mode&unix.S_IFMT == unix.S_IFDIR {
-			d.subs = append(d.subs, &aheadDir{path: Join(d.path, name), key: keyOf(s)})
+		if p.opts.Recursive && s.Mode&unix.S_IFMT == unix.S_IFDIR && (!p.opts.OneFileSystem || uint64(s.Dev) == p.startDev) {
+			subs = append(subs, &aheadDir{path: Join(d.path, name), id: idOf(s)})
 		}
 	}
-	if stats == nil {
-		names = nil // too large to hold: warmed only
+	if large && worker {
+		l = listing{read: l.read}
 	}
-	d.names, d.stats, d.ok = names, stats, names != nil
+	p.mu.Lock()
+	p.publish(d, l, worker)
+	p.queue1(d, subs)
+	p.mu.Unlock()
 }
 
-// finish publishes the directory d once read; held says whether its
-// entries count against prefetchHold until the walk takes them (not when
-// the walk read it itself). p.mu is held.
-func (p *Prefetcher) finish(d *aheadDir, held bool) {
+// publish makes l the result of reading d and wakes whoever waits for it;
+// held says whether its entries count against the bound until the walk
+// takes them (not when the walk read it itself). p.mu is held.
+func (p *Prefetcher) publish(d *aheadDir, l listing, held bool) {
 	d.state = dirRead
 	if d.skipped || p.stop && held {
-		d.names, d.stats, d.ok = nil, nil, false // the walk will not take them
+		l = listing{} // nobody will take it
 	}
-	if d.skipped || p.stop {
-		d.subs = nil // no worker to read them
-	}
-	for _, s := range d.subs {
-		s.done = make(chan struct{})
-		p.byKey[s.key] = s
-		heap.Push(&p.queue, s)
-	}
-	if held && !d.skipped {
-		d.held = len(d.names)
+	d.listing = l
+	if held && l.ok {
+		d.held = len(l.names)
 		p.held += d.held
 	}
 	close(d.done)
 	p.cond.Broadcast()
 }
 
+// queue1 queues subs, the subdirectories of d, for the workers, unless the
+// walk will not read d or no worker is left; a directory known already
+// (mounted twice, or moved during the walk) is not queued again. p.mu is
+// held.
+func (p *Prefetcher) queue1(d *aheadDir, subs []*aheadDir) {
+	if d.skipped || p.stop {
+		return
+	}
+	for _, s := range subs {
+		if p.byID[s.id] != nil {
+			continue
+		}
+		s.done = make(chan struct{})
+		p.byID[s.id] = s
+		heap.Push(&p.queue, s)
+		d.subs = append(d.subs, s)
+	}
+	if len(d.subs) > 0 {
+		p.cond.Broadcast()
+	}
+}
+
 // ReadDir implements DirSource.
 func (p *Prefetcher) ReadDir(key DirKey, fd int) ([]string, []unix.Stat_t, bool) {
+	id := dirID{key.Dev, key.Ino}
 	p.mu.Lock()
-	d := p.byKey[key]
+	d := p.byID[id]
 	if d == nil {
 		p.mu.Unlock()
 		return nil, nil, false
 	}
-	delete(p.byKey, key)
+	delete(p.byID, id)
+	claimed := false
 	switch d.state {
 	case dirQueued: // no worker got to it: read it here
 		d.state = dirReading
 		p.busy++
 		p.reads++
+		p.claims++
+		claimed = true
 		p.mu.Unlock()
-		p.readDir(d, fd)
+		p.readDir(d, fd, false)
 		p.mu.Lock()
 		p.busy--
-		p.finish(d, false)
+		p.cond.Broadcast()
 	case dirReading:
 		p.mu.Unlock()
 		<-d.done
 		p.mu.Lock()
 	}
-	p.held -= d.held
-	d.held = 0
-	p.cond.Broadcast()
+	d.state = dirTaken
+	l := d.listing
+	d.listing = listing{}
+	if d.held > 0 {
+		p.held -= d.held
+		d.held = 0
+		p.cond.Broadcast()
+	}
 	p.mu.Unlock()
-	if !d.ok || d.read != key {
+	if !l.ok || l.read != key {
+		if claimed {
+			unix.Seek(fd, 0, 0)
+		}
 		return nil, nil, false
 	}
-	return d.names, d.stats, true
+	return l.names, l.stats, true
 }
 
 // Skip implements DirSource.
-func (p *Prefetcher) Skip(key DirKey) {
+func (p *Prefetcher) Skip(dev, ino uint64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if d := p.byKey[key]; d != nil {
+	if d := p.byID[dirID{dev, ino}]; d != nil {
 		p.drop(d)
 	}
 }
 
-// drop forgets d and what was queued below it; p.mu is held.
+// drop forgets d, which the walk will not read, and what was queued below
+// it; p.mu is held.
 func (p *Prefetcher) drop(d *aheadDir) {
-	if p.byKey[d.key] == d {
-		delete(p.byKey, d.key)
+	if d.state == dirTaken {
+		return // the walk has it (this is a parent's list of subdirectories)
 	}
-	d.skipped = true // queued: not read; being read: dropped by finish
+	if p.byID[d.id] == d {
+		delete(p.byID, d.id)
+	}
+	d.skipped = true // queued: not read; being read: dropped by publish
 	if d.state != dirRead {
 		return
 	}
 	p.held -= d.held
 	d.held = 0
-	d.names, d.stats = nil, nil
+	d.listing = listing{}
 	for _, s := range d.subs {
 		p.drop(s)
 	}
@@ -414,7 +487,7 @@ func (p *Prefetcher) drop(d *aheadDir) {
 func (p *Prefetcher) Pending() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return len(p.byKey)
+	return len(p.byID)
 }
 
 // timed records one stat's duration during the probe; once the probe has

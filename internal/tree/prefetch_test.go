@@ -31,10 +31,11 @@ func (c *countingDirs) ReadDir(k DirKey, fd int) ([]string, []unix.Stat_t, bool)
 }
 
 // prefetchTree builds 20 directories with a subdirectory each, a file in
-// every one, and symlinks that would loop if followed.
+// every one, an empty directory, and symlinks that would loop if followed
+// (42 directories with the root).
 func prefetchTree(t *testing.T) string {
 	dir := t.TempDir()
-	spec := []string{"f", "loop -> .", "up -> .."}
+	spec := []string{"f", "loop -> .", "up -> ..", "empty/"}
 	for i := range 20 {
 		spec = append(spec, fmt.Sprintf("d%02d/e%d/f", i, i%3), fmt.Sprintf("d%02d/g", i))
 	}
@@ -51,9 +52,9 @@ func TestPrefetchReadsWholeTree(t *testing.T) {
 		name      string
 		recursive bool
 		want      int
-	}{{"recursive", true, 1 + 20 + 20}, {"top only", false, 1}} {
+	}{{"recursive", true, 42}, {"top only", false, 1}} {
 		t.Run(c.name, func(t *testing.T) {
-			p := newPrefetcher(t.Context(), root, ".", c.recursive, 0, prefetchHold)
+			p := newPrefetcher(t.Context(), root, ".", PrefetchOptions{Recursive: c.recursive}, prefetchWorkers, 0, prefetchHold)
 			defer p.Stop()
 			<-p.done // ends by itself
 			if p.reads != c.want {
@@ -63,25 +64,44 @@ func TestPrefetchReadsWholeTree(t *testing.T) {
 	}
 	t.Run("stop", func(t *testing.T) {
 		for _, start := range []string{"d00", "f", "loop", filepath.Join("missing", "dir")} {
-			StartPrefetch(t.Context(), root, start, true).Stop()
+			StartPrefetch(t.Context(), root, start, PrefetchOptions{Recursive: true}).Stop()
 		}
 	})
 }
 
 // TestPrefetchWalk checks that a walk given a Prefetcher returns the same
 // entries as one without, takes every directory from it (so reads and
-// stats each once), and leaves nothing held; also when the bound on held
-// entries is far below the tree's size, so that the workers wait for the
-// walk and the walk reads directories no worker has started, and when the
-// root (23 entries) is too large to hold, so that it is only warmed.
+// stats each once), and leaves nothing held: with the default bound on
+// held entries; with one far below the tree's size, so that the workers
+// wait for the walk; with the root (24 entries) too large to hold, so
+// that it is only warmed; and with no workers, so that the walk reads
+// every directory itself through the Prefetcher (as it does those no
+// worker has started, or all of them once a warm cache halted the
+// workers).
 func TestPrefetchWalk(t *testing.T) {
 	dir := prefetchTree(t)
 	root := openRoot(t, dir)
 	want, _ := walkAll(t, root, WalkOptions{Recursive: true})
-	for _, c := range []struct{ hold, served int }{{prefetchHold, 41}, {46, 41}, {4, 40}} {
-		t.Run(fmt.Sprint("hold ", c.hold), func(t *testing.T) {
-			p := newPrefetcher(t.Context(), root, ".", true, 0, c.hold)
+	for _, c := range []struct {
+		name                 string
+		workers, hold        int
+		halt                 bool
+		served, reads, claim int
+	}{
+		{"default", prefetchWorkers, prefetchHold, false, 42, 42, -1},
+		{"held few", prefetchWorkers, 48, false, 42, 42, -1},
+		{"root too large", prefetchWorkers, 4, false, 41, 42, -1}, // 42 served when the walk reads the root before a worker
+		{"no workers", 0, prefetchHold, false, 42, 42, 42},
+		{"halted", 0, prefetchHold, true, 1, 1, 1}, // the root only: nothing is queued after a halt
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := newPrefetcher(t.Context(), root, ".", PrefetchOptions{Recursive: true}, c.workers, 0, c.hold)
 			defer p.Stop()
+			if c.halt {
+				p.mu.Lock()
+				p.halt()
+				p.mu.Unlock()
+			}
 			src := &countingDirs{DirSource: p}
 			got, errs := walkAll(t, root, WalkOptions{Recursive: true, Dirs: src})
 			<-p.done
@@ -89,11 +109,12 @@ func TestPrefetchWalk(t *testing.T) {
 				t.Errorf("errors: %q", errs)
 			}
 			sameEntries(t, got, want)
-			if src.served != c.served {
-				t.Errorf("the walk took %d directories from the prefetcher, want %d", src.served, c.served)
+			if src.served < c.served || src.served > 42 || p.reads != c.reads || c.claim >= 0 && p.claims != c.claim {
+				t.Errorf("served %d directories (want %d), read %d (want %d), %d by the walk (want %d)",
+					src.served, c.served, p.reads, c.reads, p.claims, c.claim)
 			}
-			if p.reads != 41 || p.held != 0 || len(p.byKey) != 0 {
-				t.Errorf("read %d directories (want 41); %d entries and %d directories left", p.reads, p.held, len(p.byKey))
+			if p.held != 0 || len(p.byID) != 0 {
+				t.Errorf("%d entries and %d directories left", p.held, len(p.byID))
 			}
 		})
 	}
@@ -116,7 +137,8 @@ func sameEntries(t *testing.T, got, want []*Entry) {
 
 // TestPrefetchSkipped checks that what the walk does not read (an excluded
 // directory, SkipDir, a walk closed early) is dropped from the prefetcher,
-// whether it was read ahead already or not: nothing stays held.
+// whether it was read ahead already or is still queued: nothing stays
+// held, and nothing queued below it is read.
 func TestPrefetchSkipped(t *testing.T) {
 	dir := prefetchTree(t)
 	root := openRoot(t, dir)
@@ -124,8 +146,9 @@ func TestPrefetchSkipped(t *testing.T) {
 		name   string
 		filter []string
 		walk   func(w *Walker)
+		reads  int // with no workers: the directories the walk read
 	}{
-		{"excluded", []string{"- d0*/"}, nil},
+		{"excluded", []string{"- d0*/"}, nil, 1 + 10 + 10 + 1},
 		{"SkipDir", nil, func(w *Walker) {
 			for {
 				e, err := w.Next()
@@ -136,34 +159,40 @@ func TestPrefetchSkipped(t *testing.T) {
 					w.SkipDir()
 				}
 			}
-		}},
+		}, 1},
 		{"closed early", nil, func(w *Walker) {
 			for range 5 {
 				w.Next()
 			}
-		}},
+		}, 3},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			p := newPrefetcher(t.Context(), root, ".", true, 0, prefetchHold)
-			defer p.Stop()
-			<-p.done // everything read ahead before the walk starts
-			opts := WalkOptions{Recursive: true, Dirs: p}
-			if c.filter != nil {
-				f, err := ParseFilter(c.filter)
-				must(t, err)
-				opts.Filter = f
-			}
-			if c.walk == nil {
-				walkAll(t, root, opts)
-			} else {
-				w := NewWalker(root, opts)
-				c.walk(w)
-				w.Close()
-			}
-			if p.held != 0 || len(p.byKey) != 0 {
-				t.Errorf("%d entries of %d directories left held", p.held, len(p.byKey))
-			}
-		})
+		for _, ahead := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s, read ahead %v", c.name, ahead), func(t *testing.T) {
+				workers := map[bool]int{true: prefetchWorkers, false: 0}[ahead]
+				p := newPrefetcher(t.Context(), root, ".", PrefetchOptions{Recursive: true}, workers, 0, prefetchHold)
+				defer p.Stop()
+				<-p.done // everything read ahead before the walk starts, or nothing
+				opts := WalkOptions{Recursive: true, Dirs: p}
+				if c.filter != nil {
+					f, err := ParseFilter(c.filter)
+					must(t, err)
+					opts.Filter = f
+				}
+				if c.walk == nil {
+					walkAll(t, root, opts)
+				} else {
+					w := NewWalker(root, opts)
+					c.walk(w)
+					w.Close()
+				}
+				if p.held != 0 || len(p.byID) != 0 {
+					t.Errorf("%d entries of %d directories left held", p.held, len(p.byID))
+				}
+				if !ahead && p.reads != c.reads {
+					t.Errorf("read %d directories, want %d", p.reads, c.reads)
+				}
+			})
+		}
 	}
 }
 
@@ -174,7 +203,7 @@ func TestStaleResultsThroughParent(t *testing.T) {
 	dir := t.TempDir()
 	buildTree(t, dir, "a/x", "z/f")
 	root := openRoot(t, dir)
-	p := newPrefetcher(t.Context(), root, ".", true, 0, prefetchHold)
+	p := newPrefetcher(t.Context(), root, ".", PrefetchOptions{Recursive: true}, prefetchWorkers, 0, prefetchHold)
 	defer p.Stop()
 	<-p.done
 	w := NewWalker(root, WalkOptions{Recursive: true, Dirs: p})
@@ -206,18 +235,15 @@ func TestPrefetchOpen(t *testing.T) {
 	for _, noOpenat2 := range []bool{false, true} {
 		for _, start := range []string{".", "d00"} {
 			t.Run(fmt.Sprintf("start %s, no openat2 %v", start, noOpenat2), func(t *testing.T) {
-				p := newPrefetcher(t.Context(), root, start, false, 0, prefetchHold)
+				p := newPrefetcher(t.Context(), root, start, PrefetchOptions{}, prefetchWorkers, 0, prefetchHold)
 				defer p.Stop()
 				p.noOpenat2.Store(noOpenat2)
 				for _, c := range []struct {
 					path string
 					ok   bool
 				}{
-					{start, true}, {"d00/e0", true}, {"d00/link", false}, {"d00/g", false},
+					{start, true}, {"d00/e0", true}, {"d00/link", false}, {"d00/g", false}, {"d00/link/f", false},
 				} {
-					if start == "d00" && c.path == "." {
-						continue
-					}
 					fd, err := p.open(c.path)
 					if err == nil {
 						unix.Close(fd)
@@ -229,7 +255,7 @@ func TestPrefetchOpen(t *testing.T) {
 			})
 		}
 	}
-	p := newPrefetcher(t.Context(), root, "d00", true, 0, prefetchHold)
+	p := newPrefetcher(t.Context(), root, "d00", PrefetchOptions{Recursive: true}, prefetchWorkers, 0, prefetchHold)
 	defer p.Stop()
 	<-p.done
 	if p.reads != 2 {

@@ -68,14 +68,15 @@ type WalkOptions struct {
 }
 
 // DirKey names one state of a directory: its device and inode, and its
-// modification time, which changes whenever an entry is added, removed or
-// renamed in it, so that results taken before such a change do not match
-// (within the filesystem's timestamp granularity). A file changed in place
-// does not change its directory: its result is as old as the read ahead,
-// like any walk's view of a tree that changes under it.
+// modification and status change times. Adding, removing or renaming an
+// entry in it changes both; the change time cannot be set back, so a
+// listing read before such a change does not match (within the
+// filesystem's timestamp granularity). A file changed in place does not
+// change its directory: its result is as old as the read ahead, like any
+// walk's view of a tree that changes under it.
 type DirKey struct {
-	Dev, Ino uint64
-	MTime    int64 // nanoseconds
+	Dev, Ino     uint64
+	MTime, CTime int64 // nanoseconds
 }
 
 // Walker returns the entries of a tree one at a time in canonical order

@@ -142,25 +142,33 @@ func (w *Walker) startNamed(start, prefix string) (*Entry, error) {
 	defer unix.Close(dirfd)
 	w.w.rootDev = e.Dev
 	if w.opts.Filter.Match(prefix, e.IsDir()) {
+		w.skip(e)
 		return nil, nil
 	}
 	w.fill(e)
 	if e.Type == TypeFile && w.opts.Checksum {
 		w.checksum(e, dirfd, baseName(start))
 	}
-	if e.Type == TypeDir && w.opts.Recursive {
-		fd := dirfd
-		if start != "." {
-			if fd, err = openDirAt(dirfd, baseName(start)); err != nil {
-				w.report(prefix, &os.PathError{Op: "open", Path: prefix, Err: err})
-				return e, nil
-			}
-		} else if fd, err = unix.FcntlInt(uintptr(dirfd), unix.F_DUPFD_CLOEXEC, 0); err != nil {
-			w.report(prefix, &os.PathError{Op: "dup", Path: prefix, Err: err})
+	if e.Type != TypeDir {
+		return e, nil
+	}
+	if !w.opts.Recursive {
+		w.skip(e)
+		return e, nil
+	}
+	fd := dirfd
+	if start != "." {
+		if fd, err = openDirAt(dirfd, baseName(start)); err != nil {
+			w.report(prefix, &os.PathError{Op: "open", Path: prefix, Err: err})
+			w.skip(e)
 			return e, nil
 		}
-		w.push(fd, prefix)
+	} else if fd, err = unix.FcntlInt(uintptr(dirfd), unix.F_DUPFD_CLOEXEC, 0); err != nil {
+		w.report(prefix, &os.PathError{Op: "dup", Path: prefix, Err: err})
+		w.skip(e)
+		return e, nil
 	}
+	w.push(fd, prefix)
 	return e, nil
 }
 
@@ -201,6 +209,7 @@ func (w *Walker) descend(d *Entry) {
 	fd, err := openDirAt(top.fd, d.Name())
 	if err != nil {
 		w.report(d.Path, &os.PathError{Op: "open", Path: d.Path, Err: err})
+		w.skip(d)
 		return
 	}
 	w.push(fd, d.Path)
@@ -211,7 +220,7 @@ func (w *Walker) descend(d *Entry) {
 func (w *Walker) push(fd int, path string) {
 	f := &dirFrame{fd: fd, path: path}
 	if w.opts.Dirs != nil {
-		// Asked by the directory as it is now (its entry may itself be a
+		// Asked with the directory's state now (its entry may itself be a
 		// result read ahead), so that results read before an entry was
 		// added, removed or renamed in it do not match.
 		var st unix.Stat_t
@@ -222,9 +231,6 @@ func (w *Walker) push(fd int, path string) {
 				return
 			}
 			f.names, f.stats = nil, nil
-			if _, err := unix.Seek(fd, 0, 0); err != nil { // it may have read some
-				w.report(path, &os.PathError{Op: "seek", Path: path, Err: err})
-			}
 		}
 	}
 	if w.w.dirBuf == nil {
@@ -242,7 +248,7 @@ func (w *Walker) push(fd int, path string) {
 // read the directory e.
 func (w *Walker) skip(e *Entry) {
 	if w.opts.Dirs != nil && e.Type == TypeDir {
-		w.opts.Dirs.Skip(DirKey{Dev: e.Dev, Ino: e.Ino, MTime: e.MTime})
+		w.opts.Dirs.Skip(e.Dev, e.Ino)
 	}
 }
 
@@ -260,7 +266,7 @@ func (w *Walker) closeAll() {
 		if top := w.w.stack[len(w.w.stack)-1]; w.opts.Dirs != nil {
 			for i := top.next; i < len(top.stats); i++ {
 				if st := &top.stats[i]; st.Mode&unix.S_IFMT == unix.S_IFDIR {
-					w.opts.Dirs.Skip(keyOf(st))
+					w.opts.Dirs.Skip(uint64(st.Dev), st.Ino)
 				}
 			}
 		}

@@ -27,7 +27,7 @@ func (f *fakeDirs) ReadDir(k DirKey, fd int) ([]string, []unix.Stat_t, bool) {
 	return f.names, f.stats, true
 }
 
-func (f *fakeDirs) Skip(DirKey) {}
+func (f *fakeDirs) Skip(dev, ino uint64) {}
 
 // TestWalkerDirs checks that the walk uses what a DirSource has for a
 // directory in the state it is walked in (stat-ing itself the names it
@@ -38,10 +38,9 @@ func TestWalkerDirs(t *testing.T) {
 		name    string
 		stale   bool // the results are for an older state of the directory
 		wantLen int64
-		want    int // entries below d
 	}{
-		{"current", false, 12345, 3},
-		{"stale", true, 3, 2},
+		{"current", false, 12345},
+		{"stale", true, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
