@@ -1,7 +1,9 @@
 // Command walkfloor measures the floor of a cold no-change sync over some
 // trees: it lstats every entry below them, 16 directories at a time, each
 // entry relative to its open directory (what any tool's walk must do at
-// least), and nothing else, then prints the seconds it took.
+// least), and nothing else, then prints the seconds it took. Like ferry on a
+// cold cache, it runs with twice the default GOMAXPROCS, so that stats
+// blocked on the disk do not hold every P.
 //
 //	walkfloor DIR...
 package main
@@ -10,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -17,6 +20,7 @@ import (
 )
 
 func main() {
+	runtime.GOMAXPROCS(2 * runtime.GOMAXPROCS(0))
 	t0 := time.Now()
 	walk(os.Args[1:])
 	fmt.Printf("%.3f\n", time.Since(t0).Seconds())
