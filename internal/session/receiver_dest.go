@@ -101,7 +101,7 @@ func (m *merger) startDestWalks() {
 		return
 	}
 	if m.paths == nil && !r.rootCreated {
-		m.prefetch = tree.StartPrefetch(m.ctx, r.root.OSRoot(), ".", tree.PrefetchOptions{Recursive: true, OneFileSystem: r.cfg.OneFileSystem})
+		m.prefetch = tree.StartPrefetch(m.ctx, r.root.OSRoot(), ".", tree.PrefetchOptions{Recursive: true, OneFileSystem: r.cfg.OneFileSystem, Filter: r.destFilter})
 	}
 	// With OneFileSystem the walk does not enter other filesystems mounted
 	// in the destination, so nothing there is deleted (rsync -x).

@@ -169,7 +169,7 @@ func (s *sender) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) {
 			if src.name != "" {
 				start = src.name
 			}
-			pf := tree.StartPrefetch(ctx, src.root, start, tree.PrefetchOptions{Recursive: s.cfg.Recursive, OneFileSystem: s.cfg.OneFileSystem})
+			pf := tree.StartPrefetch(ctx, src.root, start, tree.PrefetchOptions{Recursive: s.cfg.Recursive, OneFileSystem: s.cfg.OneFileSystem, Filter: s.filter})
 			defer pf.Stop()
 			if s.walkDirs == nil {
 				s.walkDirs = map[*source]*tree.Prefetcher{}

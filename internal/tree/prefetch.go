@@ -74,6 +74,11 @@ type DirSource interface {
 type PrefetchOptions struct {
 	Recursive     bool // the whole tree below the start, else the start only
 	OneFileSystem bool // not below directories on another device than the start
+	// Filter, if not nil, is the walk's: directories it excludes are not
+	// read. It is matched against paths in the root, so it must be the
+	// walk's only when the walk's entry paths are those (Start "." with
+	// Prefix "", or Prefix equal to Start).
+	Filter *Filter
 }
 
 // dirState is where a directory is in a Prefetcher.
@@ -352,7 +357,9 @@ func (p *Prefetcher) readDir(d *aheadDir, fd int, worker bool) {
 			p.timed(time.Since(t0))
 		}
 		if p.opts.Recursive && s.Mode&unix.S_IFMT == unix.S_IFDIR && (!p.opts.OneFileSystem || uint64(s.Dev) == p.startDev) {
-			subs = append(subs, &aheadDir{path: Join(d.path, name), id: idOf(s)})
+			if path := Join(d.path, name); !p.opts.Filter.Match(path, true) {
+				subs = append(subs, &aheadDir{path: path, id: idOf(s)})
+			}
 		}
 	}
 	if large && worker {
