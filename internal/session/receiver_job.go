@@ -20,16 +20,26 @@ import (
 
 // hashWriter writes to w and hashes what it writes.
 type hashWriter struct {
-	w io.Writer
-	h *blake3.Hasher
-	n int64
+	w  io.Writer
+	h  *blake3.Hasher // from hashers, nil for a handed-off file
+	fh fileHash       // computed with h
+	n  int64
 }
 
 func (h *hashWriter) Write(p []byte) (int, error) {
 	n, err := h.w.Write(p)
-	h.h.Write(p[:n])
+	h.fh.Write(p[:n])
 	h.n += int64(n)
 	return n, err
+}
+
+// release ends the hashing and gives the hasher back.
+func (h *hashWriter) release() {
+	if h.h != nil {
+		stopHash(h.fh)
+		hashers.Put(h.h)
+		h.h, h.fh = nil, nil
+	}
 }
 
 var hashers = sync.Pool{New: func() any { return blake3.New() }}
@@ -55,8 +65,7 @@ func (j *job) open() error {
 		}
 	}
 	h := hashers.Get().(*blake3.Hasher)
-	h.Reset()
-	j.hw = &hashWriter{w: j.counted(j.t), h: h} // progress hook: j.counted (totals.go)
+	j.hw = &hashWriter{w: j.counted(j.t), h: h, fh: newFileHash(h, j.s.Size)} // progress hook: j.counted (totals.go)
 	if j.sig {
 		j.patch = delta.NewPatcher(io.NewSectionReader(j.basis, 0, j.basisSize), j.hw)
 	}
@@ -104,7 +113,7 @@ func (j *job) end(m *wire.FileEnd) {
 		j.finish(&FileError{Op: "write", Path: j.s.Path, Code: errCode(j.werr), Err: j.werr})
 		return
 	}
-	if j.hw.n != m.Size || !bytes.Equal(j.hw.h.Sum(nil), m.Sum) {
+	if j.hw.n != m.Size || !bytes.Equal(j.hw.fh.Sum(nil), m.Sum) {
 		if j.redo {
 			j.finish(&FileError{Op: "verify", Path: j.s.Path, Code: wire.ErrCodeIO, Err: ErrChecksum})
 			return
@@ -162,9 +171,7 @@ func (j *job) discard() {
 		j.t = nil
 	}
 	if j.hw != nil {
-		if j.hw.h != nil { // a handed-off file's has no hasher
-			hashers.Put(j.hw.h)
-		}
+		j.hw.release()
 		j.hw = nil
 	}
 	j.patch, j.werr = nil, nil

@@ -51,15 +51,20 @@ func (s *sender) serve(r *request, dc *dirCache, h *blake3.Hasher, buf []byte) e
 	}
 	defer f.Close()
 	s.started(r, f.size) // progress hook (totals.go)
-	h.Reset()
+	withDelta := r.Flags&wire.ReqBasis != 0 && r.Flags&wire.ReqRedo == 0 && len(r.blocks) > 0
+	if !withDelta && s.c.handoff != nil { // handoff hook (handoff.go)
+		return s.handOff(r, f)
+	}
+	fh := newFileHash(h, f.size)
+	defer stopHash(fh)
 	var n, literal, matched int64
-	if r.Flags&wire.ReqBasis != 0 && r.Flags&wire.ReqRedo == 0 && len(r.blocks) > 0 {
+	if withDelta {
 		sig, serr := s.signature(r)
 		if serr != nil {
 			return fmt.Errorf("%w: request %d: %w", ErrProtocol, r.ID, serr)
 		}
 		out := &dataWriter{s: s, id: r.ID}
-		cr := &countReader{r: io.TeeReader(f, h)}
+		cr := &countReader{r: io.TeeReader(f, fh)}
 		if s.c.refine { // refine hook (refine_sender.go)
 			cr.n, err = s.refineDelta(r, sig, f.readerAt(), cr.r, out)
 		} else {
@@ -72,10 +77,8 @@ func (s *sender) serve(r *request, dc *dirCache, h *blake3.Hasher, buf []byte) e
 			return out.connErr
 		}
 		n, literal, matched = cr.n, out.literal, out.matched
-	} else if s.c.handoff != nil { // handoff hook (handoff.go)
-		return s.handOff(r, f)
 	} else {
-		n, err = s.sendWhole(r.ID, f, h, buf)
+		n, err = s.sendWhole(r.ID, f, fh, buf)
 		if errors.Is(err, errConnDown) {
 			return s.c.Err()
 		}
@@ -89,13 +92,13 @@ func (s *sender) serve(r *request, dc *dirCache, h *blake3.Hasher, buf []byte) e
 	s.stats.MatchedBytes += uint64(matched)
 	s.active-- // before FileEnd: the receiver may reuse the slot at once
 	s.mu.Unlock()
-	return s.c.send(&wire.FileEnd{ID: r.ID, Size: n, Sum: h.Sum(nil)})
+	return s.c.send(&wire.FileEnd{ID: r.ID, Size: n, Sum: fh.Sum(nil)})
 }
 
 // sendWhole sends the whole file as literal data, reading up to the size
 // it had when opened (or to its end, if it shrank). A connection failure
 // is errConnDown; anything else is a read error.
-func (s *sender) sendWhole(id uint64, f *srcFile, h *blake3.Hasher, buf []byte) (int64, error) {
+func (s *sender) sendWhole(id uint64, f *srcFile, h io.Writer, buf []byte) (int64, error) {
 	var n int64
 	ops := make([]wire.Op, 1)
 	for {
