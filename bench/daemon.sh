@@ -115,6 +115,7 @@ for i in $(seq "$REPEAT"); do
 		rsync) cmd=("$RSYNC" -a --stats "$d/big/new/" "$RURL/big/") ;;
 		ferry) cmd=("$FERRY" -a --stats "$d/big/new/" "$FURL/big/") ;;
 		esac
+		settle
 		drop_caches
 		t=$(timed "${cmd[@]}" 2>"$d/stats-$tool")
 		secs[big-$tool]+="$t "

@@ -33,6 +33,7 @@ for i in $(seq "$REPEAT"); do
 		ferry) cmd=("$FERRY" -a "$d/new/" "$dst/") ;;
 		ferry-delta) cmd=("$FERRY" -a --no-whole-file "$d/new/" "$dst/") ;;
 		esac
+		settle
 		drop_caches || true
 		t=$(timed "${cmd[@]}")
 		secs[$tool]+="$t "
