@@ -105,8 +105,11 @@ for i in $(seq "$REPEAT"); do
 	tools="${tools#* } ${tools%% *}"
 done
 
-# (b) the big file, old version already in the module.
+# (b) the big file, old version already in the module; the order starts
+# afresh, so that with an odd REPEAT neither tool goes first more often in
+# both parts.
 declare -A bytes
+tools="rsync ferry"
 for i in $(seq "$REPEAT"); do
 	for tool in $tools; do
 		rm -rf "$d/mod-$tool/big" && mkdir -p "$d/mod-$tool/big"

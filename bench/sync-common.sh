@@ -35,11 +35,14 @@ can_drop_caches() {
 	[ "${DROP_CACHES:-1}" != 0 ] && [ "$(id -u)" -eq 0 ] && { sync; echo 3 >/proc/sys/vm/drop_caches; } 2>/dev/null
 }
 
-# settle waits SETTLE (5) seconds: after writing or deleting a large file,
-# the filesystem and the disk below it go on working for a while (with the
-# discard mount option, a delete is trimmed on the disk), and a run timed
-# at once is slowed by it.
-settle() { sleep "${SETTLE:-5}"; }
+# settle writes out what is dirty and waits SETTLE (5) seconds: after
+# writing or deleting a large file, the filesystem and the disk below it
+# go on working for a while (with the discard mount option, a delete is
+# trimmed on the disk), and a run timed at once is slowed by it.
+settle() {
+	sync
+	sleep "${SETTLE:-5}"
+}
 
 # drop_caches empties the page cache when allowed, else does nothing.
 drop_caches() {

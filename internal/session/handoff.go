@@ -100,19 +100,23 @@ func (r *receiver) handoff(m *wire.Handoff) error {
 	fd, ok := r.c.handoff.take(m.ID)
 	r.mu.Lock()
 	j := r.jobs[m.ID]
-	delete(r.jobs, m.ID) // the connection's end no longer interrupts it
-	if j != nil && ok {
+	late := j != nil && j.hw != nil // Data came first: the file is half written
+	delete(r.jobs, m.ID)            // the connection's end no longer interrupts it
+	if j != nil && ok && !late {
 		if r.copying == nil {
 			r.copying = map[uint64]*job{}
 		}
 		r.copying[m.ID] = j // still in flight for progress reports
 	}
 	r.mu.Unlock()
-	if !ok || j == nil {
+	if !ok || j == nil || late {
 		if ok {
 			unix.Close(fd)
 		}
 		err := fmt.Errorf("%w: handoff of file id %d without a descriptor or a request", ErrProtocol, m.ID)
+		if late {
+			err = fmt.Errorf("%w: handoff of file id %d after its data", ErrProtocol, m.ID)
+		}
 		if j != nil {
 			j.finish(err) // its slot, place and pending count go back
 		}

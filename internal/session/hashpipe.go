@@ -3,6 +3,7 @@ package session
 import (
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/zeebo/blake3"
 )
@@ -15,10 +16,17 @@ import (
 // reads and writes; it is used for files of pipeHashMin bytes or more.
 
 const (
-	pipeHashMin  = 8 << 20 // smaller files are hashed inline
 	pipeHashBuf  = 1 << 20
 	pipeHashBufs = 4 // the most the hashing may lag behind, in buffers
 )
+
+// pipeHashMin is the smallest file hashed on a goroutine; smaller ones
+// are hashed inline. (A variable: the package's tests lower it so that
+// every file they move goes through a pipeHash.)
+var pipeHashMin int64 = 8 << 20
+
+// pipeHashes counts the pipeHash goroutines running, for the tests.
+var pipeHashes atomic.Int64
 
 // pipeBufs recycles a pipeHash's buffers.
 var pipeBufs = sync.Pool{New: func() any { b := make([]byte, 0, pipeHashBuf); return &b }}
@@ -53,7 +61,8 @@ func stopHash(fh fileHash) {
 // goroutine. It is not safe for concurrent use.
 type pipeHash struct {
 	h       *blake3.Hasher
-	buf     *[]byte      // being filled
+	buf     *[]byte      // being filled, nil before the first write
+	bufs    int          // taken from pipeBufs, at most pipeHashBufs
 	full    chan *[]byte // to the goroutine
 	free    chan *[]byte // back from it
 	done    chan struct{}
@@ -63,11 +72,9 @@ type pipeHash struct {
 func newPipeHash(h *blake3.Hasher) *pipeHash {
 	p := &pipeHash{h: h, full: make(chan *[]byte, pipeHashBufs), free: make(chan *[]byte, pipeHashBufs),
 		done: make(chan struct{})}
-	for range pipeHashBufs - 1 {
-		p.free <- pipeBufs.Get().(*[]byte)
-	}
-	p.buf = pipeBufs.Get().(*[]byte)
+	pipeHashes.Add(1)
 	go func() {
+		defer pipeHashes.Add(-1)
 		defer close(p.done)
 		for b := range p.full {
 			h.Write(*b)
@@ -78,16 +85,36 @@ func newPipeHash(h *blake3.Hasher) *pipeHash {
 	return p
 }
 
+// next makes p.buf an empty buffer: a new one while fewer than
+// pipeHashBufs were taken (so that a file uses memory only as its data
+// comes), else one the goroutine is done with.
+func (p *pipeHash) next() {
+	select {
+	case p.buf = <-p.free:
+		return
+	default:
+	}
+	if p.bufs < pipeHashBufs {
+		p.bufs++
+		p.buf = pipeBufs.Get().(*[]byte)
+		return
+	}
+	p.buf = <-p.free
+}
+
 func (p *pipeHash) Write(b []byte) (int, error) {
 	n := len(b)
 	for len(b) > 0 {
+		if p.buf == nil {
+			p.next()
+		}
 		buf := *p.buf
 		k := copy(buf[len(buf):cap(buf)], b)
 		*p.buf = buf[:len(buf)+k]
 		b = b[k:]
 		if len(*p.buf) == cap(*p.buf) {
 			p.full <- p.buf
-			p.buf = <-p.free
+			p.buf = nil
 		}
 	}
 	return n, nil
@@ -107,12 +134,10 @@ func (p *pipeHash) stop() {
 		return
 	}
 	p.stopped = true
-	if len(*p.buf) > 0 {
-		p.full <- p.buf
-	} else {
-		pipeBufs.Put(p.buf)
+	if p.buf != nil {
+		p.full <- p.buf // hashed (even if empty) and given back below
+		p.buf = nil
 	}
-	p.buf = nil
 	close(p.full)
 	<-p.done
 	close(p.free)
