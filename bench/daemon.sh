@@ -106,8 +106,7 @@ for i in $(seq "$REPEAT"); do
 done
 
 # (b) the big file, old version already in the module; the order starts
-# afresh, so that with an odd REPEAT neither tool goes first more often in
-# both parts.
+# afresh with rsync first, as in (a), rather than wherever (a) left it.
 declare -A bytes
 tools="rsync ferry"
 for i in $(seq "$REPEAT"); do
