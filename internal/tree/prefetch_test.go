@@ -302,3 +302,70 @@ func TestPrefetchProbe(t *testing.T) {
 		})
 	}
 }
+
+// TestPrefetchTreeChanging walks, with a Prefetcher, a tree that another
+// goroutine keeps changing in a part of it (files and directories
+// created, renamed and removed), many times over. Every walk must return
+// entries in strictly canonical order, each once, every entry of the
+// unchanging part with its true size, and nothing outside the tree; and
+// the Prefetcher must be left with nothing pending when the walk missed
+// nothing.
+func TestPrefetchTreeChanging(t *testing.T) {
+	dir := t.TempDir()
+	var spec []string
+	for i := range 8 {
+		for j := range 4 {
+			spec = append(spec, fmt.Sprintf("stable/s%d/t%d/file", i, j))
+		}
+	}
+	buildTree(t, dir, spec...)
+	must(t, os.MkdirAll(filepath.Join(dir, "churn"), 0o755))
+	root := openRoot(t, dir)
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // the churn
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			d := filepath.Join(dir, "churn", fmt.Sprintf("d%d", i%7))
+			os.MkdirAll(filepath.Join(d, "sub"), 0o755)
+			os.WriteFile(filepath.Join(d, "sub", "f"), []byte("x"), 0o644)
+			os.Rename(d, d+"-moved")
+			os.RemoveAll(d + "-moved")
+			os.WriteFile(filepath.Join(dir, "churn", fmt.Sprintf("f%d", i%5)), make([]byte, i%100), 0o644)
+			os.Remove(filepath.Join(dir, "churn", fmt.Sprintf("f%d", (i+2)%5)))
+		}
+	}()
+	defer func() {
+		close(stop)
+		wg.Wait()
+	}()
+
+	for round := range 40 {
+		workers := []int{prefetchWorkers, 1, 0}[round%3]
+		p := newPrefetcher(t.Context(), root, ".", PrefetchOptions{Recursive: true}, workers, 0, []int{prefetchHold, 8}[round%2])
+		entries, _ := walkAll(t, root, WalkOptions{Recursive: true, Dirs: p})
+		p.Stop()
+		stable := 0
+		for i, e := range entries {
+			if i > 0 && Compare(entries[i-1].Path, e.Path) >= 0 {
+				t.Fatalf("round %d: %q after %q", round, e.Path, entries[i-1].Path)
+			}
+			if Contains("stable", e.Path) && e.Type == TypeFile {
+				stable++
+				if e.Size != int64(len(e.Path)) {
+					t.Errorf("round %d: %s has size %d", round, e.Path, e.Size)
+				}
+			}
+		}
+		if stable != 32 {
+			t.Fatalf("round %d: %d files of the unchanging part, want 32", round, stable)
+		}
+	}
+}
