@@ -305,11 +305,11 @@ func TestPrefetchProbe(t *testing.T) {
 
 // TestPrefetchTreeChanging walks, with a Prefetcher, a tree that another
 // goroutine keeps changing in a part of it (files and directories
-// created, renamed and removed), many times over. Every walk must return
-// entries in strictly canonical order, each once, every entry of the
-// unchanging part with its true size, and nothing outside the tree; and
-// the Prefetcher must be left with nothing pending when the walk missed
-// nothing.
+// created, renamed and removed), many times over, with several, one or no
+// workers and a small or the usual bound on held entries. Every walk must
+// return entries in strictly canonical order (so each once) and every
+// file of the unchanging part with its true size; the race detector
+// watches the rest.
 func TestPrefetchTreeChanging(t *testing.T) {
 	dir := t.TempDir()
 	var spec []string
