@@ -179,3 +179,46 @@ func TestEndToEndMissingSource(t *testing.T) {
 		t.Errorf("stderr does not name the missing source:\n%s", stderr)
 	}
 }
+
+// TestEndToEndWholeFileChoice checks that a local copy of a changed file
+// is whole-file by default and uses the delta algorithm with
+// --no-whole-file, as rsync does (--stats tells which), and that both
+// leave the same file.
+func TestEndToEndWholeFileChoice(t *testing.T) {
+	old := bytes.Repeat([]byte("0123456789abcdef"), 64<<10) // 1 MiB
+	changed := append([]byte("a new start "), old...)
+	for _, c := range []struct {
+		args        []string
+		wantMatched bool
+	}{
+		{nil, false},
+		{[]string{"--no-whole-file"}, true},
+		{[]string{"--no-W", "-W"}, false},
+	} {
+		t.Run(strings.Join(append([]string{"args"}, c.args...), " "), func(t *testing.T) {
+			src, dst := t.TempDir(), t.TempDir()
+			must := func(err error) {
+				t.Helper()
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			must(os.WriteFile(filepath.Join(src, "f"), changed, 0o644))
+			must(os.WriteFile(filepath.Join(dst, "f"), old, 0o644))
+			args := append(append([]string{"--stats"}, c.args...), src+"/", dst+"/")
+			code, stdout, stderr := runMain(t, args...)
+			if code != ExitOK {
+				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+			}
+			got, err := os.ReadFile(filepath.Join(dst, "f"))
+			must(err)
+			if !bytes.Equal(got, changed) {
+				t.Error("the destination file differs from the source")
+			}
+			matched := !strings.Contains(stdout, "Matched data: 0 bytes")
+			if matched != c.wantMatched || !strings.Contains(stdout, "Matched data:") {
+				t.Errorf("matched data %v, want %v:\n%s", matched, c.wantMatched, stdout)
+			}
+		})
+	}
+}
