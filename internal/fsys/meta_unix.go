@@ -51,13 +51,7 @@ func times(m Meta, p Preserve) []unix.Timespec {
 func (r *Root) applyFd(fd int, mode uint32, m Meta, p Preserve) error {
 	var st unix.Stat_t
 	known := unix.Fstat(fd, &st) == nil
-	uid, gid := r.owner(m, p)
-	if known && uid == int(st.Uid) {
-		uid = -1
-	}
-	if known && gid == int(st.Gid) {
-		gid = -1
-	}
+	uid, gid := r.ownerChange(m, p, known, &st)
 	chowned := false
 	if uid != -1 || gid != -1 {
 		if err := r.chownErr(unix.Fchown(fd, uid, gid)); err != nil {
@@ -76,6 +70,19 @@ func (r *Root) applyFd(fd int, mode uint32, m Meta, p Preserve) error {
 		}
 	}
 	return nil
+}
+
+// ownerChange is r.owner with -1 for an id the entry already has (st,
+// when known).
+func (r *Root) ownerChange(m Meta, p Preserve, known bool, st *unix.Stat_t) (uid, gid int) {
+	uid, gid = r.owner(m, p)
+	if known && uid == int(st.Uid) {
+		uid = -1
+	}
+	if known && gid == int(st.Gid) {
+		gid = -1
+	}
+	return uid, gid
 }
 
 // SetMeta applies the metadata selected by p to the existing entry name
@@ -103,13 +110,7 @@ func (r *Root) SetMeta(name string, m Meta, p Preserve) error {
 	// no-change run then leaves every directory alone, ctime included.
 	var st unix.Stat_t
 	known := unix.Fstatat(pa.fd, pa.base, &st, unix.AT_SYMLINK_NOFOLLOW) == nil
-	uid, gid := r.owner(m, p)
-	if known && uid == int(st.Uid) {
-		uid = -1
-	}
-	if known && gid == int(st.Gid) {
-		gid = -1
-	}
+	uid, gid := r.ownerChange(m, p, known, &st)
 	chowned := false
 	if uid != -1 || gid != -1 {
 		if err := r.chownErr(unix.Fchownat(pa.fd, pa.base, uid, gid, unix.AT_SYMLINK_NOFOLLOW)); err != nil {

@@ -168,18 +168,9 @@ func (j *job) copyIn(fd int, size int64) {
 	r := j.r
 	defer unix.Close(fd)
 	defer r.copied(j)
-	var err error
-	if j.t == nil { // not created ahead by startFile
-		if r.cfg.Inplace {
-			j.t, err = r.root.OpenInplace(j.name)
-		} else {
-			j.t, err = r.createFile(j.name, j.s.Mode, j.ex)
-		}
-		if err != nil {
-			j.t = nil
-			j.finish(&FileError{Op: "create", Path: j.s.Path, Code: errCode(err), Err: err})
-			return
-		}
+	if err := j.create(); err != nil {
+		j.finish(&FileError{Op: "create", Path: j.s.Path, Code: errCode(err), Err: err})
+		return
 	}
 	cw := j.counted(nil).(*countWriter) // progress hook: the file's start, and its bytes
 	var n int64

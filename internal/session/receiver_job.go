@@ -48,21 +48,11 @@ var hashers = sync.Pool{New: func() any { return blake3.New() }}
 // itself with --inplace) at the first data, unless startFile created it
 // ahead, and starts hashing what is written to it.
 func (j *job) open() error {
-	r := j.r
 	if j.hw != nil {
 		return nil
 	}
-	if j.t == nil { // not created ahead by startFile
-		var err error
-		if r.cfg.Inplace {
-			j.t, err = r.root.OpenInplace(j.name)
-		} else {
-			j.t, err = r.createFile(j.name, j.s.Mode, j.ex)
-		}
-		if err != nil {
-			j.t = nil
-			return err
-		}
+	if err := j.create(); err != nil {
+		return err
 	}
 	h := hashers.Get().(*blake3.Hasher)
 	j.hw = &hashWriter{w: j.counted(j.t), h: h, fh: newFileHash(h, j.s.Size)} // progress hook: j.counted (totals.go)
@@ -70,6 +60,24 @@ func (j *job) open() error {
 		j.patch = delta.NewPatcher(io.NewSectionReader(j.basis, 0, j.basisSize), j.hw)
 	}
 	return nil
+}
+
+// create creates the file being written (a temp file, or the destination
+// itself with --inplace), unless startFile created it ahead.
+func (j *job) create() error {
+	if j.t != nil {
+		return nil
+	}
+	var err error
+	if j.r.cfg.Inplace {
+		j.t, err = j.r.root.OpenInplace(j.name)
+	} else {
+		j.t, err = j.r.createFile(j.name, j.s.Mode, j.ex)
+	}
+	if err != nil {
+		j.t = nil
+	}
+	return err
 }
 
 // data applies one Data message.
