@@ -1,6 +1,7 @@
 package session
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
+	"github.com/zeebo/blake3"
 	"golang.org/x/sys/unix"
 )
 
@@ -133,5 +135,39 @@ func TestHandoffCopierStopsWhenDown(t *testing.T) {
 	}
 	if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == nil {
 		t.Error("the handed-off descriptor is still open")
+	}
+}
+
+// TestHandoffAfterData checks that a Handoff for a request that already
+// got Data (its file half written) is a protocol error: the job ends, its
+// hash stops, and the handed descriptor is closed, not copied after the
+// data.
+func TestHandoffAfterData(t *testing.T) {
+	ho := NewHandoff()
+	r := &receiver{peer: &peer{c: &conn{handoff: ho}, client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
+		slots: make(chan struct{}, 1)}
+	r.slots <- struct{}{}
+	h := hashers.Get().(*blake3.Hasher)
+	j := &job{r: r, id: 7, s: &tree.Entry{Path: "f"}}
+	j.hw = &hashWriter{w: io.Discard, h: h, fh: newFileHash(h, pipeHashMin)}
+	j.hw.Write([]byte("some data"))
+	r.jobs[7] = j
+	r.pending.Add(1)
+	pr, pw, err := os.Pipe()
+	must(t, err)
+	defer pw.Close()
+	fd, err := unix.Dup(int(pr.Fd()))
+	must(t, err)
+	pr.Close()
+	ho.put(7, fd)
+	if err := r.handle(&wire.Handoff{ID: 7, Size: 10}); err == nil || !strings.Contains(err.Error(), "after its data") {
+		t.Fatalf("got %v, want a protocol error", err)
+	}
+	r.pending.Wait() // the job was finished
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == nil {
+		t.Error("the handed-off descriptor is still open")
+	}
+	if j.hw != nil {
+		t.Error("the job's hash was not released")
 	}
 }
