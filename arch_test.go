@@ -26,7 +26,7 @@ var layers = []string{
 }
 
 // testOnly are support packages for tests; nothing but tests may import them.
-var testOnly = map[string]bool{"internal/e2e": true, "internal/sshtest": true, "internal/peertest": true}
+var testOnly = map[string]bool{"internal/e2e": true, "internal/sshtest": true, "internal/peertest": true, "internal/nobody": true}
 
 // standalone are benchmark tools: outside the layers, importing no ferry
 // package, imported by none.

@@ -20,13 +20,18 @@ const (
 	// EventNotice says something about an entry that is not an error; Err
 	// says what: ErrDirNotEmpty for a directory --delete could not remove
 	// because something in it stays (rsync's "cannot delete non-empty
-	// directory: DIR").
+	// directory: DIR"), ErrDeleteSkipped for a source path that could not
+	// be read, under which --delete deletes nothing.
 	EventNotice
 )
 
 // ErrDirNotEmpty is the Err of EventNotice for a directory --delete could
 // not remove.
 var ErrDirNotEmpty = session.ErrDirNotEmpty
+
+// ErrDeleteSkipped is the Err of EventNotice for a source path that could
+// not be read: --delete deletes nothing under it.
+var ErrDeleteSkipped = session.ErrDeleteSkipped
 
 // Event is one thing that happened during a Sync, for progress, itemized
 // output and machine-readable logs.

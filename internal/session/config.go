@@ -120,6 +120,10 @@ const (
 // non-empty directory").
 var ErrDirNotEmpty = errors.New("cannot delete non-empty directory")
 
+// ErrDeleteSkipped is the notice of a path the sender could not read:
+// --delete deletes nothing under it (rsync's words).
+var ErrDeleteSkipped = errors.New("IO error encountered -- skipping file deletion")
+
 // Event is one thing that happened to one path.
 type Event struct {
 	Kind    EventKind

@@ -115,11 +115,23 @@ func (p *parWalker) start(name string) *subWalk {
 		defer close(s.ch)
 		w := tree.NewWalker(p.root, o)
 		defer w.Close()
-		if _, err := w.Next(); err != nil { // the directory itself: the top walk has it
+		// The directory itself: the top walk returned it. What its walk
+		// reported meanwhile (it cannot be opened) follows it in order, and
+		// so does a failure to find it again (it vanished or was replaced
+		// since the top walk read it): either way the consumer hears of it,
+		// so that nothing it held is taken for deleted.
+		var batch []subItem
+		if _, err := w.Next(); err != nil {
+			if o.OnError != nil {
+				select { // the first send: the channel has room
+				case s.ch <- append(errs, subItem{errPath: name, err: err}):
+				case <-s.stop:
+				}
+			}
 			return
 		}
+		batch = append(batch, errs...)
 		errs = errs[:0]
-		var batch []subItem
 		send := func() bool {
 			select {
 			case s.ch <- batch:

@@ -59,7 +59,7 @@ func (r *receiver) makeRoom(s *tree.Entry, name string) bool {
 func (r *receiver) deleteContents(p, name string) {
 	w := tree.NewWalker(r.root.OSRoot(), tree.WalkOptions{
 		Start: name, Prefix: p, Recursive: true, OneFileSystem: r.cfg.OneFileSystem,
-		OnError: func(string, error) {},
+		OnError: r.destError,
 	})
 	defer w.Close()
 	type del struct {

@@ -105,7 +105,7 @@ func (m *merger) startDestWalks() {
 	}
 	// With OneFileSystem the walk does not enter other filesystems mounted
 	// in the destination, so nothing there is deleted (rsync -x).
-	opts := tree.WalkOptions{Recursive: true, OneFileSystem: r.cfg.OneFileSystem, Filter: r.destFilter, OnError: func(string, error) {}}
+	opts := tree.WalkOptions{Recursive: true, OneFileSystem: r.cfg.OneFileSystem, Filter: r.destFilter, OnError: r.destError}
 	if m.prefetch != nil {
 		opts.Dirs = m.prefetch
 	}
@@ -158,4 +158,15 @@ func (m *merger) advanceDest() error {
 	}
 	m.d = nil
 	return nil
+}
+
+// destError reports a destination directory the receiver's walk could not
+// read: nothing in it can be compared or deleted, and the run is partial
+// (rsync's receiver says "opendir failed" too). An entry removed between
+// readdir and lstat is not an error: it is gone, as the walk says.
+func (r *receiver) destError(path string, err error) {
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	r.fail("read destination", path, err)
 }

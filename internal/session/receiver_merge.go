@@ -137,11 +137,14 @@ func (m *merger) item(it item) error {
 	}
 	if it.err != nil {
 		fe := fromWireError(it.err)
-		if tree.ValidPath(it.err.Path) == nil {
-			m.protect = append(m.protect, it.err.Path)
-		}
 		if m.r.client {
 			m.r.emit(Event{Kind: EventError, Path: it.err.Path, Err: fe})
+		}
+		if tree.ValidPath(it.err.Path) == nil && !m.protected(it.err.Path) {
+			m.protect = append(m.protect, it.err.Path)
+			if m.r.cfg.Delete {
+				m.r.report(Event{Kind: EventNotice, Path: it.err.Path, Err: ErrDeleteSkipped})
+			}
 		}
 		return nil
 	}

@@ -109,8 +109,13 @@ func (s *sender) handle(m wire.Message) error {
 				}
 				s.emit(Event{Kind: kind, Path: m.Path, Itemize: m.Itemize, Size: m.Size, LinkTarget: s.linkTarget(m)}) // correctness hook (sender_linktarget.go)
 			case wire.ItemNotice:
-				err := ErrDirNotEmpty
-				if m.Itemize != err.Error() {
+				var err error
+				switch m.Itemize {
+				case ErrDirNotEmpty.Error():
+					err = ErrDirNotEmpty
+				case ErrDeleteSkipped.Error():
+					err = ErrDeleteSkipped
+				default:
 					err = errors.New(m.Itemize)
 				}
 				s.emit(Event{Kind: EventNotice, Path: m.Path, Err: err})

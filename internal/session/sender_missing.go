@@ -10,18 +10,21 @@ import (
 	"github.com/ferrysync/ferry/internal/wire"
 )
 
-// missingSource is a source operand that does not exist. As in rsync
-// ("link_stat ... failed: No such file or directory"), it is a per-file
-// error of the run, not a fatal one: the other operands are sent.
+// missingSource is a source operand that does not exist or cannot be
+// opened. As in rsync ("link_stat ... failed: No such file or directory",
+// "change_dir ... failed: Permission denied"), it is a per-file error of
+// the run, not a fatal one: the other operands are sent, the receiver
+// deletes nothing under its path, and the run exits partial (23).
 type missingSource struct {
 	path string // the transfer path it would have had ("." for "dir/")
 	err  error
 }
 
-// missingSource notes op as missing when err says it does not exist, and
-// reports whether it did.
+// missingSource notes op as missing or unreadable when err is a failure of
+// the file system (not a malformed operand), and reports whether it did.
 func (s *sender) missingSource(op string, err error) bool {
-	if !errors.Is(err, fs.ErrNotExist) {
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
 		return false
 	}
 	p := "."
@@ -30,7 +33,11 @@ func (s *sender) missingSource(op string, err error) bool {
 	}
 	// The cause as rsync words it; the wrapped open error repeats the
 	// operand.
-	s.missing = append(s.missing, missingSource{path: p, err: &fs.PathError{Op: "link_stat", Path: op, Err: syscall.ENOENT}})
+	cause := &fs.PathError{Op: "open", Path: op, Err: errno}
+	if errors.Is(err, fs.ErrNotExist) {
+		cause.Op = "link_stat"
+	}
+	s.missing = append(s.missing, missingSource{path: p, err: cause})
 	return true
 }
 
