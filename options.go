@@ -16,6 +16,12 @@ type Options struct {
 	Specials   bool // recreate FIFOs and sockets (--specials)
 	HardLinks  bool // preserve hard links (-H)
 	NumericIDs bool // do not map uid/gid by name (--numeric-ids)
+	// Xattrs preserves extended attributes (-X): the user namespace, and
+	// as root the trusted and security ones too.
+	Xattrs bool
+	// ACLs preserves POSIX ACLs (-A; implies Perms). The ids in them are
+	// kept as numbers, as with NumericIDs.
+	ACLs bool
 
 	// What to transfer.
 	Delete         bool     // delete extraneous destination files (--delete)

@@ -11,8 +11,9 @@ import (
 // sessionConfig maps Options to the session's settings.
 func sessionConfig(o Options) session.Config {
 	return session.Config{
-		Recursive: o.Recursive, Links: o.Links, Perms: o.Perms, Times: o.Times, Owner: o.Owner, Group: o.Group,
+		Recursive: o.Recursive, Links: o.Links, Perms: o.Perms || o.ACLs, Times: o.Times, Owner: o.Owner, Group: o.Group,
 		Devices: o.Devices, Specials: o.Specials, HardLinks: o.HardLinks, NumericIDs: o.NumericIDs,
+		Xattrs: o.Xattrs, ACLs: o.ACLs,
 		Delete: o.Delete || o.DeleteExcluded, DeleteExcluded: o.DeleteExcluded,
 		Checksum: o.Checksum, SizeOnly: o.SizeOnly, IgnoreExisting: o.IgnoreExisting, Update: o.Update,
 		WholeFile: o.WholeFile, Inplace: o.Inplace, OneFileSystem: o.OneFileSystem, MkPath: o.MkPath,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs ferry's whole test suite. Installs the interop peers (rdiff, rsync,
-# openssh-server) with apt-get when they are missing.
+# openssh-server, and attr and acl for the -X/-A tests) with apt-get when
+# they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +9,8 @@ need=()
 command -v rdiff >/dev/null 2>&1 || need+=(rdiff)
 command -v rsync >/dev/null 2>&1 || need+=(rsync)
 [ -x /usr/sbin/sshd ] || command -v sshd >/dev/null 2>&1 || need+=(openssh-server)
+command -v setfattr >/dev/null 2>&1 || need+=(attr)
+command -v setfacl >/dev/null 2>&1 || need+=(acl)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "installing test peers: ${need[*]}"
 	sudo=""

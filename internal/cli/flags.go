@@ -72,6 +72,8 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	boolFlag(fs, &setBools{targets: []*bool{&p.Devices, &p.Specials}, on: false}, "no-D", "", "same as --no-devices --no-specials")
 	onOff(fs, &p.HardLinks, "hard-links", "H", "preserve hard links", "no-hard-links", "no-H")
 	fs.BoolVar(&p.NumericIDs, "numeric-ids", false, "don't map uid/gid values by user/group name")
+	onOff(fs, &p.ACLs, "acls", "A", "preserve POSIX ACLs (implies --perms)", "no-acls", "no-A")
+	onOff(fs, &p.Xattrs, "xattrs", "X", "preserve extended attributes", "no-xattrs", "no-X")
 
 	// Transfer choices.
 	fs.BoolVarP(&p.Checksum, "checksum", "c", false, "skip based on checksum, not mod-time & size")

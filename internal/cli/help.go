@@ -24,10 +24,10 @@ var helpGroups = []helpGroup{
 	{"Output", []string{"verbose", "quiet", "itemize-changes", "dry-run", "stats", "progress", "P", "json"}},
 	{"What to preserve (archive mode, -rlptgoD, is the default)", []string{
 		"archive", "recursive", "links", "perms", "times", "group", "owner",
-		"devices", "specials", "D", "hard-links", "numeric-ids"}},
+		"devices", "specials", "D", "hard-links", "acls", "xattrs", "numeric-ids"}},
 	{"Turning parts of archive mode off", []string{
 		"no-recursive", "no-links", "no-perms", "no-times", "no-group", "no-owner",
-		"no-devices", "no-specials", "no-D", "no-hard-links"}},
+		"no-devices", "no-specials", "no-D", "no-hard-links", "no-acls", "no-xattrs"}},
 	{"Which files to update, and how", []string{
 		"checksum", "size-only", "ignore-existing", "update", "one-file-system",
 		"whole-file", "no-whole-file", "inplace", "partial", "partial-dir", "mkpath"}},

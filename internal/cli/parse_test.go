@@ -119,7 +119,7 @@ func TestParseSyncErrors(t *testing.T) {
 		{"empty operand", []string{"", "b"}, "empty SRC or DEST", ExitUsage},
 		{"unknown long option", []string{"--frobnicate", "a", "b"}, "unknown option --frobnicate", ExitUsage},
 		{"unknown short option in a bundle", []string{"-avQ", "a", "b"}, "unknown option -Q", ExitUsage},
-		{"unsupported short option", []string{"-avX", "a", "b"}, "--xattrs is not supported yet", ExitUsage},
+		{"unsupported short option", []string{"-avU", "a", "b"}, "--atimes is not supported yet", ExitUsage},
 		{"unsupported long option with value", []string{"--max-size=100", "a", "b"}, "--max-size is not supported yet", ExitUsage},
 		{"unsupported option separate value", []string{"--max-size", "100", "a", "b"}, "--max-size is not supported yet", ExitUsage},
 		{"bad bwlimit", []string{"--bwlimit=fast", "a", "b"}, `invalid value "fast" for option --bwlimit`, ExitUsage},

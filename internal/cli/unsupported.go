@@ -35,8 +35,6 @@ var unsupportedOptions = []unsupportedOption{
 	{long: "munge-links"},
 	{long: "copy-dirlinks", short: "k"},
 	{long: "keep-dirlinks", short: "K"},
-	{long: "acls", short: "A"},
-	{long: "xattrs", short: "X"},
 	{long: "executability", short: "E"},
 	{long: "chmod", arg: true},
 	{long: "chown", arg: true},

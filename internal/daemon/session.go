@@ -18,7 +18,7 @@ import (
 func SessionHandler() Handler {
 	return func(ctx context.Context, conn net.Conn, s *Session) error {
 		return session.Serve(ctx, conn, session.ServeOptions{
-			Config: session.Config{Timeout: s.Timeout, RefuseCompress: s.RefuseCompress},
+			Config: session.Config{Timeout: s.Timeout, RefuseCompress: s.RefuseCompress, UserXattrsOnly: true},
 			Check:  func(run *wire.Run) error { return confineRun(s, run) },
 			// Operands are module-relative names opened through the
 			// module's root, never OS paths looked up again.

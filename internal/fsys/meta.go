@@ -12,6 +12,10 @@ type Meta struct {
 	// changed (Linux has no symlink modes) and its owner and times are set
 	// on the link itself.
 	Symlink bool
+
+	// Xattrs are the extended attributes (ACLs included) the entry must
+	// have, applied with Preserve.Xattrs; sorted by name.
+	Xattrs []Xattr
 }
 
 // Preserve selects which parts of a Meta are applied. The zero value applies
@@ -22,6 +26,11 @@ type Preserve struct {
 	Owner bool // set Meta.UID; silently skipped when not running as root
 	Group bool // set Meta.GID; EPERM is ignored when not running as root
 	Times bool // set Meta.MTime (and Meta.ATime when not zero)
+
+	// Xattrs selects the extended attributes to make equal to Meta.Xattrs:
+	// those it selects are set, changed or removed; others are left
+	// alone. Never applied to symlinks.
+	Xattrs XattrSet
 
 	// Fsync makes Temp.Commit fsync the file's data before the rename.
 	// Off by default, as in rsync (which fsyncs only with --fsync): the

@@ -44,8 +44,9 @@ func times(m Meta, p Preserve) []unix.Timespec {
 	return []unix.Timespec{at, unix.NsecToTimespec(m.MTime)}
 }
 
-// applyFd applies owner, mode and times to an open file, in that order:
-// chown clears setuid and setgid, so chmod follows it. An owner or mode the
+// applyFd applies owner, mode, extended attributes and times to an open
+// file, in that order: chown clears setuid and setgid, so chmod follows it,
+// and an ACL sets the group bits of the mode, so it follows chmod. An owner or mode the
 // file already has (one fstat tells) is not set again: each change dirties
 // the inode, which costs a journal update on most filesystems.
 func (r *Root) applyFd(fd int, mode uint32, m Meta, p Preserve) error {
@@ -62,6 +63,11 @@ func (r *Root) applyFd(fd int, mode uint32, m Meta, p Preserve) error {
 	if !known || chowned || uint32(st.Mode)&0o7777 != mode {
 		if err := unix.Fchmod(fd, mode); err != nil {
 			return fmt.Errorf("chmod: %w", err)
+		}
+	}
+	if p.Xattrs != 0 && !m.Symlink {
+		if err := r.setXattrs(xattrAt(fd, ""), m.Xattrs, p.Xattrs); err != nil {
+			return err
 		}
 	}
 	if ts := times(m, p); ts != nil {
@@ -122,6 +128,15 @@ func (r *Root) SetMeta(name string, m Meta, p Preserve) error {
 	if p.Perms && !m.Symlink && !same {
 		if err := lchmodAt(pa.fd, pa.base, m.Mode&0o7777); err != nil {
 			return fmt.Errorf("chmod %s: %w", name, err)
+		}
+	}
+	if p.Xattrs != 0 && !m.Symlink && (!known || st.Mode&unix.S_IFMT != unix.S_IFLNK) {
+		at := xattrAt(pa.fd, pa.base)
+		if name == "." {
+			at = xattrAt(pa.fd, "")
+		}
+		if err := r.setXattrs(at, m.Xattrs, p.Xattrs); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	if ts := times(m, p); ts != nil && !(known && m.ATime == 0 && st.Mtim.Sec*1e9+st.Mtim.Nsec == m.MTime) {

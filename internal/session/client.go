@@ -52,6 +52,10 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 		c.fail(err)
 		return nil, c.timeoutErr(err)
 	}
+	if err := checkXattrCap(&cfg, caps); err != nil {
+		c.fail(err)
+		return nil, err
+	}
 	c.startWriter()
 	p := newPeer(c, cfg, true, req.OnEvent)
 	serverRole := wire.RoleReceiver

@@ -16,6 +16,13 @@ type Config struct {
 	Checksum, SizeOnly, IgnoreExisting, Update   bool
 	WholeFile, Inplace, OneFileSystem, MkPath    bool
 	DryRun                                       bool
+	// Xattrs (-X) and ACLs (-A) carry and apply extended attributes and
+	// POSIX ACLs (capability "xattrs").
+	Xattrs, ACLs bool
+	// UserXattrsOnly keeps -X to the user namespace whatever the euid: a
+	// daemon neither sends nor applies trusted.* and security.* (file
+	// capabilities) for its clients.
+	UserXattrsOnly bool
 	// NoTotals skips the sender's counting scan (a second walk of the
 	// sources) that feeds EventTotals: for runs nobody watches progress of.
 	NoTotals bool
@@ -59,7 +66,7 @@ func (c *Config) bits() []struct {
 		{&c.Checksum, wire.FlagChecksum}, {&c.SizeOnly, wire.FlagSizeOnly}, {&c.IgnoreExisting, wire.FlagIgnoreExisting},
 		{&c.Update, wire.FlagUpdate}, {&c.WholeFile, wire.FlagWholeFile}, {&c.Inplace, wire.FlagInplace},
 		{&c.OneFileSystem, wire.FlagOneFileSystem}, {&c.MkPath, wire.FlagMkPath}, {&c.DryRun, wire.FlagDryRun},
-		{&c.NoTotals, wire.FlagNoTotals},
+		{&c.NoTotals, wire.FlagNoTotals}, {&c.Xattrs, wire.FlagXattrs}, {&c.ACLs, wire.FlagACLs},
 	}
 }
 

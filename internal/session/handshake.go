@@ -20,7 +20,7 @@ const Software = "ferry/0.1"
 
 func localHello() *wire.Hello {
 	return &wire.Hello{MinVersion: wire.Version, MaxVersion: wire.Version, Software: Software,
-		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, CapRefine, CapNotice}} // refine hook: CapRefine
+		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, CapRefine, CapNotice, CapXattrs}} // refine hook: CapRefine
 }
 
 // handshake sends our Hello while reading the peer's (concurrently, so

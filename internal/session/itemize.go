@@ -55,6 +55,7 @@ func (r *receiver) itemize(y byte, s, ex *tree.Entry, sumDiffers bool) string {
 	if r.cfg.Group && m.GID != ex.GID {
 		b[7] = 'g'
 	}
+	r.itemizeXattrs(b, s, ex)
 	if y == '.' && string(b[2:]) == "........." {
 		return ""
 	}
@@ -64,7 +65,7 @@ func (r *receiver) itemize(y byte, s, ex *tree.Entry, sumDiffers bool) string {
 // meta returns the metadata to apply for s, with owner and group mapped by
 // name unless NumericIDs.
 func (r *receiver) meta(s *tree.Entry) fsys.Meta {
-	m := fsys.Meta{Mode: s.Mode, UID: s.UID, GID: s.GID, MTime: s.MTime, Symlink: s.Type == tree.TypeSymlink}
+	m := fsys.Meta{Mode: s.Mode, UID: s.UID, GID: s.GID, MTime: s.MTime, Symlink: s.Type == tree.TypeSymlink, Xattrs: s.Xattrs}
 	if !r.cfg.NumericIDs {
 		if s.User != "" {
 			if id, ok := tree.UserID(s.User); ok {
@@ -81,5 +82,5 @@ func (r *receiver) meta(s *tree.Entry) fsys.Meta {
 }
 
 func (r *receiver) preserve() fsys.Preserve {
-	return fsys.Preserve{Perms: r.cfg.Perms, Owner: r.cfg.Owner, Group: r.cfg.Group, Times: r.cfg.Times}
+	return fsys.Preserve{Perms: r.cfg.Perms, Owner: r.cfg.Owner, Group: r.cfg.Group, Times: r.cfg.Times, Xattrs: r.cfg.xattrSet()}
 }

@@ -303,6 +303,7 @@ func toWireEntry(e *tree.Entry) wire.Entry {
 		Path: e.Path, Type: uint8(e.Type), Mode: e.Mode, Size: e.Size, MTime: e.MTime,
 		UID: e.UID, GID: e.GID, User: e.User, Group: e.Group,
 		LinkTarget: e.LinkTarget, Rdev: e.Rdev, HardLink: e.HardLink, Checksum: e.Checksum,
+		Xattrs: toWireXattrs(e.Xattrs),
 	}
 }
 
@@ -311,5 +312,6 @@ func fromWireEntry(w *wire.Entry) *tree.Entry {
 		Path: w.Path, Type: tree.Type(w.Type), Mode: w.Mode, Size: w.Size, MTime: w.MTime,
 		UID: w.UID, GID: w.GID, User: w.User, Group: w.Group,
 		LinkTarget: w.LinkTarget, Rdev: w.Rdev, HardLink: w.HardLink, Checksum: w.Checksum,
+		Xattrs: fromWireXattrs(w.Xattrs),
 	}
 }

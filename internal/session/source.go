@@ -56,6 +56,7 @@ func (s *source) walkOptions(start string, cfg *Config, f *tree.Filter) tree.Wal
 		Filter:        f,
 		Checksum:      cfg.Checksum,
 		NumericIDs:    cfg.NumericIDs,
+		Xattrs:        cfg.xattrSet(),
 	}
 	switch {
 	case start == "" && s.name == "":

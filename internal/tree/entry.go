@@ -3,6 +3,8 @@ package tree
 import (
 	"io/fs"
 	"strings"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // Type is the kind of a tree entry.
@@ -68,6 +70,10 @@ type Entry struct {
 	// Checksum is the BLAKE3-256 of the file's content, set only when the
 	// run compares by checksum.
 	Checksum []byte
+
+	// Xattrs are the extended attributes (POSIX ACLs included) the walk
+	// was asked to read (WalkOptions.Xattrs), sorted by name.
+	Xattrs []fsys.Xattr
 
 	// Local-only fields: never sent on the wire.
 	Dev   uint64

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"os"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // ErrWalkerClosed is returned by Next after Close.
@@ -51,6 +53,11 @@ type WalkOptions struct {
 
 	// NumericIDs leaves Entry.User and Entry.Group empty.
 	NumericIDs bool
+
+	// Xattrs selects the extended attributes read into Entry.Xattrs (-X,
+	// -A); zero reads none. A failure to read them is reported to OnError
+	// and the entry returned without them.
+	Xattrs fsys.XattrSet
 
 	// OnError, if not nil, receives per-entry errors: a directory that
 	// cannot be opened or read, an entry that vanished between readdir and

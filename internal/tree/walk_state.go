@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/ferrysync/ferry/internal/fsys"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -106,6 +108,7 @@ func (w *Walker) start() (*Entry, error) {
 		return nil, err
 	}
 	w.fill(e)
+	w.xattrs(e, fd, "")
 	w.w.rootDev = e.Dev
 	if e.Type == TypeDir {
 		w.push(fd, ".")
@@ -146,6 +149,11 @@ func (w *Walker) startNamed(start, prefix string) (*Entry, error) {
 		return nil, nil
 	}
 	w.fill(e)
+	if start == "." {
+		w.xattrs(e, dirfd, "")
+	} else {
+		w.xattrs(e, dirfd, baseName(start))
+	}
 	if e.Type == TypeFile && w.opts.Checksum {
 		w.checksum(e, dirfd, baseName(start))
 	}
@@ -187,6 +195,7 @@ func (w *Walker) child(top *dirFrame, name string, st *unix.Stat_t) *Entry {
 		return nil
 	}
 	w.fill(e)
+	w.xattrs(e, top.fd, name)
 	switch e.Type {
 	case TypeFile:
 		if w.opts.Checksum {
@@ -316,6 +325,24 @@ func (w *Walker) fill(e *Entry) {
 	}
 	e.User, e.Group = s.lastUser, s.lastGroup
 }
+
+// xattrs sets e.Xattrs from the entry name of the open directory dirfd
+// ("" for dirfd itself), reporting a failure instead.
+func (w *Walker) xattrs(e *Entry, dirfd int, name string) {
+	if w.opts.Xattrs == 0 {
+		return
+	}
+	xs, err := fsys.ReadXattrs(dirfd, name, w.opts.Xattrs, euidRoot)
+	if err != nil {
+		w.report(e.Path, &os.PathError{Op: "read extended attributes", Path: e.Path, Err: err})
+		return
+	}
+	e.Xattrs = xs
+}
+
+// euidRoot says whether this process runs as root: it then reads the
+// trusted and security attributes too.
+var euidRoot = os.Geteuid() == 0
 
 func (w *Walker) report(path string, err error) {
 	if w.opts.OnError != nil {

@@ -1,5 +1,7 @@
 package wire
 
+import "strings"
+
 // Entry is one tree entry as it travels in the entry stream (the wire form
 // of tree.Entry; see docs/PROTOCOL.md, "Entries").
 type Entry struct {
@@ -15,7 +17,21 @@ type Entry struct {
 	Rdev       uint64
 	HardLink   string
 	Checksum   []byte
+	Xattrs     []Xattr // sorted by name; sent only with FlagXattrs or FlagACLs
 }
+
+// Xattr is one extended attribute of an entry (a POSIX ACL is one too).
+type Xattr struct {
+	Name  string
+	Value []byte
+}
+
+// Limits of an entry's extended attributes (Linux's own: XATTR_SIZE_MAX
+// and XATTR_LIST_MAX).
+const (
+	MaxXattrValue = 64 << 10
+	MaxXattrs     = 64 << 10 / 2 // a name is at least 1 byte plus its NUL in a 64 KiB list
+)
 
 // Entry field-presence bits.
 const (
@@ -25,6 +41,7 @@ const (
 	entRdev
 	entHardLink
 	entChecksum
+	entXattrs
 )
 
 // MaxChecksum is the longest checksum an entry may carry.
@@ -53,7 +70,11 @@ func (m *Entries) AppendTo(b []byte) []byte {
 
 // EntrySize estimates the encoded size of e, for batching.
 func EntrySize(e *Entry) int {
-	return 32 + len(e.Path) + len(e.User) + len(e.Group) + len(e.LinkTarget) + len(e.HardLink) + len(e.Checksum)
+	n := 32 + len(e.Path) + len(e.User) + len(e.Group) + len(e.LinkTarget) + len(e.HardLink) + len(e.Checksum)
+	for _, x := range e.Xattrs {
+		n += 4 + len(x.Name) + len(x.Value)
+	}
+	return n
 }
 
 func appendEntry(b []byte, e *Entry, prev string) []byte {
@@ -82,6 +103,9 @@ func appendEntry(b []byte, e *Entry, prev string) []byte {
 	if len(e.Checksum) > 0 {
 		f |= entChecksum
 	}
+	if len(e.Xattrs) > 0 {
+		f |= entXattrs
+	}
 	b = append(b, e.Type)
 	b = appendUvarint(b, f)
 	b = appendUvarint(b, uint64(e.Mode))
@@ -106,6 +130,13 @@ func appendEntry(b []byte, e *Entry, prev string) []byte {
 	}
 	if f&entChecksum != 0 {
 		b = appendBytes(b, e.Checksum)
+	}
+	if f&entXattrs != 0 {
+		b = appendUvarint(b, uint64(len(e.Xattrs)))
+		for _, x := range e.Xattrs {
+			b = appendString(b, x.Name)
+			b = appendBytes(b, x.Value)
+		}
 	}
 	return b
 }
@@ -159,7 +190,7 @@ func decodeEntry(d *decoder, e *Entry, prev string) {
 	if e.Type < 1 || e.Type > 7 {
 		d.fail("entry: bad type")
 	}
-	if f >= 1<<6 {
+	if f >= 1<<7 {
 		d.fail("entry: unknown field bits")
 	}
 	if f&entUser != 0 {
@@ -179,6 +210,37 @@ func decodeEntry(d *decoder, e *Entry, prev string) {
 	}
 	if f&entChecksum != 0 {
 		e.Checksum = d.bytes(MaxChecksum)
+	}
+	if f&entXattrs != 0 {
+		decodeXattrs(d, e)
+	}
+}
+
+// decodeXattrs reads an entry's extended attributes: at least one, names
+// not empty, strictly ascending (so none twice), each value within
+// MaxXattrValue.
+func decodeXattrs(d *decoder, e *Entry) {
+	n := d.uvarint()
+	if n == 0 || n > MaxXattrs || n > uint64(len(d.b))/2 {
+		d.fail("entry: bad extended attribute count")
+		return
+	}
+	e.Xattrs = make([]Xattr, 0, n)
+	for range n {
+		x := Xattr{Name: d.string(), Value: d.bytes(MaxXattrValue)}
+		if d.err != nil {
+			e.Xattrs = nil
+			return
+		}
+		if x.Name == "" || strings.IndexByte(x.Name, 0) >= 0 {
+			d.fail("entry: bad extended attribute name")
+			return
+		}
+		if k := len(e.Xattrs); k > 0 && e.Xattrs[k-1].Name >= x.Name {
+			d.fail("entry: extended attributes out of order")
+			return
+		}
+		e.Xattrs = append(e.Xattrs, x)
 	}
 }
 

@@ -12,12 +12,15 @@ import (
 // sampleMessages has one or more filled-in values of every message type.
 func sampleMessages() map[string]Message {
 	return map[string]Message{
-		"hello":      &Hello{MinVersion: 1, MaxVersion: 3, Software: "ferry/test", Caps: []string{"delta-xxh3", "hardlinks"}},
-		"run":        &Run{Role: RoleReceiver, Paths: []string{"dst/"}, Flags: FlagRecursive | FlagDelete | FlagEvents, Filters: []string{"- *.o", "+ /src/**"}, PartialDir: ".ferry-partial", Seed: 0xdeadbeefcafe},
-		"pass":       &PassBegin{Pass: 7, Paths: []string{"a/b", "c"}},
-		"pass-all":   &PassBegin{Pass: 0},
-		"entries":    &Entries{Entries: []Entry{{Path: ".", Type: 2, Mode: 0o755, MTime: -5}, {Path: "a/b", Type: 1, Mode: 0o644, Size: 1 << 40, MTime: 1700000000123456789, UID: 1000, GID: 1000, User: "u", Group: "g", Checksum: bytes.Repeat([]byte{7}, 32)}, {Path: "a/c", Type: 3, Mode: 0o777, LinkTarget: "../x"}, {Path: "a/d", Type: 4, Rdev: 0x10203, HardLink: "a/b"}}},
-		"entries-0":  &Entries{Entries: []Entry{}},
+		"hello":     &Hello{MinVersion: 1, MaxVersion: 3, Software: "ferry/test", Caps: []string{"delta-xxh3", "hardlinks"}},
+		"run":       &Run{Role: RoleReceiver, Paths: []string{"dst/"}, Flags: FlagRecursive | FlagDelete | FlagEvents, Filters: []string{"- *.o", "+ /src/**"}, PartialDir: ".ferry-partial", Seed: 0xdeadbeefcafe},
+		"pass":      &PassBegin{Pass: 7, Paths: []string{"a/b", "c"}},
+		"pass-all":  &PassBegin{Pass: 0},
+		"entries":   &Entries{Entries: []Entry{{Path: ".", Type: 2, Mode: 0o755, MTime: -5}, {Path: "a/b", Type: 1, Mode: 0o644, Size: 1 << 40, MTime: 1700000000123456789, UID: 1000, GID: 1000, User: "u", Group: "g", Checksum: bytes.Repeat([]byte{7}, 32)}, {Path: "a/c", Type: 3, Mode: 0o777, LinkTarget: "../x"}, {Path: "a/d", Type: 4, Rdev: 0x10203, HardLink: "a/b"}}},
+		"entries-0": &Entries{Entries: []Entry{}},
+		"entries-xattrs": &Entries{Entries: []Entry{{Path: "f", Type: 1, Mode: 0o644, Xattrs: []Xattr{
+			{Name: "system.posix_acl_access", Value: []byte{2, 0, 0, 0, 1, 0, 6, 0}}, {Name: "user.empty"}, {Name: "user.mime_type", Value: []byte("text/plain")},
+		}}}},
 		"end":        &EntriesEnd{Pass: 3},
 		"credit":     &Credit{N: 4096},
 		"request":    &FileRequest{ID: 9, Path: "a/b", Flags: ReqBasis, BlockLen: 2048, StrongLen: 16, BlockCount: 2, BasisSize: 4000},
@@ -85,6 +88,24 @@ func TestDecodeRejects(t *testing.T) {
 		{"literal too long", TypeData, []byte{1, 1, 0, 0xff, 0xff, 0xff, 0x0f}, ErrMalformed},
 		{"hello versions", TypeHello, []byte{3, 1, 0, 0}, ErrMalformed},
 	}
+	xattrs := func(xs ...Xattr) []byte {
+		return (&Entries{Entries: []Entry{{Path: "f", Type: 1, Xattrs: xs}}}).AppendTo(nil)
+	}
+	tests = append(tests, []struct {
+		name    string
+		t       Type
+		payload []byte
+		want    error
+	}{
+		{"xattrs out of order", TypeEntries, xattrs(Xattr{Name: "user.b"}, Xattr{Name: "user.a"}), ErrMalformed},
+		{"xattr twice", TypeEntries, xattrs(Xattr{Name: "user.a"}, Xattr{Name: "user.a"}), ErrMalformed},
+		{"xattr empty name", TypeEntries, xattrs(Xattr{Name: ""}), ErrMalformed},
+		{"xattr NUL in name", TypeEntries, xattrs(Xattr{Name: "user.\x00a"}), ErrMalformed},
+		{"xattr value too long", TypeEntries, xattrs(Xattr{Name: "user.a", Value: make([]byte, MaxXattrValue+1)}), ErrMalformed},
+		// The last 10 bytes are the count 1, "user.a" and "v": a count of 0
+		// instead (with the presence bit set) is malformed.
+		{"xattr count zero", TypeEntries, append(xattrs(Xattr{Name: "user.a", Value: []byte("v")})[:len(xattrs(Xattr{Name: "user.a", Value: []byte("v")}))-10], 0), ErrMalformed},
+	}...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Decode(tc.t, tc.payload)

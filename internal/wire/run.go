@@ -34,6 +34,8 @@ const (
 	FlagDryRun
 	FlagEvents   // the server reports itemized events to the client
 	FlagNoTotals // the client wants no Totals: the sender skips its counting scan
+	FlagXattrs   // -X: entries carry extended attributes (capability "xattrs")
+	FlagACLs     // -A: entries carry POSIX ACLs (capability "xattrs")
 )
 
 // Run is the client's request, sent once after the handshake: which role
