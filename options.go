@@ -1,6 +1,9 @@
 package ferry
 
-import "time"
+import (
+	"io"
+	"time"
+)
 
 // Options control a Sync. The zero value is not archive mode; use
 // DefaultOptions for ferry's defaults (archive mode on), then adjust.
@@ -38,6 +41,20 @@ type Options struct {
 	Inplace       bool // write updated files in place (--inplace)
 	OneFileSystem bool // do not cross filesystem boundaries (-x)
 	MkPath        bool // create the destination's missing parents (--mkpath)
+	// Relative keeps each source's path in the destination (-R): below
+	// "/" for an absolute source, "." for a relative one, or the
+	// directory before a "/./" in it; its parents are created as implied
+	// directories, and only what the sources name is compared or deleted.
+	Relative bool
+	// FilesFrom, when not nil, lists the paths to transfer, one per line
+	// (NUL-terminated with From0), relative to the single source
+	// directory (--files-from): as with Relative, their parents are
+	// implied and nothing else is compared or deleted. Directories are
+	// descended into only with Recursive (the CLI turns it off unless -r
+	// is given). Leading slashes are dropped; ".." is refused. It is read
+	// as the transfer goes, in batches.
+	FilesFrom io.Reader
+	From0     bool // FilesFrom's names end with NUL, not newline (--from0)
 	DryRun        bool // show what would change, change nothing (-n)
 
 	// PartialDir is where an interrupted transfer keeps the data it

@@ -59,12 +59,24 @@ func Sync(ctx context.Context, src, dst string, opts Options) (Stats, error) {
 // file copied to a path that is not a directory is written at that path.
 // Per-entry failures go to Options.OnEvent as EventFileError and make
 // SyncMany return an error matching ErrPartial; the rest goes on.
+//
+// With Relative, each source keeps its path in dst (see Options.Relative);
+// with FilesFrom, the one source is the directory the listed paths are
+// relative to.
 func SyncMany(ctx context.Context, srcs []string, dst string, opts Options) (Stats, error) {
+	if opts.FilesFrom != nil {
+		if len(srcs) != 1 {
+			return Stats{}, fmt.Errorf("%w: --files-from takes exactly one source directory, not %d", ErrBadOperand, len(srcs))
+		}
+		if !strings.HasSuffix(srcs[0], "/") {
+			srcs = []string{srcs[0] + "/"} // the listed paths are inside it
+		}
+	}
 	s, err := Open(ctx, srcs, dst, opts)
 	if err != nil {
 		return Stats{}, err
 	}
-	st, err := s.Pass(ctx, nil)
+	st, err := runPasses(ctx, s, srcs, opts)
 	cerr := s.Close()
 	if err == nil && cerr != nil && !errors.Is(cerr, ErrPartial) {
 		err = cerr

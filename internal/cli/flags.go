@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"time"
 
 	"github.com/ferrysync/ferry"
@@ -32,6 +33,10 @@ type syncOptions struct {
 	filters     []filterArg         // every filter option, in order
 	timeout     int                 // --timeout, seconds
 	partial     bool                // --partial
+	filesFrom   string              // --files-from FILE ("-": stdin)
+	recursiveOn bool                // -r/--recursive given explicitly (not only through -a)
+	// filesFromFile is the open --files-from file, closed after the run.
+	filesFromFile *os.File
 	unsupported []unsupportedOption // rsync options used that ferry lacks
 
 	engine engine // the engine to run; not a flag
@@ -90,6 +95,9 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&p.PartialDir, "partial-dir", "", "put a partially transferred file into `DIR`")
 	fs.BoolVarP(&p.OneFileSystem, "one-file-system", "x", false, "don't cross filesystem boundaries")
 	fs.BoolVar(&p.MkPath, "mkpath", false, "create destination's missing path components")
+	onOff(fs, &p.Relative, "relative", "R", "use relative path names", "no-relative", "no-R")
+	fs.StringVar(&o.filesFrom, "files-from", "", "read the list of source-file names from `FILE` (- for stdin)")
+	fs.BoolVarP(&p.From0, "from0", "0", false, "--files-from names end with NUL, not newline")
 
 	// Deletion and filters.
 	fs.BoolVar(&p.Delete, "delete", false, "delete extraneous files from dest dirs")

@@ -4,7 +4,9 @@ import (
 	"github.com/ferrysync/ferry"
 
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -35,6 +37,7 @@ func parseSync(args []string, stdin io.Reader) (*syncOptions, error) {
 	if o.help || o.version {
 		return o, nil
 	}
+	o.recursiveOn = fs.Changed("recursive") && o.sync.Recursive
 	if err := o.finish(fs.Args(), stdin); err != nil {
 		return nil, err
 	}
@@ -83,6 +86,29 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 		return err
 	}
 	o.sync.Filters = rules
+	return o.openFilesFrom(stdin)
+}
+
+// openFilesFrom opens the --files-from list. As in rsync, -a does not
+// imply -r with it: listed directories are created, not descended into,
+// unless -r is given too.
+func (o *syncOptions) openFilesFrom(stdin io.Reader) error {
+	if o.filesFrom == "" {
+		return nil
+	}
+	if len(o.srcs) != 1 {
+		return usagef("ferry: --files-from takes exactly one source directory, not %d", len(o.srcs))
+	}
+	o.sync.Recursive = o.recursiveOn
+	if o.filesFrom == "-" {
+		o.sync.FilesFrom = stdin
+		return nil
+	}
+	f, err := os.Open(o.filesFrom)
+	if err != nil {
+		return &fileSelectError{fmt.Errorf("--files-from: %w", err)}
+	}
+	o.filesFromFile, o.sync.FilesFrom = f, f
 	return nil
 }
 

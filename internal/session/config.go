@@ -23,6 +23,14 @@ type Config struct {
 	// daemon neither sends nor applies trusted.* and security.* (file
 	// capabilities) for its clients.
 	UserXattrsOnly bool
+	// Relative (-R) opens each source operand at the directory before its
+	// "/./" (or at "/" or "."), keeping the rest of its path, whose
+	// parents are sent as implied directories (relative.go).
+	Relative bool
+	// StrictPaths makes a pass path missing from the source an error, not
+	// a deletion (-R and --files-from name what must exist; a watcher's
+	// pass names what changed, deletions included).
+	StrictPaths bool
 	// NoTotals skips the sender's counting scan (a second walk of the
 	// sources) that feeds EventTotals: for runs nobody watches progress of.
 	NoTotals bool
@@ -67,6 +75,7 @@ func (c *Config) bits() []struct {
 		{&c.Update, wire.FlagUpdate}, {&c.WholeFile, wire.FlagWholeFile}, {&c.Inplace, wire.FlagInplace},
 		{&c.OneFileSystem, wire.FlagOneFileSystem}, {&c.MkPath, wire.FlagMkPath}, {&c.DryRun, wire.FlagDryRun},
 		{&c.NoTotals, wire.FlagNoTotals}, {&c.Xattrs, wire.FlagXattrs}, {&c.ACLs, wire.FlagACLs},
+		{&c.Relative, wire.FlagRelative}, {&c.StrictPaths, wire.FlagStrictPaths},
 	}
 }
 

@@ -33,10 +33,11 @@ type sender struct {
 	active  int                 // requests queued or being served
 	closed  bool
 
-	stats   Stats // guarded by mu
-	workers sync.WaitGroup
-	refine  refineWaits     // refine hook: answers awaited by workers (refine_sender.go)
-	missing []missingSource // correctness hook: source operands that do not exist (sender_missing.go)
+	stats       Stats // guarded by mu
+	workers     sync.WaitGroup
+	refine      refineWaits     // refine hook: answers awaited by workers (refine_sender.go)
+	missing     []missingSource // correctness hook: source operands that do not exist (sender_missing.go)
+	missingSent bool            // their errors went with the first pass
 }
 
 // request is one FileRequest with its signature blocks.
@@ -54,7 +55,11 @@ func newSender(p *peer, ops []string) (*sender, error) {
 	s.cond.L = &s.mu
 	s.work.L = &s.mu
 	for _, op := range ops {
-		src, err := openSource(s.opBase, op)
+		open := openSource
+		if p.cfg.Relative {
+			open = openRelativeSource
+		}
+		src, err := open(s.opBase, op)
 		if err != nil && s.missingSource(op, err) { // correctness hook (sender_missing.go)
 			continue
 		}

@@ -31,6 +31,11 @@ func (s *sender) missingSource(op string, err error) bool {
 	if base := filepath.Base(op); !strings.HasSuffix(op, "/") && base != "." && base != ".." && base != "/" {
 		p = base
 	}
+	if s.cfg.Relative {
+		if _, rel, err := SplitRelative(op); err == nil {
+			p = rel
+		}
+	}
 	// The cause as rsync words it; the wrapped open error repeats the
 	// operand.
 	cause := &fs.PathError{Op: "open", Path: op, Err: errno}
@@ -42,11 +47,12 @@ func (s *sender) missingSource(op string, err error) bool {
 }
 
 // reportMissing sends the missing operands' errors in-stream at the start
-// of the first pass. The receiver protects their paths from deletion.
+// of the first pass (whether it names paths, as with -R, or not). The receiver protects their paths from deletion.
 func (s *sender) reportMissing(st *streamer, pb *wire.PassBegin) {
-	if pb.Pass != 0 || len(pb.Paths) > 0 {
+	if s.missingSent {
 		return
 	}
+	s.missingSent = true
 	for _, ms := range s.missing {
 		if st.err != nil {
 			return

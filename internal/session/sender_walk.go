@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"slices"
+	"syscall"
 
 	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/tree"
@@ -78,6 +79,16 @@ func (st *streamer) flush() error {
 
 // walkError forwards a walk error in-stream, after the entries before it.
 func (st *streamer) walkError(path string, err error) {
+	code := errCode(err)
+	if code != wire.ErrCodeVanished {
+		code = wire.ErrCodeDirRead
+	}
+	st.fileError(&FileError{Op: "read", Path: path, Code: code, Err: err})
+}
+
+// fileError forwards a per-file error in-stream, after the entries before
+// it.
+func (st *streamer) fileError(fe *FileError) {
 	if st.err != nil {
 		return
 	}
@@ -87,14 +98,9 @@ func (st *streamer) walkError(path string, err error) {
 	if st.err = st.takeCredit(); st.err != nil {
 		return
 	}
-	code := errCode(err)
-	if code != wire.ErrCodeVanished {
-		code = wire.ErrCodeDirRead
-	}
-	fe := &FileError{Op: "read", Path: path, Code: code, Err: err}
 	st.s.countError()
 	if st.s.client {
-		st.s.emit(Event{Kind: EventError, Path: path, Err: fe})
+		st.s.emit(Event{Kind: EventError, Path: fe.Path, Err: fe})
 	}
 	st.err = st.s.c.send(toWireError(0, fe))
 }
@@ -154,7 +160,7 @@ func (s *sender) walkPaths(ctx context.Context, st *streamer, paths []string, em
 				continue
 			}
 			for _, src := range s.srcs {
-				if !src.covers(dir) {
+				if !src.implies(dir) {
 					continue
 				}
 				if e, err := tree.LstatEntry(src.root, dir); err == nil && e.Type == tree.TypeDir {
@@ -231,8 +237,13 @@ func (s *sender) walkMerged(ctx context.Context, st *streamer, start string, emi
 			heads = append(heads, h)
 		case errors.Is(err, io.EOF):
 			w.Close()
-		case start != "" && errors.Is(err, fs.ErrNotExist):
+		case start != "" && errors.Is(err, fs.ErrNotExist) && !s.cfg.StrictPaths:
 			w.Close() // a pass path that is gone: the receiver deletes it
+		case start != "" && errors.Is(err, fs.ErrNotExist):
+			// -R or --files-from named it: an error, as in rsync (23,
+			// not 24: it never existed as far as the run knows).
+			w.Close()
+			st.fileError(&FileError{Op: "source", Path: start, Code: wire.ErrCodeIO, Err: &fs.PathError{Op: "link_stat", Path: start, Err: syscall.ENOENT}})
 		default:
 			w.Close()
 			st.walkError(displayStart(start, src), err)

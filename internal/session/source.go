@@ -13,8 +13,10 @@ import (
 type source struct {
 	root *os.Root
 	// name is the top-level transfer name ("src" for operand "dir/src"),
-	// or "" when the operand's contents are sent ("src/").
-	name string
+	// or "" when the operand's contents are sent ("src/"); with relative,
+	// the kept path, of one or more components ("." for all of root).
+	name     string
+	relative bool // -R: name's parents are implied directories of it
 }
 
 // openSource opens a source operand with rsync's trailing-slash rule: a
@@ -45,7 +47,13 @@ func openSource(b base, op string) (*source, error) {
 
 // covers reports whether transfer path p can come from s.
 func (s *source) covers(p string) bool {
-	return s.name == "" || tree.Contains(s.name, p)
+	return s.name == "" || s.name == "." || tree.Contains(s.name, p)
+}
+
+// implies reports whether dir can come from s as a parent of the paths it
+// covers: with -R, the implied directories above its kept path too.
+func (s *source) implies(dir string) bool {
+	return s.covers(dir) || s.relative && tree.Contains(dir, s.name)
 }
 
 // walkOptions returns the walk of path start (a transfer path) in s.

@@ -36,6 +36,10 @@ const (
 	FlagNoTotals // the client wants no Totals: the sender skips its counting scan
 	FlagXattrs   // -X: entries carry extended attributes (capability "xattrs")
 	FlagACLs     // -A: entries carry POSIX ACLs (capability "xattrs")
+	FlagRelative // -R: source operands keep their path after "/./" (or all of it)
+	// FlagStrictPaths: a pass path missing from the source is an error,
+	// not a deletion (-R, --files-from).
+	FlagStrictPaths
 )
 
 // Run is the client's request, sent once after the handshake: which role
