@@ -55,7 +55,7 @@ type Options struct {
 	// as the transfer goes, in batches.
 	FilesFrom io.Reader
 	From0     bool // FilesFrom's names end with NUL, not newline (--from0)
-	DryRun        bool // show what would change, change nothing (-n)
+	DryRun    bool // show what would change, change nothing (-n)
 
 	// PartialDir is where an interrupted transfer keeps the data it
 	// received (relative to the file's directory), for the next run to use

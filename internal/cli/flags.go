@@ -30,14 +30,14 @@ type syncOptions struct {
 	version bool
 
 	// Raw values resolved by finish.
-	filters     []filterArg         // every filter option, in order
-	timeout     int                 // --timeout, seconds
-	partial     bool                // --partial
-	filesFrom   string              // --files-from FILE ("-": stdin)
-	recursiveOn bool                // -r/--recursive given explicitly (not only through -a)
+	filters     []filterArg // every filter option, in order
+	timeout     int         // --timeout, seconds
+	partial     bool        // --partial
+	filesFrom   string      // --files-from FILE ("-": stdin)
+	recursiveOn bool        // -r/--recursive given explicitly (not only through -a)
 	// filesFromFile is the open --files-from file, closed after the run.
 	filesFromFile *os.File
-	unsupported []unsupportedOption // rsync options used that ferry lacks
+	unsupported   []unsupportedOption // rsync options used that ferry lacks
 
 	engine engine // the engine to run; not a flag
 }
