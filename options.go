@@ -55,6 +55,16 @@ type Options struct {
 	// as the transfer goes, in batches.
 	FilesFrom io.Reader
 	From0     bool // FilesFrom's names end with NUL, not newline (--from0)
+
+	// Chmod changes the permissions of the entries as though the sender
+	// had them: rsync's --chmod values, e.g. "Dg+s,ug+w,Fo-w,+X" or
+	// "D755,F644".
+	Chmod []string
+	// UserMap and GroupMap change owners and groups as though the sender
+	// had them (--usermap, --groupmap; --chown USER:GROUP is "*:USER"
+	// and "*:GROUP"): comma-separated FROM:TO rules, FROM a name, a
+	// wildcard, a number or a range LOW-HIGH, TO a name or a number.
+	UserMap, GroupMap string
 	DryRun    bool // show what would change, change nothing (-n)
 
 	// PartialDir is where an interrupted transfer keeps the data it

@@ -2,10 +2,12 @@ package ferry
 
 import (
 	"errors"
-	"github.com/ferrysync/ferry/internal/fsys"
+	"fmt"
 	"sync"
 
+	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/session"
+	"github.com/ferrysync/ferry/internal/tree"
 )
 
 // sessionConfig maps Options to the session's settings.
@@ -80,4 +82,23 @@ func partialDir(o Options) string {
 		return o.PartialDir
 	}
 	return fsys.DefaultPartialDir
+}
+
+// clientTweaks parses --chmod, --usermap and --groupmap into cfg.
+func clientTweaks(cfg *session.Config, o Options) error {
+	var err error
+	if cfg.Chmod, err = tree.ParseChmod(o.Chmod); err != nil {
+		return fmt.Errorf("%w: %w", ErrBadOption, err)
+	}
+	if o.UserMap != "" {
+		if cfg.UserMap, err = tree.ParseIDMap(o.UserMap, false); err != nil {
+			return fmt.Errorf("%w: --usermap: %w", ErrBadOption, err)
+		}
+	}
+	if o.GroupMap != "" {
+		if cfg.GroupMap, err = tree.ParseIDMap(o.GroupMap, true); err != nil {
+			return fmt.Errorf("%w: --groupmap: %w", ErrBadOption, err)
+		}
+	}
+	return nil
 }

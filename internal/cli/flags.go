@@ -34,6 +34,7 @@ type syncOptions struct {
 	timeout     int         // --timeout, seconds
 	partial     bool        // --partial
 	filesFrom   string      // --files-from FILE ("-": stdin)
+	chown       string      // --chown USER:GROUP
 	recursiveOn bool        // -r/--recursive given explicitly (not only through -a)
 	// filesFromFile is the open --files-from file, closed after the run.
 	filesFromFile *os.File
@@ -77,6 +78,10 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	boolFlag(fs, &setBools{targets: []*bool{&p.Devices, &p.Specials}, on: false}, "no-D", "", "same as --no-devices --no-specials")
 	onOff(fs, &p.HardLinks, "hard-links", "H", "preserve hard links", "no-hard-links", "no-H")
 	fs.BoolVar(&p.NumericIDs, "numeric-ids", false, "don't map uid/gid values by user/group name")
+	fs.StringArrayVar(&p.Chmod, "chmod", nil, "affect file and/or directory permissions (`CHMOD`, e.g. D755,F644 or ug+rwX)")
+	fs.StringVar(&o.chown, "chown", "", "simple username/groupname mapping (`USER:GROUP`)")
+	fs.StringVar(&p.UserMap, "usermap", "", "custom username mapping (`STRING`: FROM:TO,...)")
+	fs.StringVar(&p.GroupMap, "groupmap", "", "custom groupname mapping (`STRING`: FROM:TO,...)")
 	onOff(fs, &p.ACLs, "acls", "A", "preserve POSIX ACLs (implies --perms)", "no-acls", "no-A")
 	onOff(fs, &p.Xattrs, "xattrs", "X", "preserve extended attributes", "no-xattrs", "no-X")
 

@@ -24,7 +24,8 @@ var helpGroups = []helpGroup{
 	{"Output", []string{"verbose", "quiet", "itemize-changes", "dry-run", "stats", "progress", "P", "json"}},
 	{"What to preserve (archive mode, -rlptgoD, is the default)", []string{
 		"archive", "recursive", "links", "perms", "times", "group", "owner",
-		"devices", "specials", "D", "hard-links", "acls", "xattrs", "numeric-ids"}},
+		"devices", "specials", "D", "hard-links", "acls", "xattrs", "numeric-ids",
+		"chmod", "chown", "usermap", "groupmap"}},
 	{"Turning parts of archive mode off", []string{
 		"no-recursive", "no-links", "no-perms", "no-times", "no-group", "no-owner",
 		"no-devices", "no-specials", "no-D", "no-hard-links", "no-acls", "no-xattrs"}},

@@ -73,6 +73,18 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 		// directory outside it would be the one exception.
 		return usagef("ferry: --partial-dir must be relative (to each file's directory in the destination), not %q", o.sync.PartialDir)
 	}
+	if o.chown != "" {
+		if o.sync.UserMap != "" || o.sync.GroupMap != "" {
+			return usagef("ferry: --chown cannot be used with --usermap or --groupmap")
+		}
+		u, g, _ := strings.Cut(o.chown, ":")
+		if u != "" {
+			o.sync.UserMap = "*:" + u
+		}
+		if g != "" {
+			o.sync.GroupMap = "*:" + g
+		}
+	}
 	if o.sync.DeleteExcluded {
 		o.sync.Delete = true
 	}

@@ -83,6 +83,7 @@ func compareCases() []compareCase {
 	}
 	cs = append(cs, compareCase{name: "fresh/missing-dest-parents", destUnder: "no/such/parents", wantCode: 11})
 	cs = append(cs, relativeCases()...)
+	cs = append(cs, tweakCases()...)
 	junk := []node{{path: "private/junk", kind: kFile, data: []byte("junk")}}
 	cs = append(cs,
 		// rsync will not replace a non-empty directory by a file without

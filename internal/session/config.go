@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
 )
 
@@ -27,6 +28,12 @@ type Config struct {
 	// "/./" (or at "/" or "."), keeping the rest of its path, whose
 	// parents are sent as implied directories (relative.go).
 	Relative bool
+	// Chmod, UserMap and GroupMap (--chmod, --usermap, --groupmap,
+	// --chown) change the entries' modes and owners as though the sender
+	// had them. Only the client's role applies them (the sender of a push,
+	// the receiver otherwise), so they never travel.
+	Chmod             tree.Chmod
+	UserMap, GroupMap *tree.IDMap
 	// StrictPaths makes a pass path missing from the source an error, not
 	// a deletion (-R and --files-from name what must exist; a watcher's
 	// pass names what changed, deletions included).
@@ -156,3 +163,12 @@ type Event struct {
 
 // Stats are one side's totals (see wire.Stats).
 type Stats = wire.Stats
+
+// tweak applies the client's --chmod and owner maps to e.
+func (c *Config) tweak(e *tree.Entry) {
+	if !c.Chmod.Empty() && e.Type != tree.TypeSymlink {
+		e.Mode = c.Chmod.Apply(e.Mode, e.Type == tree.TypeDir)
+	}
+	c.UserMap.Apply(e)
+	c.GroupMap.Apply(e)
+}

@@ -149,6 +149,9 @@ func (m *merger) item(it item) error {
 		return nil
 	}
 	s := fromWireEntry(it.e)
+	if m.r.client {
+		m.r.cfg.tweak(s) // --chmod, --chown: the client's own
+	}
 	if err := tree.ValidPath(s.Path); err != nil {
 		return fmt.Errorf("%w: %w", ErrProtocol, err)
 	}

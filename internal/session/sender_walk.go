@@ -122,6 +122,9 @@ func (s *sender) stream(ctx context.Context, pb *wire.PassBegin) error {
 		if s.cfg.HardLinks && e.Type == tree.TypeFile {
 			hl.Track(e)
 		}
+		if s.client {
+			s.cfg.tweak(e) // --chmod, --chown: the client's own
+		}
 		we := toWireEntry(e)
 		return st.add(&we)
 	}
