@@ -65,7 +65,7 @@ type Options struct {
 	// and "*:GROUP"): comma-separated FROM:TO rules, FROM a name, a
 	// wildcard, a number or a range LOW-HIGH, TO a name or a number.
 	UserMap, GroupMap string
-	DryRun    bool // show what would change, change nothing (-n)
+	DryRun            bool // show what would change, change nothing (-n)
 
 	// PartialDir is where an interrupted transfer keeps the data it
 	// received (relative to the file's directory), for the next run to use
