@@ -56,6 +56,11 @@ type Options struct {
 	FilesFrom io.Reader
 	From0     bool // FilesFrom's names end with NUL, not newline (--from0)
 
+	// Sparse writes blocks of zeros as holes (-S); Preallocate reserves
+	// each file's disk space before writing it (--preallocate; not with
+	// Sparse).
+	Sparse, Preallocate bool
+
 	// Chmod changes the permissions of the entries as though the sender
 	// had them: rsync's --chmod values, e.g. "Dg+s,ug+w,Fo-w,+X" or
 	// "D755,F644".

@@ -96,6 +96,8 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.Lookup("no-W").Hidden = true
 	_ = fs.SetAnnotation("no-whole-file", aliasAnnotation, []string{"no-W"})
 	fs.BoolVar(&p.Inplace, "inplace", false, "update destination files in-place")
+	onOff(fs, &p.Sparse, "sparse", "S", "turn sequences of nulls into sparse blocks", "no-sparse", "no-S")
+	fs.BoolVar(&p.Preallocate, "preallocate", false, "allocate dest files before writing them")
 	fs.BoolVar(&o.partial, "partial", false, "keep partially transferred files (ferry always does)")
 	fs.StringVar(&p.PartialDir, "partial-dir", "", "put a partially transferred file into `DIR`")
 	fs.BoolVarP(&p.OneFileSystem, "one-file-system", "x", false, "don't cross filesystem boundaries")

@@ -40,8 +40,6 @@ var unsupportedOptions = []unsupportedOption{
 	{long: "omit-link-times", short: "J"},
 	{long: "super"},
 	{long: "fake-super"},
-	{long: "sparse", short: "S"},
-	{long: "preallocate"},
 	{long: "write-devices"},
 	{long: "copy-devices"},
 	{long: "ignore-times", short: "I"},

@@ -36,6 +36,10 @@ func (t *Temp) KeepPartial(partialDir string) error {
 	}
 	t.done = true
 	defer t.p.close()
+	if err := t.endSparse(); err != nil {
+		t.close()
+		return fmt.Errorf("keep partial %s: %w", t.name, err)
+	}
 	if t.anon {
 		err := t.movePartial(partialDir)
 		if cerr := t.close(); err == nil {

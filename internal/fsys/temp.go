@@ -29,6 +29,8 @@ type Temp struct {
 	inplace bool
 	created bool // --inplace only: the open created the file
 	anon    bool // CreateNew: an unnamed file until Commit links it
+	sparse  bool  // SetSparse: Write skips blocks of zeros (sparse.go)
+	off     int64 // with sparse: where the next Write goes
 }
 
 // maxTempTries bounds the retries when a random temp name already exists.
@@ -117,6 +119,9 @@ func (t *Temp) link(dirfd int, base string) error {
 
 // Write writes to the file at its current offset.
 func (t *Temp) Write(b []byte) (int, error) {
+	if t.sparse {
+		return t.writeSparse(b)
+	}
 	if t.f != nil {
 		return t.f.Write(b)
 	}
@@ -178,7 +183,10 @@ func (t *Temp) Commit(m Meta, p Preserve) error {
 	if !p.Perms {
 		mode = t.defaultMode(m.Mode)
 	}
-	err := t.r.applyFd(t.fd, mode, m, p)
+	err := t.endSparse()
+	if err == nil {
+		err = t.r.applyFd(t.fd, mode, m, p)
+	}
 	if err == nil && p.Fsync {
 		err = unix.Fsync(t.fd)
 	}

@@ -49,9 +49,12 @@ func (t *Temp) CopyFrom(src int, n int64) (int64, error) {
 	if t.f != nil {
 		dfd = int(t.f.Fd())
 	}
-	done, err := copyRangeFD(dfd, src, n)
-	if err != nil || done == n {
-		return done, err
+	var done int64
+	if !t.sparse { // copy_file_range would write the zeros
+		var err error
+		if done, err = copyRangeFD(dfd, src, n); err != nil || done == n {
+			return done, err
+		}
 	}
 	buf := make([]byte, min(n-done, 128<<10))
 	for done < n {
@@ -65,8 +68,14 @@ func (t *Temp) CopyFrom(src int, n int64) (int64, error) {
 		if k == 0 {
 			return done, nil
 		}
-		if _, err := writeFd(dfd, buf[:k], -1); err != nil {
-			return done, err
+		var err2 error
+		if t.sparse {
+			_, err2 = t.writeSparse(buf[:k])
+		} else {
+			_, err2 = writeFd(dfd, buf[:k], -1)
+		}
+		if err2 != nil {
+			return done, err2
 		}
 		done += int64(k)
 	}

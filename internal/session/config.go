@@ -28,6 +28,9 @@ type Config struct {
 	// "/./" (or at "/" or "."), keeping the rest of its path, whose
 	// parents are sent as implied directories (relative.go).
 	Relative bool
+	// Sparse (-S) writes blocks of zeros as holes; Preallocate reserves
+	// each file's disk before its data comes (ignored with Sparse).
+	Sparse, Preallocate bool
 	// Chmod, UserMap and GroupMap (--chmod, --usermap, --groupmap,
 	// --chown) change the entries' modes and owners as though the sender
 	// had them. Only the client's role applies them (the sender of a push,
@@ -83,6 +86,7 @@ func (c *Config) bits() []struct {
 		{&c.OneFileSystem, wire.FlagOneFileSystem}, {&c.MkPath, wire.FlagMkPath}, {&c.DryRun, wire.FlagDryRun},
 		{&c.NoTotals, wire.FlagNoTotals}, {&c.Xattrs, wire.FlagXattrs}, {&c.ACLs, wire.FlagACLs},
 		{&c.Relative, wire.FlagRelative}, {&c.StrictPaths, wire.FlagStrictPaths},
+		{&c.Sparse, wire.FlagSparse}, {&c.Preallocate, wire.FlagPreallocate},
 	}
 }
 

@@ -112,7 +112,7 @@ func (j *job) createAhead() {
 	if j.r.cfg.Inplace || j.redo {
 		return
 	}
-	if t, err := j.r.createFile(j.name, j.s.Mode, j.ex); err == nil {
+	if t, err := j.r.createFile(j.name, j.s.Mode, j.ex, j.s.Size); err == nil {
 		j.t = t
 	}
 }
@@ -120,15 +120,32 @@ func (j *job) createAhead() {
 // createFile starts the file that will become name: an unnamed one when
 // nothing is there (ex is nil), else a temp file; either way with its
 // final permissions, so that committing it rarely needs a chmod.
-func (r *receiver) createFile(name string, mode uint32, ex *tree.Entry) (*fsys.Temp, error) {
+// With -S it leaves holes for zeros; with --preallocate it reserves size
+// bytes of disk.
+func (r *receiver) createFile(name string, mode uint32, ex *tree.Entry, size int64) (*fsys.Temp, error) {
+	var t *fsys.Temp
+	var err error
 	if ex == nil {
-		return r.root.CreateNew(name, mode)
+		t, err = r.root.CreateNew(name, mode)
+	} else {
+		t, err = r.root.CreateTempPerm(name, mode)
 	}
-	return r.root.CreateTempPerm(name, mode)
+	if err != nil {
+		return nil, err
+	}
+	if r.cfg.Sparse {
+		t.SetSparse()
+	} else if r.cfg.Preallocate {
+		if err := t.Preallocate(size); err != nil {
+			t.Abort()
+			return nil, err
+		}
+	}
+	return t, nil
 }
 
 func (r *receiver) writeEmpty(s, ex *tree.Entry, name string) error {
-	t, err := r.createFile(name, s.Mode, ex)
+	t, err := r.createFile(name, s.Mode, ex, 0)
 	if err != nil {
 		return err
 	}

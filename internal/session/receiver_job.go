@@ -72,7 +72,7 @@ func (j *job) create() error {
 	if j.r.cfg.Inplace {
 		j.t, err = j.r.root.OpenInplace(j.name)
 	} else {
-		j.t, err = j.r.createFile(j.name, j.s.Mode, j.ex)
+		j.t, err = j.r.createFile(j.name, j.s.Mode, j.ex, j.s.Size)
 	}
 	if err != nil {
 		j.t = nil

@@ -40,6 +40,8 @@ const (
 	// FlagStrictPaths: a pass path missing from the source is an error,
 	// not a deletion (-R, --files-from).
 	FlagStrictPaths
+	FlagSparse      // -S: the receiver writes blocks of zeros as holes
+	FlagPreallocate // --preallocate: the receiver reserves each file's disk first
 )
 
 // Run is the client's request, sent once after the handshake: which role
