@@ -27,8 +27,8 @@ type Temp struct {
 	done    bool
 	closed  bool
 	inplace bool
-	created bool // --inplace only: the open created the file
-	anon    bool // CreateNew: an unnamed file until Commit links it
+	created bool  // --inplace only: the open created the file
+	anon    bool  // CreateNew: an unnamed file until Commit links it
 	sparse  bool  // SetSparse: Write skips blocks of zeros (sparse.go)
 	off     int64 // with sparse: where the next Write goes
 }
