@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 
 	"github.com/ferrysync/ferry/internal/daemon"
 	"github.com/ferrysync/ferry/internal/transport"
@@ -12,6 +13,10 @@ import (
 // ErrDaemon reports that a daemon refused to open a module (unknown module,
 // access denied, failed authentication, too many connections).
 var ErrDaemon = errors.New("ferry: daemon refused the request")
+
+// ErrConnectTimeout reports a daemon that did not accept the connection
+// within Options.ConnectTimeout (--contimeout).
+var ErrConnectTimeout = errors.New("ferry: timeout waiting for the daemon connection")
 
 // ModuleInfo describes one module a daemon lists.
 type ModuleInfo struct {
@@ -33,9 +38,10 @@ func ListModules(ctx context.Context, target string, opts Options) ([]ModuleInfo
 	if op.Kind != Daemon {
 		return nil, "", fmt.Errorf("%w: %s is not a daemon address", ErrBadOperand, target)
 	}
+	op = defaultPort(op, opts)
 	c, err := daemon.Dial(ctx, daemonAddr(op), daemonDialOptions(op, opts))
 	if err != nil {
-		return nil, "", daemonRefusal(op, err)
+		return nil, "", daemonRefusal(op, opts, err)
 	}
 	defer c.Close()
 	mods, err := c.List(ctx)
@@ -62,9 +68,10 @@ func dialDaemon(ctx context.Context, op Operand, opts Options, serverSends bool)
 	if op.Module == "" {
 		return nil, fmt.Errorf("%w: %s names no module", ErrBadOperand, op)
 	}
+	op = defaultPort(op, opts)
 	c, err := daemon.Dial(ctx, daemonAddr(op), daemonDialOptions(op, opts))
 	if err != nil {
-		return nil, daemonRefusal(op, err)
+		return nil, daemonRefusal(op, opts, err)
 	}
 	role := daemon.RoleReceiver
 	if serverSends {
@@ -99,21 +106,38 @@ func daemonAddr(op Operand) string {
 }
 
 func daemonDialOptions(op Operand, opts Options) daemon.DialOptions {
+	timeout := opts.Timeout
+	if opts.ConnectTimeout > 0 {
+		timeout = opts.ConnectTimeout
+	}
 	return daemon.DialOptions{
 		TLS:         op.TLS,
 		CAFile:      opts.TLSCAFile,
 		Fingerprint: opts.TLSFingerprint,
-		Timeout:     opts.Timeout,
+		Timeout:     timeout,
 	}
+}
+
+// defaultPort gives op the port of Options.Port (--port) when its address
+// names none.
+func defaultPort(op Operand, opts Options) Operand {
+	if !op.PortSet && opts.Port > 0 {
+		op.Port = opts.Port
+	}
+	return op
 }
 
 // daemonRefusal marks an error the daemon itself sent while greeting (too
 // many connections, no common version) as ErrDaemon; network errors stay as
 // they are.
-func daemonRefusal(op Operand, err error) error {
+func daemonRefusal(op Operand, opts Options, err error) error {
 	var re *daemon.RemoteError
 	if errors.As(err, &re) {
 		return fmt.Errorf("%w: %s: %w", ErrDaemon, daemonAddr(op), err)
+	}
+	var ne net.Error
+	if opts.ConnectTimeout > 0 && (errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded)) {
+		return fmt.Errorf("%w: %s: %w", ErrConnectTimeout, daemonAddr(op), err)
 	}
 	return err
 }

@@ -37,13 +37,16 @@ const (
 
 // Operand is a parsed source or destination argument.
 type Operand struct {
-	Kind   OperandKind
-	User   string // remote user, "" for the default
-	Host   string // remote host (IPv6 literals without brackets)
-	Port   int    // 0 for the default
-	Module string // daemon module
-	Path   string // path on that side; for remote operands it may be ""
-	TLS    bool   // daemon over TLS (ferrys://)
+	Kind OperandKind
+	User string // remote user, "" for the default
+	Host string // remote host (IPv6 literals without brackets)
+	Port int    // 0 for the default
+	// PortSet says the operand named its port (a daemon address gets the
+	// default port otherwise, which Options.Port replaces).
+	PortSet bool
+	Module  string // daemon module
+	Path    string // path on that side; for remote operands it may be ""
+	TLS     bool   // daemon over TLS (ferrys://)
 }
 
 // ParseOperand parses a command-line operand the way rsync does: a colon
@@ -59,7 +62,7 @@ func ParseOperand(s string) (Operand, error) {
 		if err != nil {
 			return Operand{}, fmt.Errorf("%w: %w", ErrBadOperand, err)
 		}
-		return Operand{Kind: Daemon, User: t.User, Host: t.Host, Port: t.Port, TLS: t.TLS, Module: t.Module, Path: t.Path}, nil
+		return Operand{Kind: Daemon, User: t.User, Host: t.Host, Port: t.Port, PortSet: t.PortSet, TLS: t.TLS, Module: t.Module, Path: t.Path}, nil
 	}
 	if strings.HasPrefix(s, "ssh://") {
 		return parseURL(s)

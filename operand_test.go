@@ -23,7 +23,7 @@ func TestParseOperand(t *testing.T) {
 		{"host::mod/sub/dir/", Operand{Kind: Daemon, Host: "host", Port: 8873, Module: "mod", Path: "sub/dir/"}},
 		{"host::mod", Operand{Kind: Daemon, Host: "host", Port: 8873, Module: "mod"}},
 		{"u@host::", Operand{Kind: Daemon, User: "u", Host: "host", Port: 8873}},
-		{"ferry://h:8730/mod/p", Operand{Kind: Daemon, Host: "h", Port: 8730, Module: "mod", Path: "p"}},
+		{"ferry://h:8730/mod/p", Operand{Kind: Daemon, Host: "h", Port: 8730, PortSet: true, Module: "mod", Path: "p"}},
 		{"ferry://[::1]/mod", Operand{Kind: Daemon, Host: "::1", Port: 8873, Module: "mod"}},
 		{"ferrys://me@h/mod/", Operand{Kind: Daemon, User: "me", Host: "h", Port: 8874, TLS: true, Module: "mod"}},
 		{"me@[fe80::1]::mod/p", Operand{Kind: Daemon, User: "me", Host: "fe80::1", Port: 8873, Module: "mod", Path: "p"}},

@@ -102,6 +102,10 @@ type Options struct {
 	BWLimit int64
 
 	// Daemon connections (ferry://, ferrys://, host::module).
+	Port int // the daemon port when the address names none (--port); 0: the default, 8873 (ferrys: 8874)
+	// ConnectTimeout bounds the connection to a daemon and its greeting
+	// (--contimeout); 0 uses Timeout, or 30 s.
+	ConnectTimeout time.Duration
 	PasswordFile   string // file holding the module password ("" reads FERRY_PASSWORD)
 	TLSCAFile      string // PEM roots that verify a TLS daemon instead of the system's
 	TLSFingerprint string // pin the daemon's certificate ("sha256:HEX") instead of verifying a chain

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -154,5 +155,34 @@ func TestDaemonBusyIsAStartupError(t *testing.T) {
 	}
 	if code != ExitStartup || !strings.Contains(errs, "max connections") {
 		t.Errorf("list while the daemon is full: exit %d (want %d), stderr %q", code, ExitStartup, errs)
+	}
+}
+
+// TestContimeout runs a pull from a "daemon" that accepts the connection
+// and never greets: --contimeout gives up with rsync's code 35, and
+// --port names the port of an address without one.
+func TestContimeout(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() }) // silent until the test ends
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	var stdout, stderr bytes.Buffer
+	code := Main(t.Context(), []string{"--contimeout=1", "--port=" + strconv.Itoa(port), "ferry://127.0.0.1/mod/", t.TempDir()}, strings.NewReader(""), &stdout, &stderr)
+	if code != ExitDaemonTimeout {
+		t.Fatalf("exit %d, want %d\n%s", code, ExitDaemonTimeout, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "timeout waiting for the daemon connection") {
+		t.Errorf("stderr: %s", stderr.String())
 	}
 }

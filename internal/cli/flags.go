@@ -32,6 +32,7 @@ type syncOptions struct {
 	// Raw values resolved by finish.
 	filters     []filterArg // every filter option, in order
 	timeout     int         // --timeout, seconds
+	contimeout  int         // --contimeout, seconds
 	partial     bool        // --partial
 	filesFrom   string      // --files-from FILE ("-": stdin)
 	chown       string      // --chown USER:GROUP
@@ -125,6 +126,8 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.Var(&compressLevelFlag{level: &p.CompressLevel, compress: &p.Compress}, "compress-level", "explicitly set zstd compression level `NUM` (1-22; implies -z)")
 	fs.Var(&skipCompressFlag{list: &p.SkipCompress}, "skip-compress", "skip compressing files with a suffix in `LIST` (e.g. gz/jpg/mp[34])")
 	fs.Var(&bwlimitFlag{n: &p.BWLimit}, "bwlimit", "limit socket I/O bandwidth to `RATE` (KiB/s; suffixes K, M, G; 0: no limit)")
+	fs.IntVar(&p.Port, "port", 0, "connect to a daemon on `PORT` when the address names none")
+	fs.Var(&seconds{n: &o.contimeout}, "contimeout", "give up connecting to a daemon after `SECONDS`")
 	fs.StringVar(&p.PasswordFile, "password-file", "", "read the daemon module password from `FILE` (default: $FERRY_PASSWORD)")
 	fs.StringVar(&p.TLSCAFile, "tls-ca", "", "verify a ferrys:// daemon with the PEM roots in `FILE`")
 	fs.StringVar(&p.TLSFingerprint, "tls-fingerprint", "", "pin a ferrys:// daemon's certificate by `sha256:HEX` fingerprint")

@@ -37,7 +37,7 @@ var helpGroups = []helpGroup{
 		"delete", "del", "delete-during", "delete-excluded",
 		"filter", "exclude", "exclude-from", "include", "include-from"}},
 	{"Remote transfers", []string{"rsh", "ferry-path", "timeout", "compress", "compress-level", "skip-compress", "bwlimit",
-		"password-file", "tls-ca", "tls-fingerprint"}},
+		"port", "contimeout", "password-file", "tls-ca", "tls-fingerprint"}},
 	{"Information", []string{"help", "version"}},
 }
 

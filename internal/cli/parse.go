@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -92,6 +93,7 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 		o.verbose = 0
 	}
 	o.sync.Timeout = o.timeoutDuration()
+	o.sync.ConnectTimeout = time.Duration(o.contimeout) * time.Second
 
 	rules, err := resolveFilters(o.filters, stdin)
 	if err != nil {

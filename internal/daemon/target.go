@@ -19,12 +19,15 @@ import (
 //
 // IPv6 hosts are bracketed: ferry://[::1]/data, [::1]::data.
 type Target struct {
-	User   string
-	Host   string // without brackets
-	Port   int
-	TLS    bool
-	Module string // "" asks for the module list
-	Path   string // inside the module, without a leading '/'; may be ""
+	User string
+	Host string // without brackets
+	Port int
+	// PortSet says the address named its port; Port is the default
+	// otherwise.
+	PortSet bool
+	TLS     bool
+	Module  string // "" asks for the module list
+	Path    string // inside the module, without a leading '/'; may be ""
 }
 
 // Addr returns host:port for Dial.
@@ -77,7 +80,7 @@ func ParseTarget(s string) (Target, error) {
 		if err != nil || n <= 0 || n > 65535 {
 			return t, fmt.Errorf("%q: bad port %q", s, p)
 		}
-		host, t.Port = h, n
+		host, t.Port, t.PortSet = h, n, true
 	}
 	t.Host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
 	if t.Host == "" {
