@@ -144,6 +144,7 @@ func (m *merger) advanceDest() error {
 			}
 			if e.Type == tree.TypeDir && m.r.isPartialDir(e.Path) {
 				m.dest[0].SkipDir()
+				m.sawPartialDir(e)
 				continue
 			}
 			m.d = e
