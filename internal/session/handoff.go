@@ -191,6 +191,9 @@ func (j *job) copyIn(fd int, size int64) {
 		k, err := j.t.CopyFrom(fd, want)
 		n += k
 		cw.n.Add(k)
+		if h := testHooks.wrote; h != nil {
+			h(r.c, j.s.Path, n)
+		}
 		if err != nil {
 			j.finish(&FileError{Op: "copy", Path: j.s.Path, Code: errCode(err), Err: err})
 			return
