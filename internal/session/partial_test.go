@@ -252,3 +252,36 @@ func TestPartialStale(t *testing.T) {
 		}
 	}
 }
+
+// TestPartialNameOrder checks that partial data is found whether the
+// file's name sorts before the partial directory's name or after it: the
+// receiver looks for it only where its walk of the destination has not
+// already shown that there is none.
+func TestPartialNameOrder(t *testing.T) {
+	content := randomBytes(1 << 20)
+	for _, name := range []string{"-first", "big", "~last"} {
+		for _, mode := range []string{"handoff", "delta"} {
+			t.Run(name+"/"+mode, func(t *testing.T) {
+				src, dst := t.TempDir(), t.TempDir()
+				// The destination walk stops at "-second" first: it has
+				// not reached the partial directory when "-first" comes.
+				writeTree(t, src, map[string]string{"d/" + name: string(content), "d/-second": "x", "d/zz": "y"})
+				writeTree(t, dst, map[string]string{"d/.ferry-partial/" + name: string(content[:1<<19]), "d/-second": "old", "d/zz": "old"})
+				setTimes(t, src)
+				cfg := archive()
+				cfg.PartialDir = ".ferry-partial"
+				if mode == "handoff" {
+					cfg.WholeFile, cfg.Handoff = true, NewHandoff()
+					defer cfg.Handoff.Close()
+				}
+				s := pull(t, cfg, 64<<10, dst, src+"/")
+				st := s.pass()
+				s.close()
+				sameTree(t, src, dst, true)
+				if st.MatchedBytes < 1<<19 {
+					t.Errorf("%d matched bytes: the partial data was not used", st.MatchedBytes)
+				}
+			})
+		}
+	}
+}

@@ -153,7 +153,7 @@ func (m *merger) advanceDest() error {
 		m.dest[0].Close()
 		m.dest = m.dest[1:]
 		if !errors.Is(err, io.EOF) && m.paths == nil {
-			m.d = nil
+			m.d, m.destCut = nil, true
 			return nil
 		}
 	}

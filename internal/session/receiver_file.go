@@ -38,9 +38,10 @@ type job struct {
 	// basis too unless resume says it is to be the kept prefix of a file
 	// handed off whole (receiver_resume.go); hadPartial: remove it at the
 	// commit.
-	partial    *os.File
-	resume     bool
-	hadPartial bool
+	partial     *os.File
+	resume      bool
+	hadPartial  bool
+	lookPartial bool // set by startFile: there may be partial data (mayHavePartial)
 }
 
 type follower struct {
@@ -77,7 +78,7 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 	case <-m.ctx.Done():
 		return m.ctx.Err()
 	}
-	j := &job{r: r, s: s, ex: ex, dir: parent, name: name, itemize: it}
+	j := &job{r: r, s: s, ex: ex, dir: parent, name: name, itemize: it, lookPartial: m.mayHavePartial(parent, s.Path)}
 	r.mu.Lock()
 	r.nextID++
 	j.id = r.nextID

@@ -28,6 +28,7 @@ type merger struct {
 	prefetch *tree.Prefetcher // the destination's, if any
 
 	partialDirs map[string]bool // directories seen to hold a partial directory (receiver_partial.go)
+	destCut     bool            // a destination walk ended on an error
 }
 
 // next item from the reader.

@@ -20,12 +20,35 @@ import (
 // source nor reported as extraneous; inside an extraneous directory that
 // --delete removes it goes too, silently.
 
+// mayHavePartial reports whether the file p, in directory d (nil for a
+// single-file transfer), may have partial data, which saves most files
+// the failed open of looking: a directory new in this pass has none; and
+// the destination walk lists a directory in order, so once it is past
+// where the partial directory would be without having seen one
+// (sawPartialDir), there is none.
+func (m *merger) mayHavePartial(d *dirNode, p string) bool {
+	r := m.r
+	pd := r.cfg.PartialDir
+	switch {
+	case pd == "" || r.cfg.Inplace:
+		return false
+	case d == nil:
+		return true
+	case !d.existed:
+		return false
+	case m.partialDirs[d.path]:
+		return true
+	}
+	walked := m.paths == nil && !m.destCut && !r.cfg.OneFileSystem && !strings.Contains(pd, "/") && r.fileMode == ""
+	return !walked || tree.Compare(childPath(d.path, pd), p) > 0
+}
+
 // findPartial opens the partial data an interrupted earlier run kept for
 // the job's file, with its size, and marks it taken; nil when there is none
-// (or no partial directory is configured). Only a directory that existed
-// before the pass is looked in. It runs on the merge goroutine.
+// (or no partial directory is configured). It runs on the merge goroutine,
+// where startFile said whether to look (mayHavePartial).
 func (j *job) findPartial() (*os.File, int64) {
-	if j.dir != nil && !j.dir.existed {
+	if !j.lookPartial {
 		return nil, 0
 	}
 	f, n := j.r.openPartial(j.name)
