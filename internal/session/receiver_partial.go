@@ -121,19 +121,20 @@ func (m *merger) sawPartialDir(e *tree.Entry) {
 // in it that no file of this pass took up, then the partial directory if
 // empty. Only for a directory sent whole (a directory only partly in the
 // pass, or one the sender could not read, says nothing of the names it did
-// not send), and never the data of a name the filters exclude: that file is
-// not part of this transfer.
+// not send), and never the data of a name the filters exclude (that file
+// is not part of this transfer) or the sender could not read.
 func (m *merger) cleanPartials(d *dirNode) {
 	r := m.r
 	if !m.partialDirs[d.path] {
 		return
 	}
 	delete(m.partialDirs, d.path)
-	if r.cfg.DryRun || !d.full || r.root == nil {
+	if r.cfg.DryRun || !d.full || m.protected(d.path) || r.root == nil {
 		return
 	}
 	keep := func(name string) bool {
-		return d.claimed[name] || (r.destFilter != nil && r.destFilter.Match(childPath(d.path, name), false))
+		p := childPath(d.path, name)
+		return d.claimed[name] || m.protected(p) || (r.destFilter != nil && r.destFilter.Match(p, false))
 	}
 	removed, err := r.root.CleanPartials(r.dstName(d.path), r.cfg.PartialDir, keep)
 	if err != nil {
