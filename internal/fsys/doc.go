@@ -43,7 +43,11 @@
 //
 // Interrupted transfers may keep their data in a partial directory
 // (DefaultPartialDir, ".ferry-partial", inside the file's directory) under
-// the file's own name, where OpenPartial finds it on the next run.
+// the file's own name, where OpenPartial finds it on the next run: as a
+// delta basis, or, with ResumePartial, as the start of the new temp file
+// (a resumed local copy). RemovePartial drops it once the file is
+// committed, CleanPartials the data no file took up; both remove the
+// partial directory when it is left empty.
 //
 // With --inplace, OpenInplace writes the destination file directly. That is
 // not crash-safe: an interruption leaves a mix of old and new data under the

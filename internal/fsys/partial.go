@@ -73,10 +73,24 @@ func (t *Temp) movePartial(partialDir string) error {
 	if err != nil {
 		return err
 	}
-	if err := t.r.root.MkdirAll(pd, 0o700); err != nil {
-		return unwrapPath(err)
+	// Twice: another file's commit may remove the partial directory,
+	// found empty, between the mkdir and the move.
+	for range 2 {
+		if err = t.r.root.MkdirAll(pd, 0o700); err != nil {
+			return unwrapPath(err)
+		}
+		err = t.moveInto(join(pd, t.p.base))
+		if !errors.Is(err, unix.ENOENT) {
+			return err
+		}
+		t.r.dirs.clear()
 	}
-	pp, err := t.r.openParent(join(pd, t.p.base))
+	return err
+}
+
+// moveInto gives the temp file the root-relative name pn.
+func (t *Temp) moveInto(pn string) error {
+	pp, err := t.r.openParent(pn)
 	if err != nil {
 		return err
 	}

@@ -34,5 +34,8 @@
 // transport.Pipe, the same code path as remote ones, except that whole
 // files pass as open descriptors (capability local-handoff, handoff.go):
 // a pool of receiver goroutines copies them with copy_file_range and
-// commits them, so the data never enters user space.
+// commits them, so the data never enters user space. Partial data an
+// interrupted run kept is taken up by the next (receiver_partial.go): as
+// the delta basis, or, for a file handed off whole, as the part already
+// copied (receiver_resume.go).
 package session

@@ -163,17 +163,22 @@ func (r *receiver) copied(j *job) {
 const copyChunk = 8 << 20
 
 // copyIn writes the job's file from the descriptor fd, which it closes,
-// and commits it.
+// and commits it. With partial data to resume from, only what follows
+// the part of it that matches is copied (receiver_resume.go).
 func (j *job) copyIn(fd int, size int64) {
 	r := j.r
 	defer unix.Close(fd)
 	defer r.copied(j)
+	var n int64
+	if j.resume {
+		n = j.resumeFrom(fd, size)
+	}
 	if err := j.create(); err != nil {
 		j.finish(&FileError{Op: "create", Path: j.s.Path, Code: errCode(err), Err: err})
 		return
 	}
 	cw := j.counted(nil).(*countWriter) // progress hook: the file's start, and its bytes
-	var n int64
+	cw.n.Add(n)
 	for n < size {
 		select {
 		case <-r.c.done: // cancelled: keep what is there as partial data
@@ -186,6 +191,9 @@ func (j *job) copyIn(fd int, size int64) {
 		k, err := j.t.CopyFrom(fd, want)
 		n += k
 		cw.n.Add(k)
+		if h := testHooks.wrote; h != nil {
+			h(r.c, j.s.Path, n)
+		}
 		if err != nil {
 			j.finish(&FileError{Op: "copy", Path: j.s.Path, Code: errCode(err), Err: err})
 			return

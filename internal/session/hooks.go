@@ -7,7 +7,8 @@ var testHooks struct {
 	// prepared runs on the merge goroutine once a file's request (and
 	// signature) is ready, before it goes out.
 	prepared func(path string)
-	// wrote runs on the reader goroutine after data of a file was written;
-	// n is the file's bytes written so far.
+	// wrote runs on the reader goroutine after data of a file was written,
+	// or on a copier after a chunk of a handed-off file was copied; n is
+	// the file's bytes written so far.
 	wrote func(c *conn, path string, n int64)
 }

@@ -268,6 +268,10 @@ func (r *receiver) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) 
 	mine := r.stats
 	r.stats = Stats{}
 	r.mu.Unlock()
+	// The byte counts are the sender's, but only this side knows what a
+	// file handed off whole kept of its partial data (receiver_resume.go).
+	resumed := mine.MatchedBytes
+	mine.MatchedBytes = 0
 	io := r.ioStats()
 	mine.BytesSent, mine.BytesReceived = io.BytesSent, io.BytesReceived
 	if err := r.c.send(&wire.PassDone{Pass: pb.Pass, Stats: mine}); err != nil {
@@ -277,7 +281,7 @@ func (r *receiver) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) 
 	if err != nil {
 		return Stats{}, err
 	}
-	mine.LiteralBytes, mine.MatchedBytes = ss.LiteralBytes, ss.MatchedBytes
+	mine.LiteralBytes, mine.MatchedBytes = ss.LiteralBytes-min(resumed, ss.LiteralBytes), ss.MatchedBytes+resumed
 	mine.Errors += ss.Errors
 	return mine, nil
 }

@@ -144,6 +144,7 @@ func (m *merger) advanceDest() error {
 			}
 			if e.Type == tree.TypeDir && m.r.isPartialDir(e.Path) {
 				m.dest[0].SkipDir()
+				m.sawPartialDir(e)
 				continue
 			}
 			m.d = e
@@ -152,7 +153,7 @@ func (m *merger) advanceDest() error {
 		m.dest[0].Close()
 		m.dest = m.dest[1:]
 		if !errors.Is(err, io.EOF) && m.paths == nil {
-			m.d = nil
+			m.d, m.destCut = nil, true
 			return nil
 		}
 	}

@@ -15,6 +15,12 @@ type dirNode struct {
 	full   bool     // its extraneous destination entries may be deleted
 	parent *dirNode // nil at the top
 	apply  bool     // metadata to apply at the end
+	// existed: the directory was in the destination before this pass, so
+	// it may hold partial data of an earlier run (receiver_partial.go).
+	existed bool
+	// claimed lists the names whose partial data a file job took up
+	// (merge goroutine only; receiver_partial.go).
+	claimed map[string]bool
 
 	// guarded by receiver.dirMu
 	pending int  // unfinished files and subdirectories inside
@@ -31,8 +37,8 @@ func (m *merger) parentNode(p string) *dirNode {
 }
 
 // pushDir puts a directory on the stack.
-func (m *merger) pushDir(s *tree.Entry, parent *dirNode, apply bool) {
-	n := &dirNode{path: s.Path, s: s, full: m.full(s.Path) && !m.protected(s.Path), parent: parent, apply: apply}
+func (m *merger) pushDir(s *tree.Entry, parent *dirNode, apply, existed bool) {
+	n := &dirNode{path: s.Path, s: s, full: m.full(s.Path) && !m.protected(s.Path), parent: parent, apply: apply, existed: existed}
 	if parent != nil {
 		m.r.dirMu.Lock()
 		parent.pending++
@@ -47,6 +53,7 @@ func (m *merger) leaveDirs(p string) {
 	for n := len(m.dirs); n > 0 && (p == "" || !tree.Contains(m.dirs[n-1].path, p)); n = len(m.dirs) {
 		d := m.dirs[n-1]
 		m.dirs = m.dirs[:n-1]
+		m.cleanPartials(d) // before its times are applied
 		m.r.dirMu.Lock()
 		d.left = true
 		m.r.dirMu.Unlock()

@@ -155,6 +155,7 @@ func (r *receiver) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name str
 		ex = nil // correctness hook: in a dry run too, the directory is new ("cd+++++++++")
 	}
 	apply := r.cfg.Perms || r.cfg.Times || r.cfg.Owner || r.cfg.Group
+	existed := ex != nil
 	if ex == nil {
 		it := r.itemize('c', s, nil, false)
 		if !r.cfg.DryRun && name != "." {
@@ -170,7 +171,7 @@ func (r *receiver) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name str
 	} else {
 		apply = false
 	}
-	m.pushDir(s, parent, apply)
+	m.pushDir(s, parent, apply, existed)
 }
 
 // doFile decides whether a regular file moves and starts its job.

@@ -34,7 +34,14 @@ type job struct {
 	hw        *hashWriter // writes to t, hashing
 	patch     *delta.Patcher
 	werr      error // the first write error; the rest of the data is dropped
-	partial   *os.File
+	// partial data of an earlier run (receiver_partial.go): the file, the
+	// basis too unless resume says it is to be the kept prefix of a file
+	// handed off whole (receiver_resume.go); hadPartial: remove it at the
+	// commit.
+	partial     *os.File
+	resume      bool
+	hadPartial  bool
+	lookPartial bool // set by startFile: there may be partial data (mayHavePartial)
 }
 
 type follower struct {
@@ -71,7 +78,7 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 	case <-m.ctx.Done():
 		return m.ctx.Err()
 	}
-	j := &job{r: r, s: s, ex: ex, dir: parent, name: name, itemize: it}
+	j := &job{r: r, s: s, ex: ex, dir: parent, name: name, itemize: it, lookPartial: m.mayHavePartial(parent, s.Path)}
 	r.mu.Lock()
 	r.nextID++
 	j.id = r.nextID
@@ -109,7 +116,7 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 // the data of earlier files. On failure the reader tries again at the
 // first data and reports the error then.
 func (j *job) createAhead() {
-	if j.r.cfg.Inplace || j.redo {
+	if j.r.cfg.Inplace || j.redo || j.resume {
 		return
 	}
 	if t, err := j.r.createFile(j.name, j.s.Mode, j.ex, j.s.Size); err == nil {
@@ -154,8 +161,10 @@ func (r *receiver) writeEmpty(s, ex *tree.Entry, name string) error {
 
 // prepare builds the file's request: whole-file, or against the
 // destination file (or a kept partial file) as the basis, whose signature
-// it computes. It runs before the request is sent, so the reader sees the
-// job's state only afterwards.
+// it computes. Partial data is taken up even for a whole-file transfer: a
+// file handed off whole resumes from it, any other uses it as the basis.
+// It runs before the request is sent, so the reader sees the job's state
+// only afterwards.
 func (j *job) prepare() (*wire.FileRequest, *delta.Signature) {
 	r := j.r
 	req := &wire.FileRequest{ID: j.id, Path: j.s.Path}
@@ -163,12 +172,17 @@ func (j *job) prepare() (*wire.FileRequest, *delta.Signature) {
 		req.Flags |= wire.ReqRedo
 		return req, nil
 	}
-	if r.cfg.WholeFile || r.cfg.Inplace {
+	if r.cfg.Inplace {
 		return req, nil
 	}
 	var size int64
-	if f, fi := r.openPartial(j.name); f != nil {
-		j.partial, j.basis, size = f, f, fi
+	if f, n := j.findPartial(); f != nil && r.cfg.WholeFile && r.c.handoff != nil {
+		j.partial, j.basisSize, j.resume = f, n, true
+		return req, nil
+	} else if f != nil {
+		j.partial, j.basis, size = f, f, n
+	} else if r.cfg.WholeFile {
+		return req, nil
 	} else if j.ex != nil && j.ex.Type == tree.TypeFile && j.ex.Size > 0 {
 		if f, err := r.root.OpenRead(j.name); err == nil {
 			j.basis, size = f, j.ex.Size
@@ -191,12 +205,15 @@ func (j *job) prepare() (*wire.FileRequest, *delta.Signature) {
 	return req, sig
 }
 
-// closeBasis closes the basis file, if any.
+// closeBasis closes the basis file and the partial data, if any.
 func (j *job) closeBasis() {
 	if j.basis != nil {
 		j.basis.Close()
 	}
-	j.basis, j.partial, j.sig, j.basisSize = nil, nil, false, 0
+	if j.partial != nil && j.partial != j.basis {
+		j.partial.Close()
+	}
+	j.basis, j.partial, j.sig, j.basisSize, j.resume = nil, nil, false, 0, false
 }
 
 // sendSig sends a signature's blocks in SigBlocks messages.

@@ -166,7 +166,7 @@ func (j *job) commit() {
 		j.finish(&FileError{Op: "commit", Path: j.s.Path, Code: errCode(err), Err: err})
 		return
 	}
-	if j.partial != nil {
+	if j.hadPartial { // before finish: the directory's times come after
 		r.root.RemovePartial(j.name, r.cfg.PartialDir)
 	}
 	j.finish(nil)

@@ -26,6 +26,9 @@ type merger struct {
 	batch   []wire.Entry // entries of the Entries message being taken apart
 
 	prefetch *tree.Prefetcher // the destination's, if any
+
+	partialDirs map[string]bool // directories seen to hold a partial directory (receiver_partial.go)
+	destCut     bool            // a destination walk ended on an error
 }
 
 // next item from the reader.
