@@ -56,6 +56,10 @@ type Options struct {
 	FilesFrom io.Reader
 	From0     bool // FilesFrom's names end with NUL, not newline (--from0)
 
+	// Fuzzy gives a new file a basis for the delta algorithm: a file of
+	// the same directory with the same size and time, or a similar name
+	// (-y/--fuzzy).
+	Fuzzy bool
 	// Sparse writes blocks of zeros as holes (-S); Preallocate reserves
 	// each file's disk space before writing it (--preallocate; not with
 	// Sparse).

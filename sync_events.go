@@ -15,7 +15,7 @@ func sessionConfig(o Options) session.Config {
 	return session.Config{
 		Recursive: o.Recursive, Links: o.Links, Perms: o.Perms || o.ACLs, Times: o.Times, Owner: o.Owner, Group: o.Group,
 		Devices: o.Devices, Specials: o.Specials, HardLinks: o.HardLinks, NumericIDs: o.NumericIDs,
-		Xattrs: o.Xattrs, ACLs: o.ACLs, Relative: o.Relative && o.FilesFrom == nil, Sparse: o.Sparse, Preallocate: o.Preallocate, StrictPaths: o.Relative || o.FilesFrom != nil,
+		Xattrs: o.Xattrs, ACLs: o.ACLs, Relative: o.Relative && o.FilesFrom == nil, Sparse: o.Sparse, Preallocate: o.Preallocate, Fuzzy: o.Fuzzy, StrictPaths: o.Relative || o.FilesFrom != nil,
 		Delete: o.Delete || o.DeleteExcluded, DeleteExcluded: o.DeleteExcluded,
 		Checksum: o.Checksum, SizeOnly: o.SizeOnly, IgnoreExisting: o.IgnoreExisting, Update: o.Update,
 		WholeFile: o.WholeFile, Inplace: o.Inplace, OneFileSystem: o.OneFileSystem, MkPath: o.MkPath,

@@ -99,6 +99,7 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&p.Inplace, "inplace", false, "update destination files in-place")
 	onOff(fs, &p.Sparse, "sparse", "S", "turn sequences of nulls into sparse blocks", "no-sparse", "no-S")
 	fs.BoolVar(&p.Preallocate, "preallocate", false, "allocate dest files before writing them")
+	fs.BoolVarP(&p.Fuzzy, "fuzzy", "y", false, "find similar file for basis if no dest file")
 	fs.BoolVar(&o.partial, "partial", false, "keep partially transferred files (ferry always does)")
 	fs.StringVar(&p.PartialDir, "partial-dir", "", "put a partially transferred file into `DIR`")
 	fs.BoolVarP(&p.OneFileSystem, "one-file-system", "x", false, "don't cross filesystem boundaries")

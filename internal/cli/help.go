@@ -31,7 +31,7 @@ var helpGroups = []helpGroup{
 		"no-devices", "no-specials", "no-D", "no-hard-links", "no-acls", "no-xattrs"}},
 	{"Which files to update, and how", []string{
 		"checksum", "size-only", "ignore-existing", "update", "one-file-system",
-		"whole-file", "no-whole-file", "inplace", "sparse", "no-sparse", "preallocate", "partial", "partial-dir", "mkpath",
+		"whole-file", "no-whole-file", "inplace", "sparse", "no-sparse", "preallocate", "fuzzy", "partial", "partial-dir", "mkpath",
 		"relative", "no-relative", "files-from", "from0"}},
 	{"Deleting and filtering", []string{
 		"delete", "del", "delete-during", "delete-excluded",

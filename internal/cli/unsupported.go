@@ -66,7 +66,6 @@ var unsupportedOptions = []unsupportedOption{
 	{long: "prune-empty-dirs", short: "m"},
 	{long: "cvs-exclude", short: "C"},
 	{short: "F"},
-	{long: "fuzzy", short: "y"},
 	{long: "backup", short: "b"},
 	{long: "backup-dir", arg: true},
 	{long: "suffix", arg: true},

@@ -28,6 +28,9 @@ type Config struct {
 	// "/./" (or at "/" or "."), keeping the rest of its path, whose
 	// parents are sent as implied directories (relative.go).
 	Relative bool
+	// Fuzzy (-y) gives a new file a basis of its directory: one of the
+	// same size and time, or of a similar name (fuzzy.go).
+	Fuzzy bool
 	// Sparse (-S) writes blocks of zeros as holes; Preallocate reserves
 	// each file's disk before its data comes (ignored with Sparse).
 	Sparse, Preallocate bool
@@ -86,7 +89,7 @@ func (c *Config) bits() []struct {
 		{&c.OneFileSystem, wire.FlagOneFileSystem}, {&c.MkPath, wire.FlagMkPath}, {&c.DryRun, wire.FlagDryRun},
 		{&c.NoTotals, wire.FlagNoTotals}, {&c.Xattrs, wire.FlagXattrs}, {&c.ACLs, wire.FlagACLs},
 		{&c.Relative, wire.FlagRelative}, {&c.StrictPaths, wire.FlagStrictPaths},
-		{&c.Sparse, wire.FlagSparse}, {&c.Preallocate, wire.FlagPreallocate},
+		{&c.Sparse, wire.FlagSparse}, {&c.Preallocate, wire.FlagPreallocate}, {&c.Fuzzy, wire.FlagFuzzy},
 	}
 }
 

@@ -57,6 +57,7 @@ type receiver struct {
 	dirMu   sync.Mutex      // guards dirNode counters
 	pending sync.WaitGroup  // in-flight jobs
 	order   *evOrder        // nil when nobody receives the events
+	fuzzy   fuzzyDir        // --fuzzy: the destination directory listed last (fuzzy.go)
 	prog    progress        // progress reports (progress hook, totals.go)
 }
 

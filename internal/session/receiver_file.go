@@ -187,6 +187,16 @@ func (j *job) prepare() (*wire.FileRequest, *delta.Signature) {
 		if f, err := r.root.OpenRead(j.name); err == nil {
 			j.basis, size = f, j.ex.Size
 		}
+	} else if j.ex == nil && r.cfg.Fuzzy { // fuzzy hook (fuzzy.go)
+		if name := j.fuzzyBasis(); name != "" {
+			if f, err := r.root.OpenRead(name); err == nil {
+				if fi, err := f.Stat(); err == nil {
+					j.basis, size = f, fi.Size()
+				} else {
+					f.Close()
+				}
+			}
+		}
 	}
 	j.basisSize = size
 	if j.basis == nil || size == 0 {

@@ -42,6 +42,7 @@ const (
 	FlagStrictPaths
 	FlagSparse      // -S: the receiver writes blocks of zeros as holes
 	FlagPreallocate // --preallocate: the receiver reserves each file's disk first
+	FlagFuzzy       // -y: a new file takes a similar file of its directory as its basis
 )
 
 // Run is the client's request, sent once after the handshake: which role
