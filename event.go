@@ -1,6 +1,7 @@
 package ferry
 
 import (
+	"io/fs"
 	"time"
 
 	"github.com/ferrysync/ferry/internal/session"
@@ -23,6 +24,9 @@ const (
 	// directory: DIR"), ErrDeleteSkipped for a source path that could not
 	// be read, under which --delete deletes nothing.
 	EventNotice
+	// EventListed is an entry of the source, with ListOnly: Mode, ModTime,
+	// Size and LinkTarget describe it.
+	EventListed
 )
 
 // ErrDirNotEmpty is the Err of EventNotice for a directory --delete could
@@ -49,6 +53,10 @@ type Event struct {
 	// hard link (Itemize "hf...") was linked to when known: rsync prints
 	// "NAME -> TARGET" and "NAME => LEADER".
 	LinkTarget string
+	// Mode (type and permission bits) and ModTime describe the entry of
+	// an EventListed.
+	Mode    fs.FileMode
+	ModTime time.Time
 }
 
 // Stats are the totals of a run.

@@ -56,6 +56,10 @@ type Options struct {
 	FilesFrom io.Reader
 	From0     bool // FilesFrom's names end with NUL, not newline (--from0)
 
+	// ListOnly lists the sources instead of copying them (--list-only):
+	// EventListed for each entry; the destination is not used (SyncMany
+	// takes "" for it).
+	ListOnly bool
 	// Fuzzy gives a new file a basis for the delta algorithm: a file of
 	// the same directory with the same size and time, or a similar name
 	// (-y/--fuzzy).

@@ -100,6 +100,10 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 	if len(srcs) == 0 {
 		return nil, fmt.Errorf("%w: no source", ErrBadOperand)
 	}
+	if opts.ListOnly {
+		dst = "." // never opened: the receiver only lists
+		opts.NoTotals = true
+	}
 	if strings.HasPrefix(opts.PartialDir, "/") {
 		return nil, fmt.Errorf("%w: PartialDir %q is absolute: it must be relative to each file's directory in the destination", ErrBadOption, opts.PartialDir)
 	}

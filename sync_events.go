@@ -3,7 +3,9 @@ package ferry
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"sync"
+	"time"
 
 	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/session"
@@ -15,7 +17,7 @@ func sessionConfig(o Options) session.Config {
 	return session.Config{
 		Recursive: o.Recursive, Links: o.Links, Perms: o.Perms || o.ACLs, Times: o.Times, Owner: o.Owner, Group: o.Group,
 		Devices: o.Devices, Specials: o.Specials, HardLinks: o.HardLinks, NumericIDs: o.NumericIDs,
-		Xattrs: o.Xattrs, ACLs: o.ACLs, Relative: o.Relative && o.FilesFrom == nil, Sparse: o.Sparse, Preallocate: o.Preallocate, Fuzzy: o.Fuzzy, StrictPaths: o.Relative || o.FilesFrom != nil,
+		Xattrs: o.Xattrs, ACLs: o.ACLs, Relative: o.Relative && o.FilesFrom == nil, Sparse: o.Sparse, Preallocate: o.Preallocate, Fuzzy: o.Fuzzy, ListOnly: o.ListOnly, StrictPaths: o.Relative || o.FilesFrom != nil,
 		Delete: o.Delete || o.DeleteExcluded, DeleteExcluded: o.DeleteExcluded,
 		Checksum: o.Checksum, SizeOnly: o.SizeOnly, IgnoreExisting: o.IgnoreExisting, Update: o.Update,
 		WholeFile: o.WholeFile, Inplace: o.Inplace, OneFileSystem: o.OneFileSystem, MkPath: o.MkPath,
@@ -46,6 +48,9 @@ func (c *eventCounter) event(ev session.Event) {
 		out.Kind = EventDelete
 	case session.EventNotice:
 		out.Kind = EventNotice
+	case session.EventListed:
+		out.Kind = EventListed
+		out.Mode, out.ModTime = listedMode(ev.Entry), time.Unix(0, ev.Entry.MTime)
 	case session.EventError:
 		out.Kind = EventFileError
 		c.mu.Lock()
@@ -101,4 +106,33 @@ func clientTweaks(cfg *session.Config, o Options) error {
 		}
 	}
 	return nil
+}
+
+// listedMode is e's type and permission bits as an fs.FileMode.
+func listedMode(e *tree.Entry) fs.FileMode {
+	m := fs.FileMode(e.Mode & 0o777)
+	if e.Mode&0o4000 != 0 {
+		m |= fs.ModeSetuid
+	}
+	if e.Mode&0o2000 != 0 {
+		m |= fs.ModeSetgid
+	}
+	if e.Mode&0o1000 != 0 {
+		m |= fs.ModeSticky
+	}
+	switch e.Type {
+	case tree.TypeDir:
+		m |= fs.ModeDir
+	case tree.TypeSymlink:
+		m |= fs.ModeSymlink
+	case tree.TypeChar:
+		m |= fs.ModeDevice | fs.ModeCharDevice
+	case tree.TypeBlock:
+		m |= fs.ModeDevice
+	case tree.TypeFIFO:
+		m |= fs.ModeNamedPipe
+	case tree.TypeSocket:
+		m |= fs.ModeSocket
+	}
+	return m
 }

@@ -25,6 +25,7 @@ type renderer struct {
 	stdout, stderr io.Writer
 	mode           outputMode
 	quiet          bool // -q: notices too are silenced
+	jsonOnly       bool // --json: stdout carries JSON only, listings included
 }
 
 // newRenderer picks the output mode from the options: -q silences, -i
@@ -54,6 +55,10 @@ func (r *renderer) event(ev ferry.Event) {
 			fmt.Fprintf(r.stdout, "%s %s%s\n", itemizeOf(ev), displayName(ev), linkSuffix(ev))
 		case outputNames:
 			fmt.Fprintln(r.stdout, displayName(ev)+linkSuffix(ev))
+		}
+	case ferry.EventListed:
+		if !r.jsonOnly {
+			writeListed(r.stdout, ev)
 		}
 	case ferry.EventNotice:
 		if !r.quiet && ev.Err != nil {

@@ -62,6 +62,7 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	boolFlag(fs, &setBools{targets: []*bool{&o.partial, &o.progress}, on: true}, "P", "P", "same as --partial --progress")
 	fs.BoolVar(&o.json, "json", false, "write events as JSON lines to stdout")
 	fs.BoolVarP(&p.DryRun, "dry-run", "n", false, "perform a trial run with no changes made")
+	fs.BoolVar(&p.ListOnly, "list-only", false, "list the files instead of copying them (also: ferry SRC)")
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVarP(&o.version, "version", "V", false, "print the version and exit")
 

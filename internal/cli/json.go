@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/ferrysync/ferry"
 )
@@ -96,6 +97,8 @@ func (j *jsonWriter) event(ev ferry.Event) {
 		v = jsonError{Event: "error", Path: ev.Path, Message: msg}
 	case ferry.EventDelete:
 		v = jsonDelete{Event: "delete", Path: ev.Path}
+	case ferry.EventListed:
+		v = jsonListed{Event: "listed", Path: ev.Path, Mode: modeString(ev.Mode), Size: ev.Size, MTime: ev.ModTime.UTC().Format(time.RFC3339Nano), LinkTarget: ev.LinkTarget}
 	case ferry.EventNotice:
 		msg := ""
 		if ev.Err != nil {
@@ -123,4 +126,14 @@ func (j *jsonWriter) stats(st ferry.Stats, dryRun bool, code int, err error) {
 		v.Error = strings.TrimPrefix(err.Error(), "ferry: ")
 	}
 	j.enc.Encode(v)
+}
+
+// jsonListed is an entry of --list-only.
+type jsonListed struct {
+	Event      string `json:"event"`
+	Path       string `json:"path"`
+	Mode       string `json:"mode"`
+	Size       int64  `json:"size"`
+	MTime      string `json:"mtime"`
+	LinkTarget string `json:"target,omitempty"`
 }

@@ -56,7 +56,16 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 			o.list = operands[0]
 			return nil
 		}
-		return usagef("ferry: missing DEST operand after %q (listing a source is not supported yet)", operands[0])
+		o.sync.ListOnly = true // a source without a destination is listed, as in rsync
+	}
+	if o.sync.ListOnly {
+		for _, op := range operands {
+			if op == "" {
+				return usagef("ferry: empty SRC operand")
+			}
+		}
+		o.srcs = operands // every operand is a source
+		return nil
 	}
 	for _, op := range operands {
 		if op == "" {

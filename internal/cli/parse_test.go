@@ -115,7 +115,6 @@ func TestParseSyncErrors(t *testing.T) {
 		code int
 	}{
 		{"no operands", nil, "missing SRC and DEST", ExitUsage},
-		{"one operand", []string{"-av", "src/"}, "missing DEST", ExitUsage},
 		{"empty operand", []string{"", "b"}, "empty SRC or DEST", ExitUsage},
 		{"unknown long option", []string{"--frobnicate", "a", "b"}, "unknown option --frobnicate", ExitUsage},
 		{"unknown short option in a bundle", []string{"-avQ", "a", "b"}, "unknown option -Q", ExitUsage},

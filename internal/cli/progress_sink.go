@@ -22,7 +22,7 @@ func newEventSink(o *syncOptions, text *renderer, stdout, stderr io.Writer) *eve
 	s := &eventSink{text: text, dry: o.sync.DryRun}
 	if o.json {
 		s.js = newJSONWriter(stdout)
-		text.mode, text.quiet = outputNone, true // stdout is the JSON stream; errors still go to stderr
+		text.mode, text.quiet, text.jsonOnly = outputNone, true, true // stdout is the JSON stream; errors still go to stderr
 	}
 	if o.progress {
 		s.bar = newProgressLine(stderr, isTerminal(stderr), realClock{})
@@ -59,6 +59,8 @@ func (s *eventSink) prints(ev ferry.Event) bool {
 		return s.text.mode != outputNone
 	case ferry.EventNotice:
 		return !s.text.quiet
+	case ferry.EventListed:
+		return !s.text.jsonOnly
 	}
 	return false
 }

@@ -24,7 +24,6 @@ var unsupportedOptions = []unsupportedOption{
 	{long: "log-file-format", arg: true},
 	{long: "human-readable"},
 	{long: "8-bit-output", short: "8"},
-	{long: "list-only"},
 	{long: "no-implied-dirs"},
 	{long: "copy-links", short: "L"},
 	{long: "copy-unsafe-links"},

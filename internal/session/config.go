@@ -28,6 +28,10 @@ type Config struct {
 	// "/./" (or at "/" or "."), keeping the rest of its path, whose
 	// parents are sent as implied directories (relative.go).
 	Relative bool
+	// ListOnly makes a receiving client list the source instead of
+	// copying it (--list-only): EventListed for each entry, no
+	// destination (receiver_list.go). It never travels.
+	ListOnly bool
 	// Fuzzy (-y) gives a new file a basis of its directory: one of the
 	// same size and time, or of a similar name (fuzzy.go).
 	Fuzzy bool
@@ -143,6 +147,9 @@ const (
 	// EventNotice says something about an entry that is not an error; Err
 	// says what (ErrDirNotEmpty).
 	EventNotice
+	// EventListed is an entry of the source, listed (ListOnly); Entry
+	// describes it.
+	EventListed
 )
 
 // ErrDirNotEmpty is the notice of an extraneous directory that --delete
@@ -165,7 +172,8 @@ type Event struct {
 	// link (Itemize "hf..."), the path it is linked to when known (rsync
 	// prints " -> TARGET" and " => LEADER"). Correctness hook.
 	LinkTarget string
-	Progress   Progress // EventTotals, EventProgress: running counts (progress hook, totals.go)
+	Progress   Progress    // EventTotals, EventProgress: running counts (progress hook, totals.go)
+	Entry      *tree.Entry // EventListed: the entry (list hook, receiver_list.go)
 }
 
 // Stats are one side's totals (see wire.Stats).

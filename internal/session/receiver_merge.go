@@ -80,6 +80,9 @@ func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin) error {
 	if err != nil {
 		return err
 	}
+	if r.cfg.ListOnly {
+		return m.list(it, pb) // list hook (receiver_list.go)
+	}
 	if r.root == nil {
 		// Pass 0: look at the first entry (and whether another follows)
 		// to decide where the destination is.
