@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -24,15 +25,16 @@ const (
 type renderer struct {
 	stdout, stderr io.Writer
 	mode           outputMode
-	quiet          bool // -q: notices too are silenced
-	jsonOnly       bool // --json: stdout carries JSON only, listings included
+	quiet          bool       // -q: notices too are silenced
+	jsonOnly       bool       // --json: stdout carries JSON only, listings included
+	outFmt         *outFormat // --out-format: replaces the -v and -i lines
 }
 
 // newRenderer picks the output mode from the options: -q silences, -i
 // itemizes, -v lists names, and a dry run without -v itemizes so that
 // "ferry -n" shows what it would do.
 func newRenderer(o *syncOptions, stdout, stderr io.Writer) *renderer {
-	r := &renderer{stdout: stdout, stderr: stderr, quiet: o.quiet}
+	r := &renderer{stdout: stdout, stderr: stderr, quiet: o.quiet, outFmt: o.outFmt}
 	switch {
 	case o.quiet:
 		r.mode = outputNone
@@ -49,6 +51,13 @@ func (r *renderer) event(ev ferry.Event) {
 	switch ev.Kind {
 	case ferry.EventFileError:
 		r.fileError(ev)
+	case ferry.EventFileDone, ferry.EventDelete:
+		if r.outFmt != nil {
+			r.formatted(ev)
+			return
+		}
+	}
+	switch ev.Kind {
 	case ferry.EventFileDone:
 		switch r.mode {
 		case outputItemize:
@@ -175,4 +184,17 @@ func escapeName(name string) string {
 		i += n
 	}
 	return b.String()
+}
+
+// formatted prints an update with --out-format: each entry whose data or
+// existence changed, and, when the format shows the change summary (%i),
+// attribute-only changes too, as rsync does.
+func (r *renderer) formatted(ev ferry.Event) {
+	if r.quiet || r.jsonOnly {
+		return
+	}
+	if ev.Kind == ferry.EventFileDone && !r.outFmt.hasItemize() && (len(ev.Itemize) == 0 || ev.Itemize[0] == '.') {
+		return
+	}
+	fmt.Fprintln(r.stdout, r.outFmt.format(ev, time.Now()))
 }

@@ -25,6 +25,14 @@ type syncOptions struct {
 	progress bool // --progress: one overall line on stderr (progress.go)
 	json     bool // --json: one JSON object per event on stdout (json.go)
 
+	// --out-format, --log-file, --info, --debug (outformat.go, logfile.go,
+	// info.go).
+	outFormat, logFile, logFormat string
+	info, debug                   []string
+	outFmt                        *outFormat // parsed --out-format
+	logFmt                        *outFormat // parsed --log-file-format
+	infoHelp, debugHelp           bool       // --info=help, --debug=help
+
 	// Commands that print and exit.
 	help    bool
 	version bool
@@ -61,6 +69,11 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.progress, "progress", false, "show one overall progress line on stderr")
 	boolFlag(fs, &setBools{targets: []*bool{&o.partial, &o.progress}, on: true}, "P", "P", "same as --partial --progress")
 	fs.BoolVar(&o.json, "json", false, "write events as JSON lines to stdout")
+	fs.StringVar(&o.outFormat, "out-format", "", "output updates using the specified `FORMAT` (%n %i %l %o %b %t %L %p %M %f)")
+	fs.StringVar(&o.logFile, "log-file", "", "log what we're doing to the specified `FILE`")
+	fs.StringVar(&o.logFormat, "log-file-format", "", "log updates using the specified `FMT` (default \"%i %n%L\")")
+	fs.StringArrayVar(&o.info, "info", nil, "fine-grained informational verbosity (`FLAGS`: progress2, name, stats, NONE, HELP)")
+	fs.StringArrayVar(&o.debug, "debug", nil, "fine-grained debug verbosity (`FLAGS`: NONE only)")
 	fs.BoolVarP(&p.DryRun, "dry-run", "n", false, "perform a trial run with no changes made")
 	fs.BoolVar(&p.ListOnly, "list-only", false, "list the files instead of copying them (also: ferry SRC)")
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")

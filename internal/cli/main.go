@@ -40,6 +40,16 @@ func mainWith(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 	case o.version:
 		writeVersion(stdout)
 		return ExitOK
+	case o.infoHelp:
+		for _, v := range o.info {
+			o.applyInfo(v, stdout)
+		}
+		return ExitOK
+	case o.debugHelp:
+		for _, v := range o.debug {
+			applyDebug(v, stdout)
+		}
+		return ExitOK
 	}
 	if o.list != "" {
 		return runList(ctx, o, stdout, stderr)

@@ -38,6 +38,15 @@ func parseSync(args []string, stdin io.Reader) (*syncOptions, error) {
 	if o.help || o.version {
 		return o, nil
 	}
+	for _, v := range o.info {
+		o.infoHelp = o.infoHelp || strings.Contains(strings.ToLower(v), "help")
+	}
+	for _, v := range o.debug {
+		o.debugHelp = o.debugHelp || strings.Contains(strings.ToLower(v), "help")
+	}
+	if o.infoHelp || o.debugHelp {
+		return o, nil
+	}
 	o.recursiveOn = fs.Changed("recursive") && o.sync.Recursive
 	if err := o.finish(fs.Args(), stdin); err != nil {
 		return nil, err
@@ -97,6 +106,9 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 	}
 	if o.sync.DeleteExcluded {
 		o.sync.Delete = true
+	}
+	if err := o.finishOutput(); err != nil {
+		return err
 	}
 	if o.quiet {
 		o.verbose = 0

@@ -11,6 +11,7 @@ import (
 // line and the --json writer, and ends them when the run is over.
 type eventSink struct {
 	text *renderer
+	log  *logFile // nil without --log-file
 	bar  *progressLine // nil without --progress
 	js   *jsonWriter   // nil without --json
 	dry  bool
@@ -45,6 +46,9 @@ func (s *eventSink) event(ev ferry.Event) {
 	if s.js != nil {
 		s.js.event(ev)
 	}
+	if s.log != nil {
+		s.log.event(ev)
+	}
 	if s.bar != nil {
 		s.bar.event(ev)
 	}
@@ -56,7 +60,7 @@ func (s *eventSink) prints(ev ferry.Event) bool {
 	case ferry.EventFileError:
 		return true
 	case ferry.EventFileDone, ferry.EventDelete:
-		return s.text.mode != outputNone
+		return s.text.mode != outputNone || s.text.outFmt != nil
 	case ferry.EventNotice:
 		return !s.text.quiet
 	case ferry.EventListed:
@@ -72,5 +76,8 @@ func (s *eventSink) finish(st ferry.Stats, err error, code int) {
 	}
 	if s.js != nil {
 		s.js.stats(st, s.dry, code, err)
+	}
+	if s.log != nil {
+		s.log.finish(st, code)
 	}
 }

@@ -15,6 +15,15 @@ import (
 func runSync(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int {
 	r := newRenderer(o, stdout, stderr)
 	sink := newEventSink(o, r, stdout, stderr) // --progress, --json (progress_sink.go)
+	if o.logFile != "" {
+		lf, err := openLogFile(o.logFile, o.logFmt)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitCode(err)
+		}
+		lf.start(o.srcs, o.dst)
+		sink.log = lf
+	}
 	opts := o.sync
 	// The scan that runs ahead for totals is a second walk of the source:
 	// only --progress and --json show what it finds.

@@ -17,11 +17,6 @@ type unsupportedOption struct {
 // unsupportedOptions lists rsync's options that ferry does not support yet.
 var unsupportedOptions = []unsupportedOption{
 	{long: "compress-choice", arg: true, hint: "ferry always compresses with zstd"},
-	{long: "info", arg: true},
-	{long: "debug", arg: true},
-	{long: "out-format", arg: true},
-	{long: "log-file", arg: true},
-	{long: "log-file-format", arg: true},
 	{long: "human-readable"},
 	{long: "8-bit-output", short: "8"},
 	{long: "no-implied-dirs"},
