@@ -11,7 +11,7 @@ import (
 // line and the --json writer, and ends them when the run is over.
 type eventSink struct {
 	text *renderer
-	log  *logFile // nil without --log-file
+	log  *logFile      // nil without --log-file
 	bar  *progressLine // nil without --progress
 	js   *jsonWriter   // nil without --json
 	dry  bool
