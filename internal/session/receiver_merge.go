@@ -214,11 +214,8 @@ func (m *merger) deletable(p string) bool {
 			return true
 		}
 	}
-	dir := path.Dir(p)
-	for i := len(m.dirs) - 1; i >= 0; i-- {
-		if m.dirs[i].path == dir {
-			return m.dirs[i].full
-		}
+	if d := m.dirOf(p); d != nil {
+		return d.full
 	}
 	return false
 }
