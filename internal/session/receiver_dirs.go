@@ -7,8 +7,18 @@ import (
 )
 
 // dirNode is a source directory whose metadata is applied once the stream
-// has left it and every file written inside it is finished, so that the
-// writes do not disturb its times.
+// has left it and every change inside it is done, so that no write lands
+// after its times are set.
+//
+// pending counts the changes still to come inside the directory, whichever
+// goroutine makes them: each subdirectory until it is finished itself;
+// each file job (created ahead, written by the reader or a copier,
+// committed by the committer or the copier, its partial data removed or
+// kept) until job.finish, hard links waiting for their leader included;
+// each extraneous directory until flushDeletes removes it. Changes the
+// merge goroutine makes at once (deleting a file, symlinks, special files,
+// empty files, making room for an entry) come before the merge leaves the
+// directory, and need no count.
 type dirNode struct {
 	path   string
 	s      *tree.Entry
@@ -23,7 +33,7 @@ type dirNode struct {
 	claimed map[string]bool
 
 	// guarded by receiver.dirMu
-	pending int  // unfinished files and subdirectories inside
+	pending int  // changes still to come inside (see above)
 	left    bool // the stream has moved past it
 }
 
@@ -45,6 +55,20 @@ func (m *merger) pushDir(s *tree.Entry, parent *dirNode, apply, existed bool) {
 		m.r.dirMu.Unlock()
 	}
 	m.dirs = append(m.dirs, n)
+}
+
+// dirOf returns the node of the directory p is in, if it is on the stack.
+func (m *merger) dirOf(p string) *dirNode {
+	if p == "." {
+		return nil
+	}
+	dir := path.Dir(p)
+	for i := len(m.dirs) - 1; i >= 0; i-- {
+		if m.dirs[i].path == dir {
+			return m.dirs[i]
+		}
+	}
+	return nil
 }
 
 // leaveDirs marks the directories that p is not inside as left ("" for
@@ -93,7 +117,8 @@ func (r *receiver) touchDir(d *dirNode) {
 	r.dirMu.Unlock()
 }
 
-// addPending counts one more unfinished file in d.
+// addPending counts one more change to come in d (nil: none); a
+// dirProgress(d, 1) says it is done.
 func (r *receiver) addPending(d *dirNode) {
 	if d == nil {
 		return

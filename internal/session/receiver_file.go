@@ -241,31 +241,3 @@ func sendSig(c *conn, id uint64, sig *delta.Signature) error {
 	}
 	return nil
 }
-
-// deleteEntry deletes (or, in a dry run, reports) an extraneous
-// destination entry. A directory is emptied first: its contents follow in
-// the walk, and it is removed when the walk leaves it.
-func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
-	if r.order != nil {
-		r.order.waitRoom()
-	}
-	if n := len(m.dirs); n > 0 && !r.cfg.DryRun {
-		r.touchDir(m.dirs[n-1])
-	}
-	if d.Type == tree.TypeDir {
-		// Removed, and reported, once emptied (flushDeletes): after its
-		// contents, as rsync reports them.
-		m.dels = append(m.dels, &delDir{path: d.Path})
-		return
-	}
-	if !r.cfg.DryRun {
-		if err := r.root.Remove(d.Path); err != nil {
-			r.fail("delete", d.Path, err)
-			m.deletedIn(d.Path, false)
-			return
-		}
-	}
-	m.deletedIn(d.Path, true)
-	r.count(func(st *Stats) { st.Deleted++ })
-	r.report(Event{Kind: EventDeleted, Path: d.Path, Itemize: itemDeleting})
-}

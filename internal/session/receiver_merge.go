@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"syscall"
 
 	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
@@ -227,11 +226,8 @@ func (m *merger) deletable(p string) bool {
 			return true
 		}
 	}
-	dir := path.Dir(p)
-	for i := len(m.dirs) - 1; i >= 0; i-- {
-		if m.dirs[i].path == dir {
-			return m.dirs[i].full
-		}
+	if d := m.dirOf(p); d != nil {
+		return d.full
 	}
 	return false
 }
@@ -261,72 +257,4 @@ func (m *merger) full(p string) bool {
 		}
 	}
 	return false
-}
-
-// delDir is an extraneous directory being emptied.
-type delDir struct {
-	path string
-	gone int  // entries directly inside that went (or, in a dry run, would go)
-	kept bool // an entry directly inside stays
-}
-
-// deletedIn notes the fate of the extraneous entry p: if it is directly
-// inside the directory being emptied, that directory counts it.
-func (m *merger) deletedIn(p string, gone bool) {
-	n := len(m.dels)
-	if n == 0 || path.Dir(p) != m.dels[n-1].path {
-		return
-	}
-	if gone {
-		m.dels[n-1].gone++
-	} else {
-		m.dels[n-1].kept = true
-	}
-}
-
-// flushDeletes removes the extraneous directories that p is not inside,
-// now that their contents are gone ("" for all). One that keeps something
-// (an excluded entry, which the walk does not show, or one that failed to
-// go) stays, with rsync's notice; a dry run tells by counting what is in
-// it.
-func (m *merger) flushDeletes(p string) {
-	r := m.r
-	for n := len(m.dels); n > 0 && (p == "" || !tree.Contains(m.dels[n-1].path, p)); n = len(m.dels) {
-		d := m.dels[n-1]
-		m.dels = m.dels[:n-1]
-		var err error
-		if r.cfg.DryRun {
-			if d.kept || r.entriesIn(d.path) != d.gone {
-				err = syscall.ENOTEMPTY
-			}
-		} else {
-			err = r.root.Remove(d.path)
-		}
-		switch {
-		case err != nil && notEmpty(err): // correctness hook (receiver_conflict.go)
-			r.report(Event{Kind: EventNotice, Path: d.path, Err: ErrDirNotEmpty})
-		case err != nil:
-			r.fail("delete", d.path, err)
-		}
-		m.deletedIn(d.path, err == nil)
-		if err == nil {
-			r.count(func(st *Stats) { st.Deleted++ })
-			r.report(Event{Kind: EventDeleted, Path: d.path + "/", Itemize: itemDeleting})
-		}
-	}
-}
-
-// entriesIn counts the entries of the destination directory p (-1 when
-// it cannot be read).
-func (r *receiver) entriesIn(p string) int {
-	f, err := r.root.OSRoot().Open(p)
-	if err != nil {
-		return -1
-	}
-	defer f.Close()
-	names, err := f.Readdirnames(-1)
-	if err != nil {
-		return -1
-	}
-	return len(names)
 }
