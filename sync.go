@@ -168,6 +168,9 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 		if ho != nil {
 			ho.Close()
 		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr // a signal, not the far side's end of file
+		}
 		if remote := dop.Kind != Local || sops[0].Kind != Local; remote && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) {
 			// The far side went away before the handshake: it never started.
 			return nil, fmt.Errorf("%w: it closed the connection before the handshake", ErrStartup)

@@ -40,15 +40,16 @@ func runSync(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int 
 		}
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, finalMessage(err, code))
+		fmt.Fprintln(stderr, finalMessage(ctx, err, code))
 	}
 	return code
 }
 
 // finalMessage is the last line printed for a failed run, in rsync's
 // manner: "ferry: some files were not transferred (see previous errors)
-// (code 23)".
-func finalMessage(err error, code int) string {
+// (code 23)"; "ferry: received a signal (SIGINT), stopping (code 20)"
+// when ctx was cancelled by SignalContext.
+func finalMessage(ctx context.Context, err error, code int) string {
 	var msg string
 	switch {
 	case code == ExitPartial:
@@ -57,6 +58,9 @@ func finalMessage(err error, code int) string {
 		msg = "some files vanished before they could be transferred"
 	case code == ExitSignal && errors.Is(err, context.Canceled):
 		msg = "received a signal, stopping"
+		if name, ok := signalCause(ctx); ok {
+			msg = "received a signal (" + name + "), stopping"
+		}
 	default:
 		msg = strings.TrimPrefix(err.Error(), "ferry: ")
 	}

@@ -13,7 +13,7 @@ func runServer(ctx context.Context, eng engine, args []string, stdin io.Reader, 
 	err := eng.server(ctx, args, stdin, stdout)
 	if err != nil {
 		code := exitCode(err)
-		fmt.Fprintln(stderr, finalMessage(err, code))
+		fmt.Fprintln(stderr, finalMessage(ctx, err, code))
 		return code
 	}
 	return ExitOK
