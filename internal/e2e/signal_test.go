@@ -96,4 +96,3 @@ func interruptAfterFirstLine(t *testing.T, sig syscall.Signal, args ...string) (
 func sigName(s syscall.Signal) string {
 	return map[syscall.Signal]string{syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM", syscall.SIGHUP: "SIGHUP"}[s]
 }
-
