@@ -21,7 +21,7 @@ type helpGroup struct {
 // helpGroups orders every visible flag in --help; a test checks that none
 // is missing.
 var helpGroups = []helpGroup{
-	{"Output", []string{"verbose", "quiet", "itemize-changes", "dry-run", "stats", "progress", "P", "json"}},
+	{"Output", []string{"verbose", "quiet", "itemize-changes", "dry-run", "stats", "human-readable", "no-human-readable", "progress", "P", "json"}},
 	{"What to preserve (archive mode, -rlptgoD, is the default)", []string{
 		"archive", "recursive", "links", "perms", "times", "group", "owner",
 		"devices", "specials", "D", "hard-links", "numeric-ids"}},

@@ -25,6 +25,11 @@ func newSyncFlagSet(o *syncOptions) *pflag.FlagSet {
 // read by "--exclude-from -" and "--include-from -".
 func parseSync(args []string, stdin io.Reader) (*syncOptions, error) {
 	o := newSyncOptions()
+	if len(args) == 1 && args[0] == "-h" {
+		// rsync's rule: -h is --human-readable, except on its own.
+		o.help = true
+		return o, nil
+	}
 	fs := newSyncFlagSet(o)
 	if err := fs.Parse(args); err != nil {
 		return nil, flagError(err)

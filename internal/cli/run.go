@@ -33,10 +33,10 @@ func runSync(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int 
 	if finished := code == ExitOK || code == ExitPartial || code == ExitVanished; finished && !o.json {
 		switch {
 		case o.stats:
-			writeStats(stdout, st, opts.DryRun)
+			writeStats(stdout, st, opts.DryRun, numbers(o.human))
 		case o.verbose > 0:
 			fmt.Fprintln(stdout)
-			writeSummary(stdout, st, opts.DryRun)
+			writeSummary(stdout, st, opts.DryRun, numbers(o.human))
 		}
 	}
 	if err != nil {

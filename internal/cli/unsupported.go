@@ -22,7 +22,6 @@ var unsupportedOptions = []unsupportedOption{
 	{long: "out-format", arg: true},
 	{long: "log-file", arg: true},
 	{long: "log-file-format", arg: true},
-	{long: "human-readable"},
 	{long: "8-bit-output", short: "8"},
 	{long: "list-only"},
 	{long: "relative", short: "R"},
