@@ -67,6 +67,9 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 	o.srcs = operands[:len(operands)-1]
 	o.dst = operands[len(operands)-1]
 
+	if o.sync.PasswordFile != "" && !anyDaemon(operands) {
+		return usagef("ferry: the --password-file option may only be used when accessing a ferry daemon")
+	}
 	if o.sync.Inplace && o.sync.PartialDir != "" {
 		return usagef("ferry: --inplace cannot be used with --partial-dir")
 	}
@@ -89,6 +92,16 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 	}
 	o.sync.Filters = rules
 	return nil
+}
+
+// anyDaemon reports whether an operand names a ferry daemon.
+func anyDaemon(operands []string) bool {
+	for _, s := range operands {
+		if op, err := ferry.ParseOperand(s); err == nil && op.Kind == ferry.Daemon {
+			return true
+		}
+	}
+	return false
 }
 
 // flagError rewords pflag's parse errors as ferry usage errors.
