@@ -62,7 +62,14 @@ func finalMessage(ctx context.Context, err error, code int) string {
 			msg = "received a signal (" + name + "), stopping"
 		}
 	default:
-		msg = strings.TrimPrefix(err.Error(), "ferry: ")
+		msg = errorText(err)
 	}
 	return fmt.Sprintf("ferry: %s (code %d)", msg, code)
+}
+
+// errorText is err's message without the "ferry: " prefixes that wrapped
+// sentinels carry ("mkdir d: ferry: destination unusable"): the line that
+// prints it has one of its own.
+func errorText(err error) string {
+	return strings.TrimPrefix(strings.ReplaceAll(err.Error(), ": ferry: ", ": "), "ferry: ")
 }

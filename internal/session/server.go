@@ -79,7 +79,7 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		switch m := m.(type) {
 		case *wire.PassBegin:
 			if _, err := r.pass(ctx, m); err != nil {
-				return refuse(wire.FatalIO, err)
+				return refuse(fatalCode(err), err)
 			}
 		case *wire.Goodbye:
 			c.send(&wire.Goodbye{})
@@ -89,4 +89,15 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 			return refuse(wire.FatalProtocol, fmt.Errorf("%w: unexpected %T between passes", ErrProtocol, m))
 		}
 	}
+}
+
+// fatalCode is the Fatal code telling the client why a pass failed.
+func fatalCode(err error) uint64 {
+	switch {
+	case errors.Is(err, ErrNotDir):
+		return wire.FatalNotDir
+	case errors.Is(err, ErrProtocol):
+		return wire.FatalProtocol
+	}
+	return wire.FatalIO
 }
