@@ -59,8 +59,10 @@ Options may be bundled (-avn) and take values as --opt=VALUE or --opt VALUE;
 `
 
 const helpFooter = `
-Exit codes are rsync's: 0 success, 1 usage error, 23 some files failed,
-24 some source files vanished, 20 interrupted; see docs/EXIT-CODES.md.
+Exit codes are rsync's: 0 success, 1 usage error, 3 destination not a
+directory, 20 interrupted (SIGINT, SIGTERM, SIGHUP), 23 some files failed,
+24 some source files vanished, 127 remote ferry not found, 255 ssh failed;
+see docs/EXIT-CODES.md.
 `
 
 // writeHelp prints --help.
