@@ -27,6 +27,7 @@ func runSync(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int 
 		}
 	}
 	st, err := o.engine.sync(ctx, o.srcs, o.dst, opts)
+	err = signalWins(ctx, err)
 	code := exitCode(err)
 	sink.finish(st, err, code)
 	// Totals are printed when the run got to the end, even with failures.

@@ -3,10 +3,13 @@ package cli
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
+	"github.com/ferrysync/ferry"
 	"golang.org/x/sys/unix"
 )
 
@@ -55,4 +58,38 @@ func signalCause(ctx context.Context) (string, bool) {
 		return signalName(se.Signal), true
 	}
 	return "", false
+}
+
+// signalGrace is how long a run that lost its peer waits for a signal
+// that may have caused it (signalWins).
+const signalGrace = 250 * time.Millisecond
+
+// signalWins returns ctx's error instead of err when err is the loss of
+// the peer and ctx is cancelled within signalGrace. ^C in a terminal
+// signals the whole process group: ssh may die of it and close the
+// connection before this process's own handler has cancelled ctx, and
+// the run must then still end as interrupted (code 20), not as an I/O
+// error.
+func signalWins(ctx context.Context, err error) error {
+	if err == nil || errors.Is(err, context.Canceled) || !lostPeer(err) {
+		return err
+	}
+	if ctx.Err() == nil {
+		t := time.NewTimer(signalGrace)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	return err
+}
+
+// lostPeer reports whether err says the other side went away.
+func lostPeer(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, ferry.ErrStartup) || errors.Is(err, syscall.EPIPE)
 }

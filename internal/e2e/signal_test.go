@@ -26,15 +26,18 @@ func TestSignalStops(t *testing.T) {
 		writeFile(t, filepath.Join(src, fmt.Sprintf("f%03d", i)), data)
 	}
 	tests := []struct {
-		name string
-		sig  syscall.Signal
-		ssh  bool
+		name  string
+		sig   syscall.Signal
+		ssh   bool
+		group bool // signal the process group, as ^C in a terminal does (ssh too)
 	}{
-		{"local-SIGINT", syscall.SIGINT, false},
-		{"local-SIGTERM", syscall.SIGTERM, false},
-		{"local-SIGHUP", syscall.SIGHUP, false},
-		{"ssh-pull-SIGINT", syscall.SIGINT, true},
-		{"ssh-pull-SIGTERM", syscall.SIGTERM, true},
+		{"local-SIGINT", syscall.SIGINT, false, false},
+		{"local-SIGTERM", syscall.SIGTERM, false, false},
+		{"local-SIGHUP", syscall.SIGHUP, false, false},
+		{"ssh-pull-SIGINT", syscall.SIGINT, true, false},
+		{"ssh-pull-SIGTERM", syscall.SIGTERM, true, false},
+		{"ssh-pull-SIGINT-group", syscall.SIGINT, true, true},
+		{"ssh-push-SIGINT-group", syscall.SIGINT, true, true},
 	}
 	var rsh, host string // the sshd, started for the first ssh case
 	for _, tc := range tests {
@@ -44,11 +47,16 @@ func TestSignalStops(t *testing.T) {
 		}
 		t.Run(tc.name, func(t *testing.T) {
 			args := []string{"-v", "--bwlimit=256", src + "/", filepath.Join(t.TempDir(), "dst") + "/"}
-			if tc.ssh {
+			switch {
+			case strings.HasPrefix(tc.name, "ssh-pull"):
 				args[2] = host + ":" + src + "/"
+			case strings.HasPrefix(tc.name, "ssh-push"):
+				args[3] = host + ":" + args[3]
+			}
+			if tc.ssh {
 				args = append([]string{"-e", rsh, "--ferry-path", ferryBin}, args...)
 			}
-			code, stderr := interruptAfterFirstLine(t, tc.sig, args...)
+			code, stderr := interruptAfterFirstLine(t, tc.sig, tc.group, args...)
 			want := "received a signal (" + sigName(tc.sig) + ")"
 			if code != 20 || !strings.Contains(stderr, want) || !strings.Contains(stderr, "(code 20)") {
 				t.Errorf("after %v: exit %d, stderr %q; want exit 20 and %q", tc.sig, code, stderr, want)
@@ -57,11 +65,13 @@ func TestSignalStops(t *testing.T) {
 	}
 }
 
-// interruptAfterFirstLine runs ferry with args, sends it sig once it has
-// printed a line on stdout, and returns its exit code and stderr.
-func interruptAfterFirstLine(t *testing.T, sig syscall.Signal, args ...string) (int, string) {
+// interruptAfterFirstLine runs ferry with args, sends it (with group, its
+// whole process group) sig once it has printed a line on stdout, and
+// returns its exit code and stderr.
+func interruptAfterFirstLine(t *testing.T, sig syscall.Signal, group bool, args ...string) (int, string) {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), ferryBin, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
@@ -76,7 +86,11 @@ func interruptAfterFirstLine(t *testing.T, sig syscall.Signal, args ...string) (
 		cmd.Wait()
 		t.Fatalf("no output before the end; stderr %s", stderr.String())
 	}
-	if err := cmd.Process.Signal(sig); err != nil {
+	pid := cmd.Process.Pid
+	if group {
+		pid = -pid
+	}
+	if err := syscall.Kill(pid, sig); err != nil {
 		t.Fatal(err)
 	}
 	for sc.Scan() { // drain, so that ferry never blocks on stdout
