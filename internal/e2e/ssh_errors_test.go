@@ -100,6 +100,9 @@ func TestSSHErrors(t *testing.T) {
 			if strings.Contains(r.stderr, ": ferry: ") {
 				t.Errorf("a doubled ferry: prefix: %v", r)
 			}
+			if n := strings.Count(r.stderr, "(code "); n != 1 {
+				t.Errorf("%d final lines, want 1 (the remote side's error printed by both sides?): %v", n, r)
+			}
 			if tc.absent != "" {
 				if _, err := os.Lstat(tc.absent); !errors.Is(err, fs.ErrNotExist) {
 					t.Errorf("%s was created (%v): %v", tc.absent, err, r)
