@@ -13,7 +13,7 @@ const (
 	ExitSocketIO      = 10  // error in socket I/O
 	ExitIO            = 11  // error in file I/O (the run stopped)
 	ExitStream        = 12  // error in the protocol data stream
-	ExitSignal        = 20  // interrupted by a signal (SIGINT, SIGTERM)
+	ExitSignal        = 20  // interrupted by a signal (SIGINT, SIGTERM, SIGHUP)
 	ExitPartial       = 23  // partial transfer due to error: some files failed
 	ExitVanished      = 24  // partial transfer: some source files vanished
 	ExitTimeout       = 30  // timeout in data send/receive
