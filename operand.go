@@ -18,6 +18,30 @@ var ErrNotSupported = errors.New("ferry: not supported yet")
 // ferry is missing).
 var ErrStartup = errors.New("ferry: could not start the remote side")
 
+// ShellExitError reports a remote shell that exited with Status before the
+// handshake: 255 when ssh itself failed (connection refused, unknown
+// host, authentication), 127 when the remote command (ferry) was not
+// found, 126 when it could not be run. It matches ErrStartup.
+type ShellExitError struct {
+	Status int
+}
+
+func (e *ShellExitError) Error() string {
+	why := "the remote shell exited with status %d before the handshake"
+	switch e.Status {
+	case 255:
+		why = "the remote shell failed (exit status %d)"
+	case 127:
+		why = "remote command not found (the remote shell exited with status %d)"
+	case 126:
+		why = "remote command could not be run (the remote shell exited with status %d)"
+	}
+	return ErrStartup.Error() + ": " + fmt.Sprintf(why, e.Status)
+}
+
+// Unwrap returns ErrStartup.
+func (e *ShellExitError) Unwrap() error { return ErrStartup }
+
 // ErrBadOperand reports an operand that cannot be parsed.
 var ErrBadOperand = errors.New("ferry: bad operand")
 

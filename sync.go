@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -169,6 +170,7 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 		req.Local = []string{dop.Path}
 		req.Remote = srcs
 		req.Config.WholeFile = opts.WholeFile || !opts.DeltaLocal
+		req.Config.LocalPeer = true
 		a, b := transport.Pipe(1 << 20)
 		tc = a
 		req.Config.Compress = false // compress hook: pointless between local processes
@@ -176,19 +178,28 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 			ho = session.NewHandoff()
 			req.Config.Handoff = ho
 		}
-		go session.Serve(ctx, b, session.ServeOptions{Config: session.Config{Timeout: opts.Timeout, Handoff: ho}})
+		go session.Serve(ctx, b, session.ServeOptions{Config: session.Config{Timeout: opts.Timeout, Handoff: ho, LocalPeer: true}})
 	}
 	if err != nil {
 		return nil, err
 	}
+	raw := tc
 	tc = transport.RateLimit(tc, opts.BWLimit, true, nil) // bwlimit hook
 	cl, err := session.Dial(ctx, tc, req)
 	if err != nil {
 		if ho != nil {
 			ho.Close()
 		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr // a signal, not the far side's end of file
+		}
 		if remote := dop.Kind != Local || sops[0].Kind != Local; remote && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) {
 			// The far side went away before the handshake: it never started.
+			// The remote shell's exit status says why (rsync's codes).
+			var ee *exec.ExitError
+			if cerr := raw.Close(); errors.As(cerr, &ee) && ee.ExitCode() > 0 {
+				return nil, &ShellExitError{Status: ee.ExitCode()}
+			}
 			return nil, fmt.Errorf("%w: it closed the connection before the handshake", ErrStartup)
 		}
 		return nil, err

@@ -11,11 +11,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"runtime"
 	"runtime/pprof"
 	"sync"
-	"syscall"
 
 	"github.com/ferrysync/ferry/internal/cli"
 	"github.com/ferrysync/ferry/internal/tree"
@@ -26,7 +24,7 @@ func main() {
 		tree.OnCold = sync.OnceFunc(morePs)
 	}
 	stopProfile := startProfile(os.Getenv("FERRY_CPUPROFILE"))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := cli.SignalContext(context.Background()) // SIGINT, SIGTERM, SIGHUP: exit 20
 	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	stopProfile()

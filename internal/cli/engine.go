@@ -31,7 +31,12 @@ func defaultEngine() engine {
 // matters: an error matching ErrVanished also matches ErrPartial when
 // every failed file had vanished, and rsync then exits 24, not 23.
 func engineExitCode(err error) (int, bool) {
+	var shell *ferry.ShellExitError
 	switch {
+	case errors.As(err, &shell) && (shell.Status == ExitShell || shell.Status == ExitCmdNotFound || shell.Status == ExitCmdNotRun):
+		return shell.Status, true
+	case errors.Is(err, ferry.ErrNotDir):
+		return ExitFileSelect, true
 	case errors.Is(err, ferry.ErrDestination): // correctness hook: before its cause's fs.ErrNotExist
 		return ExitIO, true
 	case errors.Is(err, ferry.ErrVanished):

@@ -92,7 +92,7 @@ func (r *renderer) event(ev ferry.Event) {
 func (r *renderer) fileError(ev ferry.Event) {
 	msg := "unknown error"
 	if ev.Err != nil {
-		msg = strings.TrimPrefix(ev.Err.Error(), "ferry: ")
+		msg = errorText(ev.Err)
 	}
 	switch {
 	case ev.Path == "" || strings.Contains(msg, ev.Path):

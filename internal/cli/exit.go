@@ -5,20 +5,23 @@ import "fmt"
 // Exit codes, numbered as rsync numbers them so that scripts written for
 // rsync keep working. docs/EXIT-CODES.md documents them.
 const (
-	ExitOK            = 0  // success
-	ExitUsage         = 1  // syntax or usage error (bad command line or options)
-	ExitProtocol      = 2  // protocol incompatibility
-	ExitFileSelect    = 3  // errors selecting input/output files or directories
-	ExitStartup       = 5  // error starting the client-server protocol
-	ExitSocketIO      = 10 // error in socket I/O
-	ExitIO            = 11 // error in file I/O (the run stopped)
-	ExitStream        = 12 // error in the protocol data stream
-	ExitSignal        = 20 // interrupted by a signal (SIGINT, SIGTERM)
-	ExitPartial       = 23 // partial transfer due to error: some files failed
-	ExitVanished      = 24 // partial transfer: some source files vanished
-	ExitTimeout       = 30 // timeout in data send/receive
-	ExitDaemonTimeout = 35 // timeout waiting for the daemon connection
-	ExitDiffers       = 1  // ferry diff only: the trees differ
+	ExitOK            = 0   // success
+	ExitUsage         = 1   // syntax or usage error (bad command line or options)
+	ExitProtocol      = 2   // protocol incompatibility
+	ExitFileSelect    = 3   // errors selecting input/output files or directories
+	ExitStartup       = 5   // error starting the client-server protocol
+	ExitSocketIO      = 10  // error in socket I/O
+	ExitIO            = 11  // error in file I/O (the run stopped)
+	ExitStream        = 12  // error in the protocol data stream
+	ExitSignal        = 20  // interrupted by a signal (SIGINT, SIGTERM, SIGHUP)
+	ExitPartial       = 23  // partial transfer due to error: some files failed
+	ExitVanished      = 24  // partial transfer: some source files vanished
+	ExitTimeout       = 30  // timeout in data send/receive
+	ExitDaemonTimeout = 35  // timeout waiting for the daemon connection
+	ExitCmdNotRun     = 126 // the remote command could not be run
+	ExitCmdNotFound   = 127 // the remote command (ferry) was not found
+	ExitShell         = 255 // the remote shell (ssh) failed
+	ExitDiffers       = 1   // ferry diff only: the trees differ
 )
 
 // exitCoder is implemented by errors that carry their own exit code.

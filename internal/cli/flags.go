@@ -24,6 +24,9 @@ type syncOptions struct {
 	stats    bool
 	progress bool // --progress: one overall line on stderr (progress.go)
 	json     bool // --json: one JSON object per event on stdout (json.go)
+	// human is rsync's --human-readable level (numbers.go): 0 digits,
+	// 1 (the default) thousands separators, 2 units of 1000, 3 of 1024.
+	human int
 
 	// --out-format, --log-file, --info, --debug (outformat.go, logfile.go,
 	// info.go).
@@ -54,7 +57,7 @@ type syncOptions struct {
 
 // newSyncOptions returns options with ferry's defaults (archive mode).
 func newSyncOptions() *syncOptions {
-	return &syncOptions{sync: ferry.DefaultOptions(), engine: defaultEngine()}
+	return &syncOptions{sync: ferry.DefaultOptions(), engine: defaultEngine(), human: humanCommas}
 }
 
 // AddFlags binds o's fields to rsync-spelled flags in fs.
@@ -76,7 +79,12 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&o.debug, "debug", nil, "fine-grained debug verbosity (`FLAGS`: NONE only)")
 	fs.BoolVarP(&p.DryRun, "dry-run", "n", false, "perform a trial run with no changes made")
 	fs.BoolVar(&p.ListOnly, "list-only", false, "list the files instead of copying them (also: ferry SRC)")
-	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
+	boolFlag(fs, &humanFlag{level: &o.human, inc: true}, "human-readable", "h", "sizes in units of 1000 with K, M, G (-hh: of 1024) in --stats, -v, --progress")
+	boolFlag(fs, &humanFlag{level: &o.human}, "no-human-readable", "", "numbers as plain digits (the default has thousands separators)")
+	boolFlag(fs, &humanFlag{level: &o.human}, "no-h", "", "numbers as plain digits (the default has thousands separators)")
+	fs.Lookup("no-h").Hidden = true
+	_ = fs.SetAnnotation("no-human-readable", aliasAnnotation, []string{"no-h"})
+	fs.BoolVar(&o.help, "help", false, "show this help (so does -h on its own)")
 	fs.BoolVarP(&o.version, "version", "V", false, "print the version and exit")
 
 	// Archive mode and its parts.

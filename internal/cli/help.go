@@ -22,7 +22,7 @@ type helpGroup struct {
 // is missing.
 var helpGroups = []helpGroup{
 	{"Output", []string{"verbose", "quiet", "itemize-changes", "dry-run", "list-only",
-		"out-format", "log-file", "log-file-format", "info", "debug", "stats", "progress", "P", "json"}},
+		"out-format", "log-file", "log-file-format", "info", "debug", "stats", "human-readable", "no-human-readable", "progress", "P", "json"}},
 	{"What to preserve (archive mode, -rlptgoD, is the default)", []string{
 		"archive", "recursive", "links", "perms", "times", "group", "owner",
 		"devices", "specials", "D", "hard-links", "acls", "xattrs", "numeric-ids",
@@ -62,8 +62,10 @@ Options may be bundled (-avn) and take values as --opt=VALUE or --opt VALUE;
 `
 
 const helpFooter = `
-Exit codes are rsync's: 0 success, 1 usage error, 23 some files failed,
-24 some source files vanished, 20 interrupted; see docs/EXIT-CODES.md.
+Exit codes are rsync's: 0 success, 1 usage error, 3 destination not a
+directory, 20 interrupted (SIGINT, SIGTERM, SIGHUP), 23 some files failed,
+24 some source files vanished, 127 remote ferry not found, 255 ssh failed;
+see docs/EXIT-CODES.md.
 `
 
 // writeHelp prints --help.

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/ferrysync/ferry"
@@ -92,7 +91,7 @@ func (j *jsonWriter) event(ev ferry.Event) {
 	case ferry.EventFileError:
 		msg := "unknown error"
 		if ev.Err != nil {
-			msg = strings.TrimPrefix(ev.Err.Error(), "ferry: ")
+			msg = errorText(ev.Err)
 		}
 		v = jsonError{Event: "error", Path: ev.Path, Message: msg}
 	case ferry.EventDelete:
@@ -123,7 +122,7 @@ func (j *jsonWriter) stats(st ferry.Stats, dryRun bool, code int, err error) {
 		DryRun: dryRun, ExitCode: code,
 	}
 	if err != nil {
-		v.Error = strings.TrimPrefix(err.Error(), "ferry: ")
+		v.Error = errorText(err)
 	}
 	j.enc.Encode(v)
 }

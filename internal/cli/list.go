@@ -17,7 +17,7 @@ func runList(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stdout, strings.TrimRight(motd, "\n"))
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, finalMessage(err, exitCode(err)))
+		fmt.Fprintln(stderr, finalMessage(ctx, err, exitCode(err)))
 		return exitCode(err)
 	}
 	for _, m := range mods {

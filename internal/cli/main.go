@@ -61,7 +61,7 @@ func mainWith(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 // report prints an error that ended ferry before any work and returns its
 // exit code.
 func report(stderr io.Writer, err error) int {
-	fmt.Fprintln(stderr, err)
+	fmt.Fprintln(stderr, "ferry: "+errorText(err))
 	var ue *usageError
 	if errors.As(err, &ue) && ue.hint {
 		fmt.Fprintln(stderr, "Try 'ferry --help' for more information.")

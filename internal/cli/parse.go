@@ -28,6 +28,11 @@ func newSyncFlagSet(o *syncOptions) *pflag.FlagSet {
 // read by "--exclude-from -" and "--include-from -".
 func parseSync(args []string, stdin io.Reader) (*syncOptions, error) {
 	o := newSyncOptions()
+	if len(args) == 1 && args[0] == "-h" {
+		// rsync's rule: -h is --human-readable, except on its own.
+		o.help = true
+		return o, nil
+	}
 	fs := newSyncFlagSet(o)
 	if err := fs.Parse(args); err != nil {
 		return nil, flagError(err)
@@ -84,6 +89,9 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 	o.srcs = operands[:len(operands)-1]
 	o.dst = operands[len(operands)-1]
 
+	if o.sync.PasswordFile != "" && !anyDaemon(operands) {
+		return usagef("ferry: the --password-file option may only be used when accessing a ferry daemon")
+	}
 	if o.sync.Inplace && o.sync.PartialDir != "" {
 		return usagef("ferry: --inplace cannot be used with --partial-dir")
 	}
@@ -145,6 +153,16 @@ func (o *syncOptions) openFilesFrom(stdin io.Reader) error {
 	}
 	o.filesFromFile, o.sync.FilesFrom = f, f
 	return nil
+}
+
+// anyDaemon reports whether an operand names a ferry daemon.
+func anyDaemon(operands []string) bool {
+	for _, s := range operands {
+		if op, err := ferry.ParseOperand(s); err == nil && op.Kind == ferry.Daemon {
+			return true
+		}
+	}
+	return false
 }
 
 // flagError rewords pflag's parse errors as ferry usage errors.

@@ -134,6 +134,8 @@ func TestParseSyncErrors(t *testing.T) {
 		{"inplace with partial-dir", []string{"--inplace", "--partial-dir=.p", "a", "b"}, "--inplace cannot be used with --partial-dir", ExitUsage},
 		{"absolute partial-dir", []string{"--partial-dir=/tmp/p", "a", "b"}, `--partial-dir must be relative (to each file's directory in the destination), not "/tmp/p"`, ExitUsage},
 		{"empty filter", []string{"--filter= ", "a", "b"}, "empty rule", ExitUsage},
+		{"password-file, local copy", []string{"--password-file=/etc/hostname", "a", "b"}, "--password-file option may only be used when accessing a ferry daemon", ExitUsage},
+		{"password-file, ssh", []string{"--password-file=/etc/hostname", "a", "host:b"}, "--password-file option may only be used when accessing a ferry daemon", ExitUsage},
 		{"missing exclude-from file", []string{"--exclude-from=/nonexistent/ferry-test", "a", "b"}, "--exclude-from", ExitFileSelect},
 	}
 	for _, tt := range tests {

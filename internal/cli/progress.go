@@ -36,6 +36,9 @@ type progressLine struct {
 	tty   bool
 	clock clock
 	every time.Duration
+	// human is the --human-readable level: -h and -hh show sizes as
+	// --stats does (1.23M); below, binary units (1.17 MiB).
+	human numbers
 
 	// state
 	p        ferry.Progress
@@ -149,7 +152,7 @@ func (pl *progressLine) render(now time.Time) string {
 	}
 	rate, eta := "-", "-:--:--"
 	if pl.haveRate && pl.rate > 0 {
-		rate = humanBytes(pl.rate) + "/s"
+		rate = pl.bytes(pl.rate) + "/s"
 		left := max(0, p.BytesTotal-p.BytesDone)
 		eta = clockTime(time.Duration(float64(left) / pl.rate * float64(time.Second)))
 	}
@@ -161,7 +164,18 @@ func (pl *progressLine) render(now time.Time) string {
 		scan = "(scan done)"
 	}
 	return fmt.Sprintf("%10s  %s  %10s  %s  files %d/%d %s",
-		humanBytes(float64(p.BytesDone)), pct, rate, eta, p.FilesDone, p.FilesTotal, scan)
+		pl.bytes(float64(p.BytesDone)), pct, rate, eta, p.FilesDone, p.FilesTotal, scan)
+}
+
+// bytes formats a size or a rate at the line's --human-readable level.
+func (pl *progressLine) bytes(n float64) string {
+	if s, ok := pl.human.units(n); ok {
+		return s
+	}
+	if pl.human >= human1000 {
+		return pl.human.count(int64(n))
+	}
+	return humanBytes(n)
 }
 
 // humanBytes formats n with binary units: "512 B", "1.23 GiB".

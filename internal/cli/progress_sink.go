@@ -27,6 +27,7 @@ func newEventSink(o *syncOptions, text *renderer, stdout, stderr io.Writer) *eve
 	}
 	if o.progress {
 		s.bar = newProgressLine(stderr, isTerminal(stderr), realClock{})
+		s.bar.human = numbers(o.human)
 	}
 	return s
 }

@@ -79,20 +79,27 @@ func TestProgressGolden(t *testing.T) {
 
 func TestProgressRender(t *testing.T) {
 	cases := []struct {
-		name string
-		p    ferry.Progress
-		rate float64
-		want string
+		name  string
+		p     ferry.Progress
+		rate  float64
+		want  string
+		human numbers // 0: the line's default (binary units)
 	}{
-		{"no totals yet", ferry.Progress{}, 0, "       0 B    -%           -  -:--:--  files 0/0 (scanning)"},
+		{"no totals yet", ferry.Progress{}, 0, "       0 B    -%           -  -:--:--  files 0/0 (scanning)", 0},
 		{"scanning", ferry.Progress{FilesDone: 3, BytesDone: 1536, FilesTotal: 10, BytesTotal: 3072}, 512,
-			"  1.50 KiB   50%     512 B/s  0:00:03  files 3/10 (scanning)"},
+			"  1.50 KiB   50%     512 B/s  0:00:03  files 3/10 (scanning)", 0},
 		{"bytes beyond the total", ferry.Progress{BytesDone: 10, BytesTotal: 5, FilesTotal: 1}, 0,
-			"      10 B  100%           -  -:--:--  files 0/1 (scanning)"},
+			"      10 B  100%           -  -:--:--  files 0/1 (scanning)", 0},
 		{"files only", ferry.Progress{FilesDone: 1, FilesTotal: 4, ScanDone: true}, 0,
-			"       0 B   25%           -  -:--:--  files 1/4 (scan done)"},
-		{"big", ferry.Progress{BytesDone: 1321205760, BytesTotal: 2 * 1321205760, ScanDone: true}, 88.1 * mib,
-			"  1.23 GiB   50%  88.1 MiB/s  0:00:14  files 0/0 (scan done)"},
+			"       0 B   25%           -  -:--:--  files 1/4 (scan done)", 0},
+		{name: "big", p: ferry.Progress{BytesDone: 1321205760, BytesTotal: 2 * 1321205760, ScanDone: true}, rate: 88.1 * mib,
+			want: "  1.23 GiB   50%  88.1 MiB/s  0:00:14  files 0/0 (scan done)"},
+		{name: "big -h", p: ferry.Progress{BytesDone: 1321205760, BytesTotal: 2 * 1321205760, ScanDone: true}, rate: 88.1 * mib, human: human1000,
+			want: "     1.32G   50%    92.38M/s  0:00:14  files 0/0 (scan done)"},
+		{name: "big -hh", p: ferry.Progress{BytesDone: 1321205760, BytesTotal: 2 * 1321205760, ScanDone: true}, rate: 88.1 * mib, human: human1024,
+			want: "     1.23G   50%    88.10M/s  0:00:14  files 0/0 (scan done)"},
+		{name: "small -h", p: ferry.Progress{BytesDone: 999, BytesTotal: 2000, FilesTotal: 1}, rate: 500, human: human1000,
+			want: "       999   49%       500/s  0:00:02  files 0/1 (scanning)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -100,6 +107,9 @@ func TestProgressRender(t *testing.T) {
 			pl := newProgressLine(&bytes.Buffer{}, true, clk)
 			pl.p = c.p
 			pl.rate, pl.haveRate = c.rate, c.rate > 0
+			if c.human != 0 {
+				pl.human = c.human
+			}
 			if got := pl.render(clk.t); got != c.want {
 				t.Fatalf("got  %q\nwant %q", got, c.want)
 			}

@@ -39,28 +39,30 @@ func runSync(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int 
 	if o.filesFromFile != nil {
 		o.filesFromFile.Close()
 	}
+	err = signalWins(ctx, err)
 	code := exitCode(err)
 	sink.finish(st, err, code)
 	// Totals are printed when the run got to the end, even with failures.
 	if finished := code == ExitOK || code == ExitPartial || code == ExitVanished; finished && !o.json {
 		switch {
 		case o.stats:
-			writeStats(stdout, st, opts.DryRun)
+			writeStats(stdout, st, opts.DryRun, numbers(o.human))
 		case o.verbose > 0:
 			fmt.Fprintln(stdout)
-			writeSummary(stdout, st, opts.DryRun)
+			writeSummary(stdout, st, opts.DryRun, numbers(o.human))
 		}
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, finalMessage(err, code))
+		fmt.Fprintln(stderr, finalMessage(ctx, err, code))
 	}
 	return code
 }
 
 // finalMessage is the last line printed for a failed run, in rsync's
 // manner: "ferry: some files were not transferred (see previous errors)
-// (code 23)".
-func finalMessage(err error, code int) string {
+// (code 23)"; "ferry: received a signal (SIGINT), stopping (code 20)"
+// when ctx was cancelled by SignalContext.
+func finalMessage(ctx context.Context, err error, code int) string {
 	var msg string
 	switch {
 	case code == ExitPartial:
@@ -69,8 +71,18 @@ func finalMessage(err error, code int) string {
 		msg = "some files vanished before they could be transferred"
 	case code == ExitSignal && errors.Is(err, context.Canceled):
 		msg = "received a signal, stopping"
+		if name, ok := signalCause(ctx); ok {
+			msg = "received a signal (" + name + "), stopping"
+		}
 	default:
-		msg = strings.TrimPrefix(err.Error(), "ferry: ")
+		msg = errorText(err)
 	}
 	return fmt.Sprintf("ferry: %s (code %d)", msg, code)
+}
+
+// errorText is err's message without the "ferry: " prefixes that wrapped
+// sentinels carry ("mkdir d: ferry: destination unusable"): the line that
+// prints it has one of its own.
+func errorText(err error) string {
+	return strings.TrimPrefix(strings.ReplaceAll(err.Error(), ": ferry: ", ": "), "ferry: ")
 }

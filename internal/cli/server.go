@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -13,7 +14,10 @@ func runServer(ctx context.Context, eng engine, args []string, stdin io.Reader, 
 	err := eng.server(ctx, args, stdin, stdout)
 	if err != nil {
 		code := exitCode(err)
-		fmt.Fprintln(stderr, finalMessage(err, code))
+		var told interface{ ToldPeer() bool }
+		if !errors.As(err, &told) || !told.ToldPeer() {
+			fmt.Fprintln(stderr, finalMessage(ctx, err, code)) // else the client prints it: once
+		}
 		return code
 	}
 	return ExitOK

@@ -49,3 +49,22 @@ func TestServeReportsMissingConfig(t *testing.T) {
 		t.Errorf("exit %d, stderr %q: want a failure naming %s", code, stderr.String(), missing)
 	}
 }
+
+// toldErr is an error the server also sent to its client.
+type toldErr struct{ codedError }
+
+func (toldErr) ToldPeer() bool { return true }
+
+// TestServerErrorToldOnce checks that "ferry --server" does not print an
+// error it sent to the client, which prints it: ssh shows the user the
+// server's stderr too, and the error would appear twice.
+func TestServerErrorToldOnce(t *testing.T) {
+	eng := engine{server: func(context.Context, []string, io.Reader, io.Writer) error {
+		return toldErr{codedError{code: ExitFileSelect, msg: "ferry: destination must be a directory"}}
+	}}
+	var stdout, stderr bytes.Buffer
+	code := mainWith(t.Context(), eng, []string{"--server"}, strings.NewReader(""), &stdout, &stderr)
+	if code != ExitFileSelect || stdout.Len() != 0 || stderr.Len() != 0 {
+		t.Errorf("exit %d stdout %q stderr %q; want %d and nothing printed", code, stdout.String(), stderr.String(), ExitFileSelect)
+	}
+}

@@ -17,7 +17,6 @@ type unsupportedOption struct {
 // unsupportedOptions lists rsync's options that ferry does not support yet.
 var unsupportedOptions = []unsupportedOption{
 	{long: "compress-choice", arg: true, hint: "ferry always compresses with zstd"},
-	{long: "human-readable"},
 	{long: "8-bit-output", short: "8"},
 	{long: "no-implied-dirs"},
 	{long: "copy-links", short: "L"},

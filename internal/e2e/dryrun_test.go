@@ -70,7 +70,9 @@ func TestDryRunItemize(t *testing.T) {
 }
 
 // TestStats compares the totals of `--stats` that do not depend on the
-// protocol: files transferred, created and deleted, and the total size.
+// protocol: files transferred, created and deleted, and the total size,
+// whose line must be the same to the character at every --human-readable
+// level (-h: 1.23M, -hh: powers of 1024, --no-h: digits).
 func TestStats(t *testing.T) {
 	needFerry(t)
 	rsync := needRsync(t)
@@ -78,6 +80,10 @@ func TestStats(t *testing.T) {
 	for _, c := range []compareCase{
 		{name: "fresh", variant: plainTree},
 		{name: "stale-delete", dest: staleDest, variant: plainTree, args: []string{"--delete"}},
+		{name: "fresh-h", variant: plainTree, args: []string{"-h"}},
+		{name: "fresh-hh", variant: plainTree, args: []string{"-hh"}},
+		{name: "fresh-no-h", variant: plainTree, args: []string{"--no-h"}},
+		{name: "fresh-avh", variant: plainTree, args: []string{"-avh"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			base := t.TempDir()
@@ -101,6 +107,11 @@ func TestStats(t *testing.T) {
 					errorfUnlessKnown(t, "TestStats/total-size", "%s: rsync %q, ferry %q", key, want, got)
 				}
 			}
+			for _, key := range []string{"Total file size", "Literal data"} {
+				if want, got := statLine(rr.stdout, key), statLine(fr.stdout, key); got != want {
+					t.Errorf("rsync printed %q, ferry %q", want, got)
+				}
+			}
 			if t.Failed() {
 				t.Logf("ferry: %v", fr)
 			}
@@ -121,6 +132,16 @@ func statValue(out, key string) string {
 			return ""
 		}
 		return strings.ReplaceAll(f[0], ",", "")
+	}
+	return ""
+}
+
+// statLine returns the line "KEY: ..." of out, or "" when there is none.
+func statLine(out, key string) string {
+	for l := range strings.SplitSeq(out, "\n") {
+		if strings.HasPrefix(l, key+": ") {
+			return l
+		}
 	}
 	return ""
 }

@@ -1,7 +1,10 @@
 package e2e
 
 import (
+	"errors"
+	"io/fs"
 	"net"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -40,6 +43,7 @@ func TestSSHErrors(t *testing.T) {
 		args     []string // after ferry -H
 		wantCode []int    // any of these; nil: any non-zero code
 		wantMsg  []string // substrings of stderr
+		absent   string   // a path that must not have been created
 	}{
 		{name: "pull-missing-source",
 			args:    []string{"-e", s.RSH(), "--ferry-path", ferryBin, s.Host + ":" + missing + "/", base + "/pulled/"},
@@ -50,18 +54,27 @@ func TestSSHErrors(t *testing.T) {
 		{name: "pull-source-under-a-file",
 			args:    []string{"-e", s.RSH(), "--ferry-path", ferryBin, s.Host + ":" + notDir + "/sub/", base + "/pulled2/"},
 			wantMsg: []string{"file.txt", "not a directory"}},
-		// rsync's code for "the remote shell or the remote program could
-		// not be started" is 5 (docs/EXIT-CODES.md).
+		// The destination is a file: rsync's "errors selecting
+		// input/output files, dirs" (3), told by the remote receiver.
+		{name: "push-dir-into-a-file",
+			args:     []string{"-e", s.RSH(), "--ferry-path", ferryBin, src + "/", s.Host + ":" + notDir},
+			wantCode: []int{3}, wantMsg: []string{"file.txt", "must be a directory"}},
+		// Every source failed: the remote receiver creates nothing.
+		{name: "push-missing-source",
+			args:     []string{"-e", s.RSH(), "--ferry-path", ferryBin, missing, s.Host + ":" + base + "/v"},
+			wantCode: []int{23}, wantMsg: []string{missing}, absent: base + "/v"},
+		// As in rsync: a remote command not found is 127, a failure of
+		// ssh itself 255 (docs/EXIT-CODES.md).
 		{name: "remote-ferry-missing",
 			args:     []string{"-e", s.RSH(), "--ferry-path", "/nonexistent/ferry", src + "/", s.Host + ":" + base + "/x/"},
-			wantCode: []int{5}, wantMsg: []string{"/nonexistent/ferry"}},
+			wantCode: []int{127}, wantMsg: []string{"/nonexistent/ferry", "remote command not found"}},
 		{name: "ssh-wrong-port",
 			args:     []string{"-e", badRSH, "--ferry-path", ferryBin, src + "/", s.Host + ":" + base + "/y/"},
-			wantCode: []int{5}, wantMsg: []string{"Connection refused"}},
+			wantCode: []int{255}, wantMsg: []string{"Connection refused"}},
 		{name: "ssh-url-wrong-port",
 			args: []string{"-e", s.RSHNoPort(), "--ferry-path", ferryBin,
 				"ssh://" + s.User + "@" + s.Host + ":" + bad + "/" + missing, base + "/z/"},
-			wantCode: []int{5}, wantMsg: []string{"Connection refused"}},
+			wantCode: []int{255}, wantMsg: []string{"Connection refused"}},
 		{name: "rsh-missing",
 			args:     []string{"-e", "/nonexistent/ssh", "--ferry-path", ferryBin, src + "/", s.Host + ":" + base + "/w/"},
 			wantCode: []int{5}, wantMsg: []string{"/nonexistent/ssh"}},
@@ -83,6 +96,17 @@ func TestSSHErrors(t *testing.T) {
 			}
 			if !strings.Contains(r.stderr, "(code "+strconv.Itoa(r.code)+")") {
 				t.Errorf("no final line with the exit code: %v", r)
+			}
+			if strings.Contains(r.stderr, ": ferry: ") {
+				t.Errorf("a doubled ferry: prefix: %v", r)
+			}
+			if n := strings.Count(r.stderr, "(code "); n != 1 {
+				t.Errorf("%d final lines, want 1 (the remote side's error printed by both sides?): %v", n, r)
+			}
+			if tc.absent != "" {
+				if _, err := os.Lstat(tc.absent); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("%s was created (%v): %v", tc.absent, err, r)
+				}
 			}
 		})
 	}

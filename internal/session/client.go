@@ -116,14 +116,20 @@ func (cl *Client) Pass(ctx context.Context, paths []string) (Stats, error) {
 	st, err := cl.r.pass(ctx, pb)
 	if err != nil {
 		cl.p.c.fail(err)
-		return st, cl.connErr(err)
+		return st, cl.connErr(ctx, err)
 	}
 	return st, nil
 }
 
 // connErr prefers the error that tore the connection down (a Fatal from
-// the peer, say) over the symptom seen locally.
-func (cl *Client) connErr(err error) error {
+// the peer, say) over the symptom seen locally. A cancelled ctx wins over
+// both: a signal closes the far side too (the in-process server of a
+// local copy, the ssh child of a remote one), and its end of file, read
+// first, must not be reported as an I/O error.
+func (cl *Client) connErr(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
 	select {
 	case <-cl.p.c.done:
 		if e := cl.p.c.Err(); e != errClosed {

@@ -74,6 +74,11 @@ type Config struct {
 	// Handoff, shared by a sender and a receiver in one process, lets
 	// whole files pass as open descriptors instead of data (handoff.go).
 	Handoff *Handoff
+	// LocalPeer says the other role runs in this process (a local copy):
+	// the errors it reports are not marked remote, and a receiving client
+	// reports the sender's byte counts, the handed-off data included, as
+	// rsync does for a local copy. Not on the wire.
+	LocalPeer bool
 }
 
 func (c *Config) bits() []struct {

@@ -229,10 +229,7 @@ func (c *conn) fail(err error) {
 // Fatal (best effort: the Fatal goes out after what is queued, and the
 // connection closes at the latest a few seconds later).
 func (c *conn) abort(err error) {
-	code := uint64(wire.FatalIO)
-	if errors.Is(err, ErrProtocol) {
-		code = wire.FatalProtocol
-	}
+	code := fatalCode(err)
 	c.mu.Lock()
 	if c.err == nil {
 		c.err = err

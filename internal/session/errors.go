@@ -79,9 +79,11 @@ func (e *remoteError) Is(target error) bool {
 	return false
 }
 
-func fromWireError(m *wire.FileError) *FileError {
+// fromWireError is the FileError the peer reported in m. It is marked
+// Remote unless the peer is this process's other role (a local copy).
+func (p *peer) fromWireError(m *wire.FileError) *FileError {
 	op, msg := "transfer", m.Message
-	return &FileError{Op: op, Path: m.Path, Code: m.Code, Remote: true, Err: &remoteError{code: m.Code, msg: msg}}
+	return &FileError{Op: op, Path: m.Path, Code: m.Code, Remote: !p.cfg.LocalPeer, Err: &remoteError{code: m.Code, msg: msg}}
 }
 
 func toWireError(id uint64, fe *FileError) *wire.FileError {

@@ -98,6 +98,7 @@ func (r *receiver) handoff(m *wire.Handoff) error {
 		return fmt.Errorf("%w: handoff without the %s capability", ErrProtocol, CapHandoff)
 	}
 	fd, ok := r.c.handoff.take(m.ID)
+	r.handedIn.Add(m.Size) // stats: data the sender sent this way
 	r.mu.Lock()
 	j := r.jobs[m.ID]
 	late := j != nil && j.hw != nil // Data came first: the file is half written

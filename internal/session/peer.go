@@ -73,7 +73,7 @@ func (p *peer) readLoop(r role) {
 		case *wire.Totals: // progress hook (totals.go)
 			p.gotTotals(m)
 		case *wire.Fatal:
-			p.c.fail(fmt.Errorf("%w: %s", ErrRemote, m.Message))
+			p.c.fail(fatalError(m))
 			return
 		case *wire.Hello, *wire.Run:
 			p.c.abort(fmt.Errorf("%w: unexpected %T", ErrProtocol, m))
@@ -123,4 +123,12 @@ func (p *peer) awaitPassDone(ctx context.Context, n uint64) (Stats, error) {
 // ioStats returns this side's connection byte counts.
 func (p *peer) ioStats() Stats {
 	return Stats{BytesSent: uint64(p.c.sent.Load()), BytesReceived: uint64(p.c.recv.Load())}
+}
+
+// fatalError is the error of the peer's Fatal.
+func fatalError(m *wire.Fatal) error {
+	if m.Code == wire.FatalNotDir {
+		return fmt.Errorf("%w: %w", ErrRemote, &notDirError{msg: m.Message})
+	}
+	return fmt.Errorf("%w: %s", ErrRemote, m.Message)
 }

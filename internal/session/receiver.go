@@ -46,6 +46,7 @@ type receiver struct {
 	copyOnce    sync.Once
 	copies      chan handoffCopy
 	copiersDone sync.WaitGroup
+	handedIn    atomic.Int64 // bytes of the files handed off so far
 
 	// mu guards the fields that follow.
 	mu      sync.Mutex
@@ -258,7 +259,10 @@ func (r *receiver) fail(op, path string, err error) {
 func (r *receiver) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) {
 	defer r.startProgress(ctx)() // progress hook (totals.go)
 	err := r.merge(ctx, pb)
-	if err != nil {
+	switch {
+	case err != nil && !r.client:
+		r.c.abort(err) // the client learns why (a destination that is a file: exit 3)
+	case err != nil:
 		r.c.fail(err)
 	}
 	r.waitJobs()
@@ -284,5 +288,12 @@ func (r *receiver) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) 
 	}
 	mine.LiteralBytes, mine.MatchedBytes = ss.LiteralBytes-min(resumed, ss.LiteralBytes), ss.MatchedBytes+resumed
 	mine.Errors += ss.Errors
+	if r.cfg.LocalPeer {
+		// A local copy reports what its sending side sent, as rsync does:
+		// the file data, whether it crossed the connection or was handed
+		// off as descriptors.
+		mine.BytesSent = ss.BytesSent + uint64(r.handedIn.Load())
+		mine.BytesReceived = ss.BytesReceived
+	}
 	return mine, nil
 }

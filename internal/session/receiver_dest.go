@@ -7,13 +7,22 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/tree"
 )
 
-// ErrNotDir reports a destination that must be a directory but is not.
+// ErrNotDir reports a destination that must be a directory but is not,
+// or whose path goes through something that is not a directory: nothing
+// is transferred (rsync's "errors selecting input/output files, dirs").
 var ErrNotDir = errors.New("ferry: destination is not a directory")
+
+// notDirError is an ErrNotDir saying what was wrong.
+type notDirError struct{ msg string }
+
+func (e *notDirError) Error() string        { return e.msg }
+func (e *notDirError) Is(target error) bool { return target == ErrNotDir }
 
 // openDest opens the destination for pass 0, given the first stream item
 // and whether it is the only entry. A single non-directory entry goes to
@@ -24,6 +33,14 @@ func (r *receiver) openDest(first *tree.Entry, only bool) error {
 	if r.root != nil {
 		return nil
 	}
+	err := r.openDestAt(first, only)
+	if err != nil && !errors.Is(err, ErrNotDir) && errors.Is(err, syscall.ENOTDIR) {
+		return &notDirError{msg: fmt.Sprintf("cannot use destination %s: a component of its path is not a directory", r.dst)}
+	}
+	return err
+}
+
+func (r *receiver) openDestAt(first *tree.Entry, only bool) error {
 	dst := r.dst
 	slash := strings.HasSuffix(dst, "/")
 	fi, statErr := r.opBase.stat(dst)
@@ -37,7 +54,7 @@ func (r *receiver) openDest(first *tree.Entry, only bool) error {
 		return r.openRoot(parent)
 	}
 	if statErr == nil && !isDir {
-		return fmt.Errorf("%s: %w", dst, ErrNotDir)
+		return &notDirError{msg: fmt.Sprintf("destination must be a directory when copying a directory or more than one file, and %s is not one", dst)}
 	}
 	if statErr != nil {
 		r.rootCreated = true
@@ -65,6 +82,9 @@ func (r *receiver) ensureDir(dir string) error {
 func (r *receiver) openRoot(dir string) error {
 	root, err := r.opBase.openDest(dir)
 	if err != nil {
+		if fi, serr := r.opBase.stat(dir); serr == nil && !fi.IsDir() {
+			return &notDirError{msg: fmt.Sprintf("cannot use destination %s: %s is not a directory", r.dst, dir)}
+		}
 		if r.cfg.DryRun && errors.Is(err, fs.ErrNotExist) {
 			return nil // everything is new
 		}

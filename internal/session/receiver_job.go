@@ -233,7 +233,7 @@ func (j *job) finish(err error) {
 // is kept as partial data when a partial directory is configured.
 func (j *job) fileError(m *wire.FileError) {
 	j.keepPartial()
-	j.finish(fromWireError(m))
+	j.finish(j.r.fromWireError(m))
 }
 
 // interrupt ends a job cut off by the end of the connection, keeping its

@@ -22,7 +22,7 @@ func (m *merger) list(it item, pb *wire.PassBegin) error {
 		}
 		switch {
 		case it.err != nil:
-			r.emit(Event{Kind: EventError, Path: it.err.Path, Err: fromWireError(it.err)})
+			r.emit(Event{Kind: EventError, Path: it.err.Path, Err: r.fromWireError(it.err)})
 		case it.e != nil:
 			s := fromWireEntry(it.e)
 			if err := tree.ValidPath(s.Path); err != nil {

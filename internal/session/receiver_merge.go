@@ -84,17 +84,24 @@ func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin) error {
 	}
 	if r.root == nil {
 		// Pass 0: look at the first entry (and whether another follows)
-		// to decide where the destination is.
+		// to decide where the destination is. Sources that failed are
+		// reported first; when all failed, nothing is created.
+		failed := 0
+		if it, failed, err = m.nextEntry(it); err != nil {
+			return err
+		}
 		var first *tree.Entry
 		only := false
 		var second item
 		if it.e != nil {
 			first = fromWireEntry(it.e)
-			second, err = m.next()
-			if err != nil {
+			if second, _, err = m.nextEntry(item{}); err != nil {
 				return err
 			}
 			only = second.end != nil
+		}
+		if first == nil && failed > 0 {
+			return m.endPass(it, pb)
 		}
 		if err := r.openDest(first, only); err != nil {
 			return err
@@ -117,6 +124,36 @@ func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin) error {
 			return err
 		}
 	}
+	return m.endPass(it, pb)
+}
+
+// nextEntry reports the failed sources (error items) from it on, it
+// included unless zero, and returns the first entry or end that follows
+// with the number of failures.
+func (m *merger) nextEntry(it item) (item, int, error) {
+	failed := 0
+	for {
+		if it.e == nil && it.err == nil && it.end == nil {
+			var err error
+			if it, err = m.next(); err != nil {
+				return it, failed, err
+			}
+		}
+		if it.err == nil {
+			return it, failed, nil
+		}
+		if err := m.item(it); err != nil {
+			return it, failed, err
+		}
+		failed++
+		it = item{}
+	}
+}
+
+// endPass finishes a pass at its entries end: what is left of the
+// destination walk is extraneous.
+func (m *merger) endPass(it item, pb *wire.PassBegin) error {
+	r := m.r
 	if it.end.Pass != pb.Pass {
 		return fmt.Errorf("%w: entries end of pass %d in pass %d", ErrProtocol, it.end.Pass, pb.Pass)
 	}
@@ -141,7 +178,7 @@ func (m *merger) item(it item) error {
 		return err
 	}
 	if it.err != nil {
-		fe := fromWireError(it.err)
+		fe := m.r.fromWireError(it.err)
 		if m.r.client {
 			m.r.emit(Event{Kind: EventError, Path: it.err.Path, Err: fe})
 		}

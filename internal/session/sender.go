@@ -99,7 +99,7 @@ func (s *sender) handle(m wire.Message) error {
 	case *wire.FileError:
 		// A receiver-side failure, reported to us for the client.
 		if s.client {
-			s.emit(Event{Kind: EventError, Path: m.Path, Err: fromWireError(m)})
+			s.emit(Event{Kind: EventError, Path: m.Path, Err: s.fromWireError(m)})
 		}
 		return nil
 	case *wire.RefineMatch: // refine hook (refine_sender.go)

@@ -49,7 +49,7 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 	refuse := func(code uint64, err error) error {
 		c.send(&wire.Fatal{Code: code, Message: err.Error()})
 		c.closeAfterFlush(ctx)
-		return err
+		return &toldError{err}
 	}
 	if opts.Check != nil {
 		if err := opts.Check(run); err != nil {
@@ -79,7 +79,7 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		switch m := m.(type) {
 		case *wire.PassBegin:
 			if _, err := r.pass(ctx, m); err != nil {
-				return refuse(wire.FatalIO, err)
+				return refuse(fatalCode(err), err)
 			}
 		case *wire.Goodbye:
 			c.send(&wire.Goodbye{})
@@ -90,3 +90,25 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		}
 	}
 }
+
+// fatalCode is the Fatal code telling the client why a pass failed.
+func fatalCode(err error) uint64 {
+	switch {
+	case errors.Is(err, ErrNotDir):
+		return wire.FatalNotDir
+	case errors.Is(err, ErrProtocol):
+		return wire.FatalProtocol
+	}
+	return wire.FatalIO
+}
+
+// toldError is an error a server also sent to its client in a Fatal,
+// which the client reports: "ferry --server" need not print it again on
+// the stderr that ssh shows the user.
+type toldError struct{ err error }
+
+func (e *toldError) Error() string { return e.err.Error() }
+func (e *toldError) Unwrap() error { return e.err }
+
+// ToldPeer reports that the client was told.
+func (e *toldError) ToldPeer() bool { return true }

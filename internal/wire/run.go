@@ -121,6 +121,7 @@ const (
 	FatalIO       uint64 = 2 // the run cannot go on (e.g. destination unusable)
 	FatalUsage    uint64 = 3 // bad run request
 	FatalTimeout  uint64 = 4
+	FatalNotDir   uint64 = 5 // the destination is not a directory, or its path goes through a file
 )
 
 // Fatal aborts the session; the sender of it closes the connection after.
