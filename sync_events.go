@@ -13,6 +13,8 @@ func sessionConfig(o Options) session.Config {
 	return session.Config{
 		Recursive: o.Recursive, Links: o.Links, Perms: o.Perms, Times: o.Times, Owner: o.Owner, Group: o.Group,
 		Devices: o.Devices, Specials: o.Specials, HardLinks: o.HardLinks, NumericIDs: o.NumericIDs,
+		CopyLinks: o.CopyLinks, CopyUnsafeLinks: o.CopyUnsafeLinks, SafeLinks: o.SafeLinks,
+		CopyDirLinks: o.CopyDirLinks, KeepDirLinks: o.KeepDirLinks,
 		Delete: o.Delete || o.DeleteExcluded, DeleteExcluded: o.DeleteExcluded,
 		Checksum: o.Checksum, SizeOnly: o.SizeOnly, IgnoreExisting: o.IgnoreExisting, Update: o.Update,
 		WholeFile: o.WholeFile, Inplace: o.Inplace, OneFileSystem: o.OneFileSystem, MkPath: o.MkPath,

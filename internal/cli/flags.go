@@ -72,6 +72,9 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	boolFlag(fs, &setBools{targets: []*bool{&p.Devices, &p.Specials}, on: false}, "no-D", "", "same as --no-devices --no-specials")
 	onOff(fs, &p.HardLinks, "hard-links", "H", "preserve hard links", "no-hard-links", "no-H")
 	fs.BoolVar(&p.NumericIDs, "numeric-ids", false, "don't map uid/gid values by user/group name")
+	fs.BoolVarP(&p.CopyLinks, "copy-links", "L", false, "transform symlink into referent file/dir")
+	fs.BoolVar(&p.CopyUnsafeLinks, "copy-unsafe-links", false, "only \"unsafe\" symlinks are transformed")
+	fs.BoolVarP(&p.CopyDirLinks, "copy-dirlinks", "k", false, "transform symlink to a dir into referent dir")
 
 	// Transfer choices.
 	fs.BoolVarP(&p.Checksum, "checksum", "c", false, "skip based on checksum, not mod-time & size")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
 )
 
@@ -16,6 +17,12 @@ type Config struct {
 	Checksum, SizeOnly, IgnoreExisting, Update   bool
 	WholeFile, Inplace, OneFileSystem, MkPath    bool
 	DryRun                                       bool
+	// Symlinks: the sender follows all (CopyLinks, -L), those pointing
+	// outside the tree (CopyUnsafeLinks) or those to directories
+	// (CopyDirLinks, -k); the receiver ignores those pointing outside the
+	// tree (SafeLinks) and takes a symlink to a directory in the
+	// destination for the directory (KeepDirLinks, -K).
+	CopyLinks, CopyUnsafeLinks, SafeLinks, CopyDirLinks, KeepDirLinks bool
 	// NoTotals skips the sender's counting scan (a second walk of the
 	// sources) that feeds EventTotals: for runs nobody watches progress of.
 	NoTotals bool
@@ -59,7 +66,9 @@ func (c *Config) bits() []struct {
 		{&c.Checksum, wire.FlagChecksum}, {&c.SizeOnly, wire.FlagSizeOnly}, {&c.IgnoreExisting, wire.FlagIgnoreExisting},
 		{&c.Update, wire.FlagUpdate}, {&c.WholeFile, wire.FlagWholeFile}, {&c.Inplace, wire.FlagInplace},
 		{&c.OneFileSystem, wire.FlagOneFileSystem}, {&c.MkPath, wire.FlagMkPath}, {&c.DryRun, wire.FlagDryRun},
-		{&c.NoTotals, wire.FlagNoTotals},
+		{&c.NoTotals, wire.FlagNoTotals}, {&c.CopyLinks, wire.FlagCopyLinks},
+		{&c.CopyUnsafeLinks, wire.FlagCopyUnsafeLinks}, {&c.SafeLinks, wire.FlagSafeLinks},
+		{&c.CopyDirLinks, wire.FlagCopyDirLinks}, {&c.KeepDirLinks, wire.FlagKeepDirLinks},
 	}
 }
 
@@ -79,6 +88,12 @@ func (c *Config) setFlags(f uint64) {
 	for _, b := range c.bits() {
 		*b.b = f&b.f != 0
 	}
+}
+
+// follow is what the sender's walk follows (the source's confinement
+// aside).
+func (c *Config) follow() tree.FollowLinks {
+	return tree.FollowLinks{All: c.CopyLinks, Unsafe: c.CopyUnsafeLinks, Dirs: c.CopyDirLinks}
 }
 
 func (c *Config) window() int {

@@ -15,6 +15,10 @@ type source struct {
 	// name is the top-level transfer name ("src" for operand "dir/src"),
 	// or "" when the operand's contents are sent ("src/").
 	name string
+	// confine, when not nil, is the directory that followed symlinks must
+	// not leave (a daemon module), and confinePath root's path in it.
+	confine     *os.Root
+	confinePath string
 }
 
 // openSource opens a source operand with rsync's trailing-slash rule: a
@@ -30,7 +34,7 @@ func openSource(b base, op string) (*source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", op, err)
 		}
-		return &source{root: r}, nil
+		return &source{root: r, confine: b.root, confinePath: b.rel(op)}, nil
 	}
 	r, err := b.openRoot(filepath.Dir(op))
 	if err != nil {
@@ -40,7 +44,7 @@ func openSource(b base, op string) (*source, error) {
 		r.Close()
 		return nil, fmt.Errorf("source %s: %w", op, err)
 	}
-	return &source{root: r, name: base}, nil
+	return &source{root: r, name: base, confine: b.root, confinePath: b.rel(filepath.Dir(op))}, nil
 }
 
 // covers reports whether transfer path p can come from s.
@@ -56,7 +60,9 @@ func (s *source) walkOptions(start string, cfg *Config, f *tree.Filter) tree.Wal
 		Filter:        f,
 		Checksum:      cfg.Checksum,
 		NumericIDs:    cfg.NumericIDs,
+		Follow:        cfg.follow(),
 	}
+	o.Follow.Confine, o.Follow.ConfinePath = s.confine, s.confinePath
 	switch {
 	case start == "" && s.name == "":
 		o.Start, o.Prefix = ".", ""

@@ -32,8 +32,16 @@ const (
 	FlagOneFileSystem
 	FlagMkPath
 	FlagDryRun
-	FlagEvents   // the server reports itemized events to the client
-	FlagNoTotals // the client wants no Totals: the sender skips its counting scan
+	FlagEvents          // the server reports itemized events to the client
+	FlagNoTotals        // the client wants no Totals: the sender skips its counting scan
+	FlagCopyLinks       // the sender follows every symlink (-L)
+	FlagCopyUnsafeLinks // the sender follows symlinks pointing outside the tree
+	FlagSafeLinks       // the receiver ignores symlinks pointing outside the tree
+	FlagCopyDirLinks    // the sender follows symlinks to directories (-k)
+	FlagKeepDirLinks    // the receiver treats a symlink to a directory as the directory (-K)
+
+	// KnownFlags are the bits above; a server refuses a Run with others.
+	KnownFlags = FlagKeepDirLinks<<1 - 1
 )
 
 // Run is the client's request, sent once after the handshake: which role
