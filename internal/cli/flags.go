@@ -74,6 +74,7 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&p.NumericIDs, "numeric-ids", false, "don't map uid/gid values by user/group name")
 	fs.BoolVarP(&p.CopyLinks, "copy-links", "L", false, "transform symlink into referent file/dir")
 	fs.BoolVar(&p.CopyUnsafeLinks, "copy-unsafe-links", false, "only \"unsafe\" symlinks are transformed")
+	fs.BoolVar(&p.SafeLinks, "safe-links", false, "ignore symlinks that point outside the tree")
 	fs.BoolVarP(&p.CopyDirLinks, "copy-dirlinks", "k", false, "transform symlink to a dir into referent dir")
 
 	// Transfer choices.

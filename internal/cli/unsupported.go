@@ -29,7 +29,6 @@ var unsupportedOptions = []unsupportedOption{
 	{long: "no-implied-dirs"},
 	{long: "files-from", arg: true},
 	{long: "from0", short: "0"},
-	{long: "safe-links"},
 	{long: "munge-links"},
 	{long: "keep-dirlinks", short: "K"},
 	{long: "acls", short: "A"},
