@@ -76,6 +76,7 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&p.CopyUnsafeLinks, "copy-unsafe-links", false, "only \"unsafe\" symlinks are transformed")
 	fs.BoolVar(&p.SafeLinks, "safe-links", false, "ignore symlinks that point outside the tree")
 	fs.BoolVarP(&p.CopyDirLinks, "copy-dirlinks", "k", false, "transform symlink to a dir into referent dir")
+	fs.BoolVarP(&p.KeepDirLinks, "keep-dirlinks", "K", false, "treat symlinked dir on receiver as dir (inside DEST only)")
 
 	// Transfer choices.
 	fs.BoolVarP(&p.Checksum, "checksum", "c", false, "skip based on checksum, not mod-time & size")

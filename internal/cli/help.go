@@ -25,7 +25,7 @@ var helpGroups = []helpGroup{
 	{"What to preserve (archive mode, -rlptgoD, is the default)", []string{
 		"archive", "recursive", "links", "perms", "times", "group", "owner",
 		"devices", "specials", "D", "hard-links", "numeric-ids"}},
-	{"Symlinks", []string{"copy-links", "copy-unsafe-links", "safe-links", "copy-dirlinks"}},
+	{"Symlinks", []string{"copy-links", "copy-unsafe-links", "safe-links", "copy-dirlinks", "keep-dirlinks"}},
 	{"Turning parts of archive mode off", []string{
 		"no-recursive", "no-links", "no-perms", "no-times", "no-group", "no-owner",
 		"no-devices", "no-specials", "no-D", "no-hard-links"}},

@@ -30,7 +30,6 @@ var unsupportedOptions = []unsupportedOption{
 	{long: "files-from", arg: true},
 	{long: "from0", short: "0"},
 	{long: "munge-links"},
-	{long: "keep-dirlinks", short: "K"},
 	{long: "acls", short: "A"},
 	{long: "xattrs", short: "X"},
 	{long: "executability", short: "E"},

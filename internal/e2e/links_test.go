@@ -169,3 +169,110 @@ func TestSSHLinks(t *testing.T) {
 		}
 	}
 }
+
+// keepDirLinkSource is a source whose directory kd arrives where the
+// destination (keepDirLinkDest) has a symlink to a directory; real, the
+// directory it points at, is in the source too, with the same content
+// (so that --delete in one keeps what the other brings).
+var keepDirLinkSource = []node{
+	{path: "kd/a", kind: kFile, data: []byte("new a")},
+	{path: "kd/sub/b", kind: kFile, data: []byte("b")},
+	{path: "real/a", kind: kFile, data: []byte("new a")},
+	{path: "real/sub/b", kind: kFile, data: []byte("b")},
+	{path: "kf/c", kind: kFile, data: []byte("c")},
+	{path: "kn/d", kind: kFile, data: []byte("d")},
+}
+
+var keepDirLinkDest = []node{
+	{path: "real/old", kind: kFile, data: []byte("extraneous")},
+	{path: "real/a", kind: kFile, data: []byte("old a, longer")},
+	{path: "kd", kind: kSymlink, target: "real"},
+	{path: "kf", kind: kSymlink, target: "real/a"},  // not a directory: replaced
+	{path: "kn", kind: kSymlink, target: "nothere"}, // dangling: replaced
+}
+
+// TestRsyncCompareKeepDirLinks compares -K with rsync where every
+// destination symlink stays inside the destination.
+func TestRsyncCompareKeepDirLinks(t *testing.T) {
+	needFerry(t)
+	rsync := needRsync(t)
+	for _, c := range []linkCase{
+		{name: "K", args: []string{"-K"}},
+		{name: "K-delete", args: []string{"-K", "--delete"}},
+		{name: "K-dry-run-delete", args: []string{"-K", "-n", "--delete"}},
+		{name: "K-noslash", args: []string{"-K"}, noSlash: true},
+		{name: "K-delete-noslash", args: []string{"-K", "--delete"}, noSlash: true},
+		{name: "no-K-delete", args: []string{"--delete"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			top := t.TempDir()
+			src := filepath.Join(top, "src")
+			buildTree(t, src, keepDirLinkSource)
+			rdst, fdst := filepath.Join(top, "rsync"), filepath.Join(top, "ferry")
+			op := src + "/"
+			for _, d := range []string{rdst, fdst} {
+				if c.noSlash {
+					d = filepath.Join(d, "src")
+				}
+				buildTree(t, d, keepDirLinkDest)
+			}
+			if c.noSlash {
+				op = src
+			}
+			since := time.Now().UnixNano()
+			rr := run(t, rsync, slices.Concat([]string{"-a"}, c.args, []string{op, rdst + "/"})...)
+			fr := run(t, ferryBin, slices.Concat(c.args, []string{op, fdst + "/"})...)
+			if rr.code != 0 {
+				t.Fatalf("rsync: %v", rr)
+			}
+			if fr.code != rr.code {
+				t.Errorf("exit code: rsync %d, ferry %d\nferry: %v", rr.code, fr.code, fr)
+			}
+			o := compareOpts{ignoreRootMtime: true, since: since}
+			if c.noSlash {
+				// rsync -K leaves src's mtime at the time of its run
+				// here (ferry copies it); the rest is compared.
+				o.ignore = func(p string) bool { return p == "src" }
+			}
+			requireSameTree(t, "ferry vs rsync", takeSnapshot(t, rdst), takeSnapshot(t, fdst), o)
+		})
+	}
+}
+
+// TestKeepDirLinksConfined: -K never writes through a destination symlink
+// that leads outside the destination (rsync would): the directory is
+// reported (exit 23), the symlink and what it points at are left alone,
+// and the rest of the tree is transferred.
+func TestKeepDirLinksConfined(t *testing.T) {
+	needFerry(t)
+	top := t.TempDir()
+	src, dst, outside := filepath.Join(top, "src"), filepath.Join(top, "dst"), filepath.Join(top, "outside")
+	buildTree(t, src, []node{
+		{path: "out/f", kind: kFile, data: []byte("must not land outside")},
+		{path: "abs/f", kind: kFile, data: []byte("must not land outside")},
+		{path: "z", kind: kFile, data: []byte("transferred")},
+	})
+	buildTree(t, outside, []node{{path: "keep", kind: kFile, data: []byte("outside")}})
+	buildTree(t, dst, []node{
+		{path: "out", kind: kSymlink, target: "../outside"},
+		{path: "abs", kind: kSymlink, target: outside},
+	})
+	before := takeSnapshot(t, outside)
+	for _, args := range [][]string{{"-K"}, {"-K", "--delete"}} {
+		r := run(t, ferryBin, slices.Concat(args, []string{src + "/", dst + "/"})...)
+		if r.code != 23 {
+			t.Errorf("%v: exit %d, want 23: %v", args, r.code, r)
+		}
+		for _, p := range []string{"out", "abs"} {
+			if !strings.Contains(r.stderr, p+": symlink to a directory outside the destination") {
+				t.Errorf("%v: stderr does not report %s: %v", args, p, r)
+			}
+		}
+		requireSameTree(t, "outside", before, takeSnapshot(t, outside), compareOpts{})
+		got := takeSnapshot(t, dst)
+		if got.entries["out"].Type != 'l' || got.entries["abs"].Type != 'l' || got.entries["z"].Type != 'f' {
+			t.Errorf("%v: destination %v, want out and abs symlinks and z a file", args, got.entries)
+		}
+	}
+}

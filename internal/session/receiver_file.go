@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 
@@ -215,7 +216,12 @@ func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
 		return
 	}
 	if !r.cfg.DryRun {
-		if err := r.root.Remove(d.Path); err != nil {
+		if err := r.root.Remove(d.Path); errors.Is(err, fs.ErrNotExist) {
+			// Already gone (with -K, deleted under another name: through
+			// a symlink to its directory): nothing to do or report.
+			m.deletedIn(d.Path, true)
+			return
+		} else if err != nil {
 			r.fail("delete", d.Path, err)
 			m.deletedIn(d.Path, false)
 			return

@@ -32,6 +32,10 @@ type FollowLinks struct {
 	All    bool // every symlink (-L)
 	Unsafe bool // those UnsafeLink reports (--copy-unsafe-links)
 	Dirs   bool // those that point at a directory (-k)
+	// StartOnly follows the walk's start entry only, when it is a
+	// symlink the options above select (a receiver's -K walks a
+	// destination symlink to a directory as that directory).
+	StartOnly bool
 
 	// Confine, when not nil, is the directory followed links must stay
 	// inside (a daemon module), and ConfinePath the walk root's path in

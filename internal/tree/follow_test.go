@@ -215,3 +215,15 @@ func TestWalkFollowLoopAboveStart(t *testing.T) {
 		}
 	}
 }
+
+// TestWalkFollowStartOnly follows the start symlink and no other.
+func TestWalkFollowStartOnly(t *testing.T) {
+	top := linkTree(t)
+	root := openRoot(t, filepath.Join(top, "src"))
+	f := FollowLinks{Dirs: true, StartOnly: true, Confine: root, ConfinePath: "."}
+	got := describeWalk(t, root, WalkOptions{Start: "safe_d", Prefix: "safe_d", Recursive: true, Follow: f})
+	want := []string{"safe_d dir", "safe_d/df file", "safe_d/loop -> .."}
+	if !slices.Equal(got, want) {
+		t.Errorf("walk: got %q, want %q", got, want)
+	}
+}

@@ -222,7 +222,7 @@ func (w *Walker) child(top *dirFrame, name string, st *unix.Stat_t) *Entry {
 		return nil
 	}
 	fd, linked := -1, false // a followed symlink's directory, open
-	if e.Type == TypeSymlink && w.opts.Follow.Any() {
+	if e.Type == TypeSymlink && w.opts.Follow.Any() && !w.opts.Follow.StartOnly {
 		f, lfd, err := w.follow(top.fd, top.rpath, name, e)
 		if err != nil {
 			if !w.excludedEither(path) {
