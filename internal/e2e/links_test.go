@@ -276,3 +276,27 @@ func TestKeepDirLinksConfined(t *testing.T) {
 		}
 	}
 }
+
+// TestSSHKeepDirLinks pushes with -K --delete over ssh: the remote
+// receiver keeps the destination's symlink to a directory as rsync does
+// locally.
+func TestSSHKeepDirLinks(t *testing.T) {
+	s := startSSH(t)
+	rsync := needRsync(t)
+	f := sshForms[0]
+	top := t.TempDir()
+	src := filepath.Join(top, "src")
+	buildTree(t, src, keepDirLinkSource)
+	rdst, fdst := filepath.Join(top, "rsync"), filepath.Join(top, "ferry")
+	for _, d := range []string{rdst, fdst} {
+		buildTree(t, d, keepDirLinkDest)
+	}
+	since := time.Now().UnixNano()
+	if r := run(t, rsync, "-a", "-K", "--delete", src+"/", rdst+"/"); r.code != 0 {
+		t.Fatalf("rsync: %v", r)
+	}
+	if r := ferrySSH(t, f.rsh(s), "-K", "--delete", src+"/", f.operand(t, s, fdst+"/")); r.code != 0 {
+		t.Fatalf("ferry: %v", r)
+	}
+	requireSameTree(t, "ferry -K over ssh vs rsync", takeSnapshot(t, rdst), takeSnapshot(t, fdst), compareOpts{ignoreRootMtime: true, since: since})
+}
