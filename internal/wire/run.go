@@ -40,9 +40,12 @@ const (
 	FlagCopyDirLinks    // the sender follows symlinks to directories (-k)
 	FlagKeepDirLinks    // the receiver treats a symlink to a directory as the directory (-K)
 
-	// KnownFlags are the bits above; a server refuses a Run with others.
-	KnownFlags = FlagKeepDirLinks<<1 - 1
+	flagEnd // the first bit no flag uses: add new flags above this line
 )
+
+// KnownFlags are the bits of the Flag* constants; a server refuses a Run
+// with others (an option of a newer client it would silently ignore).
+const KnownFlags = flagEnd - 1
 
 // Run is the client's request, sent once after the handshake: which role
 // the server plays, on which paths, with which options.
