@@ -26,6 +26,16 @@ type Options struct {
 	// kept as numbers, as with NumericIDs.
 	ACLs bool
 
+	// Symlinks (docs/LINKS.md).
+	CopyLinks       bool // send what every symlink points at instead (-L)
+	CopyUnsafeLinks bool // the same for symlinks pointing outside the tree (--copy-unsafe-links)
+	SafeLinks       bool // ignore incoming symlinks pointing outside the tree (--safe-links)
+	CopyDirLinks    bool // send symlinks to directories as the directories (-k)
+	// KeepDirLinks takes a symlink to a directory in the destination for
+	// that directory when a directory arrives under its name (-K); one
+	// leading outside the destination is refused.
+	KeepDirLinks bool
+
 	// What to transfer.
 	Delete         bool     // delete extraneous destination files (--delete)
 	DeleteExcluded bool     // also delete excluded destination files

@@ -18,6 +18,8 @@ func sessionConfig(o Options) session.Config {
 		Recursive: o.Recursive, Links: o.Links, Perms: o.Perms || o.ACLs, Times: o.Times, Owner: o.Owner, Group: o.Group,
 		Devices: o.Devices, Specials: o.Specials, HardLinks: o.HardLinks, NumericIDs: o.NumericIDs,
 		Xattrs: o.Xattrs, ACLs: o.ACLs, Relative: o.Relative && o.FilesFrom == nil, Sparse: o.Sparse, Preallocate: o.Preallocate, Fuzzy: o.Fuzzy, ListOnly: o.ListOnly, StrictPaths: o.Relative || o.FilesFrom != nil,
+		CopyLinks: o.CopyLinks, CopyUnsafeLinks: o.CopyUnsafeLinks, SafeLinks: o.SafeLinks,
+		CopyDirLinks: o.CopyDirLinks, KeepDirLinks: o.KeepDirLinks,
 		Delete: o.Delete || o.DeleteExcluded, DeleteExcluded: o.DeleteExcluded,
 		Checksum: o.Checksum, SizeOnly: o.SizeOnly, IgnoreExisting: o.IgnoreExisting, Update: o.Update,
 		WholeFile: o.WholeFile, Inplace: o.Inplace, OneFileSystem: o.OneFileSystem, MkPath: o.MkPath,

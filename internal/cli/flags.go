@@ -107,6 +107,11 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&p.GroupMap, "groupmap", "", "custom groupname mapping (`STRING`: FROM:TO,...)")
 	onOff(fs, &p.ACLs, "acls", "A", "preserve POSIX ACLs (implies --perms)", "no-acls", "no-A")
 	onOff(fs, &p.Xattrs, "xattrs", "X", "preserve extended attributes", "no-xattrs", "no-X")
+	fs.BoolVarP(&p.CopyLinks, "copy-links", "L", false, "transform symlink into referent file/dir")
+	fs.BoolVar(&p.CopyUnsafeLinks, "copy-unsafe-links", false, "only \"unsafe\" symlinks are transformed")
+	fs.BoolVar(&p.SafeLinks, "safe-links", false, "ignore symlinks that point outside the tree")
+	fs.BoolVarP(&p.CopyDirLinks, "copy-dirlinks", "k", false, "transform symlink to a dir into referent dir")
+	fs.BoolVarP(&p.KeepDirLinks, "keep-dirlinks", "K", false, "treat symlinked dir on receiver as dir (inside DEST only)")
 
 	// Transfer choices.
 	fs.BoolVarP(&p.Checksum, "checksum", "c", false, "skip based on checksum, not mod-time & size")

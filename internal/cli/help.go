@@ -27,6 +27,7 @@ var helpGroups = []helpGroup{
 		"archive", "recursive", "links", "perms", "times", "group", "owner",
 		"devices", "specials", "D", "hard-links", "acls", "xattrs", "numeric-ids",
 		"chmod", "chown", "usermap", "groupmap"}},
+	{"Symlinks", []string{"copy-links", "copy-unsafe-links", "safe-links", "copy-dirlinks", "keep-dirlinks"}},
 	{"Turning parts of archive mode off", []string{
 		"no-recursive", "no-links", "no-perms", "no-times", "no-group", "no-owner",
 		"no-devices", "no-specials", "no-D", "no-hard-links", "no-acls", "no-xattrs"}},

@@ -146,3 +146,27 @@ func (r *Root) SetMeta(name string, m Meta, p Preserve) error {
 	}
 	return nil
 }
+
+// SetModeFollow sets the permission bits of the directory name, following
+// symlinks on the way inside the root only (os.Root resolves name): a
+// symlink leading outside the root gives an error. It is rsync's chmod of
+// a directory kept as a symlink with --keep-dirlinks (its owner and times
+// go to the link itself, with SetMeta).
+func (r *Root) SetModeFollow(name string, mode uint32) error {
+	if err := checkName(name, true); err != nil {
+		return fmt.Errorf("chmod %s: %w", name, err)
+	}
+	f, err := r.root.OpenFile(name, unix.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		return fmt.Errorf("chmod %s: %w", name, unwrapPath(err))
+	}
+	defer f.Close()
+	var st unix.Stat_t
+	if unix.Fstat(int(f.Fd()), &st) == nil && uint32(st.Mode)&0o7777 == mode&0o7777 {
+		return nil
+	}
+	if err := unix.Fchmod(int(f.Fd()), mode&0o7777); err != nil {
+		return fmt.Errorf("chmod %s: %w", name, err)
+	}
+	return nil
+}

@@ -48,6 +48,12 @@ type Config struct {
 	// a deletion (-R and --files-from name what must exist; a watcher's
 	// pass names what changed, deletions included).
 	StrictPaths bool
+	// Symlinks: the sender follows all (CopyLinks, -L), those pointing
+	// outside the tree (CopyUnsafeLinks) or those to directories
+	// (CopyDirLinks, -k); the receiver ignores those pointing outside the
+	// tree (SafeLinks) and takes a symlink to a directory in the
+	// destination for the directory (KeepDirLinks, -K).
+	CopyLinks, CopyUnsafeLinks, SafeLinks, CopyDirLinks, KeepDirLinks bool
 	// NoTotals skips the sender's counting scan (a second walk of the
 	// sources) that feeds EventTotals: for runs nobody watches progress of.
 	NoTotals bool
@@ -99,6 +105,9 @@ func (c *Config) bits() []struct {
 		{&c.NoTotals, wire.FlagNoTotals}, {&c.Xattrs, wire.FlagXattrs}, {&c.ACLs, wire.FlagACLs},
 		{&c.Relative, wire.FlagRelative}, {&c.StrictPaths, wire.FlagStrictPaths},
 		{&c.Sparse, wire.FlagSparse}, {&c.Preallocate, wire.FlagPreallocate}, {&c.Fuzzy, wire.FlagFuzzy},
+		{&c.NoTotals, wire.FlagNoTotals}, {&c.CopyLinks, wire.FlagCopyLinks},
+		{&c.CopyUnsafeLinks, wire.FlagCopyUnsafeLinks}, {&c.SafeLinks, wire.FlagSafeLinks},
+		{&c.CopyDirLinks, wire.FlagCopyDirLinks}, {&c.KeepDirLinks, wire.FlagKeepDirLinks},
 	}
 }
 
@@ -118,6 +127,12 @@ func (c *Config) setFlags(f uint64) {
 	for _, b := range c.bits() {
 		*b.b = f&b.f != 0
 	}
+}
+
+// follow is what the sender's walk follows (the source's confinement
+// aside).
+func (c *Config) follow() tree.FollowLinks {
+	return tree.FollowLinks{All: c.CopyLinks, Unsafe: c.CopyUnsafeLinks, Dirs: c.CopyDirLinks}
 }
 
 func (c *Config) window() int {

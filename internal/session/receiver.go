@@ -56,10 +56,13 @@ type receiver struct {
 	stats   Stats
 	byPath  map[string]*job // in-flight files, for hard links (-H)
 	dirMu   sync.Mutex      // guards dirNode counters
-	pending sync.WaitGroup  // in-flight jobs
-	order   *evOrder        // nil when nobody receives the events
-	fuzzy   fuzzyDir        // --fuzzy: the destination directory listed last (fuzzy.go)
-	prog    progress        // progress reports (progress hook, totals.go)
+	// deferredDirs are finished directories whose metadata waits for
+	// the end of the pass (-K; guarded by dirMu)
+	deferredDirs []*dirNode
+	pending      sync.WaitGroup // in-flight jobs
+	order        *evOrder       // nil when nobody receives the events
+	fuzzy        fuzzyDir       // --fuzzy: the destination directory listed last (fuzzy.go)
+	prog         progress       // progress reports (progress hook, totals.go)
 }
 
 func newReceiver(p *peer, dst string) (*receiver, error) {
@@ -266,6 +269,7 @@ func (r *receiver) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) 
 		r.c.fail(err)
 	}
 	r.waitJobs()
+	r.applyDeferredDirs() // -K
 	if err != nil {
 		return Stats{}, err
 	}

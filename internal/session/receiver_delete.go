@@ -1,6 +1,8 @@
 package session
 
 import (
+	"errors"
+	"io/fs"
 	"path"
 	"syscall"
 
@@ -41,7 +43,12 @@ func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
 		return
 	}
 	if !r.cfg.DryRun {
-		if err := r.root.Remove(d.Path); err != nil {
+		if err := r.root.Remove(d.Path); errors.Is(err, fs.ErrNotExist) {
+			// Already gone (with -K, deleted under another name: through
+			// a symlink to its directory): nothing to do or report.
+			m.deletedIn(d.Path, true)
+			return
+		} else if err != nil {
 			r.fail("delete", d.Path, err)
 			m.deletedIn(d.Path, false)
 			return
@@ -83,6 +90,11 @@ func (m *merger) flushDeletes(p string) {
 			}
 		} else {
 			err = r.root.Remove(d.path)
+		}
+		if errors.Is(err, fs.ErrNotExist) { // already gone (see deleteEntry)
+			m.deletedIn(d.path, true)
+			r.dirProgress(d.owner, 1)
+			continue
 		}
 		switch {
 		case err != nil && notEmpty(err): // correctness hook (receiver_conflict.go)

@@ -158,8 +158,10 @@ func (m *merger) advanceDest() error {
 			// A stale temp file of a killed run is extraneous: --delete
 			// removes it (the sender never sends one); otherwise it is
 			// ignored. This run's own temps are created only in
-			// directories the walk has already listed.
-			if fsys.IsTempName(e.Name()) && !m.r.cfg.Delete { // correctness hook
+			// directories the walk has already listed, except with -K:
+			// a directory written through a symlink may be walked later
+			// under its own name, so then temps are always ignored.
+			if fsys.IsTempName(e.Name()) && (!m.r.cfg.Delete || m.r.cfg.KeepDirLinks) { // correctness hook
 				continue
 			}
 			if e.Type == tree.TypeDir && m.r.isPartialDir(e.Path) {

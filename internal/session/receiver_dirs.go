@@ -31,6 +31,8 @@ type dirNode struct {
 	// claimed lists the names whose partial data a file job took up
 	// (merge goroutine only; receiver_partial.go).
 	claimed map[string]bool
+	// viaLink: the destination has a symlink to the directory (-K)
+	viaLink bool
 
 	// guarded by receiver.dirMu
 	pending int  // changes still to come inside (see above)
@@ -100,13 +102,44 @@ func (r *receiver) dirProgress(d *dirNode, done int) {
 		if !finished {
 			return
 		}
-		if apply && !r.cfg.DryRun {
-			name := r.dstName(d.path)
-			if err := r.root.SetMeta(name, r.meta(d.s), r.preserveDir()); err != nil {
-				r.fail("set attributes", d.path, err)
-			}
+		switch {
+		case !apply || r.cfg.DryRun:
+		case r.cfg.KeepDirLinks:
+			// A directory may be written through a symlink after its
+			// own node finished: its times are set at the end of the
+			// pass (applyDeferredDirs).
+			r.dirMu.Lock()
+			r.deferredDirs = append(r.deferredDirs, d)
+			r.dirMu.Unlock()
+		default:
+			r.applyDirMeta(d)
 		}
 		d, done = d.parent, 1
+	}
+}
+
+// applyDirMeta sets the metadata of the finished directory d.
+func (r *receiver) applyDirMeta(d *dirNode) {
+	name := r.dstName(d.path)
+	if d.viaLink {
+		r.setDirLinkMeta(d, name)
+		return
+	}
+	if err := r.root.SetMeta(name, r.meta(d.s), r.preserveDir()); err != nil {
+		r.fail("set attributes", d.path, err)
+	}
+}
+
+// applyDeferredDirs sets, once every job of the pass is done, the
+// metadata of the directories finished during it (-K), in the order they
+// finished.
+func (r *receiver) applyDeferredDirs() {
+	r.dirMu.Lock()
+	ds := r.deferredDirs
+	r.deferredDirs = nil
+	r.dirMu.Unlock()
+	for _, d := range ds {
+		r.applyDirMeta(d)
 	}
 }
 

@@ -44,6 +44,11 @@ func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error 
 		if !r.cfg.Links {
 			return nil
 		}
+		if r.cfg.SafeLinks && tree.UnsafeLink(s.Path, s.LinkTarget) {
+			// --safe-links: ignored, and what the destination has under
+			// its name is neither replaced nor deleted (as rsync).
+			return nil
+		}
 	case tree.TypeChar, tree.TypeBlock:
 		if !r.cfg.Devices {
 			return nil

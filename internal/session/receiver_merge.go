@@ -20,6 +20,7 @@ type merger struct {
 	dirs    []*dirNode    // source directories on the current path
 	dels    []*delDir     // extraneous directories being emptied
 	protect []string      // paths whose source side could not be read
+	refused []string      // -K symlinks leading outside the destination
 	prev    string
 	owed    int
 	batch   []wire.Entry // entries of the Entries message being taken apart
@@ -206,17 +207,33 @@ func (m *merger) item(it item) error {
 	}
 	m.leaveDirs(s.Path)
 	m.flushDeletes(s.Path)
+	if m.underRefused(s.Path) {
+		return nil
+	}
 	var ex *tree.Entry
+	viaLink, refused := false, false
 	if m.d != nil && m.d.Path == s.Path {
 		ex = m.d
 		if ex.Type == tree.TypeDir && s.Type != tree.TypeDir {
 			m.destWalker().SkipDir()
+		}
+		if m.keepLink(s, ex) {
+			ex, refused = m.keepDirLink(s, ex, m.r.dstName(s.Path), true)
+			viaLink = ex.Type == tree.TypeDir
 		}
 		if err := m.advanceDest(); err != nil {
 			return err
 		}
 	} else if m.paths != nil || m.r.fileMode != "" {
 		ex = m.r.lstat(m.r.dstName(s.Path))
+		if m.keepLink(s, ex) {
+			ex, refused = m.keepDirLink(s, ex, m.r.dstName(s.Path), false)
+			viaLink = ex.Type == tree.TypeDir
+		}
+	}
+	if refused {
+		m.refuseDirLink(s, ex)
+		return nil
 	}
 	if ex == nil {
 		ex = m.hiddenDest(s) // correctness hook (receiver_conflict.go)
@@ -226,7 +243,19 @@ func (m *merger) item(it item) error {
 		m.r.fail("sync", s.Path, fmt.Errorf("parent directory not in the transfer"))
 		return nil
 	}
-	return m.r.process(m, s, ex, parent)
+	if err := m.r.process(m, s, ex, parent); err != nil {
+		return err
+	}
+	if n := len(m.dirs); viaLink && n > 0 && m.dirs[n-1].path == s.Path {
+		m.dirs[n-1].viaLink = true
+	}
+	return nil
+}
+
+// keepLink reports whether -K applies: the destination has a symlink ex
+// where the source has the directory s.
+func (m *merger) keepLink(s, ex *tree.Entry) bool {
+	return m.r.cfg.KeepDirLinks && s.Type == tree.TypeDir && ex != nil && ex.Type == tree.TypeSymlink
 }
 
 // drainDest handles every destination entry before upTo ("" for all):

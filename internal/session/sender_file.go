@@ -140,7 +140,7 @@ func (s *sender) openRequested(dc *dirCache, p string) (*srcFile, error) {
 		if !src.covers(p) {
 			continue
 		}
-		f, err := dc.open(src, p)
+		f, err := dc.open(src, p, s.cfg.follow().Any())
 		if err != nil {
 			if errors.Is(err, tree.ErrChanged) {
 				return nil, err

@@ -56,6 +56,11 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 			return refuse(wire.FatalUsage, err)
 		}
 	}
+	if extra := run.Flags &^ wire.KnownFlags; extra != 0 {
+		// An option this server does not know: running without it would
+		// do something else than the user asked.
+		return refuse(wire.FatalUsage, fmt.Errorf("run flags %#x unknown to this server (a newer client?)", extra))
+	}
 	cfg := opts.Config
 	cfg.setFlags(run.Flags)
 	cfg.Filters, cfg.PartialDir, cfg.Seed = run.Filters, run.PartialDir, run.Seed

@@ -17,6 +17,10 @@ type source struct {
 	// the kept path, of one or more components ("." for all of root).
 	name     string
 	relative bool // -R: name's parents are implied directories of it
+	// confine, when not nil, is the directory that followed symlinks must
+	// not leave (a daemon module), and confinePath root's path in it.
+	confine     *os.Root
+	confinePath string
 }
 
 // openSource opens a source operand with rsync's trailing-slash rule: a
@@ -32,7 +36,7 @@ func openSource(b base, op string) (*source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", op, err)
 		}
-		return &source{root: r}, nil
+		return &source{root: r, confine: b.root, confinePath: b.rel(op)}, nil
 	}
 	r, err := b.openRoot(filepath.Dir(op))
 	if err != nil {
@@ -42,7 +46,7 @@ func openSource(b base, op string) (*source, error) {
 		r.Close()
 		return nil, fmt.Errorf("source %s: %w", op, err)
 	}
-	return &source{root: r, name: base}, nil
+	return &source{root: r, name: base, confine: b.root, confinePath: b.rel(filepath.Dir(op))}, nil
 }
 
 // covers reports whether transfer path p can come from s.
@@ -65,7 +69,9 @@ func (s *source) walkOptions(start string, cfg *Config, f *tree.Filter) tree.Wal
 		Checksum:      cfg.Checksum,
 		NumericIDs:    cfg.NumericIDs,
 		Xattrs:        cfg.xattrSet(),
+		Follow:        cfg.follow(),
 	}
+	o.Follow.Confine, o.Follow.ConfinePath = s.confine, s.confinePath
 	switch {
 	case start == "" && s.name == "":
 		o.Start, o.Prefix = ".", ""

@@ -67,6 +67,12 @@ type WalkOptions struct {
 	// error in-stream (a receiver must not delete what an error covers).
 	OnError func(path string, err error)
 
+	// Follow says which symlinks the walk follows, returning what they
+	// point at under their own names; the zero value follows none. A
+	// followed directory that is already open on the walk's path (a loop)
+	// is reported (ErrLinkLoop) and skipped.
+	Follow FollowLinks
+
 	// Dirs, if not nil, supplies directories read ahead of the walk (by a
 	// Prefetcher warming the caches), so that the walk need not read or
 	// stat again what was just read; the walk reads and stats itself what
@@ -117,7 +123,7 @@ func (w *Walker) SkipDir() {
 	if d := w.w.pending; d != nil {
 		w.skip(d)
 	}
-	w.w.pending = nil
+	w.dropPending()
 }
 
 // Close releases the walker's open directories. Next returns

@@ -13,10 +13,14 @@ import (
 // dirFrame is one open directory on the walker's path.
 type dirFrame struct {
 	fd    int
-	path  string   // entry path of the directory
-	names []string // sorted names still to visit from next on
-	next  int
-	stats []unix.Stat_t // names' lstat results read ahead (WalkOptions.Dirs), if any
+	path  string // entry path of the directory
+	rpath string // its path in the root (as reached: it may go through followed symlinks)
+	// dev and ino identify the directory (set when links are followed,
+	// to find loops)
+	dev, ino uint64
+	names    []string // sorted names still to visit from next on
+	next     int
+	stats    []unix.Stat_t // names' lstat results read ahead (WalkOptions.Dirs), if any
 }
 
 // walkState is the mutable part of a Walker.
@@ -26,7 +30,12 @@ type walkState struct {
 
 	stack   []*dirFrame
 	pending *Entry // directory just returned, opened by the next Next
-	rootDev uint64
+	// pendingFD is the pending directory already open when pendingOpen
+	// (a followed symlink's referent)
+	pendingFD   int
+	pendingOpen bool
+	rootDev     uint64
+	above       []dirID // directories above the start (FollowLinks only)
 
 	dirBuf []byte
 	hash   *hasher
@@ -54,8 +63,9 @@ func (w *Walker) next() (*Entry, error) {
 		}
 	}
 	if d := w.w.pending; d != nil {
-		w.w.pending = nil
-		w.descend(d)
+		fd, open := w.w.pendingFD, w.w.pendingOpen
+		w.w.pending, w.w.pendingOpen = nil, false
+		w.descend(d, fd, open)
 	}
 	for len(w.w.stack) > 0 {
 		top := w.w.stack[len(w.w.stack)-1]
@@ -90,6 +100,7 @@ func (w *Walker) start() (*Entry, error) {
 	if err := ValidPath(start); err != nil {
 		return nil, fmt.Errorf("walk start: %w", err)
 	}
+	w.noteAbove(start)
 	prefix := w.opts.Prefix
 	if prefix != "" && prefix != "." {
 		if err := ValidPath(prefix); err != nil {
@@ -111,7 +122,7 @@ func (w *Walker) start() (*Entry, error) {
 	w.xattrs(e, fd, "")
 	w.w.rootDev = e.Dev
 	if e.Type == TypeDir {
-		w.push(fd, ".")
+		w.push(fd, e, start)
 		return e, nil
 	}
 	if e.Type == TypeFile && w.opts.Checksum {
@@ -122,7 +133,8 @@ func (w *Walker) start() (*Entry, error) {
 }
 
 // startNamed handles the "src" form: the start entry keeps its own name
-// (prefix), is not followed if a symlink, and is filtered.
+// (prefix), is not followed if a symlink (unless WalkOptions.Follow says
+// so), and is filtered.
 func (w *Walker) startNamed(start, prefix string) (*Entry, error) {
 	dirfd := -1
 	var e *Entry
@@ -143,8 +155,27 @@ func (w *Walker) startNamed(start, prefix string) (*Entry, error) {
 		return nil, fmt.Errorf("walk %s: %w", start, err)
 	}
 	defer unix.Close(dirfd)
+	fd := -1 // the start directory, when open already
+	linked := false
+	if e.Type == TypeSymlink && w.opts.Follow.Any() {
+		f, lfd, err := w.follow(dirfd, parentDir(start), baseName(start), e)
+		if err != nil {
+			if !w.excludedEither(prefix) {
+				w.report(prefix, err)
+			}
+			return nil, nil
+		}
+		linked = f != e
+		e, fd = f, lfd
+	}
+	closeFD := func() {
+		if fd >= 0 {
+			unix.Close(fd)
+		}
+	}
 	w.w.rootDev = e.Dev
 	if w.opts.Filter.Match(prefix, e.IsDir()) {
+		closeFD()
 		w.skip(e)
 		return nil, nil
 	}
@@ -155,28 +186,36 @@ func (w *Walker) startNamed(start, prefix string) (*Entry, error) {
 		w.xattrs(e, dirfd, baseName(start))
 	}
 	if e.Type == TypeFile && w.opts.Checksum {
-		w.checksum(e, dirfd, baseName(start))
+		if linked {
+			w.checksumLink(e, dirfd, parentDir(start), baseName(start))
+		} else {
+			w.checksum(e, dirfd, baseName(start))
+		}
 	}
 	if e.Type != TypeDir {
 		return e, nil
 	}
 	if !w.opts.Recursive {
+		closeFD()
 		w.skip(e)
 		return e, nil
 	}
-	fd := dirfd
-	if start != "." {
+	switch {
+	case fd >= 0:
+	case start != ".":
 		if fd, err = openDirAt(dirfd, baseName(start)); err != nil {
 			w.report(prefix, &os.PathError{Op: "open", Path: prefix, Err: err})
 			w.skip(e)
 			return e, nil
 		}
-	} else if fd, err = unix.FcntlInt(uintptr(dirfd), unix.F_DUPFD_CLOEXEC, 0); err != nil {
-		w.report(prefix, &os.PathError{Op: "dup", Path: prefix, Err: err})
-		w.skip(e)
-		return e, nil
+	default:
+		if fd, err = unix.FcntlInt(uintptr(dirfd), unix.F_DUPFD_CLOEXEC, 0); err != nil {
+			w.report(prefix, &os.PathError{Op: "dup", Path: prefix, Err: err})
+			w.skip(e)
+			return e, nil
+		}
 	}
-	w.push(fd, prefix)
+	w.push(fd, e, start)
 	return e, nil
 }
 
@@ -190,7 +229,22 @@ func (w *Walker) child(top *dirFrame, name string, st *unix.Stat_t) *Entry {
 		w.report(path, err)
 		return nil
 	}
+	fd, linked := -1, false // a followed symlink's directory, open
+	if e.Type == TypeSymlink && w.opts.Follow.Any() && !w.opts.Follow.StartOnly {
+		f, lfd, err := w.follow(top.fd, top.rpath, name, e)
+		if err != nil {
+			if !w.excludedEither(path) {
+				w.report(path, err)
+			}
+			return nil
+		}
+		linked = f != e
+		e, fd = f, lfd
+	}
 	if w.opts.Filter.Match(path, e.IsDir()) {
+		if fd >= 0 {
+			unix.Close(fd)
+		}
 		w.skip(e)
 		return nil
 	}
@@ -198,36 +252,61 @@ func (w *Walker) child(top *dirFrame, name string, st *unix.Stat_t) *Entry {
 	w.xattrs(e, top.fd, name)
 	switch e.Type {
 	case TypeFile:
-		if w.opts.Checksum {
+		if w.opts.Checksum && linked {
+			w.checksumLink(e, top.fd, top.rpath, name)
+		} else if w.opts.Checksum {
 			w.checksum(e, top.fd, name)
 		}
 	case TypeDir:
+		if linked && w.onPath(e) {
+			if fd >= 0 {
+				unix.Close(fd)
+			}
+			w.report(path, ErrLinkLoop)
+			return nil
+		}
 		if w.opts.Recursive && (!w.opts.OneFileSystem || e.Dev == w.w.rootDev) {
 			w.w.pending = e
-		} else if w.opts.Recursive {
+			w.w.pendingFD, w.w.pendingOpen = fd, fd >= 0
+			return e
+		}
+		if fd >= 0 {
+			unix.Close(fd)
+		}
+		if w.opts.Recursive {
 			w.skip(e)
 		}
 	}
 	return e
 }
 
-// descend opens the pending directory d, a child of the top frame, and
-// pushes its frame.
-func (w *Walker) descend(d *Entry) {
-	top := w.w.stack[len(w.w.stack)-1]
-	fd, err := openDirAt(top.fd, d.Name())
-	if err != nil {
-		w.report(d.Path, &os.PathError{Op: "open", Path: d.Path, Err: err})
-		w.skip(d)
-		return
-	}
-	w.push(fd, d.Path)
+// excludedEither reports whether the filter excludes path as a file or as
+// a directory: a symlink that cannot be followed is reported only if it
+// would not have been excluded whatever it pointed at (as rsync does).
+func (w *Walker) excludedEither(path string) bool {
+	return w.opts.Filter.Match(path, false) || w.opts.Filter.Match(path, true)
 }
 
-// push reads the names of the open directory fd and makes it the top
-// frame.
-func (w *Walker) push(fd int, path string) {
-	f := &dirFrame{fd: fd, path: path}
+// descend opens the pending directory d, a child of the top frame (fd
+// when open is its descriptor already), and pushes its frame.
+func (w *Walker) descend(d *Entry, fd int, open bool) {
+	top := w.w.stack[len(w.w.stack)-1]
+	if !open {
+		var err error
+		if fd, err = openDirAt(top.fd, d.Name()); err != nil {
+			w.report(d.Path, &os.PathError{Op: "open", Path: d.Path, Err: err})
+			w.skip(d)
+			return
+		}
+	}
+	w.push(fd, d, Join(top.rpath, d.Name()))
+}
+
+// push reads the names of the open directory fd, whose entry is e and
+// whose path in the root is rpath, and makes it the top frame.
+func (w *Walker) push(fd int, e *Entry, rpath string) {
+	path := e.Path
+	f := &dirFrame{fd: fd, path: path, rpath: rpath, dev: e.Dev, ino: e.Ino}
 	if w.opts.Dirs != nil {
 		// Asked with the directory's state now (its entry may itself be a
 		// result read ahead), so that results read before an entry was
@@ -284,12 +363,33 @@ func (w *Walker) closeAll() {
 	if d := w.w.pending; d != nil {
 		w.skip(d)
 	}
-	w.w.pending = nil
+	w.dropPending()
+}
+
+// dropPending forgets the pending directory, closing it if open.
+func (w *Walker) dropPending() {
+	if w.w.pendingOpen {
+		unix.Close(w.w.pendingFD)
+	}
+	w.w.pending, w.w.pendingOpen = nil, false
 }
 
 // checksum sets e.Checksum from the file name inside dirfd.
 func (w *Walker) checksum(e *Entry, dirfd int, name string) {
 	w.setSum(e, func(h *hasher) ([]byte, error) { return h.sumAt(dirfd, name, e.Path, e.Ino) })
+}
+
+// checksumLink sets e.Checksum from the file the followed symlink name
+// (inside dirfd, whose path in the root is rdir) points at.
+func (w *Walker) checksumLink(e *Entry, dirfd int, rdir, name string) {
+	w.setSum(e, func(h *hasher) ([]byte, error) {
+		fd, err := w.openLink(dirfd, rdir, name, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY)
+		if err != nil {
+			return nil, &os.PathError{Op: "open", Path: e.Path, Err: err}
+		}
+		defer unix.Close(fd)
+		return h.sumFD(fd, e.Path, e.Ino)
+	})
 }
 
 // setSum sets e.Checksum with sum, reporting a failure instead: the entry

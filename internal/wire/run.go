@@ -40,10 +40,21 @@ const (
 	// FlagStrictPaths: a pass path missing from the source is an error,
 	// not a deletion (-R, --files-from).
 	FlagStrictPaths
-	FlagSparse      // -S: the receiver writes blocks of zeros as holes
-	FlagPreallocate // --preallocate: the receiver reserves each file's disk first
-	FlagFuzzy       // -y: a new file takes a similar file of its directory as its basis
+	FlagSparse          // -S: the receiver writes blocks of zeros as holes
+	FlagPreallocate     // --preallocate: the receiver reserves each file's disk first
+	FlagFuzzy           // -y: a new file takes a similar file of its directory as its basis
+	FlagCopyLinks       // the sender follows every symlink (-L)
+	FlagCopyUnsafeLinks // the sender follows symlinks pointing outside the tree
+	FlagSafeLinks       // the receiver ignores symlinks pointing outside the tree
+	FlagCopyDirLinks    // the sender follows symlinks to directories (-k)
+	FlagKeepDirLinks    // the receiver treats a symlink to a directory as the directory (-K)
+
+	flagEnd // the first bit no flag uses: add new flags above this line
 )
+
+// KnownFlags are the bits of the Flag* constants; a server refuses a Run
+// with others (an option of a newer client it would silently ignore).
+const KnownFlags = flagEnd - 1
 
 // Run is the client's request, sent once after the handshake: which role
 // the server plays, on which paths, with which options.
