@@ -28,6 +28,7 @@ type walkState struct {
 
 	dirBuf []byte
 	hash   *hasher
+	rules  *filterStack // nil unless the Filter has DirMerge rules
 
 	// last id lookups, to spare the shared cache's lock
 	lastUID, lastGID    uint32
@@ -41,6 +42,9 @@ func (w *Walker) next() (*Entry, error) {
 	}
 	if !w.w.started {
 		w.w.started = true
+		if w.opts.Filter.HasDirMerge() {
+			w.w.rules = &filterStack{f: w.opts.Filter}
+		}
 		e, err := w.start()
 		if err != nil {
 			w.closeAll()
@@ -141,7 +145,10 @@ func (w *Walker) startNamed(start, prefix string) (*Entry, error) {
 	}
 	defer unix.Close(dirfd)
 	w.w.rootDev = e.Dev
-	if w.opts.Filter.Match(prefix, e.IsDir()) {
+	if err := w.loadAncestors(start, prefix); err != nil {
+		return nil, err
+	}
+	if w.excluded(prefix, e.IsDir()) {
 		w.skip(e)
 		return nil, nil
 	}
@@ -182,7 +189,7 @@ func (w *Walker) child(top *dirFrame, name string, st *unix.Stat_t) *Entry {
 		w.report(path, err)
 		return nil
 	}
-	if w.opts.Filter.Match(path, e.IsDir()) {
+	if w.excluded(path, e.IsDir()) {
 		w.skip(e)
 		return nil
 	}
@@ -228,6 +235,7 @@ func (w *Walker) push(fd int, path string) {
 			var ok bool
 			if f.names, f.stats, ok = w.opts.Dirs.ReadDir(keyOf(&st), fd); ok {
 				w.w.stack = append(w.w.stack, f)
+				w.loadMerges(f)
 				return
 			}
 			f.names, f.stats = nil, nil
@@ -242,6 +250,7 @@ func (w *Walker) push(fd int, path string) {
 	}
 	f.names = names
 	w.w.stack = append(w.w.stack, f)
+	w.loadMerges(f)
 }
 
 // skip tells the source of directories read ahead that the walk will not
@@ -254,6 +263,9 @@ func (w *Walker) skip(e *Entry) {
 
 func (w *Walker) pop() {
 	n := len(w.w.stack) - 1
+	if w.w.rules != nil {
+		w.w.rules.pop(w.w.stack[n].path)
+	}
 	unix.Close(w.w.stack[n].fd)
 	w.w.stack[n] = nil
 	w.w.stack = w.w.stack[:n]
@@ -263,19 +275,26 @@ func (w *Walker) pop() {
 // directories read ahead that those not visited yet will not be read.
 func (w *Walker) closeAll() {
 	for len(w.w.stack) > 0 {
-		if top := w.w.stack[len(w.w.stack)-1]; w.opts.Dirs != nil {
-			for i := top.next; i < len(top.stats); i++ {
-				if st := &top.stats[i]; st.Mode&unix.S_IFMT == unix.S_IFDIR {
-					w.opts.Dirs.Skip(uint64(st.Dev), st.Ino)
-				}
-			}
-		}
+		w.skipRest(w.w.stack[len(w.w.stack)-1])
 		w.pop()
 	}
 	if d := w.w.pending; d != nil {
 		w.skip(d)
 	}
 	w.w.pending = nil
+}
+
+// skipRest tells the source of directories read ahead that the
+// directories of frame f not visited yet will not be read.
+func (w *Walker) skipRest(f *dirFrame) {
+	if w.opts.Dirs == nil {
+		return
+	}
+	for i := f.next; i < len(f.stats); i++ {
+		if st := &f.stats[i]; st.Mode&unix.S_IFMT == unix.S_IFDIR {
+			w.opts.Dirs.Skip(uint64(st.Dev), st.Ino)
+		}
+	}
 }
 
 // checksum sets e.Checksum from the file name inside dirfd.
