@@ -70,10 +70,10 @@ type Rule struct {
 	// Pattern is the pattern, or the file name of a Merge or DirMerge
 	// rule; empty for Clear and for CVS (rsync's default CVS list).
 	Pattern    string
-	Negate     bool  // "-!" / "+!": the rule applies when Pattern does not match
-	Sides      Side  // zero: both sides
-	Perishable bool  // "p": ignored where a directory is deleted anyway
-	CVS        bool  // "-C": exclude rsync's default CVS ignore list
+	Negate     bool // "-!" / "+!": the rule applies when Pattern does not match
+	Sides      Side // zero: both sides
+	Perishable bool // "p": ignored where a directory is deleted anyway
+	CVS        bool // "-C": exclude rsync's default CVS ignore list
 	Merge      MergeFlags
 }
 

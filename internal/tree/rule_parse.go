@@ -23,15 +23,15 @@ var longRuleNames = map[string]byte{
 
 // ParseRule parses one filter rule in rsync's syntax (--filter):
 //
-//	- PATTERN      exclude PATTERN
-//	+ PATTERN      include PATTERN
-//	H PATTERN      hide PATTERN     (exclude, sender side only)
-//	S PATTERN      show PATTERN     (include, sender side only)
-//	P PATTERN      protect PATTERN  (exclude, receiver side only)
-//	R PATTERN      risk PATTERN     (include, receiver side only)
-//	. FILE         merge FILE       (the rules of FILE, read before the transfer)
-//	: FILE         dir-merge FILE   (the rules of FILE in each directory)
-//	!              clear
+//   - PATTERN      exclude PATTERN
+//   - PATTERN      include PATTERN
+//     H PATTERN      hide PATTERN     (exclude, sender side only)
+//     S PATTERN      show PATTERN     (include, sender side only)
+//     P PATTERN      protect PATTERN  (exclude, receiver side only)
+//     R PATTERN      risk PATTERN     (include, receiver side only)
+//     . FILE         merge FILE       (the rules of FILE, read before the transfer)
+//     : FILE         dir-merge FILE   (the rules of FILE in each directory)
+//     !              clear
 //
 // The rule name is followed by optional modifiers (after a comma for a
 // long name), then a single space or an underscore ("-_*.o"); further
