@@ -33,7 +33,7 @@ var helpGroups = []helpGroup{
 		"whole-file", "no-whole-file", "inplace", "partial", "partial-dir", "mkpath"}},
 	{"Deleting and filtering", []string{
 		"delete", "del", "delete-during", "delete-excluded",
-		"filter", "exclude", "exclude-from", "include", "include-from"}},
+		"filter", "F", "exclude", "exclude-from", "include", "include-from", "cvs-exclude", "prune-empty-dirs"}},
 	{"Remote transfers", []string{"rsh", "ferry-path", "timeout", "compress", "compress-level", "skip-compress", "bwlimit",
 		"password-file", "tls-ca", "tls-fingerprint"}},
 	{"Information", []string{"help", "version"}},

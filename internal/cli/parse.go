@@ -78,7 +78,12 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 	}
 	o.sync.Timeout = o.timeoutDuration()
 
-	rules, err := resolveFilters(o.filters, stdin)
+	filters := o.filters
+	if o.cvsExclude {
+		// As in rsync, after the user's own rules whatever their place.
+		filters = append(filters, filterArg{kind: filterRule, value: "-C"}, filterArg{kind: filterRule, value: ":C"})
+	}
+	rules, err := resolveFilters(filters, stdin)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,10 @@ type Config struct {
 	Checksum, SizeOnly, IgnoreExisting, Update   bool
 	WholeFile, Inplace, OneFileSystem, MkPath    bool
 	DryRun                                       bool
+	// PruneEmptyDirs sends no directory that holds no non-directory after
+	// filtering (rsync -m); the sender holds a directory back until it
+	// finds something to send inside.
+	PruneEmptyDirs bool
 	// NoTotals skips the sender's counting scan (a second walk of the
 	// sources) that feeds EventTotals: for runs nobody watches progress of.
 	NoTotals bool
@@ -59,7 +63,7 @@ func (c *Config) bits() []struct {
 		{&c.Checksum, wire.FlagChecksum}, {&c.SizeOnly, wire.FlagSizeOnly}, {&c.IgnoreExisting, wire.FlagIgnoreExisting},
 		{&c.Update, wire.FlagUpdate}, {&c.WholeFile, wire.FlagWholeFile}, {&c.Inplace, wire.FlagInplace},
 		{&c.OneFileSystem, wire.FlagOneFileSystem}, {&c.MkPath, wire.FlagMkPath}, {&c.DryRun, wire.FlagDryRun},
-		{&c.NoTotals, wire.FlagNoTotals},
+		{&c.NoTotals, wire.FlagNoTotals}, {&c.PruneEmptyDirs, wire.FlagPruneEmptyDirs},
 	}
 }
 

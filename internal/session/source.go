@@ -54,8 +54,12 @@ func (s *source) walkOptions(start string, cfg *Config, f *tree.Filter) tree.Wal
 		Recursive:     cfg.Recursive,
 		OneFileSystem: cfg.OneFileSystem,
 		Filter:        f,
+		MergeFrom:     ".",
 		Checksum:      cfg.Checksum,
 		NumericIDs:    cfg.NumericIDs,
+	}
+	if s.name != "" {
+		o.MergeFrom = s.name // "src" is the top transfer directory, not its parent
 	}
 	switch {
 	case start == "" && s.name == "":

@@ -269,17 +269,23 @@ func (f *Filter) WithoutPerishable() *Filter {
 // are included. Walker never visits the contents of an excluded directory,
 // which gives rsync's behaviour.
 func (f *Filter) Match(path string, isDir bool) (excluded bool) {
+	c := f.decide(path, isDir)
+	return c != nil && c.rule.Action == Exclude
+}
+
+// decide returns the rule that decides for path, nil if none does.
+func (f *Filter) decide(path string, isDir bool) *compiledRule {
 	if f == nil || path == "." {
-		return false
+		return nil
 	}
 	for i := range f.rules {
 		c := &f.rules[i]
 		if c.rule.Action == DirMerge {
-			return false
+			return nil
 		}
 		if c.matches(path, isDir) {
-			return c.rule.Action == Exclude
+			return c
 		}
 	}
-	return false
+	return nil
 }

@@ -29,18 +29,18 @@ type mergeLayer struct {
 	clear bool // the file cleared ("!") the rules inherited from above
 }
 
-// match reports whether path is excluded, as Filter.Match but with the
-// per-directory rules in their places.
-func (s *filterStack) match(path string, isDir bool) bool {
+// decide returns the rule that decides for path, as Filter.decide but
+// with the per-directory rules in their places.
+func (s *filterStack) decide(path string, isDir bool) *compiledRule {
 	if path == "." {
-		return false
+		return nil
 	}
 	rules := s.f.rules
 	for i := range rules {
 		c := &rules[i]
 		if c.rule.Action != DirMerge {
 			if c.matches(path, isDir) {
-				return c.rule.Action == Exclude
+				return c
 			}
 			continue
 		}
@@ -52,7 +52,7 @@ func (s *filterStack) match(path string, isDir bool) bool {
 			}
 			for k := range l.rules {
 				if l.rules[k].matches(path, isDir) {
-					return l.rules[k].rule.Action == Exclude
+					return &l.rules[k]
 				}
 			}
 			if l.clear {
@@ -60,7 +60,7 @@ func (s *filterStack) match(path string, isDir bool) bool {
 			}
 		}
 	}
-	return false
+	return nil
 }
 
 // load reads, for each DirMerge rule k with want(k), its file in the

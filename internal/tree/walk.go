@@ -53,6 +53,14 @@ type WalkOptions struct {
 	// are then not walked.
 	Filter *Filter
 
+	// ShowProtected returns the entries that a receiver-only rule
+	// (protect, "-r") or a perishable rule excludes, with Entry.Protected
+	// (and Entry.Perishable) set, and walks such a directory unless
+	// SkipDir: a receiver deletes none of them, unless perishable inside a
+	// directory it deletes, and what the sender sends into such a
+	// directory is compared with the destination's contents, as in rsync.
+	ShowProtected bool
+
 	// MergeFrom is the entry path of the top transfer directory, the
 	// first whose per-directory merge files the walk reads when it starts
 	// below it (with Start equal to Prefix); "" reads none above the

@@ -10,12 +10,22 @@ import (
 )
 
 // excluded reports whether the filter excludes path, with the rules of
-// the per-directory merge files read so far.
-func (w *Walker) excluded(path string, isDir bool) bool {
+// the per-directory merge files read so far, and whether the walk shows it
+// all the same as protected (WalkOptions.ShowProtected).
+func (w *Walker) excluded(path string, isDir bool) (excluded bool, protected *compiledRule) {
+	var c *compiledRule
 	if w.w.rules != nil {
-		return w.w.rules.match(path, isDir)
+		c = w.w.rules.decide(path, isDir)
+	} else {
+		c = w.opts.Filter.decide(path, isDir)
 	}
-	return w.opts.Filter.Match(path, isDir)
+	if c == nil || c.rule.Action != Exclude {
+		return false, nil
+	}
+	if w.opts.ShowProtected && (c.rule.Sides == SideReceiver || c.rule.Perishable) {
+		return true, c
+	}
+	return true, nil
 }
 
 // loadMerges reads the per-directory merge files of the frame just

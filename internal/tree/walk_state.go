@@ -148,7 +148,9 @@ func (w *Walker) startNamed(start, prefix string) (*Entry, error) {
 	if err := w.loadAncestors(start, prefix); err != nil {
 		return nil, err
 	}
-	if w.excluded(prefix, e.IsDir()) {
+	if ex, prot := w.excluded(prefix, e.IsDir()); prot != nil {
+		e.Protected, e.Perishable = true, prot.rule.Perishable
+	} else if ex {
 		w.skip(e)
 		return nil, nil
 	}
@@ -189,7 +191,9 @@ func (w *Walker) child(top *dirFrame, name string, st *unix.Stat_t) *Entry {
 		w.report(path, err)
 		return nil
 	}
-	if w.excluded(path, e.IsDir()) {
+	if ex, prot := w.excluded(path, e.IsDir()); prot != nil {
+		e.Protected, e.Perishable = true, prot.rule.Perishable
+	} else if ex {
 		w.skip(e)
 		return nil
 	}

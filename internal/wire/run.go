@@ -34,6 +34,7 @@ const (
 	FlagDryRun
 	FlagEvents   // the server reports itemized events to the client
 	FlagNoTotals // the client wants no Totals: the sender skips its counting scan
+	FlagPruneEmptyDirs
 )
 
 // Run is the client's request, sent once after the handshake: which role
