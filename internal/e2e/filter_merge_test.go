@@ -1,6 +1,12 @@
 package e2e
 
-import "path/filepath"
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
 
 // mergeNodes are the filter files of the mergeTree variant: per-directory
 // .rsync-filter and .cvsignore files at several depths, and a merge file
@@ -73,4 +79,52 @@ func mergeCases() []compareCase {
 		{name: "merge/prune-noslash", dest: staleDest, variant: mergeTree, args: []string{"-m", "--exclude=*.txt", "--delete"}, noSlash: true},
 	}
 	return cs
+}
+
+// TestSSHFilters runs some of the merge cases over ssh, pushing and
+// pulling, and requires the tree that rsync leaves locally: the remote
+// side reads the per-directory files of its own tree.
+func TestSSHFilters(t *testing.T) {
+	s := startSSH(t)
+	rsync := needRsync(t)
+	src := sharedSource(t, mergeTree)
+	cases := [][]string{
+		{"-F", "--delete"},
+		{"-FF", "-m", "--delete"},
+		{"-C", "--delete"},
+		{"--filter=P extra.txt", "--filter=H *.o", "--filter=-r build/", "--delete"},
+		{"-m", "--include=*/", "--include=*.go", "--exclude=*", "--delete"},
+		{"--filter=merge " + filepath.Join(src, "rules.merge"), "--delete"},
+	}
+	for _, args := range cases {
+		for _, push := range []bool{true, false} {
+			name := strings.Join(args, " ")
+			if push {
+				name = "push " + name
+			} else {
+				name = "pull " + name
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				base := t.TempDir()
+				rdst, fdst := filepath.Join(base, "rsync"), filepath.Join(base, "ferry")
+				c := compareCase{dest: staleDest, variant: mergeTree}
+				prepareDest(t, rdst, src, c)
+				prepareDest(t, fdst, src, c)
+				since := time.Now().UnixNano()
+				rr := run(t, rsync, slices.Concat([]string{"-aH"}, args, []string{src + "/", rdst + "/"})...)
+				if rr.code != 0 {
+					t.Fatalf("rsync: %v", rr)
+				}
+				from, to := s.Host+":"+src+"/", fdst+"/"
+				if push {
+					from, to = src+"/", s.Host+":"+fdst+"/"
+				}
+				if fr := ferrySSH(t, s.RSH(), slices.Concat(args, []string{from, to})...); fr.code != 0 {
+					t.Fatalf("ferry: %v", fr)
+				}
+				requireSameTree(t, "ferry over ssh vs rsync", takeSnapshot(t, rdst), takeSnapshot(t, fdst), compareOpts{since: since})
+			})
+		}
+	}
 }
