@@ -47,16 +47,30 @@ func (w *Walker) loadMerges(f *dirFrame) {
 }
 
 // openMerge opens the merge file name in the directory fd (entry path
-// dir): a regular file, or a symlink resolved inside the root.
+// dir): a regular file, or a symlink to one resolved inside the root.
+// Opening never blocks (a FIFO), and anything but a regular file is
+// refused.
 func (w *Walker) openMerge(fd int, dir, name string) (io.ReadCloser, error) {
+	var f *os.File
 	mfd, err := unix.Openat(fd, name, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
-	if errors.Is(err, unix.ELOOP) {
-		return w.root.Open(Join(w.rootPath(dir), name))
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, unix.ELOOP):
+		if f, err = w.root.OpenFile(Join(w.rootPath(dir), name), os.O_RDONLY|unix.O_NONBLOCK, 0); err != nil {
+			return nil, err
+		}
+	case err != nil:
 		return nil, &os.PathError{Op: "open", Path: Join(dir, name), Err: err}
+	default:
+		f = os.NewFile(uintptr(mfd), Join(dir, name))
 	}
-	return os.NewFile(uintptr(mfd), Join(dir, name)), nil
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		if err == nil {
+			err = &os.PathError{Op: "open", Path: Join(dir, name), Err: errors.New("not a regular file")}
+		}
+		return nil, err
+	}
+	return f, nil
 }
 
 // rootPath maps the entry path of a directory of the walk (or of an

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestDirMergeWalk checks what the walk does with per-directory merge
@@ -32,8 +34,19 @@ func TestDirMergeWalk(t *testing.T) {
 	if err := os.WriteFile(secret, []byte("- *.c\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for link, target := range map[string]string{"link/.rf": "real", "out/.rf": secret, "okln/.rf": "../okln/.rf2"} {
+	for link, target := range map[string]string{"link/.rf": "real", "out/.rf": secret, "okln/.rf": "../okln/.rf2", "fifoln/.rf": "fifo"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(src, link)), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.Symlink(target, filepath.Join(src, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, fifo := range []string{"fifo/.rf", "fifoln/fifo"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(src, fifo)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := unix.Mkfifo(filepath.Join(src, fifo), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -48,12 +61,13 @@ func TestDirMergeWalk(t *testing.T) {
 		want, errAt []string
 	}{
 		// A directory whose merge file cannot be read (a directory, a
-		// bad rule, a nested merge rule, a symlink out of the root) is
+		// FIFO, a bad rule, a nested merge rule, a symlink out of the
+		// root or to a FIFO) is
 		// reported and not walked; a symlink inside the root is followed.
 		{"whole tree", ".", ".", []string{
-			".", ".rf", "a.c", "bad/", "dirf/", "link/", "link/.rf", "link/real",
+			".", ".rf", "a.c", "bad/", "dirf/", "fifo/", "fifoln/", "link/", "link/.rf", "link/real",
 			"nested/", "okln/", "okln/.rf", "okln/.rf2", "out/",
-			"sub/", "sub/.rf", "sub/a.o", "sub/b.c", "sub/deep/", "sub/deep/a.o"}, []string{"bad", "dirf", "nested", "out"}},
+			"sub/", "sub/.rf", "sub/a.o", "sub/b.c", "sub/deep/", "sub/deep/a.o"}, []string{"bad", "dirf", "fifo", "fifoln", "nested", "out"}},
 		{"below the top", "sub/deep", ".", []string{"sub/deep/", "sub/deep/a.o"}, nil},
 		{"below the top, its parents not in the transfer", "sub/deep", "sub/deep", []string{"sub/deep/", "sub/deep/a.o", "sub/deep/c.c"}, nil},
 	}
