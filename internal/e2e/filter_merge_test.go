@@ -74,6 +74,10 @@ func mergeCases() []compareCase {
 		m("prune-hide", staleDest, "-m", "--include=*.txt", "--filter=hide,! */", "--delete"),
 		m("prune-F", freshDest, "-m", "-F"),
 		m("prune-dry-run", staleDest, "-n", "-m", "-F", "--delete"),
+		// The destination's own per-directory file decides what --delete
+		// keeps there, not the source's.
+		{name: "merge/F-dest-rules-differ", dest: staleDest, variant: mergeTree, args: []string{"-F", "--delete"},
+			extraDest: []node{{path: "keep/sub/.rsync-filter", kind: kFile, data: []byte("P extra\n")}}},
 		{name: "merge/merge-file", dest: staleDest, variant: mergeTree, args: []string{"--delete"}, argsFor: mergeFile},
 		{name: "merge/F-noslash", dest: staleDest, variant: mergeTree, args: []string{"-F", "--delete"}, noSlash: true},
 		{name: "merge/prune-noslash", dest: staleDest, variant: mergeTree, args: []string{"-m", "--exclude=*.txt", "--delete"}, noSlash: true},
