@@ -37,14 +37,19 @@ type Options struct {
 	KeepDirLinks bool
 
 	// What to transfer.
-	Delete         bool     // delete extraneous destination files (--delete)
-	DeleteExcluded bool     // also delete excluded destination files
-	Filters        []string // rsync filter rules in order, e.g. "- *.o", "+ /src/**", "merge FILE" is not supported
-	Checksum       bool     // compare by BLAKE3 checksum, not size and mtime (-c)
-	SizeOnly       bool     // compare by size only (--size-only)
-	IgnoreExisting bool     // skip files that exist at the destination
-	Update         bool     // skip files that are newer at the destination (-u)
-	WholeFile      bool     // never use the delta algorithm (-W)
+	Delete         bool // delete extraneous destination files (--delete)
+	DeleteExcluded bool // also delete excluded destination files
+	// Filters are rsync filter rules in order, e.g. "- *.o", "+ /src/**",
+	// "P keep/", ": .rsync-filter", "-C". Merge files ("merge FILE") and
+	// the CVS lists of "-C" are read by the client; per-directory merge
+	// files by the walks, inside the trees.
+	Filters        []string
+	PruneEmptyDirs bool // send no directory that would be empty after filtering (-m)
+	Checksum       bool // compare by BLAKE3 checksum, not size and mtime (-c)
+	SizeOnly       bool // compare by size only (--size-only)
+	IgnoreExisting bool // skip files that exist at the destination
+	Update         bool // skip files that are newer at the destination (-u)
+	WholeFile      bool // never use the delta algorithm (-W)
 	// DeltaLocal uses the delta algorithm even when both sides are local
 	// (--no-whole-file); by default local copies are whole-file, as in rsync.
 	DeltaLocal    bool

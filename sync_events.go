@@ -23,7 +23,7 @@ func sessionConfig(o Options) session.Config {
 		Delete: o.Delete || o.DeleteExcluded, DeleteExcluded: o.DeleteExcluded,
 		Checksum: o.Checksum, SizeOnly: o.SizeOnly, IgnoreExisting: o.IgnoreExisting, Update: o.Update,
 		WholeFile: o.WholeFile, Inplace: o.Inplace, OneFileSystem: o.OneFileSystem, MkPath: o.MkPath,
-		DryRun: o.DryRun, NoTotals: o.NoTotals, Filters: o.Filters, PartialDir: partialDir(o), Timeout: o.Timeout,
+		DryRun: o.DryRun, PruneEmptyDirs: o.PruneEmptyDirs, NoTotals: o.NoTotals, Filters: o.Filters, PartialDir: partialDir(o), Timeout: o.Timeout,
 		Compress: o.Compress, CompressLevel: o.CompressLevel, SkipCompress: o.SkipCompress, // compress hook
 	}
 }

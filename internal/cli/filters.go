@@ -2,10 +2,14 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/ferrysync/ferry/internal/tree"
 )
 
 // resolveFilters turns the filter options, in command-line order, into
@@ -40,8 +44,36 @@ func resolveFilters(args []filterArg, stdin io.Reader) ([]string, error) {
 			}
 		}
 	}
-	return rules, nil
+	return expandRules(rules)
 }
+
+// expandRules checks the rules and reads what merge rules and "-C" name
+// on this machine (tree.ExpandRules): rsync exits 1 for a bad rule, 11
+// for a merge file it cannot open.
+func expandRules(rules []string) ([]string, error) {
+	home, _ := os.UserHomeDir()
+	out, err := tree.ExpandRules(rules, tree.ExpandEnv{Home: home, CVSIgnore: os.Getenv("CVSIGNORE")})
+	var pe *fs.PathError
+	switch {
+	case err == nil:
+		return out, nil
+	case errors.Is(err, tree.ErrBadRule), errors.Is(err, tree.ErrUnsupportedRule):
+		return nil, usagef("ferry: --filter: %v", err)
+	case errors.As(err, &pe):
+		return nil, &mergeFileError{err}
+	}
+	return nil, err
+}
+
+// mergeFileError is a merge file that cannot be read. It maps to ExitIO,
+// as in rsync.
+type mergeFileError struct{ err error }
+
+func (e *mergeFileError) Error() string { return "ferry: " + e.err.Error() }
+func (e *mergeFileError) Unwrap() error { return e.err }
+
+// ExitCode reports ExitIO.
+func (e *mergeFileError) ExitCode() int { return ExitIO }
 
 // patternRule makes a rule of an --exclude/--include pattern. As in rsync,
 // a pattern may carry its own "+ " or "- " prefix, and "!" clears the list.

@@ -17,6 +17,15 @@ func TestFromFiles(t *testing.T) {
 	if err := os.WriteFile(file, []byte(patternFile), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	merge := filepath.Join(dir, "rules")
+	if err := os.WriteFile(merge, []byte("- *.o\n# comment\n+ keep.o\n:n- .ignore\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".cvsignore"), []byte("fromhome\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", dir)
+	t.Setenv("CVSIGNORE", "fromenv also")
 	tests := []struct {
 		name  string
 		args  []string
@@ -30,6 +39,15 @@ func TestFromFiles(t *testing.T) {
 		{name: "exclude-from stdin between other rules", args: []string{"--include=a", "--exclude-from=-", "--exclude=z"},
 			stdin: "x\n#c\ny\n", want: []string{"+ a", "- x", "- y", "- z"}},
 		{name: "empty file", args: []string{"--exclude-from=-"}, stdin: "", want: nil},
+		{name: "-F", args: []string{"--exclude=a", "-F", "--exclude=b"},
+			want: []string{"- a", "dir-merge /.rsync-filter", "- b"}},
+		{name: "-FF", args: []string{"-FF", "-F"}, want: []string{"dir-merge /.rsync-filter", "- .rsync-filter"}},
+		{name: "-C after the other rules", args: []string{"-C", "--exclude=a"},
+			want: []string{"- a", "-C", "- fromhome", "- fromenv", "- also", ":C"}},
+		{name: "merge file read here", args: []string{"--filter=merge " + merge, "--exclude=z"},
+			want: []string{"- *.o", "+ keep.o", ":-n .ignore", "- z"}},
+		{name: "merge file excluding itself", args: []string{"--filter=.e " + merge},
+			want: []string{"- rules", "- *.o", "+ keep.o", ":-n .ignore"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

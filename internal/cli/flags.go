@@ -42,6 +42,7 @@ type syncOptions struct {
 
 	// Raw values resolved by finish.
 	filters     []filterArg // every filter option, in order
+	cvsExclude  bool        // -C: rsync's CVS rules after all the others
 	timeout     int         // --timeout, seconds
 	contimeout  int         // --contimeout, seconds
 	partial     bool        // --partial
@@ -145,6 +146,9 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.Var(&filterFlag{list: &o.filters, kind: filterExcludeFrom}, "exclude-from", "read exclude patterns from `FILE` (- for stdin)")
 	fs.Var(&filterFlag{list: &o.filters, kind: filterInclude}, "include", "don't exclude files matching `PATTERN`")
 	fs.Var(&filterFlag{list: &o.filters, kind: filterIncludeFrom}, "include-from", "read include patterns from `FILE` (- for stdin)")
+	boolFlag(fs, &dashF{list: &o.filters}, "F", "F", "same as --filter='dir-merge /.rsync-filter'; repeated: --filter='- .rsync-filter'")
+	fs.BoolVarP(&o.cvsExclude, "cvs-exclude", "C", false, "auto-ignore files in the same way CVS does")
+	fs.BoolVarP(&p.PruneEmptyDirs, "prune-empty-dirs", "m", false, "prune empty directory chains from the file list")
 
 	// Remote side.
 	fs.StringVarP(&p.RemoteShell, "rsh", "e", "", "remote shell `COMMAND` for HOST:PATH operands")

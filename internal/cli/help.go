@@ -37,7 +37,7 @@ var helpGroups = []helpGroup{
 		"relative", "no-relative", "files-from", "from0"}},
 	{"Deleting and filtering", []string{
 		"delete", "del", "delete-during", "delete-excluded",
-		"filter", "exclude", "exclude-from", "include", "include-from"}},
+		"filter", "F", "exclude", "exclude-from", "include", "include-from", "cvs-exclude", "prune-empty-dirs"}},
 	{"Remote transfers", []string{"rsh", "ferry-path", "timeout", "compress", "compress-level", "skip-compress", "bwlimit",
 		"port", "contimeout", "password-file", "tls-ca", "tls-fingerprint"}},
 	{"Information", []string{"help", "version"}},

@@ -124,7 +124,12 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 	o.sync.Timeout = o.timeoutDuration()
 	o.sync.ConnectTimeout = time.Duration(o.contimeout) * time.Second
 
-	rules, err := resolveFilters(o.filters, stdin)
+	filters := o.filters
+	if o.cvsExclude {
+		// As in rsync, after the user's own rules whatever their place.
+		filters = append(filters, filterArg{kind: filterRule, value: "-C"}, filterArg{kind: filterRule, value: ":C"})
+	}
+	rules, err := resolveFilters(filters, stdin)
 	if err != nil {
 		return err
 	}

@@ -109,6 +109,31 @@ func (v *filterFlag) Set(s string) error {
 	return nil
 }
 
+// dashF is -F: the first adds the rule "dir-merge /.rsync-filter", the
+// second "- .rsync-filter", in their place among the filter options, as
+// in rsync; more add nothing.
+type dashF struct {
+	list *[]filterArg
+	n    int
+}
+
+func (v *dashF) String() string { return "false" }
+func (v *dashF) Type() string   { return "bool" }
+
+func (v *dashF) Set(s string) error {
+	if b, err := strconv.ParseBool(s); err != nil || !b {
+		return err
+	}
+	v.n++
+	switch v.n {
+	case 1:
+		*v.list = append(*v.list, filterArg{kind: filterRule, value: "dir-merge /.rsync-filter"})
+	case 2:
+		*v.list = append(*v.list, filterArg{kind: filterRule, value: "- .rsync-filter"})
+	}
+	return nil
+}
+
 // seconds is a non-negative whole number of seconds (--timeout).
 type seconds struct{ n *int }
 

@@ -32,6 +32,8 @@ type compareCase struct {
 	// destUnder, when set, is appended to the destination operand (a
 	// destination whose parents are missing).
 	destUnder string
+	// argsFor, when set, gives more options for both from the source root.
+	argsFor func(src string) []string
 }
 
 func (c compareCase) ferryOpts() []string {
@@ -39,6 +41,14 @@ func (c compareCase) ferryOpts() []string {
 		return c.ferryArgs
 	}
 	return c.args
+}
+
+// extraArgs are the options argsFor gives for src.
+func (c compareCase) extraArgs(src string) []string {
+	if c.argsFor == nil {
+		return nil
+	}
+	return c.argsFor(src)
 }
 
 // filterSets are the include/exclude rule sets every destination kind is
@@ -90,7 +100,12 @@ func compareCases() []compareCase {
 		// --delete: exit 23, the rest transferred.
 		compareCase{name: "conflict/nonempty-dir", dest: staleDest, extraDest: junk, wantCode: 23},
 		compareCase{name: "conflict/nonempty-dir-delete", dest: staleDest, extraDest: junk, args: []string{"--delete"}},
+		// An extraneous directory last in its parent: removed before the
+		// parent's time is set, which the removal would change.
+		compareCase{name: "stale/delete-dir-last-in-parent", dest: staleDest, args: []string{"--delete"},
+			extraDest: []node{{path: "keep/zzz/f", kind: kFile, data: []byte("x")}}},
 	)
+	cs = append(cs, mergeCases()...) // filter_merge_test.go
 	for _, fs := range filterSets {
 		cs = append(cs,
 			compareCase{name: "filter/" + fs.name + "/fresh", args: fs.args},
@@ -133,8 +148,8 @@ func runCompare(t *testing.T, rsync string, c compareCase) {
 	if c.operands != nil {
 		operands = c.operands(src)
 	}
-	rr := run(t, rsync, slices.Concat([]string{"-a"}, c.args, operands, []string{filepath.Join(rdst, c.destUnder) + "/"})...)
-	fr := run(t, ferryBin, slices.Concat(c.ferryOpts(), operands, []string{filepath.Join(fdst, c.destUnder) + "/"})...)
+	rr := run(t, rsync, slices.Concat([]string{"-a"}, c.args, c.extraArgs(src), operands, []string{filepath.Join(rdst, c.destUnder) + "/"})...)
+	fr := run(t, ferryBin, slices.Concat(c.ferryOpts(), c.extraArgs(src), operands, []string{filepath.Join(fdst, c.destUnder) + "/"})...)
 	if rr.code != c.wantCode {
 		t.Fatalf("rsync exit %d, the case expects %d: %v", rr.code, c.wantCode, rr)
 	}

@@ -29,6 +29,14 @@ func TestDryRunItemize(t *testing.T) {
 		{name: "up-to-date", upToDate: true, args: []string{"--delete"}, variant: plainTree},
 		{name: "fresh-odd-names", variant: fullTree},
 		{name: "stale-delete-odd-names", dest: staleDest, args: []string{"--delete"}, variant: fullTree},
+		{name: "stale-delete-F", dest: staleDest, args: []string{"--delete", "-F"}, variant: mergeTree},
+		{name: "stale-delete-C", dest: staleDest, args: []string{"--delete", "-C"}, variant: mergeTree},
+		// Not on a stale destination with --delete: rsync -n then itemizes
+		// nested extraneous directories that hold excluded files both as
+		// deleted and as non-empty, with or without -m.
+		{name: "fresh-m", args: []string{"-m", "--include=*/", "--include=*.go", "--exclude=*"}, variant: mergeTree},
+		{name: "stale-m", dest: staleDest, args: []string{"-m", "--exclude=*.txt"}, variant: mergeTree},
+		{name: "stale-protect-hide", dest: staleDest, args: []string{"--delete", "--filter=P extra.txt", "--filter=H *.o", "--filter=-r logs/"}, variant: mergeTree},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

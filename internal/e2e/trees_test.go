@@ -17,6 +17,7 @@ import (
 const (
 	plainTree = "plain"
 	fullTree  = "full"
+	mergeTree = "merge" // plain, with per-directory filter files (filter_merge_test.go)
 )
 
 var (
@@ -91,6 +92,9 @@ func makeSourceNodes(variant string) []node {
 			node{path: "owned-dir", kind: kDir, perm: 0o755, mtime: randTime(r), owned: true, uid: 4321, gid: 8765},
 			node{path: "owned-link", kind: kSymlink, target: "top.txt", mtime: randTime(r), owned: true, uid: 1111, gid: 2222},
 		)
+	}
+	if variant == mergeTree {
+		nodes = append(nodes, mergeNodes()...)
 	}
 	if variant == fullTree {
 		nodes = append(nodes,

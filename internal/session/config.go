@@ -54,6 +54,10 @@ type Config struct {
 	// tree (SafeLinks) and takes a symlink to a directory in the
 	// destination for the directory (KeepDirLinks, -K).
 	CopyLinks, CopyUnsafeLinks, SafeLinks, CopyDirLinks, KeepDirLinks bool
+	// PruneEmptyDirs sends no directory that holds no non-directory after
+	// filtering (rsync -m); the sender holds a directory back until it
+	// finds something to send inside.
+	PruneEmptyDirs bool
 	// NoTotals skips the sender's counting scan (a second walk of the
 	// sources) that feeds EventTotals: for runs nobody watches progress of.
 	NoTotals bool
@@ -105,9 +109,10 @@ func (c *Config) bits() []struct {
 		{&c.NoTotals, wire.FlagNoTotals}, {&c.Xattrs, wire.FlagXattrs}, {&c.ACLs, wire.FlagACLs},
 		{&c.Relative, wire.FlagRelative}, {&c.StrictPaths, wire.FlagStrictPaths},
 		{&c.Sparse, wire.FlagSparse}, {&c.Preallocate, wire.FlagPreallocate}, {&c.Fuzzy, wire.FlagFuzzy},
-		{&c.NoTotals, wire.FlagNoTotals}, {&c.CopyLinks, wire.FlagCopyLinks},
+		{&c.CopyLinks, wire.FlagCopyLinks},
 		{&c.CopyUnsafeLinks, wire.FlagCopyUnsafeLinks}, {&c.SafeLinks, wire.FlagSafeLinks},
 		{&c.CopyDirLinks, wire.FlagCopyDirLinks}, {&c.KeepDirLinks, wire.FlagKeepDirLinks},
+		{&c.PruneEmptyDirs, wire.FlagPruneEmptyDirs},
 	}
 }
 

@@ -25,9 +25,11 @@ type item struct {
 // destination, writes what changed and requests file data.
 type receiver struct {
 	*peer
-	dst        string       // destination operand
-	filter     *tree.Filter // protects excluded destination entries
-	destFilter *tree.Filter // nil with DeleteExcluded
+	dst string // destination operand
+	// destFilter holds the receiver's rules (protect, risk, and the
+	// include/exclude rules unless DeleteExcluded): the destination
+	// entries it excludes are neither deleted nor compared; nil if none.
+	destFilter *tree.Filter
 
 	root     *fsys.Root // nil until the first pass opens it (or in a dry run on a missing destination)
 	fileMode string     // single-file transfer: the destination name of the one entry
@@ -66,23 +68,22 @@ type receiver struct {
 }
 
 func newReceiver(p *peer, dst string) (*receiver, error) {
-	f, err := tree.ParseFilter(p.cfg.Filters)
+	f, err := tree.ParseSideFilter(p.cfg.Filters, tree.SideReceiver, p.cfg.DeleteExcluded)
 	if err != nil {
 		return nil, err
 	}
 	r := &receiver{
-		peer:   p,
-		dst:    dst,
-		filter: f,
-		items:  make(chan item, p.cfg.credit()+2),
-		slots:  make(chan struct{}, p.cfg.window()),
+		peer:  p,
+		dst:   dst,
+		items: make(chan item, p.cfg.credit()+2),
+		slots: make(chan struct{}, p.cfg.window()),
 
 		commits:       make(chan *job, 64),
 		committerDone: make(chan struct{}),
 		jobs:          map[uint64]*job{},
 		byPath:        map[string]*job{},
 	}
-	if !p.cfg.DeleteExcluded {
+	if !f.Empty() {
 		r.destFilter = f
 	}
 	if p.client || p.events {

@@ -57,10 +57,15 @@ func (r *receiver) makeRoom(s *tree.Entry, name string) bool {
 // sub-directory that keeps protected entries stays, silently, as rsync
 // only notes "cannot delete non-empty directory".
 func (r *receiver) deleteContents(p, name string) {
-	w := tree.NewWalker(r.root.OSRoot(), tree.WalkOptions{
+	o := tree.WalkOptions{
 		Start: name, Prefix: p, Recursive: true, OneFileSystem: r.cfg.OneFileSystem,
 		OnError: r.destError,
-	})
+	}
+	if r.destFilter.HasDirMerge() {
+		// The per-directory files below name protect entries too.
+		o.Filter, o.MergeFrom = r.destFilter, "."
+	}
+	w := tree.NewWalker(r.root.OSRoot(), o)
 	defer w.Close()
 	type del struct {
 		path, name string

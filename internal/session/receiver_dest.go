@@ -125,7 +125,7 @@ func (m *merger) startDestWalks() {
 	}
 	// With OneFileSystem the walk does not enter other filesystems mounted
 	// in the destination, so nothing there is deleted (rsync -x).
-	opts := tree.WalkOptions{Recursive: true, OneFileSystem: r.cfg.OneFileSystem, Filter: r.destFilter, OnError: r.destError, Xattrs: r.cfg.xattrSet()}
+	opts := tree.WalkOptions{Recursive: true, OneFileSystem: r.cfg.OneFileSystem, Filter: r.destFilter, MergeFrom: ".", ShowProtected: true, OnError: r.destError, Xattrs: r.cfg.xattrSet()}
 	if m.prefetch != nil {
 		opts.Dirs = m.prefetch
 	}

@@ -162,8 +162,8 @@ func (m *merger) endPass(it item, pb *wire.PassBegin) error {
 	if err := m.drainDest(""); err != nil {
 		return err
 	}
+	m.flushDeletes("") // before the directories' times are set: a removal changes them
 	m.leaveDirs("")
-	m.flushDeletes("")
 	if m.owed > 0 {
 		return r.c.send(&wire.Credit{N: uint64(m.owed)})
 	}
@@ -205,8 +205,8 @@ func (m *merger) item(it item) error {
 	if err := m.drainDest(s.Path); err != nil {
 		return err
 	}
+	m.flushDeletes(s.Path) // before the directories' times are set: a removal changes them
 	m.leaveDirs(s.Path)
-	m.flushDeletes(s.Path)
 	if m.underRefused(s.Path) {
 		return nil
 	}
@@ -264,7 +264,7 @@ func (m *merger) drainDest(upTo string) error {
 	for m.d != nil && (upTo == "" || tree.Compare(m.d.Path, upTo) < 0) {
 		d := m.d
 		m.flushDeletes(d.Path)
-		if m.deletable(d.Path) {
+		if m.deletable(d.Path) && (!d.Protected || d.Perishable && m.inDeletion(d.Path)) {
 			m.r.deleteEntry(m, d)
 		} else if d.Type == tree.TypeDir {
 			m.destWalker().SkipDir()
@@ -296,6 +296,13 @@ func (m *merger) deletable(p string) bool {
 		return d.full
 	}
 	return false
+}
+
+// inDeletion reports whether p lies inside the extraneous directory being
+// deleted, where perishable rules protect nothing (rsync's "p").
+func (m *merger) inDeletion(p string) bool {
+	n := len(m.dels)
+	return n > 0 && p != m.dels[n-1].path && tree.Contains(m.dels[n-1].path, p)
 }
 
 // protected reports whether p lies under a path the sender failed to read.

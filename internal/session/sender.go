@@ -17,8 +17,9 @@ const MaxOutstanding = 256
 // sender walks the sources, streams entries and answers file requests.
 type sender struct {
 	*peer
-	srcs   []*source
-	filter *tree.Filter
+	srcs    []*source
+	filter  *tree.Filter
+	protect *tree.Filter // with PruneEmptyDirs: the receiver's protect rules, which keep a directory
 	// walkDirs are the pass's prefetchers, by source, for the
 	// pass's walk (tree.Prefetcher); only the pass's goroutine uses them.
 	walkDirs map[*source]*tree.Prefetcher
@@ -47,11 +48,17 @@ type request struct {
 }
 
 func newSender(p *peer, ops []string) (*sender, error) {
-	f, err := tree.ParseFilter(p.cfg.Filters)
+	f, err := tree.ParseSideFilter(p.cfg.Filters, tree.SideSender, p.cfg.DeleteExcluded)
 	if err != nil {
 		return nil, err
 	}
 	s := &sender{peer: p, filter: f, partial: map[uint64]*request{}}
+	if p.cfg.PruneEmptyDirs {
+		// rsync -m keeps a directory a global protect rule names.
+		if s.protect, err = tree.ParseSideFilter(p.cfg.Filters, tree.SideReceiver, true); err != nil {
+			return nil, err
+		}
+	}
 	s.cond.L = &s.mu
 	s.work.L = &s.mu
 	for _, op := range ops {

@@ -115,6 +115,15 @@ func (s *sender) countError() {
 func (s *sender) stream(ctx context.Context, pb *wire.PassBegin) error {
 	st := &streamer{s: s, ctx: ctx}
 	var hl tree.HardLinkTracker
+	toWire := func(e *tree.Entry) error {
+		we := toWireEntry(e)
+		return st.add(&we)
+	}
+	send := toWire
+	if s.cfg.PruneEmptyDirs { // prune hook (sender_prune.go)
+		p := &pruner{protect: s.protect}
+		send = func(e *tree.Entry) error { return p.add(e, toWire) }
+	}
 	emit := func(e *tree.Entry) error {
 		if e.Type != tree.TypeDir && fsys.IsTempName(e.Name()) { // correctness hook: a killed run's temp file is never an entry
 			return nil
@@ -125,8 +134,7 @@ func (s *sender) stream(ctx context.Context, pb *wire.PassBegin) error {
 		if s.client {
 			s.cfg.tweak(e) // --chmod, --chown: the client's own
 		}
-		we := toWireEntry(e)
-		return st.add(&we)
+		return send(e)
 	}
 	s.reportMissing(st, pb) // correctness hook (sender_missing.go)
 	var err error

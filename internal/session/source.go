@@ -66,12 +66,16 @@ func (s *source) walkOptions(start string, cfg *Config, f *tree.Filter) tree.Wal
 		Recursive:     cfg.Recursive,
 		OneFileSystem: cfg.OneFileSystem,
 		Filter:        f,
+		MergeFrom:     ".",
 		Checksum:      cfg.Checksum,
 		NumericIDs:    cfg.NumericIDs,
 		Xattrs:        cfg.xattrSet(),
 		Follow:        cfg.follow(),
 	}
 	o.Follow.Confine, o.Follow.ConfinePath = s.confine, s.confinePath
+	if s.name != "" {
+		o.MergeFrom = s.name // "src" is the top transfer directory, not its parent
+	}
 	switch {
 	case start == "" && s.name == "":
 		o.Start, o.Prefix = ".", ""

@@ -55,6 +55,23 @@
 // "dir/***" matches dir and everything below. The conformance test runs the
 // real rsync on a set of rule lists and compares the selected files.
 //
+// Rules have sides (hide/show and "s" for the sender, protect/risk and "r"
+// for the receiver); NewSideFilter keeps those of one side. Merge rules are
+// expanded by the client (ExpandRules); a dir-merge rule holds its place in
+// the compiled list, and a walk keeps a filterStack: entering a directory
+// it reads the merge file there (through the root) and pushes its rules,
+// which Match-ing consults at the rule's place, innermost directory first;
+// leaving the directory pops them:
+//
+//	decide(path):
+//	    for rule in filter:
+//	        dir-merge k: for layer in layers of k, innermost first
+//	                         (with "n": only the parent directory's):
+//	                         first matching rule of layer decides
+//	                         layer cleared ("!") -> stop looking further out
+//	        else: the rule decides if it matches
+//	    nothing decides -> included
+//
 // # Hard links
 //
 // HardLinkTracker, fed entries in walk order, points later members of a

@@ -79,6 +79,10 @@ type Entry struct {
 	Dev   uint64
 	Ino   uint64
 	Nlink uint64
+	// Protected: a receiver-only rule (protect, "-r") or a perishable
+	// rule excludes the entry and the walk shows it all the same
+	// (WalkOptions.ShowProtected); Perishable: the rule is perishable.
+	Protected, Perishable bool
 }
 
 // IsDir reports whether the entry is a directory.

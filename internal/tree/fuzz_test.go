@@ -23,6 +23,14 @@ func FuzzParseRuleMatch(f *testing.F) {
 		{"- a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false},
 		{"- a**a**a**a**b", "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a", false},
 		{"exclude,! foo/", "foo", true},
+		{"H *.o", "a.o", false},
+		{"protect,! keep/", "keep", true},
+		{"-sp *.tmp", "x.tmp", false},
+		{"-C", "core", false},
+		{":n-e .rsync-filter", "a", false},
+		{"dir-merge,C", ".cvsignore", false},
+		{". /etc/rules", "x", false},
+		{"risk_x", "x", false},
 	}
 	for _, s := range seeds {
 		f.Add(s.rule, s.path, s.dir)
@@ -36,7 +44,7 @@ func FuzzParseRuleMatch(f *testing.F) {
 		if err != nil || again != r {
 			t.Fatalf("%q parsed to %+v, whose String %q parses to %+v, %v", s, r, r.String(), again, err)
 		}
-		if r.Action == Clear || ValidPath(p) != nil || p == "." {
+		if r.Action != Exclude && r.Action != Include || r.CVS || ValidPath(p) != nil || p == "." {
 			return
 		}
 		pos := r

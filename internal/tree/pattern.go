@@ -5,6 +5,7 @@ import "strings"
 // compiledRule is a Rule with its pattern analysed the way rsync does.
 type compiledRule struct {
 	rule    Rule
+	merge   int    // DirMerge: index in Filter.merges
 	pattern string // without a leading "/" and a trailing "/"
 	negate  bool   // "-!" / "+!": the rule applies when the pattern fails
 

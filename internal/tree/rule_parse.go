@@ -23,16 +23,24 @@ var longRuleNames = map[string]byte{
 
 // ParseRule parses one filter rule in rsync's syntax (--filter):
 //
-//   - PATTERN     exclude PATTERN
-//   - PATTERN     include PATTERN
-//     -! PATTERN    exclude,! PATTERN   (applies when PATTERN does not match)
-//     !             clear
+//   - PATTERN      exclude PATTERN
+//   - PATTERN      include PATTERN
+//     H PATTERN      hide PATTERN     (exclude, sender side only)
+//     S PATTERN      show PATTERN     (include, sender side only)
+//     P PATTERN      protect PATTERN  (exclude, receiver side only)
+//     R PATTERN      risk PATTERN     (include, receiver side only)
+//     . FILE         merge FILE       (the rules of FILE, read before the transfer)
+//     : FILE         dir-merge FILE   (the rules of FILE in each directory)
+//     !              clear
 //
-// The rule name is followed by a single space or an underscore ("-_*.o");
-// further spaces belong to the pattern. The "!" modifier is supported; the
-// other modifiers ("/", "s", "r", "p", "x", "C"), merge and dir-merge
-// rules and hide/show/protect/risk rules are rejected with an error wrapping
-// ErrUnsupportedRule; malformed rules with ErrBadRule.
+// The rule name is followed by optional modifiers (after a comma for a
+// long name), then a single space or an underscore ("-_*.o"); further
+// spaces belong to the pattern. Modifiers: "!" (negate), "s" and "r"
+// (sender or receiver side only), "p" (perishable), "C" ("-C": rsync's
+// CVS ignore list; on a merge rule: a .cvsignore file), and for merge
+// rules "-", "+", "n", "e" and "w". The "/" and "x" modifiers are
+// rejected with an error wrapping ErrUnsupportedRule; malformed rules with
+// ErrBadRule.
 func ParseRule(s string) (Rule, error) {
 	if s == "" {
 		return Rule{}, fmt.Errorf("%w: empty rule", ErrBadRule)
@@ -53,36 +61,93 @@ func ParseRule(s string) (Rule, error) {
 		kind = s[0]
 		mods, rest = splitModifiers(strings.TrimPrefix(s[1:], ","))
 	}
+	var r Rule
 	switch kind {
 	case '-', '+':
+		r.Action = Exclude
+		if kind == '+' {
+			r.Action = Include
+		}
+	case 'H', 'S':
+		r.Action, r.Sides = Exclude, SideSender
+		if kind == 'S' {
+			r.Action = Include
+		}
+	case 'P', 'R':
+		r.Action, r.Sides = Exclude, SideReceiver
+		if kind == 'R' {
+			r.Action = Include
+		}
+	case '.':
+		r.Action = Merge
+	case ':':
+		r.Action = DirMerge
 	case '!':
 		if mods != "" || rest != "" {
 			return Rule{}, fmt.Errorf("%w: %q: clear takes no argument", ErrBadRule, s)
 		}
 		return Rule{Action: Clear}, nil
-	case '.', ':', 'H', 'S', 'P', 'R':
-		return Rule{}, fmt.Errorf("%w: %q (only include, exclude and clear rules are supported)", ErrUnsupportedRule, s)
 	default:
 		return Rule{}, fmt.Errorf("%w: %q: unknown rule %q", ErrBadRule, s, kind)
 	}
-	r := Rule{Action: Exclude, Pattern: rest}
-	if kind == '+' {
-		r.Action = Include
+	r.Pattern = rest
+	if err := r.setModifiers(s, mods); err != nil {
+		return Rule{}, err
 	}
-	for i := 0; i < len(mods); i++ {
-		switch m := mods[i]; m {
-		case '!':
-			r.Negate = true
-		case '/', 's', 'r', 'p', 'x', 'C', 'e', 'n', 'w':
-			return Rule{}, fmt.Errorf("%w: %q: modifier %q", ErrUnsupportedRule, s, m)
-		default:
-			return Rule{}, fmt.Errorf("%w: %q: unknown modifier %q", ErrBadRule, s, m)
-		}
-	}
-	if r.Pattern == "" {
+	merge := r.Action == Merge || r.Action == DirMerge
+	switch {
+	case r.CVS && r.Pattern != "":
+		return Rule{}, fmt.Errorf("%w: %q: the C modifier of an exclude rule takes no pattern", ErrBadRule, s)
+	case merge && r.Pattern == "" && r.Merge&MergeCVS != 0:
+		r.Pattern = ".cvsignore"
+	case r.Pattern == "" && !r.CVS:
 		return Rule{}, fmt.Errorf("%w: %q: missing pattern", ErrBadRule, s)
 	}
+	if r.Sides == SideSender|SideReceiver {
+		r.Sides = 0
+	}
 	return r, nil
+}
+
+// setModifiers applies the modifier letters mods of rule s to r.
+func (r *Rule) setModifiers(s, mods string) error {
+	merge := r.Action == Merge || r.Action == DirMerge
+	for i := 0; i < len(mods); i++ {
+		m := mods[i]
+		ok := true
+		switch m {
+		case '!':
+			ok = !merge
+			r.Negate = true
+		case 's':
+			r.Sides |= SideSender
+		case 'r':
+			r.Sides |= SideReceiver
+		case 'p':
+			r.Perishable = true
+		case 'C':
+			if merge {
+				r.Merge |= MergeCVS
+			} else {
+				ok = r.Action == Exclude
+				r.CVS = true
+			}
+		case '-', '+', 'n', 'e', 'w':
+			ok = merge
+			r.Merge |= map[byte]MergeFlags{'-': MergeExclude, '+': MergeInclude, 'n': MergeNoInherit, 'e': MergeExcludeSelf, 'w': MergeWordSplit}[m]
+		case '/', 'x':
+			return fmt.Errorf("%w: %q: modifier %q", ErrUnsupportedRule, s, m)
+		default:
+			ok = false
+		}
+		if !ok {
+			return fmt.Errorf("%w: %q: unknown modifier %q", ErrBadRule, s, m)
+		}
+	}
+	if r.Merge&(MergeExclude|MergeInclude) == MergeExclude|MergeInclude {
+		return fmt.Errorf("%w: %q: both - and + modifiers", ErrBadRule, s)
+	}
+	return nil
 }
 
 // splitModifiers splits "MODS PATTERN" (or "MODS_PATTERN") at the first

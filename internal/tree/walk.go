@@ -45,8 +45,29 @@ type WalkOptions struct {
 	OneFileSystem bool
 
 	// Filter excludes entries during the walk; the contents of an excluded
-	// directory are never read. Nil includes everything.
+	// directory are never read. Nil includes everything. Its DirMerge
+	// rules read their file in every directory walked (through the root,
+	// never following a symlink out of it): in the start directory, below
+	// it, and in the directories from MergeFrom down to the start's
+	// parent; a file name with a leading "/" is also read in every
+	// directory from the root down to the start. A merge file that cannot
+	// be read or parsed goes to OnError with its directory, whose contents
+	// are then not walked.
 	Filter *Filter
+
+	// ShowProtected returns the entries that a receiver-only rule
+	// (protect, "-r") or a perishable rule excludes, with Entry.Protected
+	// (and Entry.Perishable) set, and walks such a directory unless
+	// SkipDir: a receiver deletes none of them, unless perishable inside a
+	// directory it deletes, and what the sender sends into such a
+	// directory is compared with the destination's contents, as in rsync.
+	ShowProtected bool
+
+	// MergeFrom is the entry path of the top transfer directory, the
+	// first whose per-directory merge files the walk reads when it starts
+	// below it (with Start equal to Prefix); "" reads none above the
+	// start.
+	MergeFrom string
 
 	// Checksum computes Entry.Checksum (BLAKE3-256) of every regular file.
 	Checksum bool

@@ -39,6 +39,7 @@ type walkState struct {
 
 	dirBuf []byte
 	hash   *hasher
+	rules  *filterStack // nil unless the Filter has DirMerge rules
 
 	// last id lookups, to spare the shared cache's lock
 	lastUID, lastGID    uint32
@@ -52,6 +53,9 @@ func (w *Walker) next() (*Entry, error) {
 	}
 	if !w.w.started {
 		w.w.started = true
+		if w.opts.Filter.HasDirMerge() {
+			w.w.rules = &filterStack{f: w.opts.Filter}
+		}
 		e, err := w.start()
 		if err != nil {
 			w.closeAll()
@@ -174,7 +178,13 @@ func (w *Walker) startNamed(start, prefix string) (*Entry, error) {
 		}
 	}
 	w.w.rootDev = e.Dev
-	if w.opts.Filter.Match(prefix, e.IsDir()) {
+	if err := w.loadAncestors(start, prefix); err != nil {
+		closeFD()
+		return nil, err
+	}
+	if ex, prot := w.excluded(prefix, e.IsDir()); prot != nil {
+		e.Protected, e.Perishable = true, prot.rule.Perishable
+	} else if ex {
 		closeFD()
 		w.skip(e)
 		return nil, nil
@@ -241,7 +251,9 @@ func (w *Walker) child(top *dirFrame, name string, st *unix.Stat_t) *Entry {
 		linked = f != e
 		e, fd = f, lfd
 	}
-	if w.opts.Filter.Match(path, e.IsDir()) {
+	if ex, prot := w.excluded(path, e.IsDir()); prot != nil {
+		e.Protected, e.Perishable = true, prot.rule.Perishable
+	} else if ex {
 		if fd >= 0 {
 			unix.Close(fd)
 		}
@@ -284,7 +296,9 @@ func (w *Walker) child(top *dirFrame, name string, st *unix.Stat_t) *Entry {
 // a directory: a symlink that cannot be followed is reported only if it
 // would not have been excluded whatever it pointed at (as rsync does).
 func (w *Walker) excludedEither(path string) bool {
-	return w.opts.Filter.Match(path, false) || w.opts.Filter.Match(path, true)
+	file, _ := w.excluded(path, false)
+	dir, _ := w.excluded(path, true)
+	return file || dir
 }
 
 // descend opens the pending directory d, a child of the top frame (fd
@@ -316,6 +330,7 @@ func (w *Walker) push(fd int, e *Entry, rpath string) {
 			var ok bool
 			if f.names, f.stats, ok = w.opts.Dirs.ReadDir(keyOf(&st), fd); ok {
 				w.w.stack = append(w.w.stack, f)
+				w.loadMerges(f)
 				return
 			}
 			f.names, f.stats = nil, nil
@@ -330,6 +345,7 @@ func (w *Walker) push(fd int, e *Entry, rpath string) {
 	}
 	f.names = names
 	w.w.stack = append(w.w.stack, f)
+	w.loadMerges(f)
 }
 
 // skip tells the source of directories read ahead that the walk will not
@@ -342,6 +358,9 @@ func (w *Walker) skip(e *Entry) {
 
 func (w *Walker) pop() {
 	n := len(w.w.stack) - 1
+	if w.w.rules != nil {
+		w.w.rules.pop(w.w.stack[n].path)
+	}
 	unix.Close(w.w.stack[n].fd)
 	w.w.stack[n] = nil
 	w.w.stack = w.w.stack[:n]
@@ -351,13 +370,7 @@ func (w *Walker) pop() {
 // directories read ahead that those not visited yet will not be read.
 func (w *Walker) closeAll() {
 	for len(w.w.stack) > 0 {
-		if top := w.w.stack[len(w.w.stack)-1]; w.opts.Dirs != nil {
-			for i := top.next; i < len(top.stats); i++ {
-				if st := &top.stats[i]; st.Mode&unix.S_IFMT == unix.S_IFDIR {
-					w.opts.Dirs.Skip(uint64(st.Dev), st.Ino)
-				}
-			}
-		}
+		w.skipRest(w.w.stack[len(w.w.stack)-1])
 		w.pop()
 	}
 	if d := w.w.pending; d != nil {
@@ -372,6 +385,19 @@ func (w *Walker) dropPending() {
 		unix.Close(w.w.pendingFD)
 	}
 	w.w.pending, w.w.pendingOpen = nil, false
+}
+
+// skipRest tells the source of directories read ahead that the
+// directories of frame f not visited yet will not be read.
+func (w *Walker) skipRest(f *dirFrame) {
+	if w.opts.Dirs == nil {
+		return
+	}
+	for i := f.next; i < len(f.stats); i++ {
+		if st := &f.stats[i]; st.Mode&unix.S_IFMT == unix.S_IFDIR {
+			w.opts.Dirs.Skip(uint64(st.Dev), st.Ino)
+		}
+	}
 }
 
 // checksum sets e.Checksum from the file name inside dirfd.

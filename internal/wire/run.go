@@ -48,6 +48,7 @@ const (
 	FlagSafeLinks       // the receiver ignores symlinks pointing outside the tree
 	FlagCopyDirLinks    // the sender follows symlinks to directories (-k)
 	FlagKeepDirLinks    // the receiver treats a symlink to a directory as the directory (-K)
+	FlagPruneEmptyDirs  // -m: the sender prunes directories with nothing to send
 
 	flagEnd // the first bit no flag uses: add new flags above this line
 )

@@ -1,0 +1,107 @@
+package session
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ferrysync/ferry/internal/tree"
+)
+
+func TestPruner(t *testing.T) {
+	tests := []struct {
+		name    string
+		protect []string
+		in      []string // walk order; a trailing "/" marks a directory
+		want    []string
+	}{
+		{"empty chain dropped", nil, []string{"./", "a/", "a/b/", "a/b/c/", "d"}, []string{"./", "d"}},
+		{"chain sent before a file", nil, []string{"./", "a/", "a/b/", "a/b/f", "a/c/", "g/"}, []string{"./", "a/", "a/b/", "a/b/f"}},
+		{"symlink counts", nil, []string{"./", "a/", "a/l"}, []string{"./", "a/", "a/l"}},
+		{"siblings", nil, []string{"./", "a/", "a/x/", "a/y/", "a/y/f", "b/", "b/z/"}, []string{"./", "a/", "a/y/", "a/y/f"}},
+		{"protected kept with its parents", []string{"P keep/"}, []string{"./", "a/", "a/keep/", "b/"}, []string{"./", "a/", "a/keep/"}},
+		{"named top", nil, []string{"src/", "src/e/"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := tree.ParseSideFilter(tt.protect, tree.SideReceiver, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &pruner{protect: f}
+			var got []string
+			send := func(e *tree.Entry) error {
+				s := e.Path
+				if e.IsDir() {
+					s += "/"
+				}
+				got = append(got, s)
+				return nil
+			}
+			for _, s := range tt.in {
+				e := &tree.Entry{Path: strings.TrimSuffix(s, "/"), Type: tree.TypeFile}
+				if strings.HasSuffix(s, "/") {
+					e.Type = tree.TypeDir
+				}
+				if e.Path == "" {
+					e.Path = "."
+				}
+				if err := p.add(e, send); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("sent %q, want %q", got, tt.want)
+			}
+			if len(p.held) > 3 {
+				t.Errorf("holds %d directories", len(p.held))
+			}
+		})
+	}
+}
+
+// TestPruneEmptyDirs: with PruneEmptyDirs, over either direction, the
+// directories left without a file by the filters are not created, and
+// with Delete their destination copies go (rsync -m).
+func TestPruneEmptyDirs(t *testing.T) {
+	for _, role := range []string{"pull", "push"} {
+		t.Run(role, func(t *testing.T) {
+			src, dst := t.TempDir(), t.TempDir()
+			writeTree(t, src, map[string]string{"a/b/x.go": "go", "a/c/x.o": "o", "e": "dir", "f/g": "dir", "top.go": "t"})
+			writeTree(t, dst, map[string]string{"e": "dir", "old/deep": "dir"})
+			cfg := archive()
+			cfg.Delete, cfg.PruneEmptyDirs = true, true
+			cfg.Filters = []string{"- *.o"}
+			s := runner(role)(t, cfg, 4096, dst, src+"/")
+			s.pass()
+			s.close()
+			var got []string
+			must(t, filepath.Walk(dst, func(p string, fi os.FileInfo, err error) error {
+				if err == nil && p != dst {
+					rel, _ := filepath.Rel(dst, p)
+					got = append(got, rel)
+				}
+				return err
+			}))
+			want := []string{"a", "a/b", "a/b/x.go", "top.go"}
+			if !slices.Equal(got, want) {
+				t.Errorf("destination holds %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestMergeRuleRefused: a merge rule reaching a session (the client
+// expands them before) is refused, so no side reads a file a peer names.
+func TestMergeRuleRefused(t *testing.T) {
+	cfg := archive()
+	cfg.Filters = []string{"merge /etc/hostname"}
+	if _, err := newSender(&peer{cfg: cfg}, nil); err == nil || !strings.Contains(err.Error(), "merge") {
+		t.Errorf("sender: %v", err)
+	}
+	if _, err := newReceiver(&peer{cfg: cfg}, t.TempDir()); err == nil || !strings.Contains(err.Error(), "merge") {
+		t.Errorf("receiver: %v", err)
+	}
+}
