@@ -44,7 +44,7 @@ import (
 // L/b·(4+StrongLen) bytes and loses on average about b bytes per edit
 // boundary; b = sqrt(L·(4+StrongLen)) balances the two. The strong hash is
 // short because a false match only costs a retry: the whole file is
-// verified by BLAKE3 at its end, and a search compares at most
+// verified by its sum at its end, and a search compares at most
 // hint·blocks/2^(32+8·StrongLen) candidate pairs (2^-48 for 48-bit strong
 // sums on a 64 KiB hint).
 //

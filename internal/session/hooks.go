@@ -10,4 +10,6 @@ var testHooks struct {
 	// wrote runs on the reader goroutine after data of a file was written;
 	// n is the file's bytes written so far.
 	wrote func(c *conn, path string, n int64)
+	// noSumXXH3 keeps sum-xxh3 out of the Hello: FileEnd sums are BLAKE3.
+	noSumXXH3 bool
 }
