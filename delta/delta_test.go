@@ -199,3 +199,32 @@ func TestLiteralsBounded(t *testing.T) {
 		t.Fatal("rebuilt wrongly")
 	}
 }
+
+// TestLookupMissDoesNotAllocate checks that a weak sum the index does not
+// hold costs no allocation: the search calls lookup on every filter hit,
+// most of them false, so an allocation per call fed the garbage collector
+// a 64-byte object every few dozen bytes of unmatched data.
+func TestLookupMissDoesNotAllocate(t *testing.T) {
+	old := randBytes(5, 64<<10)
+	sig, err := Sign(bytes.NewReader(old), FerryParams(int64(len(old)), 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := newIndex(sig)
+	held := map[uint32]bool{}
+	for _, b := range sig.Blocks {
+		held[b.Weak] = true
+	}
+	w := uint32(12345)
+	for held[w] {
+		w++
+	}
+	window := old[:sig.BlockLen]
+	if allocs := testing.AllocsPerRun(100, func() {
+		if j := x.lookup(w, window); j != -1 {
+			t.Fatalf("lookup of an absent weak sum = %d", j)
+		}
+	}); allocs != 0 {
+		t.Errorf("lookup of an absent weak sum: %v allocations, want 0", allocs)
+	}
+}
