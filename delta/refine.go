@@ -220,7 +220,8 @@ func (p RefineParams) sign(newFile io.ReaderAt, off, n int64, bl int) (*RegionSi
 	rs.Weak = make([]uint32, count)
 	rs.Strong = make([]byte, 0, count*p.StrongLen)
 	per := max(1, signRead/bl) // blocks per read
-	buf := make([]byte, min(int64(per*bl), n))
+	buf := getBuf(int(min(int64(per*bl), n)))
+	defer putBuf(buf)
 	var tmp [64]byte
 	for first := 0; first < count; first += per {
 		// Blocks first..last-1 start at blockNewOff(first) and are

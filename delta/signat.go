@@ -35,7 +35,8 @@ func SignAt(r io.ReaderAt, size int64, p Params) (*Signature, error) {
 		errAt  = chunks
 	)
 	work := func() {
-		buf := make([]byte, min(int64(per)*bl, size))
+		buf := getBuf(int(min(int64(per)*bl, size)))
+		defer putBuf(buf)
 		var tmp [64]byte
 		for {
 			c := int(next.Add(1) - 1)
