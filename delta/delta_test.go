@@ -239,7 +239,7 @@ func TestSignAt(t *testing.T) {
 	for _, size := range []int64{0, 1, 511, 512, 4 << 20, 4<<20 + 1, int64(len(data))} {
 		for _, workers := range []int{1, 2, 3} {
 			p := FerryParams(size, 3)
-			p.BlockLen = 4096 // several chunks of 4 MiB for the larger sizes
+			p.BlockLen = 4096 // several chunks for the larger sizes
 			p.Workers = workers
 			want, err := Sign(bytes.NewReader(data[:size]), p)
 			if err != nil {

@@ -7,9 +7,14 @@ import (
 	"sync/atomic"
 )
 
+// signAtChunk is about how much a SignAt worker reads at once: small, as
+// each worker's buffer is fresh memory for the first file it signs (a page
+// fault per 4 KiB page), large enough that a read costs little.
+const signAtChunk = 1 << 20
+
 // SignAt returns the signature of the first size bytes of r, the same as
 // Sign over them. Up to Workers goroutines each read and hash chunks of
-// their own (about 4 MiB of whole blocks), claimed in order: reads and
+// their own (about 1 MiB of whole blocks), claimed in order: reads and
 // hashing overlap, on every worker, with no wait between chunks. Sign reads
 // a chunk, then hashes it with all workers while nothing is read. It fails
 // when r holds fewer than size bytes.
@@ -25,7 +30,7 @@ func SignAt(r io.ReaderAt, size int64, p Params) (*Signature, error) {
 	nb := int((size + bl - 1) / bl)
 	s.Blocks = make([]Block, nb)
 	s.sums = make([]byte, nb*s.StrongLen)
-	per := max(sigChunk/s.BlockLen, 1) // blocks per chunk
+	per := max(signAtChunk/s.BlockLen, 1) // blocks per chunk
 	chunks := (nb + per - 1) / per
 	var (
 		next   atomic.Int64
