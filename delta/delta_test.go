@@ -2,7 +2,9 @@ package delta
 
 import (
 	"bytes"
+	"errors"
 	"io"
+	"reflect"
 	"sync/atomic"
 	"testing"
 	"testing/iotest"
@@ -197,5 +199,68 @@ func TestLiteralsBounded(t *testing.T) {
 	}
 	if got := apply(t, old, ops.Ops); !bytes.Equal(got, newer) {
 		t.Fatal("rebuilt wrongly")
+	}
+}
+
+// TestLookupMissDoesNotAllocate checks that a weak sum the index does not
+// hold costs no allocation: the search calls lookup on every filter hit,
+// most of them false, so an allocation per call fed the garbage collector
+// a 64-byte object every few dozen bytes of unmatched data.
+func TestLookupMissDoesNotAllocate(t *testing.T) {
+	old := randBytes(5, 64<<10)
+	sig, err := Sign(bytes.NewReader(old), FerryParams(int64(len(old)), 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := newIndex(sig)
+	held := map[uint32]bool{}
+	for _, b := range sig.Blocks {
+		held[b.Weak] = true
+	}
+	w := uint32(12345)
+	for held[w] {
+		w++
+	}
+	window := old[:sig.BlockLen]
+	if allocs := testing.AllocsPerRun(100, func() {
+		if j := x.lookup(w, window); j != -1 {
+			t.Fatalf("lookup of an absent weak sum = %d", j)
+		}
+	}); allocs != 0 {
+		t.Errorf("lookup of an absent weak sum: %v allocations, want 0", allocs)
+	}
+}
+
+// TestSignAt checks that SignAt gives Sign's signature for sizes around
+// block and chunk boundaries and any number of workers, and fails on a
+// basis shorter than the size it is given.
+func TestSignAt(t *testing.T) {
+	data := randBytes(9, 9<<20+333)
+	for _, size := range []int64{0, 1, 511, 512, 4 << 20, 4<<20 + 1, int64(len(data))} {
+		for _, workers := range []int{1, 2, 3} {
+			p := FerryParams(size, 3)
+			p.BlockLen = 4096 // several chunks for the larger sizes
+			p.Workers = workers
+			want, err := Sign(bytes.NewReader(data[:size]), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := SignAt(bytes.NewReader(data), size, p)
+			if err != nil {
+				t.Fatalf("size %d, %d workers: %v", size, workers, err)
+			}
+			if len(got.Blocks) != len(want.Blocks) || len(want.Blocks) > 0 && !reflect.DeepEqual(got.Blocks, want.Blocks) {
+				t.Fatalf("size %d, %d workers: %d blocks differ from Sign's %d", size, workers, len(got.Blocks), len(want.Blocks))
+			}
+			for i := range want.Blocks {
+				if !bytes.Equal(got.StrongSum(i), want.StrongSum(i)) {
+					t.Fatalf("size %d, %d workers: strong sum %d differs", size, workers, i)
+				}
+			}
+		}
+	}
+	p := FerryParams(1<<20, 3)
+	if _, err := SignAt(bytes.NewReader(data[:1000]), 1<<20, p); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("SignAt of a short basis: %v, want io.ErrUnexpectedEOF", err)
 	}
 }

@@ -42,3 +42,40 @@ func BenchmarkDeltaFile(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSignFile times signing a real file with ferry's parameters, as
+// a receiver signs its basis: Sign reading it in order, and SignAt with
+// every worker reading its own chunks. FERRY_BENCH_BASIS names the file
+// (skipped unless set); its pages should be in the cache.
+func BenchmarkSignFile(b *testing.B) {
+	name := os.Getenv("FERRY_BENCH_BASIS")
+	if name == "" {
+		b.Skip("set FERRY_BENCH_BASIS to a file")
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := FerryParams(st.Size(), 1)
+	b.Run("Sign", func(b *testing.B) {
+		b.SetBytes(st.Size())
+		for b.Loop() {
+			if _, err := Sign(io.NewSectionReader(f, 0, st.Size()), p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("SignAt", func(b *testing.B) {
+		b.SetBytes(st.Size())
+		for b.Loop() {
+			if _, err := SignAt(f, st.Size(), p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -64,7 +64,6 @@ func (x *index) lookup(w uint32, window []byte) int {
 	sig := x.sig
 	mask := uint32(len(x.slots) - 1)
 	h := (w * filterMul) >> x.shift
-	var tmp [64]byte
 	var strong []byte
 	for p := uint32(0); p < maxProbe; p++ {
 		s := x.slots[(h+p)&mask]
@@ -76,6 +75,10 @@ func (x *index) lookup(w uint32, window []byte) int {
 			continue
 		}
 		if strong == nil {
+			// Declared here: Sum is an interface call, so tmp lives on the
+			// heap, and lookup runs on every filter hit, most of them
+			// false (1 in 16 bytes of unmatched data).
+			var tmp [64]byte
 			strong = sig.Strong.Sum(tmp[:0], window)[:sig.StrongLen]
 		}
 		if bytes.Equal(strong, sig.StrongSum(j)) {

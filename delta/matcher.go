@@ -40,12 +40,13 @@ func (m *Matcher) Delta(r io.Reader, w OpWriter) error {
 		m:      m,
 		r:      r,
 		out:    copyMerger{w: w},
-		buf:    make([]byte, win),
+		buf:    getBuf(win),
 		maxLit: win / 4,
 		maxRun: max(1, win/2/bl),
 		expect: -1,
 		roller: m.sig.Rolling.NewRoller(),
 	}
+	defer putBuf(d.buf) // after the helpers stop
 	if n := m.sig.workers() - 1; n > 0 {
 		d.helpers = startHelpers(n)
 		defer d.helpers.stop()

@@ -19,30 +19,35 @@ type rabinKarpHash struct{}
 func (rabinKarpHash) Name() string      { return "rabinkarp" }
 func (rabinKarpHash) NewRoller() Roller { return &rabinKarpRoller{} }
 
-// Powers of rkMult for the four-byte unrolled loop.
-const (
-	rkMult2 = rkMult * rkMult & 0xffffffff
-	rkMult3 = rkMult2 * rkMult & 0xffffffff
-	rkMult4 = rkMult3 * rkMult & 0xffffffff
-	rkMult5 = rkMult4 * rkMult & 0xffffffff
-	rkMult6 = rkMult5 * rkMult & 0xffffffff
-	rkMult7 = rkMult6 * rkMult & 0xffffffff
-	rkMult8 = rkMult7 * rkMult & 0xffffffff
-)
+// rkTable[k][b] is b·rkMult^k: Sum looks the products of 16 bytes up
+// instead of multiplying (a multiply per byte bounded it at about 1 GB/s
+// on one core here; the lookups, 16 KiB that stay in the L1 cache, run at
+// about 4 GB/s). Signing a 1 GiB basis is a gigabyte of Sum.
+var rkTable = func() (t [16][256]uint32) {
+	for k := range t {
+		m := rkPow(k)
+		for b := range t[k] {
+			t[k][b] = uint32(b) * m
+		}
+	}
+	return t
+}()
+
+// rkMult16 is rkMult^16.
+var rkMult16 = rkPow(16)
 
 func (rabinKarpHash) Sum(p []byte) uint32 {
 	h := uint32(rkSeed)
-	for len(p) >= 8 {
-		// Independent products, so the multiplier is not one long chain.
-		hi := uint32(p[0])*rkMult7 + uint32(p[1])*rkMult6 + uint32(p[2])*rkMult5 + uint32(p[3])*rkMult4
-		lo := uint32(p[4])*rkMult3 + uint32(p[5])*rkMult2 + uint32(p[6])*rkMult + uint32(p[7])
-		h = h*rkMult8 + hi + lo
-		p = p[8:]
-	}
-	for len(p) >= 4 {
-		h = h*rkMult4 + uint32(p[0])*rkMult3 + uint32(p[1])*rkMult2 +
-			uint32(p[2])*rkMult + uint32(p[3])
-		p = p[4:]
+	t := &rkTable
+	for len(p) >= 16 {
+		q := p[:16]
+		// Four independent sums, so the additions are not one long chain.
+		a := t[15][q[0]] + t[14][q[1]] + t[13][q[2]] + t[12][q[3]]
+		b := t[11][q[4]] + t[10][q[5]] + t[9][q[6]] + t[8][q[7]]
+		c := t[7][q[8]] + t[6][q[9]] + t[5][q[10]] + t[4][q[11]]
+		d := t[3][q[12]] + t[2][q[13]] + t[1][q[14]] + t[0][q[15]]
+		h = h*rkMult16 + (a + b) + (c + d)
+		p = p[16:]
 	}
 	for _, b := range p {
 		h = h*rkMult + uint32(b)

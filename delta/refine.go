@@ -44,7 +44,7 @@ import (
 // L/b·(4+StrongLen) bytes and loses on average about b bytes per edit
 // boundary; b = sqrt(L·(4+StrongLen)) balances the two. The strong hash is
 // short because a false match only costs a retry: the whole file is
-// verified by BLAKE3 at its end, and a search compares at most
+// verified by its sum at its end, and a search compares at most
 // hint·blocks/2^(32+8·StrongLen) candidate pairs (2^-48 for 48-bit strong
 // sums on a 64 KiB hint).
 //
@@ -204,7 +204,13 @@ func hintRanges(prev, next, n, bl, basisSize int64) []Range {
 	return rs
 }
 
+// signRead is about how much of a region sign reads at once.
+const signRead = 256 << 10
+
 // sign computes the small-block signature of new-file bytes [off, off+n).
+// It reads the region in pieces of whole blocks, about signRead bytes
+// each, not a block at a time: a region of a few hundred KiB would
+// otherwise cost a system call per block of a few hundred bytes.
 func (p RefineParams) sign(newFile io.ReaderAt, off, n int64, bl int) (*RegionSig, error) {
 	rs := &RegionSig{NewOff: off, NewLen: n, BlockLen: bl}
 	count := int(n / int64(bl))
@@ -213,15 +219,28 @@ func (p RefineParams) sign(newFile io.ReaderAt, off, n int64, bl int) (*RegionSi
 	}
 	rs.Weak = make([]uint32, count)
 	rs.Strong = make([]byte, 0, count*p.StrongLen)
-	buf := make([]byte, bl)
+	per := max(1, signRead/bl) // blocks per read
+	buf := getBuf(int(min(int64(per*bl), n)))
+	defer putBuf(buf)
 	var tmp [64]byte
-	for i := range count {
-		o := rs.blockNewOff(i)
-		if err := readAtFull(newFile, buf, o); err != nil {
+	for first := 0; first < count; first += per {
+		// Blocks first..last-1 start at blockNewOff(first) and are
+		// contiguous but for the last block of the region, which may
+		// overlap the one before; so read from the first one's start to
+		// the last one's end.
+		last := min(first+per, count)
+		lo := rs.blockNewOff(first)
+		hi := rs.blockNewOff(last-1) + int64(bl)
+		b := buf[:hi-lo]
+		if err := readAtFull(newFile, b, lo); err != nil {
 			return nil, err
 		}
-		rs.Weak[i] = p.Rolling.Sum(buf)
-		rs.Strong = append(rs.Strong, p.Strong.Sum(tmp[:0], buf)[:p.StrongLen]...)
+		for i := first; i < last; i++ {
+			o := rs.blockNewOff(i) - lo
+			blk := b[o : o+int64(bl)]
+			rs.Weak[i] = p.Rolling.Sum(blk)
+			rs.Strong = append(rs.Strong, p.Strong.Sum(tmp[:0], blk)[:p.StrongLen]...)
+		}
 	}
 	return rs, nil
 }

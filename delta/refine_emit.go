@@ -29,6 +29,7 @@ func (seg *Segment) Emit(newFile io.ReaderAt, sigs []*RegionSig, runs [][]BlockR
 		offs[k] = o
 	}
 	e := emitter{r: newFile, out: copyMerger{w: w}}
+	defer func() { putBuf(e.buf) }()
 	k := 0
 	for _, op := range seg.Ops {
 		var err error
@@ -106,7 +107,7 @@ func (e *emitter) region(rs *RegionSig, offs []int64) error {
 // literal emits new-file bytes [from, to).
 func (e *emitter) literal(from, to int64) error {
 	if e.buf == nil && to > from {
-		e.buf = make([]byte, emitChunk)
+		e.buf = getBuf(emitChunk)
 	}
 	for from < to {
 		p := e.buf[:min(to-from, emitChunk)]

@@ -60,6 +60,7 @@ func (p RefineParams) Find(basis io.ReaderAt, basisSize int64, rs *RegionSig) ([
 		f.filter.Add(w)
 		f.found[i] = -1
 	}
+	defer func() { putBuf(f.buf) }()
 	for _, h := range rs.Hints {
 		if err := f.scan(h); err != nil {
 			return nil, err
@@ -89,7 +90,8 @@ func (f *finder) scan(h Range) error {
 		return nil
 	}
 	if need := int(min(h.Len, int64(max(1<<20, 4*bl)))); len(f.buf) < need {
-		f.buf = make([]byte, need)
+		putBuf(f.buf)
+		f.buf = getBuf(need)
 	}
 	buf := f.buf
 	base, n, i := h.Off, 0, 0 // buf[0] is at basis offset base; buf[i:i+bl] is the window

@@ -291,3 +291,55 @@ func TestHintRanges(t *testing.T) {
 		})
 	}
 }
+
+// countingReaderAt counts ReadAt calls.
+type countingReaderAt struct {
+	r     *bytes.Reader
+	calls int
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	c.calls++
+	return c.r.ReadAt(p, off)
+}
+
+// TestRegionsReadInPieces checks that signing a region reads it in pieces
+// of many blocks, not one system call per small block, and that the
+// signature is the one of each block hashed alone (the last block of a
+// region whose length is no multiple of the block length overlaps the one
+// before).
+func TestRegionsReadInPieces(t *testing.T) {
+	rp := FerryRefineParams(7)
+	data := make([]byte, 3<<20)
+	for i := range data {
+		data[i] = byte(i*7 + i>>9)
+	}
+	for _, n := range []int64{4 << 10, 300<<10 + 77, 2<<20 + 1} {
+		seg := &Segment{Ops: []PlanOp{{NewOff: 0, Len: 1000, BasisOff: 0}, {NewOff: 1000, Len: n, BasisOff: -1},
+			{NewOff: 1000 + n, Len: 1000, BasisOff: 1000}}, PrevEnd: -1, NextStart: -1}
+		f := &countingReaderAt{r: bytes.NewReader(data)}
+		sigs, err := rp.Regions(f, seg, 1<<30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sigs) != 1 {
+			t.Fatalf("region of %d bytes: %d signatures, want 1", n, len(sigs))
+		}
+		rs := sigs[0]
+		if max := int(n/(256<<10)) + 2; f.calls > max {
+			t.Errorf("region of %d bytes in %d-byte blocks: %d reads, want at most %d", n, rs.BlockLen, f.calls, max)
+		}
+		var tmp [64]byte
+		for i := range rs.Blocks() {
+			o := rs.blockNewOff(i)
+			blk := data[o : o+int64(rs.BlockLen)]
+			if w := rp.Rolling.Sum(blk); rs.Weak[i] != w {
+				t.Fatalf("region of %d bytes: block %d weak %x, want %x", n, i, rs.Weak[i], w)
+			}
+			want := rp.Strong.Sum(tmp[:0], blk)[:rp.StrongLen]
+			if got := rs.Strong[i*rp.StrongLen : (i+1)*rp.StrongLen]; !bytes.Equal(got, want) {
+				t.Fatalf("region of %d bytes: block %d strong %x, want %x", n, i, got, want)
+			}
+		}
+	}
+}

@@ -29,7 +29,7 @@ func TestRollingSums(t *testing.T) {
 	}{{Rollsum(), naiveRollsum}, {RabinKarp(), naiveRabinKarp}}
 	for _, c := range hashes {
 		t.Run(c.h.Name(), func(t *testing.T) {
-			for _, n := range []int{0, 1, 3, 4, 5, 64, 255, 256, 1000} {
+			for _, n := range []int{0, 1, 3, 4, 5, 15, 16, 17, 31, 32, 33, 64, 255, 256, 1000, 3000} {
 				if got, want := c.h.Sum(data[:n]), c.naive(data[:n]); got != want {
 					t.Errorf("Sum of %d bytes = %#x, want %#x", n, got, want)
 				}

@@ -49,6 +49,7 @@ type conn struct {
 	refine     bool         // refine hook: both sides offered refine-v1 (set by the handshake)
 	handoff    *Handoff     // handoff hook: both sides offered local-handoff (handoff.go)
 	notice     bool         // both sides offered item-notice: Itemized kind 3 may be sent
+	sumXXH3    bool         // both sides offered sum-xxh3: FileEnd sums are XXH3-128 (filesum.go)
 	lastRecv   atomic.Int64 // unix nanoseconds of the last frame read
 	writerDone chan struct{}
 }

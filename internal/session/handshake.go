@@ -20,13 +20,16 @@ const Software = "ferry/0.1"
 
 func localHello() *wire.Hello {
 	return &wire.Hello{MinVersion: wire.Version, MaxVersion: wire.Version, Software: Software,
-		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, CapRefine, CapNotice, CapXattrs}} // refine hook: CapRefine
+		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, CapRefine, CapNotice, CapXattrs, CapSumXXH3}} // refine hook: CapRefine
 }
 
 // handshake sends our Hello while reading the peer's (concurrently, so
 // neither side waits for the other's) and negotiates.
 func handshake(c *conn, z *compressOffer, ho *Handoff) (caps []string, err error) {
 	local := localHello()
+	if testHooks.noSumXXH3 {
+		local.Caps = slices.DeleteFunc(local.Caps, func(c string) bool { return c == CapSumXXH3 })
+	}
 	local.Caps = append(local.Caps, z.caps()...) // compress hook (compress_send.go)
 	if ho != nil {                               // handoff hook (handoff.go)
 		local.Caps = append(local.Caps, CapHandoff)
@@ -48,6 +51,7 @@ func handshake(c *conn, z *compressOffer, ho *Handoff) (caps []string, err error
 	}
 	c.refine = slices.Contains(caps, CapRefine) // refine hook (refine_sender.go)
 	c.notice = slices.Contains(caps, CapNotice)
+	c.sumXXH3 = slices.Contains(caps, CapSumXXH3)
 	if slices.Contains(caps, CapHandoff) {
 		c.handoff = ho
 	}

@@ -8,10 +8,10 @@ import (
 	"github.com/zeebo/blake3"
 )
 
-// Hashing beside the data. Both ends hash every file they move with
-// BLAKE3 (FileEnd's sum). Hashed inline, that work waits for each read and
-// the next read waits for it: on a large file it adds a third to the time
-// of a delta transfer. A pipeHash copies what it is given into buffers and
+// Hashing beside the data. Both ends hash every file they move (FileEnd's
+// sum); with a peer that lacks sum-xxh3 (filesum.go), with BLAKE3. Hashed
+// inline, BLAKE3 waits for each read and the next read waits for it: on a
+// large file it adds a third to the time of a delta transfer. A pipeHash copies what it is given into buffers and
 // hashes them on a goroutine of its own, so that the hashing overlaps the
 // reads and writes; it is used for files of pipeHashMin bytes or more.
 

@@ -11,4 +11,6 @@ var testHooks struct {
 	// or on a copier after a chunk of a handed-off file was copied; n is
 	// the file's bytes written so far.
 	wrote func(c *conn, path string, n int64)
+	// noSumXXH3 keeps sum-xxh3 out of the Hello: FileEnd sums are BLAKE3.
+	noSumXXH3 bool
 }

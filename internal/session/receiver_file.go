@@ -203,7 +203,7 @@ func (j *job) prepare() (*wire.FileRequest, *delta.Signature) {
 		j.closeBasis()
 		return req, nil
 	}
-	sig, err := delta.Sign(j.basis, delta.FerryParams(size, r.cfg.Seed))
+	sig, err := delta.SignAt(j.basis, size, delta.FerryParams(size, r.cfg.Seed))
 	if err != nil {
 		j.closeBasis()
 		return req, nil

@@ -55,7 +55,7 @@ func (j *job) open() error {
 		return err
 	}
 	h := hashers.Get().(*blake3.Hasher)
-	j.hw = &hashWriter{w: j.counted(j.t), h: h, fh: newFileHash(h, j.s.Size)} // progress hook: j.counted (totals.go)
+	j.hw = &hashWriter{w: j.counted(j.t), h: h, fh: j.r.fileHash(h, j.s.Size)} // progress hook: j.counted (totals.go)
 	if j.sig {
 		j.patch = delta.NewPatcher(io.NewSectionReader(j.basis, 0, j.basisSize), j.hw)
 	}

@@ -9,10 +9,19 @@ import (
 
 // TestRedoAfterChecksumMismatch corrupts the basis after its signature
 // went out, so the patched file cannot verify: the receiver must ask again
-// for the whole file and end with the right content, both directions.
+// for the whole file and end with the right content, both directions, with
+// XXH3 file sums (sum-xxh3 negotiated) and with BLAKE3 ones (a peer
+// without it).
 func TestRedoAfterChecksumMismatch(t *testing.T) {
-	for _, role := range []string{"pull", "push"} {
-		t.Run(role, func(t *testing.T) {
+	for _, c := range []struct {
+		role, sums string
+	}{{"pull", "xxh3"}, {"push", "xxh3"}, {"pull", "blake3"}, {"push", "blake3"}} {
+		role := c.role
+		t.Run(c.role+"/"+c.sums, func(t *testing.T) {
+			testHooks.noSumXXH3 = c.sums == "blake3"
+			var usedXXH3 []bool
+			testHooks.wrote = func(c *conn, _ string, _ int64) { usedXXH3 = append(usedXXH3, c.sumXXH3) }
+			t.Cleanup(func() { testHooks.noSumXXH3, testHooks.wrote = false, nil })
 			src, dst := t.TempDir(), t.TempDir()
 			content := randomBytes(600 << 10)
 			must(t, os.WriteFile(filepath.Join(src, "f"), content, 0o644))
@@ -52,6 +61,14 @@ func TestRedoAfterChecksumMismatch(t *testing.T) {
 			}
 			if st.LiteralBytes < uint64(len(content)) {
 				t.Errorf("literal bytes %d: the redo should send the whole %d-byte file", st.LiteralBytes, len(content))
+			}
+			if len(usedXXH3) == 0 {
+				t.Fatal("no data written")
+			}
+			for _, x := range usedXXH3 {
+				if x != (c.sums == "xxh3") {
+					t.Fatalf("receiver's connection has sumXXH3 %v, want sums %s", x, c.sums)
+				}
 			}
 		})
 	}

@@ -55,7 +55,7 @@ func (s *sender) serve(r *request, dc *dirCache, h *blake3.Hasher, buf []byte) e
 	if !withDelta && s.c.handoff != nil { // handoff hook (handoff.go)
 		return s.handOff(r, f)
 	}
-	fh := newFileHash(h, f.size)
+	fh := s.fileHash(h, f.size)
 	defer stopHash(fh)
 	var n, literal, matched int64
 	if withDelta {
