@@ -60,5 +60,6 @@ type Stats struct {
 	MatchedBytes     int64 // file bytes reconstructed from the basis
 	BytesSent        int64 // bytes written to the connection by this side
 	BytesReceived    int64 // bytes read from the connection by this side
+	DeletesSkipped   int64 // deletions that MaxDelete stopped
 	Elapsed          time.Duration
 }

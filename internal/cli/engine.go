@@ -38,6 +38,8 @@ func engineExitCode(err error) (int, bool) {
 		return ExitVanished, true
 	case errors.Is(err, ferry.ErrPartial):
 		return ExitPartial, true
+	case errors.Is(err, ferry.ErrMaxDelete):
+		return ExitMaxDelete, true
 	case errors.Is(err, ferry.ErrDaemon), errors.Is(err, ferry.ErrStartup):
 		return ExitStartup, true
 	case errors.Is(err, ferry.ErrProtocol):

@@ -33,6 +33,7 @@ type syncOptions struct {
 	timeout     int                 // --timeout, seconds
 	partial     bool                // --partial
 	unsupported []unsupportedOption // rsync options used that ferry lacks
+	deleteWhen  []string            // the --delete-WHEN options given, for the conflict check
 
 	engine engine // the engine to run; not a flag
 }
@@ -91,9 +92,15 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 
 	// Deletion and filters.
 	fs.BoolVar(&p.Delete, "delete", false, "delete extraneous files from dest dirs")
-	boolFlag(fs, &setBools{targets: []*bool{&p.Delete}, on: true}, "del", "", "an alias for --delete")
-	boolFlag(fs, &setBools{targets: []*bool{&p.Delete}, on: true}, "delete-during", "", "an alias for --delete")
+	boolFlag(fs, &deleteTimingFlag{o: o, when: ferry.DeleteDuring, name: "--delete-during"}, "del", "", "an alias for --delete-during")
+	boolFlag(fs, &deleteTimingFlag{o: o, when: ferry.DeleteBefore, name: "--delete-before"}, "delete-before", "", "receiver deletes before transfer, not during")
+	boolFlag(fs, &deleteTimingFlag{o: o, when: ferry.DeleteDuring, name: "--delete-during"}, "delete-during", "", "receiver deletes during the transfer (the default)")
+	boolFlag(fs, &deleteTimingFlag{o: o, when: ferry.DeleteDelay, name: "--delete-delay"}, "delete-delay", "", "find deletions during, delete after")
+	boolFlag(fs, &deleteTimingFlag{o: o, when: ferry.DeleteAfter, name: "--delete-after"}, "delete-after", "", "receiver deletes after transfer, not during")
 	fs.BoolVar(&p.DeleteExcluded, "delete-excluded", false, "also delete excluded files from dest dirs (implies --delete)")
+	fs.BoolVar(&p.IgnoreErrors, "ignore-errors", false, "delete even if there are I/O errors")
+	fs.BoolVar(&p.Force, "force", false, "force deletion of directories even if not empty")
+	fs.Var(&maxDeleteFlag{n: &p.MaxDelete}, "max-delete", "don't delete more than `NUM` files (0: none, warn)")
 	fs.VarP(&filterFlag{list: &o.filters, kind: filterRule}, "filter", "f", "add a file-filtering `RULE`")
 	fs.Var(&filterFlag{list: &o.filters, kind: filterExclude}, "exclude", "exclude files matching `PATTERN`")
 	fs.Var(&filterFlag{list: &o.filters, kind: filterExcludeFrom}, "exclude-from", "read exclude patterns from `FILE` (- for stdin)")

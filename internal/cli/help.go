@@ -32,7 +32,8 @@ var helpGroups = []helpGroup{
 		"checksum", "size-only", "ignore-existing", "update", "one-file-system",
 		"whole-file", "no-whole-file", "inplace", "partial", "partial-dir", "mkpath"}},
 	{"Deleting and filtering", []string{
-		"delete", "del", "delete-during", "delete-excluded",
+		"delete", "del", "delete-before", "delete-during", "delete-delay", "delete-after", "delete-excluded",
+		"ignore-errors", "force", "max-delete",
 		"filter", "exclude", "exclude-from", "include", "include-from"}},
 	{"Remote transfers", []string{"rsh", "ferry-path", "timeout", "compress", "compress-level", "skip-compress", "bwlimit",
 		"password-file", "tls-ca", "tls-fingerprint"}},
@@ -60,7 +61,8 @@ Options may be bundled (-avn) and take values as --opt=VALUE or --opt VALUE;
 
 const helpFooter = `
 Exit codes are rsync's: 0 success, 1 usage error, 23 some files failed,
-24 some source files vanished, 20 interrupted; see docs/EXIT-CODES.md.
+24 some source files vanished, 25 --max-delete stopped deletions,
+20 interrupted; see docs/EXIT-CODES.md.
 `
 
 // writeHelp prints --help.

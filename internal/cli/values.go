@@ -126,3 +126,44 @@ func (v *seconds) Set(s string) error {
 	*v.n = n
 	return nil
 }
+
+// deleteTimingFlag is one of --delete-before, --delete-during (--del),
+// --delete-delay and --delete-after: it implies --delete and says when.
+// rsync refuses two different ones; finish checks that.
+type deleteTimingFlag struct {
+	o    *syncOptions
+	when ferry.DeleteTiming
+	name string
+}
+
+func (v *deleteTimingFlag) String() string { return "false" }
+func (v *deleteTimingFlag) Type() string   { return "bool" }
+
+func (v *deleteTimingFlag) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil || !b {
+		return err
+	}
+	v.o.sync.Delete, v.o.sync.DeleteTiming = true, v.when
+	v.o.deleteWhen = append(v.o.deleteWhen, v.name)
+	return nil
+}
+
+// maxDeleteFlag is --max-delete=NUM: at most NUM deletions; 0 (or, as
+// rsync takes it, a negative NUM) allows none but warns of each.
+type maxDeleteFlag struct{ n *int64 }
+
+func (v *maxDeleteFlag) String() string { return strconv.FormatInt(*v.n, 10) }
+func (v *maxDeleteFlag) Type() string   { return "int" }
+
+func (v *maxDeleteFlag) Set(s string) error {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return strconv.ErrSyntax
+	}
+	if n <= 0 {
+		n = -1
+	}
+	*v.n = n
+	return nil
+}

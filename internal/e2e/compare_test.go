@@ -89,6 +89,7 @@ func compareCases() []compareCase {
 		compareCase{name: "conflict/nonempty-dir", dest: staleDest, extraDest: junk, wantCode: 23},
 		compareCase{name: "conflict/nonempty-dir-delete", dest: staleDest, extraDest: junk, args: []string{"--delete"}},
 	)
+	cs = append(cs, deleteCases(junk)...)
 	for _, fs := range filterSets {
 		cs = append(cs,
 			compareCase{name: "filter/" + fs.name + "/fresh", args: fs.args},

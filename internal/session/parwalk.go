@@ -118,7 +118,8 @@ func (p *parWalker) start(name string) *subWalk {
 		if _, err := w.Next(); err != nil { // the directory itself: the top walk has it
 			return
 		}
-		errs = errs[:0]
+		// Errors met on the way (the directory cannot be read, say) are
+		// this walk's to report: the top walk does not read inside.
 		var batch []subItem
 		send := func() bool {
 			select {

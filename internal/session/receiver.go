@@ -35,6 +35,11 @@ type receiver struct {
 	// rootCreated: the destination directory did not exist before pass 0.
 	rootCreated bool
 
+	// Deletions (receiver_delete.go), used by the pass goroutine only.
+	later      []pendingDelete // noted for the end of the pass
+	deleted    int64           // deletions of this run, against MaxDelete
+	deleteOnly bool            // the previous pass was delete-only: the run goes on
+
 	items  chan item
 	queued atomic.Int64  // entries handed to the merger and not yet taken (at most the credit)
 	slots  chan struct{} // one per outstanding file request
@@ -256,14 +261,21 @@ func (r *receiver) fail(op, path string, err error) {
 // pass runs one pass: the merge, the file jobs, then the PassDone exchange.
 func (r *receiver) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) {
 	defer r.startProgress(ctx)() // progress hook (totals.go)
-	err := r.merge(ctx, pb)
+	deletesDone := r.deleteOnly  // the delete-only pass before this one deleted
+	if !deletesDone {
+		r.deleted = 0 // a new run; after a delete-only pass, the same one
+	}
+	r.deleteOnly = pb.DeleteOnly
+	err := r.merge(ctx, pb, deletesDone)
 	if err != nil {
 		r.c.fail(err)
 	}
 	r.waitJobs()
 	if err != nil {
+		r.later = nil
 		return Stats{}, err
 	}
+	r.deleteLater()
 	r.mu.Lock()
 	mine := r.stats
 	r.stats = Stats{}

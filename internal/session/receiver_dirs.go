@@ -19,6 +19,9 @@ type dirNode struct {
 	// guarded by receiver.dirMu
 	pending int  // unfinished files and subdirectories inside
 	left    bool // the stream has moved past it
+	// held: deletions inside wait for the end of the pass, which applies
+	// the metadata after them (its mode may forbid them).
+	held bool
 }
 
 // parentNode returns the node of p's parent directory, if it is on the
@@ -61,7 +64,7 @@ func (r *receiver) dirProgress(d *dirNode, done int) {
 		r.dirMu.Lock()
 		d.pending -= done
 		finished := d.left && d.pending == 0
-		apply := d.apply
+		apply := d.apply && !d.held
 		if finished {
 			d.pending = -1 // never again
 		}

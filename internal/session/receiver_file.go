@@ -205,6 +205,10 @@ func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
 	if r.order != nil {
 		r.order.waitRoom()
 	}
+	if r.deferDeletes() {
+		m.noteDelete(d)
+		return
+	}
 	if n := len(m.dirs); n > 0 && !r.cfg.DryRun {
 		r.touchDir(m.dirs[n-1])
 	}

@@ -15,6 +15,9 @@ type merger struct {
 	r     *receiver
 	ctx   context.Context
 	paths []string // the pass's paths; nil: the whole tree
+	// deleteOnly: the pass only deletes (--delete-before);
+	// deletesDone: a delete-only pass did, so this one does not.
+	deleteOnly, deletesDone bool
 
 	dest    []entryWalker // destination walks, in order
 	d       *tree.Entry   // lookahead of the destination walk
@@ -60,8 +63,8 @@ func (m *merger) credit() error {
 	return nil
 }
 
-func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin) error {
-	m := &merger{r: r, ctx: ctx, paths: normalizePaths(pb.Paths)}
+func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin, deletesDone bool) error {
+	m := &merger{r: r, ctx: ctx, paths: normalizePaths(pb.Paths), deleteOnly: pb.DeleteOnly, deletesDone: deletesDone}
 	if len(pb.Paths) > 0 && len(m.paths) == 0 {
 		return fmt.Errorf("%w: no valid pass path", ErrProtocol)
 	}
@@ -140,7 +143,7 @@ func (m *merger) item(it item) error {
 		if tree.ValidPath(it.err.Path) == nil {
 			m.protect = append(m.protect, it.err.Path)
 		}
-		if m.r.client {
+		if m.r.client && !m.deleteOnly { // the pass that transfers reports it
 			m.r.emit(Event{Kind: EventError, Path: it.err.Path, Err: fe})
 		}
 		return nil
@@ -174,6 +177,12 @@ func (m *merger) item(it item) error {
 		ex = m.hiddenDest(s) // correctness hook (receiver_conflict.go)
 	}
 	parent := m.parentNode(s.Path)
+	if m.deleteOnly {
+		if s.Type == tree.TypeDir {
+			m.pushDir(s, parent, false) // its extraneous entries are deleted
+		}
+		return nil
+	}
 	if parent == nil && s.Path != "." && path.Dir(s.Path) != "." {
 		m.r.fail("sync", s.Path, fmt.Errorf("parent directory not in the transfer"))
 		return nil
@@ -201,7 +210,7 @@ func (m *merger) drainDest(upTo string) error {
 
 // deletable reports whether the extraneous destination entry p may go.
 func (m *merger) deletable(p string) bool {
-	if !m.r.cfg.Delete {
+	if !m.r.cfg.Delete || m.deletesDone {
 		return false
 	}
 	if m.protected(p) {
@@ -224,8 +233,12 @@ func (m *merger) deletable(p string) bool {
 	return false
 }
 
-// protected reports whether p lies under a path the sender failed to read.
+// protected reports whether p lies under a path the sender failed to read
+// (unless IgnoreErrors).
 func (m *merger) protected(p string) bool {
+	if m.r.cfg.IgnoreErrors {
+		return false
+	}
 	for _, q := range m.protect {
 		if tree.Contains(q, p) {
 			return true
@@ -253,9 +266,10 @@ func (m *merger) full(p string) bool {
 
 // delDir is an extraneous directory being emptied.
 type delDir struct {
-	path string
-	gone int  // entries directly inside that went (or, in a dry run, would go)
-	kept bool // an entry directly inside stays
+	path  string
+	gone  int  // entries directly inside that went (or, in a dry run, would go)
+	kept  bool // an entry directly inside stays
+	noted bool // noted for deleteLater: nothing to do here
 }
 
 // deletedIn notes the fate of the extraneous entry p: if it is directly
@@ -282,6 +296,9 @@ func (m *merger) flushDeletes(p string) {
 	for n := len(m.dels); n > 0 && (p == "" || !tree.Contains(m.dels[n-1].path, p)); n = len(m.dels) {
 		d := m.dels[n-1]
 		m.dels = m.dels[:n-1]
+		if d.noted {
+			continue
+		}
 		var err error
 		if r.cfg.DryRun {
 			if d.kept || r.entriesIn(d.path) != d.gone {

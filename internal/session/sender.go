@@ -37,6 +37,9 @@ type sender struct {
 	workers sync.WaitGroup
 	refine  refineWaits     // refine hook: answers awaited by workers (refine_sender.go)
 	missing []missingSource // correctness hook: source operands that do not exist (sender_missing.go)
+	// missingDone: the missing operands were reported in a pass that
+	// transfers (used by the pass goroutine only).
+	missingDone bool
 }
 
 // request is one FileRequest with its signature blocks.

@@ -22,6 +22,8 @@ type streamer struct {
 	batch []wire.Entry
 	bytes int
 	err   error
+	// deleteOnly: the pass only deletes; the next one reports errors.
+	deleteOnly bool
 }
 
 // takeCredit waits for one credit.
@@ -93,7 +95,7 @@ func (st *streamer) walkError(path string, err error) {
 	}
 	fe := &FileError{Op: "read", Path: path, Code: code, Err: err}
 	st.s.countError()
-	if st.s.client {
+	if st.s.client && !st.deleteOnly { // the pass that transfers reports it
 		st.s.emit(Event{Kind: EventError, Path: path, Err: fe})
 	}
 	st.err = st.s.c.send(toWireError(0, fe))
@@ -107,7 +109,7 @@ func (s *sender) countError() {
 
 // stream sends the entries of one pass and EntriesEnd.
 func (s *sender) stream(ctx context.Context, pb *wire.PassBegin) error {
-	st := &streamer{s: s, ctx: ctx}
+	st := &streamer{s: s, ctx: ctx, deleteOnly: pb.DeleteOnly}
 	var hl tree.HardLinkTracker
 	emit := func(e *tree.Entry) error {
 		if e.Type != tree.TypeDir && fsys.IsTempName(e.Name()) { // correctness hook: a killed run's temp file is never an entry

@@ -57,8 +57,7 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		}
 	}
 	cfg := opts.Config
-	cfg.setFlags(run.Flags)
-	cfg.Filters, cfg.PartialDir, cfg.Seed = run.Filters, run.PartialDir, run.Seed
+	cfg.fromRun(run)
 	p := newPeer(c, cfg, false, nil)
 	p.events = run.Flags&wire.FlagEvents != 0
 	p.opBase = base{root: opts.Root} // correctness hook (base.go)
