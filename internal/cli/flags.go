@@ -79,6 +79,13 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&p.SizeOnly, "size-only", false, "skip files that match in size")
 	fs.BoolVar(&p.IgnoreExisting, "ignore-existing", false, "skip updating files that exist on receiver")
 	fs.BoolVarP(&p.Update, "update", "u", false, "skip files that are newer on the receiver")
+	fs.BoolVar(&p.Existing, "existing", false, "skip creating new files on receiver (alias --ignore-non-existing)")
+	boolFlag(fs, &setBools{targets: []*bool{&p.Existing}, on: true}, "ignore-non-existing", "", "an alias for --existing")
+	fs.Lookup("ignore-non-existing").Hidden = true
+	fs.Var(&fileSizeFlag{n: &p.MaxSize, max: true}, "max-size", "don't transfer any file larger than `SIZE` (K, M, G; KB=1000; +1/-1)")
+	fs.Var(&fileSizeFlag{n: &p.MinSize}, "min-size", "don't transfer any file smaller than `SIZE`")
+	fs.BoolVarP(&p.IgnoreTimes, "ignore-times", "I", false, "don't skip files that match size and time")
+	fs.IntVarP(&p.ModifyWindow, "modify-window", "@", p.ModifyWindow, "mod-times equal within `NUM` seconds (negative: to the ns, the default)")
 	boolFlag(fs, &wholeFileFlag{opts: p, on: true}, "whole-file", "W", "copy files whole (w/o delta-xfer algorithm)")
 	boolFlag(fs, &wholeFileFlag{opts: p}, "no-whole-file", "", "use the delta-xfer algorithm, also between local paths")
 	boolFlag(fs, &wholeFileFlag{opts: p}, "no-W", "", "turn off --whole-file")

@@ -29,7 +29,8 @@ var helpGroups = []helpGroup{
 		"no-recursive", "no-links", "no-perms", "no-times", "no-group", "no-owner",
 		"no-devices", "no-specials", "no-D", "no-hard-links"}},
 	{"Which files to update, and how", []string{
-		"checksum", "size-only", "ignore-existing", "update", "one-file-system",
+		"checksum", "size-only", "ignore-times", "modify-window", "ignore-existing", "existing", "update",
+		"max-size", "min-size", "one-file-system",
 		"whole-file", "no-whole-file", "inplace", "partial", "partial-dir", "mkpath"}},
 	{"Deleting and filtering", []string{
 		"delete", "del", "delete-before", "delete-during", "delete-delay", "delete-after", "delete-excluded",

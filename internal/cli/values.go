@@ -2,6 +2,7 @@ package cli
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/ferrysync/ferry"
 )
@@ -162,6 +163,45 @@ func (v *maxDeleteFlag) Set(s string) error {
 		return strconv.ErrSyntax
 	}
 	if n <= 0 {
+		n = -1
+	}
+	*v.n = n
+	return nil
+}
+
+// fileSizeFlag is --max-size or --min-size: a size in bytes with rsync's
+// suffixes (K, M, G, T: powers of 1024, KB and the like: of 1000; KiB the
+// same as K), optionally followed by "+1" or "-1" to adjust it by a byte.
+// A --max-size of 0 lets only empty files through, stored as -1
+// (ferry.Options: 0 means no limit).
+type fileSizeFlag struct {
+	n   *int64
+	max bool
+}
+
+func (v *fileSizeFlag) String() string { return strconv.FormatInt(*v.n, 10) }
+func (v *fileSizeFlag) Type() string   { return "string" }
+
+func (v *fileSizeFlag) Set(s string) error {
+	adjust := int64(0)
+	switch {
+	case strings.HasSuffix(s, "+1"):
+		s, adjust = s[:len(s)-2], 1
+	case strings.HasSuffix(s, "-1") && len(s) > 2:
+		s, adjust = s[:len(s)-2], -1
+	}
+	if s == "" {
+		return strconv.ErrSyntax
+	}
+	n, err := parseSize(s, 1)
+	if err != nil {
+		return err
+	}
+	n += adjust
+	if n < 0 {
+		return strconv.ErrRange
+	}
+	if n == 0 && v.max {
 		n = -1
 	}
 	*v.n = n

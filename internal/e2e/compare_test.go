@@ -90,6 +90,7 @@ func compareCases() []compareCase {
 		compareCase{name: "conflict/nonempty-dir-delete", dest: staleDest, extraDest: junk, args: []string{"--delete"}},
 	)
 	cs = append(cs, deleteCases(junk)...)
+	cs = append(cs, selectCases()...)
 	for _, fs := range filterSets {
 		cs = append(cs,
 			compareCase{name: "filter/" + fs.name + "/fresh", args: fs.args},

@@ -53,6 +53,12 @@ func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error 
 			return nil
 		}
 	}
+	if r.skipped(s, ex) {
+		if s.Type == tree.TypeDir {
+			m.pushDir(s, parent, false) // for its entries, skipped too
+		}
+		return nil
+	}
 	// A directory in the way of a non-directory goes first.
 	if ex != nil && ex.Type == tree.TypeDir && s.Type != tree.TypeDir {
 		if !r.makeRoom(s, name) { // correctness hook (receiver_conflict.go)
@@ -179,7 +185,7 @@ func (r *receiver) doFile(m *merger, s, ex *tree.Entry, parent *dirNode, name st
 		if r.cfg.IgnoreExisting {
 			return nil
 		}
-		if r.cfg.Update && ex.MTime > s.MTime {
+		if r.cfg.Update && r.keepNewer(s, ex) {
 			return nil
 		}
 	}
@@ -216,7 +222,10 @@ func (r *receiver) upToDate(s, ex *tree.Entry, name string) (same, sumDiffers bo
 		}
 		return true, false
 	}
-	return s.MTime == ex.MTime, false
+	if r.cfg.IgnoreTimes {
+		return false, false
+	}
+	return r.mtimeCmp(s.MTime, ex.MTime) == 0, false
 }
 
 // doHardLink makes name a link to the group leader, now or, when the
