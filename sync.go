@@ -223,6 +223,11 @@ func (s *Session) Pass(ctx context.Context, paths []string) (Stats, error) {
 		DeletesSkipped: int64(ws.DeletesSkipped),
 	}
 	errs, vanished := s.stats.counts()
+	if n := int64(ws.Errors); n > errs {
+		// Failures no event told of: a server sender's that came after
+		// the entries (--remove-source-files), counted in its stats.
+		errs = n
+	}
 	st.Errors = errs
 	if err != nil {
 		return st, err

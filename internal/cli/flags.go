@@ -107,6 +107,7 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&p.DeleteExcluded, "delete-excluded", false, "also delete excluded files from dest dirs (implies --delete)")
 	fs.BoolVar(&p.IgnoreErrors, "ignore-errors", false, "delete even if there are I/O errors")
 	fs.BoolVar(&p.Force, "force", false, "force deletion of directories even if not empty")
+	fs.BoolVar(&p.RemoveSource, "remove-source-files", false, "sender removes synchronized files (non-dir)")
 	fs.Var(&maxDeleteFlag{n: &p.MaxDelete}, "max-delete", "don't delete more than `NUM` files (0: none, warn)")
 	fs.VarP(&filterFlag{list: &o.filters, kind: filterRule}, "filter", "f", "add a file-filtering `RULE`")
 	fs.Var(&filterFlag{list: &o.filters, kind: filterExclude}, "exclude", "exclude files matching `PATTERN`")

@@ -34,7 +34,7 @@ var helpGroups = []helpGroup{
 		"whole-file", "no-whole-file", "inplace", "partial", "partial-dir", "mkpath"}},
 	{"Deleting and filtering", []string{
 		"delete", "del", "delete-before", "delete-during", "delete-delay", "delete-after", "delete-excluded",
-		"ignore-errors", "force", "max-delete",
+		"ignore-errors", "force", "max-delete", "remove-source-files",
 		"filter", "exclude", "exclude-from", "include", "include-from"}},
 	{"Remote transfers", []string{"rsh", "ferry-path", "timeout", "compress", "compress-level", "skip-compress", "bwlimit",
 		"password-file", "tls-ca", "tls-fingerprint"}},

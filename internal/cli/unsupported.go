@@ -57,7 +57,6 @@ var unsupportedOptions = []unsupportedOption{
 	{long: "block-size", short: "B", arg: true},
 	{long: "append"},
 	{long: "append-verify"},
-	{long: "remove-source-files"},
 	{long: "delete-missing-args"},
 	{long: "ignore-missing-args"},
 	{long: "max-alloc", arg: true},

@@ -131,12 +131,14 @@ func (r *receiver) setMeta(s *tree.Entry, name string) {
 func (r *receiver) attrsOnly(s, ex *tree.Entry, name string) {
 	it := r.itemize('.', s, ex, false)
 	if it == "" {
+		r.sourceDone(s)
 		return
 	}
 	if !r.cfg.DryRun {
 		r.setMeta(s, name)
 	}
 	r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it, Size: s.Size, LinkTarget: linkTargetOf(s, it)}) // correctness hook
+	r.sourceDone(s)
 }
 
 // created reports a newly created (or replaced) entry.
@@ -145,6 +147,7 @@ func (r *receiver) created(s, ex *tree.Entry, it string) {
 		r.count(func(st *Stats) { st.Created++ })
 	}
 	r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it, Size: s.Size, LinkTarget: linkTargetOf(s, it)}) // correctness hook
+	r.sourceDone(s)
 }
 
 // doDir creates or updates a directory; its final mode and times are
@@ -251,6 +254,7 @@ func (r *receiver) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) e
 func (r *receiver) link(s, ex *tree.Entry, leader, name string) {
 	if ex != nil {
 		if le := r.lstat(leader); le != nil && le.Ino == ex.Ino && le.Dev == ex.Dev {
+			r.sourceDone(s)
 			return
 		}
 	}

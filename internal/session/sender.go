@@ -102,6 +102,8 @@ func (s *sender) handle(m wire.Message) error {
 		return nil
 	case *wire.RefineMatch: // refine hook (refine_sender.go)
 		return s.gotRefineMatch(m)
+	case *wire.SourceDone: // remove_source.go
+		return s.removeSource(m)
 	case *wire.Itemized:
 		if s.client {
 			switch m.Kind {
