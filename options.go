@@ -26,6 +26,9 @@ type Options struct {
 	// MaxDelete limits Delete to that many deletions (--max-delete); the
 	// rest are skipped and Sync returns an error matching ErrMaxDelete.
 	// 0: no limit; negative: no deletion at all (rsync's --max-delete=0).
+	// With a limit, deletions wait for the end of the transfer (as with
+	// DeleteAfter), to be done in rsync's order: the limit stops on the
+	// entries rsync's would.
 	MaxDelete int64
 	// Force removes a non-empty directory that a non-directory replaces,
 	// even without Delete (--force).
