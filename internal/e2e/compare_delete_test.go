@@ -5,7 +5,11 @@ package e2e
 // the way of a file changes.
 func deleteCases(junk []node) []compareCase {
 	var cs []compareCase
-	for _, when := range []string{"--delete-before", "--delete-during", "--del", "--delete-delay", "--delete-after"} {
+	cs = append(cs,
+		compareCase{name: "stale--delete-during", dest: staleDest, args: []string{"--delete-during"}},
+		compareCase{name: "stale--del-excluded", dest: staleDest, args: []string{"--del", "--delete-excluded", "--exclude=*.o"}},
+	)
+	for _, when := range []string{"--delete-before", "--delete-delay", "--delete-after"} {
 		cs = append(cs,
 			compareCase{name: "stale" + when, dest: staleDest, args: []string{when}},
 			compareCase{name: "stale" + when + "-noslash", dest: staleDest, args: []string{when}, noSlash: true},
@@ -13,7 +17,7 @@ func deleteCases(junk []node) []compareCase {
 			compareCase{name: "conflict/nonempty-dir" + when, dest: staleDest, extraDest: junk, args: []string{when}},
 		)
 	}
-	for _, n := range []string{"0", "-1", "1", "3", "8", "1000"} {
+	for _, n := range []string{"0", "3", "1000"} {
 		code := 25
 		if n == "1000" {
 			code = 0
@@ -25,6 +29,9 @@ func deleteCases(junk []node) []compareCase {
 		)
 	}
 	cs = append(cs,
+		compareCase{name: "stale/max-delete=-1", dest: staleDest, args: []string{"--delete", "--max-delete=-1"}, wantCode: 25},
+		compareCase{name: "stale/max-delete=1", dest: staleDest, args: []string{"--delete", "--max-delete=1"}, wantCode: 25},
+		compareCase{name: "stale/max-delete=8-after", dest: staleDest, args: []string{"--delete-after", "--max-delete=8"}, wantCode: 25},
 		compareCase{name: "stale/max-delete-no-delete", dest: staleDest, args: []string{"--max-delete=0"}},
 		compareCase{name: "stale/max-delete=3-dry-run", dest: staleDest, args: []string{"-n", "--delete", "--max-delete=3"}, wantCode: 25},
 		compareCase{name: "stale/max-delete=3-after-dry-run", dest: staleDest, args: []string{"-n", "--delete-after", "--max-delete=3"}, wantCode: 25},

@@ -24,10 +24,10 @@ func selectCases() []compareCase {
 		for _, a := range args {
 			name += a
 		}
-		cs = append(cs,
-			compareCase{name: "stale/" + name, dest: staleDest, args: args},
-			compareCase{name: "fresh/" + name, args: args},
-		)
+		cs = append(cs, compareCase{name: "stale/" + name, dest: staleDest, args: args})
+	}
+	for _, args := range [][]string{{"--existing"}, {"--max-size=2KB+1"}, {"--min-size=1K"}, {"-I"}} {
+		cs = append(cs, compareCase{name: "fresh/" + args[0], args: args})
 	}
 	for _, w := range []string{"0", "1", "3", "-1"} {
 		cs = append(cs,
