@@ -15,14 +15,10 @@ func sshOptionCases() []compareCase {
 	return []compareCase{
 		{name: "delete-before", dest: staleDest, args: []string{"--delete-before"}},
 		{name: "delete-after", dest: staleDest, args: []string{"--delete-after"}},
-		{name: "delete-delay", dest: staleDest, args: []string{"--delete-delay"}},
-		{name: "max-delete=3", dest: staleDest, args: []string{"--delete", "--max-delete=3"}, wantCode: 25},
 		{name: "max-delete=0-before", dest: staleDest, args: []string{"--delete-before", "--max-delete=0"}, wantCode: 25},
 		{name: "force", dest: staleDest, extraDest: junk, args: []string{"--force"}},
 		{name: "existing", dest: staleDest, args: []string{"--existing", "--delete"}},
-		{name: "size-limits", dest: staleDest, args: []string{"--min-size=100", "--max-size=2K"}},
-		{name: "ignore-times", dest: staleDest, args: []string{"-I"}},
-		{name: "modify-window", dest: staleDest, args: []string{"--modify-window=10"}},
+		{name: "selection", dest: staleDest, args: []string{"--min-size=100", "--max-size=2K", "-I", "--modify-window=10"}},
 	}
 }
 
