@@ -75,7 +75,8 @@ type Stats struct {
 	// read from the connection. A local copy reports its sending side's,
 	// as rsync does, and counts the files handed over as descriptors as
 	// sent: a first copy of 14 MB sends about 14 MB.
-	BytesSent     int64
-	BytesReceived int64
-	Elapsed       time.Duration
+	BytesSent      int64
+	BytesReceived  int64
+	DeletesSkipped int64 // deletions that MaxDelete stopped
+	Elapsed        time.Duration
 }

@@ -39,6 +39,38 @@ type Options struct {
 	// What to transfer.
 	Delete         bool // delete extraneous destination files (--delete)
 	DeleteExcluded bool // also delete excluded destination files
+	// DeleteTiming says when Delete deletes: during the transfer (the
+	// default), before it, or after it.
+	DeleteTiming DeleteTiming
+	// MaxDelete limits Delete to that many deletions (--max-delete); the
+	// rest are skipped and Sync returns an error matching ErrMaxDelete.
+	// 0: no limit; negative: no deletion at all (rsync's --max-delete=0).
+	// With a limit, deletions wait for the end of the transfer (as with
+	// DeleteAfter), to be done in rsync's order: the limit stops on the
+	// entries rsync's would.
+	MaxDelete int64
+	// Force removes a non-empty directory that a non-directory replaces,
+	// even without Delete (--force).
+	Force bool
+	// IgnoreErrors lets Delete delete under a source path that could not
+	// be read (--ignore-errors); by default that subtree is left alone.
+	IgnoreErrors bool
+	// Existing creates nothing on the destination, only updates what is
+	// there (--existing).
+	Existing bool
+	// MinSize and MaxSize skip regular files smaller or larger than them
+	// (--min-size, --max-size); 0: no limit; a negative MaxSize lets only
+	// empty files through (rsync's --max-size=0).
+	MinSize, MaxSize int64
+	IgnoreTimes      bool // transfer files even when size and mtime match (-I)
+	// ModifyWindow is rsync's --modify-window: mtimes are equal when their
+	// whole seconds differ by at most this many; negative compares them to
+	// the nanosecond, which DefaultOptions picks (rsync's default is 0).
+	ModifyWindow int
+	// RemoveSource removes each source file (never a directory) once the
+	// destination has it, unchanged since it was sent
+	// (--remove-source-files).
+	RemoveSource bool
 	// Filters are rsync filter rules in order, e.g. "- *.o", "+ /src/**",
 	// "P keep/", ": .rsync-filter", "-C". Merge files ("merge FILE") and
 	// the CVS lists of "-C" are read by the client; per-directory merge
@@ -151,5 +183,25 @@ func DefaultOptions() Options {
 		Owner:     root,
 		Devices:   root,
 		Specials:  root,
+
+		ModifyWindow: -1,
 	}
 }
+
+// DeleteTiming is when Delete deletes extraneous entries.
+type DeleteTiming int
+
+// Delete timings (rsync's --delete-during, --delete-before,
+// --delete-after and --delete-delay).
+const (
+	// DeleteDuring deletes as the transfer goes, directory by directory.
+	DeleteDuring DeleteTiming = iota
+	// DeleteBefore deletes everything extraneous before any transfer,
+	// in a pass of its own: the source is walked twice.
+	DeleteBefore
+	// DeleteAfter deletes once every file is transferred.
+	DeleteAfter
+	// DeleteDelay finds the deletions during the transfer and does them
+	// after it; ferry does DeleteAfter the same way.
+	DeleteDelay
+)

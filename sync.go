@@ -23,6 +23,9 @@ var (
 	// ErrVanished: some source files vanished during the run; with no
 	// other failure the error matches ErrVanished as well as ErrPartial.
 	ErrVanished = session.ErrVanished
+	// ErrMaxDelete: Options.MaxDelete stopped some deletions (the error
+	// is a *MaxDeleteError).
+	ErrMaxDelete = errors.New("ferry: the --max-delete limit stopped deletions")
 	// ErrProtocol: the peer broke the protocol or speaks an incompatible
 	// version.
 	ErrProtocol = session.ErrProtocol
@@ -48,6 +51,19 @@ func (e *PartialError) Error() string {
 func (e *PartialError) Is(target error) bool {
 	return target == ErrPartial || (target == ErrVanished && e.Errors == e.Vanished)
 }
+
+// MaxDeleteError is returned when Options.MaxDelete stopped deletions
+// and nothing failed (a PartialError takes precedence, as in rsync).
+type MaxDeleteError struct {
+	Skipped int64 // deletions not done
+}
+
+func (e *MaxDeleteError) Error() string {
+	return fmt.Sprintf("ferry: deletions stopped due to --max-delete limit (%d skipped)", e.Skipped)
+}
+
+// Is makes the error match ErrMaxDelete.
+func (e *MaxDeleteError) Is(target error) bool { return target == ErrMaxDelete }
 
 // Sync makes dst like src. See SyncMany.
 func Sync(ctx context.Context, src, dst string, opts Options) (Stats, error) {
@@ -237,6 +253,7 @@ func (s *Session) Pass(ctx context.Context, paths []string) (Stats, error) {
 		FilesTransferred: int64(ws.FilesTransferred), Created: int64(ws.Created), Deleted: int64(ws.Deleted),
 		TotalSize: int64(ws.TotalSize), LiteralBytes: int64(ws.LiteralBytes), MatchedBytes: int64(ws.MatchedBytes),
 		BytesSent: int64(ws.BytesSent), BytesReceived: int64(ws.BytesReceived), Elapsed: time.Since(start),
+		DeletesSkipped: int64(ws.DeletesSkipped),
 	}
 	errs, vanished := s.stats.counts()
 	st.Errors = errs
@@ -245,6 +262,9 @@ func (s *Session) Pass(ctx context.Context, paths []string) (Stats, error) {
 	}
 	if errs > 0 {
 		return st, &PartialError{Errors: errs, Vanished: vanished}
+	}
+	if st.DeletesSkipped > 0 {
+		return st, &MaxDeleteError{Skipped: st.DeletesSkipped}
 	}
 	return st, nil
 }

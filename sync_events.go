@@ -25,6 +25,10 @@ func sessionConfig(o Options) session.Config {
 		WholeFile: o.WholeFile, Inplace: o.Inplace, OneFileSystem: o.OneFileSystem, MkPath: o.MkPath,
 		DryRun: o.DryRun, PruneEmptyDirs: o.PruneEmptyDirs, NoTotals: o.NoTotals, Filters: o.Filters, PartialDir: partialDir(o), Timeout: o.Timeout,
 		Compress: o.Compress, CompressLevel: o.CompressLevel, SkipCompress: o.SkipCompress, // compress hook
+		DeleteBefore: o.DeleteTiming == DeleteBefore, DeleteAfter: o.DeleteTiming == DeleteAfter,
+		DeleteDelay: o.DeleteTiming == DeleteDelay, MaxDelete: o.MaxDelete, Force: o.Force,
+		IgnoreErrors: o.IgnoreErrors, Existing: o.Existing, MinSize: o.MinSize, MaxSize: o.MaxSize,
+		IgnoreTimes: o.IgnoreTimes, ModifyWindow: o.ModifyWindow, RemoveSource: o.RemoveSource,
 	}
 }
 

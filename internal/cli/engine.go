@@ -45,6 +45,8 @@ func engineExitCode(err error) (int, bool) {
 		return ExitPartial, true
 	case errors.Is(err, ferry.ErrConnectTimeout):
 		return ExitDaemonTimeout, true
+	case errors.Is(err, ferry.ErrMaxDelete):
+		return ExitMaxDelete, true
 	case errors.Is(err, ferry.ErrDaemon), errors.Is(err, ferry.ErrStartup):
 		return ExitStartup, true
 	case errors.Is(err, ferry.ErrProtocol):

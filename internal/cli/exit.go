@@ -16,6 +16,7 @@ const (
 	ExitSignal        = 20  // interrupted by a signal (SIGINT, SIGTERM, SIGHUP)
 	ExitPartial       = 23  // partial transfer due to error: some files failed
 	ExitVanished      = 24  // partial transfer: some source files vanished
+	ExitMaxDelete     = 25  // the --max-delete limit stopped deletions
 	ExitTimeout       = 30  // timeout in data send/receive
 	ExitDaemonTimeout = 35  // timeout waiting for the daemon connection
 	ExitCmdNotRun     = 126 // the remote command could not be run

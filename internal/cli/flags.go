@@ -52,6 +52,7 @@ type syncOptions struct {
 	// filesFromFile is the open --files-from file, closed after the run.
 	filesFromFile *os.File
 	unsupported   []unsupportedOption // rsync options used that ferry lacks
+	deleteWhen    []string            // the --delete-WHEN options given, for the conflict check
 
 	engine engine // the engine to run; not a flag
 }
@@ -119,6 +120,13 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&p.SizeOnly, "size-only", false, "skip files that match in size")
 	fs.BoolVar(&p.IgnoreExisting, "ignore-existing", false, "skip updating files that exist on receiver")
 	fs.BoolVarP(&p.Update, "update", "u", false, "skip files that are newer on the receiver")
+	fs.BoolVar(&p.Existing, "existing", false, "skip creating new files on receiver (alias --ignore-non-existing)")
+	boolFlag(fs, &setBools{targets: []*bool{&p.Existing}, on: true}, "ignore-non-existing", "", "an alias for --existing")
+	fs.Lookup("ignore-non-existing").Hidden = true
+	fs.Var(&fileSizeFlag{n: &p.MaxSize, max: true}, "max-size", "don't transfer any file larger than `SIZE` (K, M, G; KB=1000; +1/-1)")
+	fs.Var(&fileSizeFlag{n: &p.MinSize}, "min-size", "don't transfer any file smaller than `SIZE`")
+	fs.BoolVarP(&p.IgnoreTimes, "ignore-times", "I", false, "don't skip files that match size and time")
+	fs.IntVarP(&p.ModifyWindow, "modify-window", "@", p.ModifyWindow, "mod-times equal within `NUM` seconds (negative: to the ns, the default)")
 	boolFlag(fs, &wholeFileFlag{opts: p, on: true}, "whole-file", "W", "copy files whole (w/o delta-xfer algorithm)")
 	boolFlag(fs, &wholeFileFlag{opts: p}, "no-whole-file", "", "use the delta-xfer algorithm, also between local paths")
 	boolFlag(fs, &wholeFileFlag{opts: p}, "no-W", "", "turn off --whole-file")
@@ -138,9 +146,16 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 
 	// Deletion and filters.
 	fs.BoolVar(&p.Delete, "delete", false, "delete extraneous files from dest dirs")
-	boolFlag(fs, &setBools{targets: []*bool{&p.Delete}, on: true}, "del", "", "an alias for --delete")
-	boolFlag(fs, &setBools{targets: []*bool{&p.Delete}, on: true}, "delete-during", "", "an alias for --delete")
+	boolFlag(fs, &deleteTimingFlag{o: o, when: ferry.DeleteDuring, name: "--delete-during"}, "del", "", "an alias for --delete-during")
+	boolFlag(fs, &deleteTimingFlag{o: o, when: ferry.DeleteBefore, name: "--delete-before"}, "delete-before", "", "receiver deletes before transfer, not during")
+	boolFlag(fs, &deleteTimingFlag{o: o, when: ferry.DeleteDuring, name: "--delete-during"}, "delete-during", "", "receiver deletes during the transfer (the default)")
+	boolFlag(fs, &deleteTimingFlag{o: o, when: ferry.DeleteDelay, name: "--delete-delay"}, "delete-delay", "", "find deletions during, delete after")
+	boolFlag(fs, &deleteTimingFlag{o: o, when: ferry.DeleteAfter, name: "--delete-after"}, "delete-after", "", "receiver deletes after transfer, not during")
 	fs.BoolVar(&p.DeleteExcluded, "delete-excluded", false, "also delete excluded files from dest dirs (implies --delete)")
+	fs.BoolVar(&p.IgnoreErrors, "ignore-errors", false, "delete even if there are I/O errors")
+	fs.BoolVar(&p.Force, "force", false, "force deletion of directories even if not empty")
+	fs.BoolVar(&p.RemoveSource, "remove-source-files", false, "sender removes synchronized files (non-dir)")
+	fs.Var(&maxDeleteFlag{n: &p.MaxDelete}, "max-delete", "don't delete more than `NUM` files (0: none, warn)")
 	fs.VarP(&filterFlag{list: &o.filters, kind: filterRule}, "filter", "f", "add a file-filtering `RULE`")
 	fs.Var(&filterFlag{list: &o.filters, kind: filterExclude}, "exclude", "exclude files matching `PATTERN`")
 	fs.Var(&filterFlag{list: &o.filters, kind: filterExcludeFrom}, "exclude-from", "read exclude patterns from `FILE` (- for stdin)")

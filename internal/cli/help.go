@@ -32,11 +32,13 @@ var helpGroups = []helpGroup{
 		"no-recursive", "no-links", "no-perms", "no-times", "no-group", "no-owner",
 		"no-devices", "no-specials", "no-D", "no-hard-links", "no-acls", "no-xattrs"}},
 	{"Which files to update, and how", []string{
-		"checksum", "size-only", "ignore-existing", "update", "one-file-system",
+		"checksum", "size-only", "ignore-times", "modify-window", "ignore-existing", "existing", "update",
+		"max-size", "min-size", "one-file-system",
 		"whole-file", "no-whole-file", "inplace", "sparse", "no-sparse", "preallocate", "fuzzy", "partial", "partial-dir", "mkpath",
 		"relative", "no-relative", "files-from", "from0"}},
 	{"Deleting and filtering", []string{
-		"delete", "del", "delete-during", "delete-excluded",
+		"delete", "del", "delete-before", "delete-during", "delete-delay", "delete-after", "delete-excluded",
+		"ignore-errors", "force", "max-delete", "remove-source-files",
 		"filter", "F", "exclude", "exclude-from", "include", "include-from", "cvs-exclude", "prune-empty-dirs"}},
 	{"Remote transfers", []string{"rsh", "ferry-path", "timeout", "compress", "compress-level", "skip-compress", "bwlimit",
 		"port", "contimeout", "password-file", "tls-ca", "tls-fingerprint"}},
@@ -65,8 +67,8 @@ Options may be bundled (-avn) and take values as --opt=VALUE or --opt VALUE;
 const helpFooter = `
 Exit codes are rsync's: 0 success, 1 usage error, 3 destination not a
 directory, 20 interrupted (SIGINT, SIGTERM, SIGHUP), 23 some files failed,
-24 some source files vanished, 127 remote ferry not found, 255 ssh failed;
-see docs/EXIT-CODES.md.
+24 some source files vanished, 25 --max-delete stopped deletions,
+127 remote ferry not found, 255 ssh failed; see docs/EXIT-CODES.md.
 `
 
 // writeHelp prints --help.

@@ -68,6 +68,7 @@ type jsonStats struct {
 	FilesTransferred int64   `json:"files_transferred"`
 	Created          int64   `json:"created"`
 	Deleted          int64   `json:"deleted"`
+	DeletesSkipped   int64   `json:"deletes_skipped,omitempty"`
 	Errors           int64   `json:"errors"`
 	TotalSize        int64   `json:"total_size"`
 	LiteralBytes     int64   `json:"literal_bytes"`
@@ -117,7 +118,8 @@ func (j *jsonWriter) stats(st ferry.Stats, dryRun bool, code int, err error) {
 	v := jsonStats{
 		Event: "stats", Files: st.Files, RegularFiles: st.RegularFiles, Dirs: st.Dirs,
 		FilesTransferred: st.FilesTransferred, Created: st.Created, Deleted: st.Deleted, Errors: st.Errors,
-		TotalSize: st.TotalSize, LiteralBytes: st.LiteralBytes, MatchedBytes: st.MatchedBytes,
+		DeletesSkipped: st.DeletesSkipped,
+		TotalSize:      st.TotalSize, LiteralBytes: st.LiteralBytes, MatchedBytes: st.MatchedBytes,
 		BytesSent: st.BytesSent, BytesReceived: st.BytesReceived, ElapsedSeconds: st.Elapsed.Seconds(),
 		DryRun: dryRun, ExitCode: code,
 	}

@@ -115,6 +115,11 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 	if o.sync.DeleteExcluded {
 		o.sync.Delete = true
 	}
+	for _, w := range o.deleteWhen[min(1, len(o.deleteWhen)):] {
+		if w != o.deleteWhen[0] {
+			return usagef("ferry: you may not combine multiple --delete-WHEN options (%s, %s)", o.deleteWhen[0], w)
+		}
+	}
 	if err := o.finishOutput(); err != nil {
 		return err
 	}

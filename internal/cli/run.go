@@ -43,7 +43,10 @@ func runSync(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int 
 	code := exitCode(err)
 	sink.finish(st, err, code)
 	// Totals are printed when the run got to the end, even with failures.
-	if finished := code == ExitOK || code == ExitPartial || code == ExitVanished; finished && !o.json {
+	if st.DeletesSkipped > 0 {
+		fmt.Fprintf(stderr, "ferry: deletions stopped due to --max-delete limit (%d skipped)\n", st.DeletesSkipped)
+	}
+	if finished := code == ExitOK || code == ExitPartial || code == ExitVanished || code == ExitMaxDelete; finished && !o.json {
 		switch {
 		case o.stats:
 			writeStats(stdout, st, opts.DryRun, numbers(o.human))
@@ -69,6 +72,8 @@ func finalMessage(ctx context.Context, err error, code int) string {
 		msg = "some files were not transferred (see previous errors)"
 	case code == ExitVanished:
 		msg = "some files vanished before they could be transferred"
+	case code == ExitMaxDelete:
+		msg = "the --max-delete limit stopped deletions"
 	case code == ExitSignal && errors.Is(err, context.Canceled):
 		msg = "received a signal, stopping"
 		if name, ok := signalCause(ctx); ok {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/ferrysync/ferry"
 )
@@ -147,6 +148,86 @@ func (v *seconds) Set(s string) error {
 	}
 	if n < 0 {
 		return strconv.ErrRange
+	}
+	*v.n = n
+	return nil
+}
+
+// deleteTimingFlag is one of --delete-before, --delete-during (--del),
+// --delete-delay and --delete-after: it implies --delete and says when.
+// rsync refuses two different ones; finish checks that.
+type deleteTimingFlag struct {
+	o    *syncOptions
+	when ferry.DeleteTiming
+	name string
+}
+
+func (v *deleteTimingFlag) String() string { return "false" }
+func (v *deleteTimingFlag) Type() string   { return "bool" }
+
+func (v *deleteTimingFlag) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil || !b {
+		return err
+	}
+	v.o.sync.Delete, v.o.sync.DeleteTiming = true, v.when
+	v.o.deleteWhen = append(v.o.deleteWhen, v.name)
+	return nil
+}
+
+// maxDeleteFlag is --max-delete=NUM: at most NUM deletions; 0 (or, as
+// rsync takes it, a negative NUM) allows none but warns of each.
+type maxDeleteFlag struct{ n *int64 }
+
+func (v *maxDeleteFlag) String() string { return strconv.FormatInt(*v.n, 10) }
+func (v *maxDeleteFlag) Type() string   { return "int" }
+
+func (v *maxDeleteFlag) Set(s string) error {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return strconv.ErrSyntax
+	}
+	if n <= 0 {
+		n = -1
+	}
+	*v.n = n
+	return nil
+}
+
+// fileSizeFlag is --max-size or --min-size: a size in bytes with rsync's
+// suffixes (K, M, G, T: powers of 1024, KB and the like: of 1000; KiB the
+// same as K), optionally followed by "+1" or "-1" to adjust it by a byte.
+// A --max-size of 0 lets only empty files through, stored as -1
+// (ferry.Options: 0 means no limit).
+type fileSizeFlag struct {
+	n   *int64
+	max bool
+}
+
+func (v *fileSizeFlag) String() string { return strconv.FormatInt(*v.n, 10) }
+func (v *fileSizeFlag) Type() string   { return "string" }
+
+func (v *fileSizeFlag) Set(s string) error {
+	adjust := int64(0)
+	switch {
+	case strings.HasSuffix(s, "+1"):
+		s, adjust = s[:len(s)-2], 1
+	case strings.HasSuffix(s, "-1") && len(s) > 2:
+		s, adjust = s[:len(s)-2], -1
+	}
+	if s == "" {
+		return strconv.ErrSyntax
+	}
+	n, err := parseSize(s, 1)
+	if err != nil {
+		return err
+	}
+	n += adjust
+	if n < 0 {
+		return strconv.ErrRange
+	}
+	if n == 0 && v.max {
+		n = -1
 	}
 	*v.n = n
 	return nil

@@ -106,6 +106,8 @@ func compareCases() []compareCase {
 			extraDest: []node{{path: "keep/zzz/f", kind: kFile, data: []byte("x")}}},
 	)
 	cs = append(cs, mergeCases()...) // filter_merge_test.go
+	cs = append(cs, deleteCases(junk)...)
+	cs = append(cs, selectCases()...)
 	for _, fs := range filterSets {
 		cs = append(cs,
 			compareCase{name: "filter/" + fs.name + "/fresh", args: fs.args},

@@ -62,8 +62,8 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 	if req.Role == wire.RoleReceiver {
 		serverRole = wire.RoleSender
 	}
-	run := &wire.Run{Role: serverRole, Paths: req.Remote, Flags: cfg.flags() | wire.FlagEvents,
-		Filters: cfg.Filters, PartialDir: cfg.PartialDir, Seed: cfg.Seed}
+	run := &wire.Run{Role: serverRole, Paths: req.Remote, Flags: wire.FlagEvents}
+	cfg.toRun(run)
 	if err := c.send(run); err != nil {
 		c.fail(err)
 		return nil, err
@@ -106,9 +106,25 @@ func (cl *Client) Caps() []string { return cl.caps }
 
 // Pass runs one pass: over the whole tree when paths is empty, else over
 // just these transfer paths (each walked, compared and, with Delete,
-// deleted when gone from the source). It returns the pass's stats.
+// deleted when gone from the source). It returns the pass's stats. With
+// DeleteBefore, a delete-only pass over the same paths goes first.
 func (cl *Client) Pass(ctx context.Context, paths []string) (Stats, error) {
-	pb := &wire.PassBegin{Pass: cl.npass, Paths: paths}
+	cfg := &cl.p.cfg
+	if !cfg.Delete || !cfg.DeleteBefore {
+		return cl.pass(ctx, paths, false)
+	}
+	pre, err := cl.pass(ctx, paths, true)
+	if err != nil {
+		return pre, err
+	}
+	st, err := cl.pass(ctx, paths, false)
+	st.Deleted += pre.Deleted
+	st.DeletesSkipped += pre.DeletesSkipped
+	return st, err
+}
+
+func (cl *Client) pass(ctx context.Context, paths []string, deleteOnly bool) (Stats, error) {
+	pb := &wire.PassBegin{Pass: cl.npass, Paths: paths, DeleteOnly: deleteOnly}
 	cl.npass++
 	if err := cl.p.c.send(pb); err != nil {
 		return Stats{}, err

@@ -58,6 +58,34 @@ type Config struct {
 	// filtering (rsync -m); the sender holds a directory back until it
 	// finds something to send inside.
 	PruneEmptyDirs bool
+	// When extraneous entries are deleted (Delete): during the merge
+	// (none of these), in a delete-only pass before the transfer
+	// (DeleteBefore), or once the transfer is done (DeleteAfter,
+	// DeleteDelay: found during the merge either way).
+	DeleteBefore, DeleteAfter, DeleteDelay bool
+	// Force deletes a non-empty directory that a non-directory replaces,
+	// even without Delete.
+	Force bool
+	// IgnoreErrors deletes even under a source path that could not be
+	// read (by default such a subtree is protected).
+	IgnoreErrors bool
+	// Existing creates nothing new on the receiver; IgnoreTimes transfers
+	// files whose size and mtime match.
+	Existing, IgnoreTimes bool
+	// RemoveSource makes the sender remove each source file (not
+	// directory) once the receiver has it.
+	RemoveSource bool
+	// MaxDelete limits deletions: 0 no limit, n > 0 at most n, negative
+	// none at all (rsync's --max-delete=0).
+	MaxDelete int64
+	// MinSize and MaxSize skip regular files smaller or larger than them,
+	// in bytes; 0: no limit; a negative MaxSize lets only empty files
+	// through (rsync's --max-size=0).
+	MinSize, MaxSize int64
+	// ModifyWindow: mtimes are equal when their whole seconds differ by
+	// at most this; negative compares nanoseconds (rsync's
+	// --modify-window).
+	ModifyWindow int
 	// NoTotals skips the sender's counting scan (a second walk of the
 	// sources) that feeds EventTotals: for runs nobody watches progress of.
 	NoTotals bool
@@ -113,6 +141,10 @@ func (c *Config) bits() []struct {
 		{&c.CopyUnsafeLinks, wire.FlagCopyUnsafeLinks}, {&c.SafeLinks, wire.FlagSafeLinks},
 		{&c.CopyDirLinks, wire.FlagCopyDirLinks}, {&c.KeepDirLinks, wire.FlagKeepDirLinks},
 		{&c.PruneEmptyDirs, wire.FlagPruneEmptyDirs},
+		{&c.DeleteBefore, wire.FlagDeleteBefore},
+		{&c.DeleteAfter, wire.FlagDeleteAfter}, {&c.DeleteDelay, wire.FlagDeleteDelay}, {&c.Force, wire.FlagForce},
+		{&c.IgnoreErrors, wire.FlagIgnoreErrors}, {&c.Existing, wire.FlagExisting},
+		{&c.IgnoreTimes, wire.FlagIgnoreTimes}, {&c.RemoveSource, wire.FlagRemoveSource},
 	}
 }
 
@@ -138,6 +170,44 @@ func (c *Config) setFlags(f uint64) {
 // aside).
 func (c *Config) follow() tree.FollowLinks {
 	return tree.FollowLinks{All: c.CopyLinks, Unsafe: c.CopyUnsafeLinks, Dirs: c.CopyDirLinks}
+}
+
+// toRun fills run's option fields from c.
+func (c *Config) toRun(run *wire.Run) {
+	run.Flags |= c.flags()
+	run.Filters, run.PartialDir, run.Seed = c.Filters, c.PartialDir, c.Seed
+	run.MaxDelete = limitToWire(c.MaxDelete)
+	run.MinSize, run.MaxSize = limitToWire(c.MinSize), limitToWire(c.MaxSize)
+	run.ModifyWindow = int64(c.ModifyWindow)
+}
+
+// fromRun sets c's options from run.
+func (c *Config) fromRun(run *wire.Run) {
+	c.setFlags(run.Flags)
+	c.Filters, c.PartialDir, c.Seed = run.Filters, run.PartialDir, run.Seed
+	c.MaxDelete = limitFromWire(run.MaxDelete)
+	c.MinSize, c.MaxSize = limitFromWire(run.MinSize), limitFromWire(run.MaxSize)
+	c.ModifyWindow = int(max(min(run.ModifyWindow, 1<<30), -1))
+}
+
+// limitToWire encodes a limit as the wire does: 0 when unset (v is 0),
+// else the limit plus one; a negative v, a limit of zero, is 1.
+func limitToWire(v int64) uint64 {
+	if v == 0 {
+		return 0
+	}
+	return uint64(max(v, 0)) + 1
+}
+
+// limitFromWire decodes a wire limit: a limit of zero comes back as -1.
+func limitFromWire(v uint64) int64 {
+	switch v {
+	case 0:
+		return 0
+	case 1:
+		return -1
+	}
+	return int64(min(v-1, 1<<62))
 }
 
 func (c *Config) window() int {

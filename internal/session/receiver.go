@@ -37,6 +37,11 @@ type receiver struct {
 	// rootCreated: the destination directory did not exist before pass 0.
 	rootCreated bool
 
+	// Deletions (receiver_delete.go), used by the pass goroutine only.
+	later      []pendingDelete // noted for the end of the pass
+	deleted    int64           // deletions of this run, against MaxDelete
+	deleteOnly bool            // the previous pass was delete-only: the run goes on
+
 	items  chan item
 	queued atomic.Int64  // entries handed to the merger and not yet taken (at most the credit)
 	slots  chan struct{} // one per outstanding file request
@@ -262,7 +267,12 @@ func (r *receiver) fail(op, path string, err error) {
 // pass runs one pass: the merge, the file jobs, then the PassDone exchange.
 func (r *receiver) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) {
 	defer r.startProgress(ctx)() // progress hook (totals.go)
-	err := r.merge(ctx, pb)
+	deletesDone := r.deleteOnly  // the delete-only pass before this one deleted
+	if !deletesDone {
+		r.deleted = 0 // a new run; after a delete-only pass, the same one
+	}
+	r.deleteOnly = pb.DeleteOnly
+	err := r.merge(ctx, pb, deletesDone)
 	switch {
 	case err != nil && !r.client:
 		r.c.abort(err) // the client learns why (a destination that is a file: exit 3)
@@ -272,8 +282,10 @@ func (r *receiver) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) 
 	r.waitJobs()
 	r.applyDeferredDirs() // -K
 	if err != nil {
+		r.later = nil
 		return Stats{}, err
 	}
+	r.deleteLater()
 	r.mu.Lock()
 	mine := r.stats
 	r.stats = Stats{}

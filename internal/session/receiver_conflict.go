@@ -31,11 +31,12 @@ func kindName(t tree.Type) string {
 // makeRoom removes the destination directory name that stands where the
 // non-directory s goes, and reports whether s may be created. As rsync
 // does, an empty directory always goes; a non-empty one only with
-// --delete, its contents being extraneous (entries the filters protect
-// stay, and then so does the directory); otherwise s fails with
-// ErrInTheWay and the directory is left as it is. A dry run only reports.
+// --delete or --force, its contents being extraneous (entries the filters
+// protect stay, and then so does the directory, as do entries beyond
+// --max-delete); otherwise s fails with ErrInTheWay and the directory is
+// left as it is. A dry run only reports.
 func (r *receiver) makeRoom(s *tree.Entry, name string) bool {
-	if r.cfg.Delete {
+	if r.cfg.Delete || r.cfg.Force {
 		r.deleteContents(s.Path, name)
 	}
 	if r.cfg.DryRun {
@@ -93,6 +94,9 @@ func (r *receiver) deleteContents(p, name string) {
 		dels = append(dels, del{path: e.Path, name: name + e.Path[len(p):], dir: dir})
 	}
 	for _, d := range slices.Backward(dels) {
+		if r.cfg.MaxDelete != 0 && !r.mayDelete() {
+			continue
+		}
 		if !r.cfg.DryRun {
 			if err := r.root.Remove(d.name); err != nil {
 				if !d.dir || !notEmpty(err) {
@@ -101,6 +105,7 @@ func (r *receiver) deleteContents(p, name string) {
 				continue
 			}
 		}
+		r.deleted++
 		r.count(func(st *Stats) { st.Deleted++ })
 		shown := d.path
 		if d.dir {

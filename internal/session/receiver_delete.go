@@ -22,6 +22,7 @@ type delDir struct {
 	owner *dirNode // the source directory it is in; nil inside another delDir or outside the stack
 	gone  int      // entries directly inside that went (or, in a dry run, would go)
 	kept  bool     // an entry directly inside stays
+	noted bool     // noted for deleteLater: nothing to do here
 }
 
 // deleteEntry deletes (or, in a dry run, reports) an extraneous
@@ -30,6 +31,10 @@ type delDir struct {
 func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
 	if r.order != nil {
 		r.order.waitRoom()
+	}
+	if r.deferDeletes() { // --delete-after, --delete-delay, --max-delete (receiver_delete_later.go)
+		m.noteDelete(d)
+		return
 	}
 	owner := m.dirOf(d.Path)
 	if owner != nil && !r.cfg.DryRun {
@@ -83,6 +88,9 @@ func (m *merger) flushDeletes(p string) {
 	for n := len(m.dels); n > 0 && (p == "" || !tree.Contains(m.dels[n-1].path, p)); n = len(m.dels) {
 		d := m.dels[n-1]
 		m.dels = m.dels[:n-1]
+		if d.noted { // deleted later, with its contents (noteDelete)
+			continue
+		}
 		var err error
 		if r.cfg.DryRun {
 			if d.kept || r.entriesIn(d.path) != d.gone {

@@ -37,6 +37,9 @@ type dirNode struct {
 	// guarded by receiver.dirMu
 	pending int  // changes still to come inside (see above)
 	left    bool // the stream has moved past it
+	// held: deletions inside wait for the end of the pass, which applies
+	// the metadata after them (its mode may forbid them).
+	held bool
 }
 
 // parentNode returns the node of p's parent directory, if it is on the
@@ -94,7 +97,7 @@ func (r *receiver) dirProgress(d *dirNode, done int) {
 		r.dirMu.Lock()
 		d.pending -= done
 		finished := d.left && d.pending == 0
-		apply := d.apply
+		apply := d.apply && !d.held
 		if finished {
 			d.pending = -1 // never again
 		}

@@ -58,6 +58,12 @@ func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error 
 			return nil
 		}
 	}
+	if r.skipped(s, ex) {
+		if s.Type == tree.TypeDir {
+			m.pushDir(s, parent, false, false) // for its entries, skipped too
+		}
+		return nil
+	}
 	// A directory in the way of a non-directory goes first.
 	if ex != nil && ex.Type == tree.TypeDir && s.Type != tree.TypeDir {
 		if !r.makeRoom(s, name) { // correctness hook (receiver_conflict.go)
@@ -130,12 +136,14 @@ func (r *receiver) setMeta(s *tree.Entry, name string) {
 func (r *receiver) attrsOnly(s, ex *tree.Entry, name string) {
 	it := r.itemize('.', s, ex, false)
 	if it == "" {
+		r.sourceDone(s)
 		return
 	}
 	if !r.cfg.DryRun {
 		r.setMeta(s, name)
 	}
 	r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it, Size: s.Size, LinkTarget: linkTargetOf(s, it)}) // correctness hook
+	r.sourceDone(s)
 }
 
 // created reports a newly created (or replaced) entry.
@@ -144,6 +152,7 @@ func (r *receiver) created(s, ex *tree.Entry, it string) {
 		r.count(func(st *Stats) { st.Created++ })
 	}
 	r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it, Size: s.Size, LinkTarget: linkTargetOf(s, it)}) // correctness hook
+	r.sourceDone(s)
 }
 
 // doDir creates or updates a directory; its final mode and times are
@@ -185,7 +194,7 @@ func (r *receiver) doFile(m *merger, s, ex *tree.Entry, parent *dirNode, name st
 		if r.cfg.IgnoreExisting {
 			return nil
 		}
-		if r.cfg.Update && ex.MTime > s.MTime {
+		if r.cfg.Update && r.keepNewer(s, ex) {
 			return nil
 		}
 	}
@@ -222,7 +231,10 @@ func (r *receiver) upToDate(s, ex *tree.Entry, name string) (same, sumDiffers bo
 		}
 		return true, false
 	}
-	return s.MTime == ex.MTime, false
+	if r.cfg.IgnoreTimes {
+		return false, false
+	}
+	return r.mtimeCmp(s.MTime, ex.MTime) == 0, false
 }
 
 // doHardLink makes name a link to the group leader, now or, when the
@@ -248,6 +260,7 @@ func (r *receiver) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) e
 func (r *receiver) link(s, ex *tree.Entry, leader, name string) {
 	if ex != nil {
 		if le := r.lstat(leader); le != nil && le.Ino == ex.Ino && le.Dev == ex.Dev {
+			r.sourceDone(s)
 			return
 		}
 	}

@@ -14,6 +14,9 @@ type merger struct {
 	r     *receiver
 	ctx   context.Context
 	paths []string // the pass's paths; nil: the whole tree
+	// deleteOnly: the pass only deletes (--delete-before);
+	// deletesDone: a delete-only pass did, so this one does not.
+	deleteOnly, deletesDone bool
 
 	dest    []entryWalker // destination walks, in order
 	d       *tree.Entry   // lookahead of the destination walk
@@ -63,8 +66,8 @@ func (m *merger) credit() error {
 	return nil
 }
 
-func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin) error {
-	m := &merger{r: r, ctx: ctx, paths: normalizePaths(pb.Paths)}
+func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin, deletesDone bool) error {
+	m := &merger{r: r, ctx: ctx, paths: normalizePaths(pb.Paths), deleteOnly: pb.DeleteOnly, deletesDone: deletesDone}
 	if len(pb.Paths) > 0 && len(m.paths) == 0 {
 		return fmt.Errorf("%w: no valid pass path", ErrProtocol)
 	}
@@ -180,12 +183,12 @@ func (m *merger) item(it item) error {
 	}
 	if it.err != nil {
 		fe := m.r.fromWireError(it.err)
-		if m.r.client {
+		if m.r.client && !m.deleteOnly { // the pass that transfers reports it
 			m.r.emit(Event{Kind: EventError, Path: it.err.Path, Err: fe})
 		}
 		if tree.ValidPath(it.err.Path) == nil && !m.protected(it.err.Path) {
 			m.protect = append(m.protect, it.err.Path)
-			if m.r.cfg.Delete {
+			if m.r.cfg.Delete && !m.r.cfg.IgnoreErrors && !m.deleteOnly {
 				m.r.report(Event{Kind: EventNotice, Path: it.err.Path, Err: ErrDeleteSkipped})
 			}
 		}
@@ -239,6 +242,12 @@ func (m *merger) item(it item) error {
 		ex = m.hiddenDest(s) // correctness hook (receiver_conflict.go)
 	}
 	parent := m.parentNode(s.Path)
+	if m.deleteOnly {
+		if s.Type == tree.TypeDir {
+			m.pushDir(s, parent, false, false) // its extraneous entries are deleted
+		}
+		return nil
+	}
 	if parent == nil && s.Path != "." && path.Dir(s.Path) != "." {
 		m.r.fail("sync", s.Path, fmt.Errorf("parent directory not in the transfer"))
 		return nil
@@ -278,7 +287,7 @@ func (m *merger) drainDest(upTo string) error {
 
 // deletable reports whether the extraneous destination entry p may go.
 func (m *merger) deletable(p string) bool {
-	if !m.r.cfg.Delete {
+	if !m.r.cfg.Delete || m.deletesDone {
 		return false
 	}
 	if m.protected(p) {
@@ -305,8 +314,12 @@ func (m *merger) inDeletion(p string) bool {
 	return n > 0 && p != m.dels[n-1].path && tree.Contains(m.dels[n-1].path, p)
 }
 
-// protected reports whether p lies under a path the sender failed to read.
+// protected reports whether p lies under a path the sender failed to read
+// (unless IgnoreErrors).
 func (m *merger) protected(p string) bool {
+	if m.r.cfg.IgnoreErrors {
+		return false
+	}
 	for _, q := range m.protect {
 		if tree.Contains(q, p) {
 			return true

@@ -34,11 +34,13 @@ type sender struct {
 	active  int                 // requests queued or being served
 	closed  bool
 
-	stats       Stats // guarded by mu
-	workers     sync.WaitGroup
-	refine      refineWaits     // refine hook: answers awaited by workers (refine_sender.go)
-	missing     []missingSource // correctness hook: source operands that do not exist (sender_missing.go)
-	missingSent bool            // their errors went with the first pass
+	stats   Stats // guarded by mu
+	workers sync.WaitGroup
+	refine  refineWaits     // refine hook: answers awaited by workers (refine_sender.go)
+	missing []missingSource // correctness hook: source operands that do not exist (sender_missing.go)
+	// missingDone: the missing operands were reported in a pass that
+	// transfers (used by the pass goroutine only).
+	missingDone bool
 }
 
 // request is one FileRequest with its signature blocks.
@@ -111,6 +113,8 @@ func (s *sender) handle(m wire.Message) error {
 		return nil
 	case *wire.RefineMatch: // refine hook (refine_sender.go)
 		return s.gotRefineMatch(m)
+	case *wire.SourceDone: // remove_source.go
+		return s.removeSource(m)
 	case *wire.Itemized:
 		if s.client {
 			switch m.Kind {

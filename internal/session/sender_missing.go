@@ -47,12 +47,14 @@ func (s *sender) missingSource(op string, err error) bool {
 }
 
 // reportMissing sends the missing operands' errors in-stream at the start
-// of the first pass (whether it names paths, as with -R, or not). The receiver protects their paths from deletion.
+// of the first pass, whether it names paths (as with -R) or not, and of
+// the delete-only pass before it, which does not report them to the user.
+// The receiver protects their paths from deletion.
 func (s *sender) reportMissing(st *streamer, pb *wire.PassBegin) {
-	if s.missingSent {
+	if s.missingDone {
 		return
 	}
-	s.missingSent = true
+	s.missingDone = !pb.DeleteOnly
 	for _, ms := range s.missing {
 		if st.err != nil {
 			return
@@ -64,7 +66,7 @@ func (s *sender) reportMissing(st *streamer, pb *wire.PassBegin) {
 		// (rsync exits 23 for it, not 24).
 		fe := &FileError{Op: "source", Path: ms.path, Code: wire.ErrCodeIO, Err: ms.err}
 		s.countError()
-		if s.client {
+		if s.client && !pb.DeleteOnly {
 			s.emit(Event{Kind: EventError, Path: ms.path, Err: fe})
 		}
 		st.err = s.c.send(toWireError(0, fe))

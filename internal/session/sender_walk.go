@@ -23,6 +23,8 @@ type streamer struct {
 	batch []wire.Entry
 	bytes int
 	err   error
+	// deleteOnly: the pass only deletes; the next one reports errors.
+	deleteOnly bool
 }
 
 // takeCredit waits for one credit.
@@ -99,7 +101,7 @@ func (st *streamer) fileError(fe *FileError) {
 		return
 	}
 	st.s.countError()
-	if st.s.client {
+	if st.s.client && !st.deleteOnly { // the pass that transfers reports it
 		st.s.emit(Event{Kind: EventError, Path: fe.Path, Err: fe})
 	}
 	st.err = st.s.c.send(toWireError(0, fe))
@@ -113,7 +115,7 @@ func (s *sender) countError() {
 
 // stream sends the entries of one pass and EntriesEnd.
 func (s *sender) stream(ctx context.Context, pb *wire.PassBegin) error {
-	st := &streamer{s: s, ctx: ctx}
+	st := &streamer{s: s, ctx: ctx, deleteOnly: pb.DeleteOnly}
 	var hl tree.HardLinkTracker
 	toWire := func(e *tree.Entry) error {
 		we := toWireEntry(e)

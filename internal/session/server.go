@@ -62,8 +62,7 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		return refuse(wire.FatalUsage, fmt.Errorf("run flags %#x unknown to this server (a newer client?)", extra))
 	}
 	cfg := opts.Config
-	cfg.setFlags(run.Flags)
-	cfg.Filters, cfg.PartialDir, cfg.Seed = run.Filters, run.PartialDir, run.Seed
+	cfg.fromRun(run)
 	p := newPeer(c, cfg, false, nil)
 	p.events = run.Flags&wire.FlagEvents != 0
 	p.opBase = base{root: opts.Root} // correctness hook (base.go)

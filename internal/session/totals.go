@@ -82,7 +82,7 @@ func (p *peer) wantsTotals() bool {
 // every totalsInterval and once when complete. The returned function
 // stops the scan and waits for it.
 func (s *sender) startTotalsScan(ctx context.Context, pb *wire.PassBegin) (stop func()) {
-	if !s.wantsTotals() {
+	if !s.wantsTotals() || pb.DeleteOnly {
 		return func() {}
 	}
 	ctx, cancel := context.WithCancel(ctx)

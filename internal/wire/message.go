@@ -78,6 +78,8 @@ func newMessage(t Type) Message {
 		return new(CompressOptions)
 	case TypeHandoff: // handoff hook (handoff.go)
 		return new(Handoff)
+	case TypeSourceDone:
+		return new(SourceDone)
 	}
 	return nil
 }

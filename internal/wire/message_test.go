@@ -12,12 +12,14 @@ import (
 // sampleMessages has one or more filled-in values of every message type.
 func sampleMessages() map[string]Message {
 	return map[string]Message{
-		"hello":     &Hello{MinVersion: 1, MaxVersion: 3, Software: "ferry/test", Caps: []string{"delta-xxh3", "hardlinks"}},
-		"run":       &Run{Role: RoleReceiver, Paths: []string{"dst/"}, Flags: FlagRecursive | FlagDelete | FlagEvents, Filters: []string{"- *.o", "+ /src/**"}, PartialDir: ".ferry-partial", Seed: 0xdeadbeefcafe},
-		"pass":      &PassBegin{Pass: 7, Paths: []string{"a/b", "c"}},
-		"pass-all":  &PassBegin{Pass: 0},
-		"entries":   &Entries{Entries: []Entry{{Path: ".", Type: 2, Mode: 0o755, MTime: -5}, {Path: "a/b", Type: 1, Mode: 0o644, Size: 1 << 40, MTime: 1700000000123456789, UID: 1000, GID: 1000, User: "u", Group: "g", Checksum: bytes.Repeat([]byte{7}, 32)}, {Path: "a/c", Type: 3, Mode: 0o777, LinkTarget: "../x"}, {Path: "a/d", Type: 4, Rdev: 0x10203, HardLink: "a/b"}}},
-		"entries-0": &Entries{Entries: []Entry{}},
+		"hello": &Hello{MinVersion: 1, MaxVersion: 3, Software: "ferry/test", Caps: []string{"delta-xxh3", "hardlinks"}},
+		"run": &Run{Role: RoleReceiver, Paths: []string{"dst/"}, Flags: FlagRecursive | FlagDelete | FlagEvents, Filters: []string{"- *.o", "+ /src/**"}, PartialDir: ".ferry-partial", Seed: 0xdeadbeefcafe,
+			MaxDelete: 4, MinSize: 1, MaxSize: 1 << 40, ModifyWindow: -1},
+		"pass":        &PassBegin{Pass: 7, Paths: []string{"a/b", "c"}, DeleteOnly: true},
+		"pass-all":    &PassBegin{Pass: 0},
+		"source-done": &SourceDone{Path: "a/b", Size: 12, MTime: -3},
+		"entries":     &Entries{Entries: []Entry{{Path: ".", Type: 2, Mode: 0o755, MTime: -5}, {Path: "a/b", Type: 1, Mode: 0o644, Size: 1 << 40, MTime: 1700000000123456789, UID: 1000, GID: 1000, User: "u", Group: "g", Checksum: bytes.Repeat([]byte{7}, 32)}, {Path: "a/c", Type: 3, Mode: 0o777, LinkTarget: "../x"}, {Path: "a/d", Type: 4, Rdev: 0x10203, HardLink: "a/b"}}},
+		"entries-0":   &Entries{Entries: []Entry{}},
 		"entries-xattrs": &Entries{Entries: []Entry{{Path: "f", Type: 1, Mode: 0o644, Xattrs: []Xattr{
 			{Name: "system.posix_acl_access", Value: []byte{2, 0, 0, 0, 1, 0, 6, 0}}, {Name: "user.empty"}, {Name: "user.mime_type", Value: []byte("text/plain")},
 		}}}},

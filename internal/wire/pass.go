@@ -16,12 +16,14 @@ type Stats struct {
 	MatchedBytes     uint64
 	BytesSent        uint64
 	BytesReceived    uint64
+	// DeletesSkipped counts the deletions --max-delete stopped.
+	DeletesSkipped uint64
 }
 
 func (s *Stats) fields() []*uint64 {
 	return []*uint64{&s.Files, &s.RegularFiles, &s.Dirs, &s.FilesTransferred, &s.Created,
 		&s.Deleted, &s.Errors, &s.TotalSize, &s.LiteralBytes, &s.MatchedBytes,
-		&s.BytesSent, &s.BytesReceived}
+		&s.BytesSent, &s.BytesReceived, &s.DeletesSkipped}
 }
 
 const maxStatsFields = 64

@@ -49,6 +49,14 @@ const (
 	FlagCopyDirLinks    // the sender follows symlinks to directories (-k)
 	FlagKeepDirLinks    // the receiver treats a symlink to a directory as the directory (-K)
 	FlagPruneEmptyDirs  // -m: the sender prunes directories with nothing to send
+	FlagDeleteBefore
+	FlagDeleteAfter
+	FlagDeleteDelay
+	FlagForce
+	FlagIgnoreErrors
+	FlagExisting
+	FlagIgnoreTimes
+	FlagRemoveSource
 
 	flagEnd // the first bit no flag uses: add new flags above this line
 )
@@ -66,6 +74,13 @@ type Run struct {
 	Filters    []string // rsync filter rules, in order
 	PartialDir string
 	Seed       uint64 // seed of the block strong hash for this session
+	// Limits, each 0 when not set, else the value plus one.
+	MaxDelete uint64 // at most MaxDelete-1 deletions
+	MinSize   uint64 // skip regular files smaller than MinSize-1 bytes
+	MaxSize   uint64 // skip regular files larger than MaxSize-1 bytes
+	// ModifyWindow is rsync's --modify-window: mtimes are equal when their
+	// whole seconds differ by at most this; negative: to the nanosecond.
+	ModifyWindow int64
 }
 
 // Type implements Message.
@@ -78,7 +93,11 @@ func (m *Run) AppendTo(b []byte) []byte {
 	b = appendUvarint(b, m.Flags)
 	b = appendStrings(b, m.Filters)
 	b = appendString(b, m.PartialDir)
-	return appendUvarint(b, m.Seed)
+	b = appendUvarint(b, m.Seed)
+	b = appendUvarint(b, m.MaxDelete)
+	b = appendUvarint(b, m.MinSize)
+	b = appendUvarint(b, m.MaxSize)
+	return appendVarint(b, m.ModifyWindow)
 }
 
 func (m *Run) decode(d *decoder) {
@@ -88,6 +107,10 @@ func (m *Run) decode(d *decoder) {
 	m.Filters = d.strings()
 	m.PartialDir = d.string()
 	m.Seed = d.uvarint()
+	m.MaxDelete = d.uvarint()
+	m.MinSize = d.uvarint()
+	m.MaxSize = d.uvarint()
+	m.ModifyWindow = d.varint()
 	if d.err == nil && m.Role != RoleSender && m.Role != RoleReceiver {
 		d.fail("run: bad role")
 	}
@@ -96,10 +119,18 @@ func (m *Run) decode(d *decoder) {
 // PassBegin starts a pass. The client sends it; pass 0 follows Run at once.
 // An empty Paths means the whole tree; otherwise only these paths (relative
 // to the transfer root) are walked, compared and deleted.
+//
+// A DeleteOnly pass (--delete-before) only deletes: the receiver merges
+// the entries with its walk to delete what is extraneous, and creates,
+// updates and requests nothing.
 type PassBegin struct {
-	Pass  uint64
-	Paths []string
+	Pass       uint64
+	Paths      []string
+	DeleteOnly bool
 }
+
+// PassBegin flag bits.
+const passDeleteOnly = 1
 
 // Type implements Message.
 func (*PassBegin) Type() Type { return TypePassBegin }
@@ -107,12 +138,22 @@ func (*PassBegin) Type() Type { return TypePassBegin }
 // AppendTo implements Message.
 func (m *PassBegin) AppendTo(b []byte) []byte {
 	b = appendUvarint(b, m.Pass)
-	return appendStrings(b, m.Paths)
+	b = appendStrings(b, m.Paths)
+	var f uint64
+	if m.DeleteOnly {
+		f |= passDeleteOnly
+	}
+	return appendUvarint(b, f)
 }
 
 func (m *PassBegin) decode(d *decoder) {
 	m.Pass = d.uvarint()
 	m.Paths = d.strings()
+	f := d.uvarint()
+	if f&^passDeleteOnly != 0 {
+		d.fail("pass begin: unknown flags")
+	}
+	m.DeleteOnly = f&passDeleteOnly != 0
 }
 
 // Goodbye ends the session. The client sends it between passes; the server
