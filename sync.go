@@ -111,6 +111,9 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 	}
 	ec := &eventCounter{user: opts.OnEvent}
 	req := session.Request{Config: sessionConfig(opts), OnEvent: ec.event}
+	if err := destOptions(opts, &req.Config); err != nil {
+		return nil, err
+	}
 	var tc transport.Conn
 	var ho *session.Handoff
 	switch {

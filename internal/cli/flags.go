@@ -89,6 +89,14 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVarP(&p.OneFileSystem, "one-file-system", "x", false, "don't cross filesystem boundaries")
 	fs.BoolVar(&p.MkPath, "mkpath", false, "create destination's missing path components")
 
+	// Backups and basis directories.
+	fs.BoolVarP(&p.Backup, "backup", "b", false, "make backups of replaced and deleted files (see --suffix & --backup-dir)")
+	fs.StringVar(&p.BackupDir, "backup-dir", "", "make backups into hierarchy based in `DIR` (implies --backup)")
+	fs.StringVar(&p.Suffix, "suffix", "", "backup `SUFFIX` (default ~ w/o --backup-dir)")
+	fs.StringArrayVar(&p.CompareDest, "compare-dest", nil, "also compare destination files relative to `DIR`")
+	fs.StringArrayVar(&p.CopyDest, "copy-dest", nil, "like --compare-dest, but copy unchanged files from `DIR`")
+	fs.StringArrayVar(&p.LinkDest, "link-dest", nil, "hardlink to files in `DIR` when unchanged")
+
 	// Deletion and filters.
 	fs.BoolVar(&p.Delete, "delete", false, "delete extraneous files from dest dirs")
 	boolFlag(fs, &setBools{targets: []*bool{&p.Delete}, on: true}, "del", "", "an alias for --delete")

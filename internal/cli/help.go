@@ -31,6 +31,7 @@ var helpGroups = []helpGroup{
 	{"Which files to update, and how", []string{
 		"checksum", "size-only", "ignore-existing", "update", "one-file-system",
 		"whole-file", "no-whole-file", "inplace", "partial", "partial-dir", "mkpath"}},
+	{"Backups and snapshots", []string{"backup", "backup-dir", "suffix", "compare-dest", "copy-dest", "link-dest"}},
 	{"Deleting and filtering", []string{
 		"delete", "del", "delete-during", "delete-excluded",
 		"filter", "exclude", "exclude-from", "include", "include-from"}},

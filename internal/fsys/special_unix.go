@@ -60,14 +60,19 @@ func (r *Root) Symlink(target, name string) error {
 // symlink at oldname is linked itself, not followed), replacing an existing
 // non-directory at newname atomically. If newname is already a link to the
 // same inode, nothing changes.
-func (r *Root) Link(oldname, newname string) error {
+func (r *Root) Link(oldname, newname string) error { return r.LinkFrom(r, oldname, newname) }
+
+// LinkFrom is Link with oldname inside src, another Root (a --link-dest
+// directory) or r itself. src is only read: oldname's parent is opened in
+// it, confined to it like every name of r, and linked from.
+func (r *Root) LinkFrom(src *Root, oldname, newname string) error {
 	if err := checkName(oldname, false); err != nil {
 		return fmt.Errorf("link %s: %w", newname, err)
 	}
 	if err := checkName(newname, false); err != nil {
 		return fmt.Errorf("link %s: %w", newname, err)
 	}
-	op, err := r.openParent(oldname)
+	op, err := src.openParent(oldname)
 	if err != nil {
 		return fmt.Errorf("link %s to %s: %w", newname, oldname, err)
 	}

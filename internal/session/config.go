@@ -16,6 +16,17 @@ type Config struct {
 	Checksum, SizeOnly, IgnoreExisting, Update   bool
 	WholeFile, Inplace, OneFileSystem, MkPath    bool
 	DryRun                                       bool
+	// Backup renames what the receiver replaces or deletes to a backup
+	// name first (backup.go): Suffix appended, under BackupDir when set
+	// (relative to the destination unless absolute).
+	Backup            bool
+	BackupDir, Suffix string
+	// BasisDirs are read-only directories (relative to the destination
+	// unless absolute) where the receiver looks for unchanged files
+	// before it transfers them; BasisKind says what it does with one
+	// (wire.BasisCompare, BasisCopy, BasisLink). See basis.go.
+	BasisKind uint8
+	BasisDirs []string
 	// NoTotals skips the sender's counting scan (a second walk of the
 	// sources) that feeds EventTotals: for runs nobody watches progress of.
 	NoTotals bool
@@ -59,7 +70,7 @@ func (c *Config) bits() []struct {
 		{&c.Checksum, wire.FlagChecksum}, {&c.SizeOnly, wire.FlagSizeOnly}, {&c.IgnoreExisting, wire.FlagIgnoreExisting},
 		{&c.Update, wire.FlagUpdate}, {&c.WholeFile, wire.FlagWholeFile}, {&c.Inplace, wire.FlagInplace},
 		{&c.OneFileSystem, wire.FlagOneFileSystem}, {&c.MkPath, wire.FlagMkPath}, {&c.DryRun, wire.FlagDryRun},
-		{&c.NoTotals, wire.FlagNoTotals},
+		{&c.NoTotals, wire.FlagNoTotals}, {&c.Backup, wire.FlagBackup},
 	}
 }
 

@@ -34,6 +34,8 @@ type receiver struct {
 	fileSrc  string
 	// rootCreated: the destination directory did not exist before pass 0.
 	rootCreated bool
+	bak         backups    // backup hook (backup.go)
+	bases       []basisDir // basis directories (basis.go)
 
 	items  chan item
 	queued atomic.Int64  // entries handed to the merger and not yet taken (at most the credit)
@@ -99,6 +101,8 @@ func (r *receiver) close() {
 	if r.root != nil {
 		r.root.Close()
 	}
+	r.closeBackups()
+	r.closeBases()
 }
 
 // waitJobs waits until every file job has finished; when the reader

@@ -79,7 +79,7 @@ func (r *receiver) deleteContents(p, name string) {
 			continue
 		}
 		dir := e.Type == tree.TypeDir
-		if r.destFilter.Match(e.Path, dir) {
+		if r.destFilter.Match(e.Path, dir) || r.protectedBackup(e.Path) {
 			if dir {
 				w.SkipDir()
 			}
@@ -88,7 +88,11 @@ func (r *receiver) deleteContents(p, name string) {
 		dels = append(dels, del{path: e.Path, name: name + e.Path[len(p):], dir: dir})
 	}
 	for _, d := range slices.Backward(dels) {
-		if !r.cfg.DryRun {
+		if !r.cfg.DryRun && !d.dir && r.bak.on { // backup hook (backup.go)
+			if !r.backup(d.path, d.name, false, nil) {
+				continue
+			}
+		} else if !r.cfg.DryRun {
 			if err := r.root.Remove(d.name); err != nil {
 				if !d.dir || !notEmpty(err) {
 					r.fail("delete", d.path, err)

@@ -14,6 +14,9 @@ import (
 func (r *receiver) preserveDir() fsys.Preserve {
 	p := r.preserve()
 	p.Perms = true
+	if r.omitDirTimes() { // backup hook (backup.go)
+		p.Times = false
+	}
 	return p
 }
 
@@ -76,8 +79,14 @@ func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error 
 			r.attrsOnly(s, ex, name)
 			return nil
 		}
+		if r.nodeFromBasis(s, ex, parent, name) { // basis hook (basis.go)
+			return nil
+		}
 		it := r.itemize('c', s, ex, false)
 		if !r.cfg.DryRun {
+			if ex != nil && !r.backup(s.Path, name, true, parent) { // backup hook (backup.go)
+				return nil
+			}
 			if err := r.root.Symlink(s.LinkTarget, name); err != nil {
 				r.fail("symlink", s.Path, err)
 				return nil
@@ -90,8 +99,14 @@ func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error 
 			r.attrsOnly(s, ex, name)
 			return nil
 		}
+		if r.nodeFromBasis(s, ex, parent, name) { // basis hook (basis.go)
+			return nil
+		}
 		it := r.itemize('c', s, ex, false)
 		if !r.cfg.DryRun {
+			if ex != nil && !r.backup(s.Path, name, true, parent) { // backup hook (backup.go)
+				return nil
+			}
 			if err := r.root.Mknod(name, nodeType(s.Type), s.Mode, s.Rdev); err != nil {
 				r.fail("mknod", s.Path, err)
 				return nil
@@ -145,7 +160,11 @@ func (r *receiver) created(s, ex *tree.Entry, it string) {
 // applied when the stream leaves it.
 func (r *receiver) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name string) {
 	if ex != nil && ex.Type != tree.TypeDir && !r.cfg.DryRun {
-		if err := r.root.Remove(name); err != nil {
+		if r.bak.on { // backup hook (backup.go)
+			if !r.backup(s.Path, name, false, parent) {
+				return
+			}
+		} else if err := r.root.Remove(name); err != nil {
 			r.fail("delete", s.Path, err)
 			return
 		}
@@ -157,13 +176,20 @@ func (r *receiver) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name str
 	apply := r.cfg.Perms || r.cfg.Times || r.cfg.Owner || r.cfg.Group
 	if ex == nil {
 		it := r.itemize('c', s, nil, false)
+		if len(r.bases) > 0 && r.hasBasisDir(name) { // basis hook: rsync shows it only at -ii
+			it = ""
+		}
 		if !r.cfg.DryRun && name != "." {
 			if err := r.root.Mkdir(name, s.Mode|0o700); err != nil && !errors.Is(err, errExist) {
 				r.fail("mkdir", s.Path, err)
 				return
 			}
 		}
-		r.created(s, nil, it)
+		if it != "" {
+			r.created(s, nil, it)
+		} else {
+			r.count(func(st *Stats) { st.Created++ })
+		}
 		apply = true
 	} else if it := r.itemize('.', s, ex, false); it != "" {
 		r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it})
@@ -186,20 +212,46 @@ func (r *receiver) doFile(m *merger, s, ex *tree.Entry, parent *dirNode, name st
 	if s.HardLink != "" && r.cfg.HardLinks {
 		return r.doHardLink(s, ex, parent, name)
 	}
+	sumDiffers := false
 	if ex != nil && ex.Type == tree.TypeFile {
-		same, sumDiffers := r.upToDate(s, ex, name)
+		var same bool
+		same, sumDiffers = r.sameData(r.root, s, ex, name)
 		if same {
 			r.attrsOnly(s, ex, name)
 			return nil
 		}
-		return r.startFile(m, s, ex, parent, name, r.itemize('>', s, ex, sumDiffers))
 	}
-	return r.startFile(m, s, ex, parent, name, r.itemize('>', s, ex, false))
+	if len(r.bases) > 0 { // basis hook (basis.go)
+		switch bm := r.findBasis(s, name); bm.level {
+		case basisUnchgd:
+			r.useBasis(s, ex, parent, name, bm)
+			return nil
+		case basisData:
+			it := r.itemize('c', s, bm.e, false)
+			if !r.cfg.DryRun {
+				if ex != nil && !r.backup(s.Path, name, true, parent) {
+					return nil
+				}
+				if err := r.copyBasis(s, ex, name, bm); err != nil {
+					r.fail("copy", s.Path, err)
+					return nil
+				}
+			}
+			r.created(s, ex, it)
+			return nil
+		case basisDelta:
+			if ex == nil || ex.Type != tree.TypeFile {
+				return r.startFile(m, s, ex, parent, name, r.itemize('>', s, bm.e, false), bm.dir)
+			}
+		}
+	}
+	return r.startFile(m, s, ex, parent, name, r.itemize('>', s, ex, sumDiffers), nil)
 }
 
-// upToDate runs the quick check (size and mtime), the size-only check or
-// the checksum check.
-func (r *receiver) upToDate(s, ex *tree.Entry, name string) (same, sumDiffers bool) {
+// sameData runs the quick check (size and mtime), the size-only check or
+// the checksum check of s against ex, the entry name in root (the
+// destination, or a basis directory).
+func (r *receiver) sameData(root *fsys.Root, s, ex *tree.Entry, name string) (same, sumDiffers bool) {
 	if s.Size != ex.Size {
 		return false, r.cfg.Checksum
 	}
@@ -207,7 +259,7 @@ func (r *receiver) upToDate(s, ex *tree.Entry, name string) (same, sumDiffers bo
 	case r.cfg.SizeOnly:
 		return true, false
 	case r.cfg.Checksum:
-		sum, err := tree.ChecksumFile(r.root.OSRoot(), name)
+		sum, err := tree.ChecksumFile(root.OSRoot(), name)
 		if err != nil {
 			return false, true
 		}
@@ -247,6 +299,9 @@ func (r *receiver) link(s, ex *tree.Entry, leader, name string) {
 	}
 	it := r.itemize('h', s, ex, false)
 	if !r.cfg.DryRun {
+		if ex != nil && !r.backup(s.Path, name, true, nil) { // backup hook (backup.go)
+			return
+		}
 		if err := r.root.Link(leader, name); err != nil {
 			r.fail("link", s.Path, fmt.Errorf("to %s: %w", s.HardLink, err))
 			return

@@ -24,6 +24,7 @@ type job struct {
 	name      string
 	itemize   string
 	followers []follower // hard links waiting for this file (guarded by r.mu)
+	alt       *basisDir  // a basis directory's file of this name, the delta basis (basis.go)
 
 	// transfer state, owned by the reader goroutine once the request is out
 	redo      bool     // this attempt is the whole-file retry
@@ -45,7 +46,9 @@ type follower struct {
 
 // startFile starts the job of a file that needs data, waiting for a free
 // request slot.
-func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name, it string) error {
+// alt, when not nil, is a basis directory holding a file of the same name
+// to use as the delta basis when the destination has none (basis.go).
+func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name, it string, alt *basisDir) error {
 	if r.cfg.DryRun {
 		r.created(s, ex, it)
 		if ex == nil || ex.Type != tree.TypeFile {
@@ -56,7 +59,7 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 	}
 	if s.Size == 0 {
 		// Nothing to ask for: write the empty file here.
-		if err := r.writeEmpty(s, ex, name); err != nil {
+		if err := r.writeEmpty(s, ex, parent, name); err != nil {
 			r.fail("create", s.Path, err)
 			return nil
 		}
@@ -71,7 +74,7 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 	case <-m.ctx.Done():
 		return m.ctx.Err()
 	}
-	j := &job{r: r, s: s, ex: ex, dir: parent, name: name, itemize: it}
+	j := &job{r: r, s: s, ex: ex, dir: parent, name: name, itemize: it, alt: alt}
 	r.mu.Lock()
 	r.nextID++
 	j.id = r.nextID
@@ -127,10 +130,14 @@ func (r *receiver) createFile(name string, mode uint32, ex *tree.Entry) (*fsys.T
 	return r.root.CreateTempPerm(name, mode)
 }
 
-func (r *receiver) writeEmpty(s, ex *tree.Entry, name string) error {
+func (r *receiver) writeEmpty(s, ex *tree.Entry, parent *dirNode, name string) error {
 	t, err := r.createFile(name, s.Mode, ex)
 	if err != nil {
 		return err
+	}
+	if ex != nil && !r.backup(s.Path, name, true, parent) { // backup hook (backup.go)
+		t.Abort()
+		return nil
 	}
 	return t.Commit(r.meta(s), r.preserve())
 }
@@ -155,6 +162,13 @@ func (j *job) prepare() (*wire.FileRequest, *delta.Signature) {
 	} else if j.ex != nil && j.ex.Type == tree.TypeFile && j.ex.Size > 0 {
 		if f, err := r.root.OpenRead(j.name); err == nil {
 			j.basis, size = f, j.ex.Size
+		}
+	} else if j.alt != nil { // basis hook (basis.go): only read
+		if f, err := j.alt.root.OpenRead(j.name); err == nil {
+			j.basis = f
+			if fi, err := f.Stat(); err == nil {
+				size = fi.Size()
+			}
 		}
 	}
 	j.basisSize = size
@@ -215,7 +229,12 @@ func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
 		return
 	}
 	if !r.cfg.DryRun {
-		if err := r.root.Remove(d.Path); err != nil {
+		if r.bak.on { // backup hook (backup.go)
+			if !r.backup(d.Path, d.Path, false, m.top()) {
+				m.deletedIn(d.Path, false)
+				return
+			}
+		} else if err := r.root.Remove(d.Path); err != nil {
 			r.fail("delete", d.Path, err)
 			m.deletedIn(d.Path, false)
 			return

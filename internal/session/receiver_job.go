@@ -160,6 +160,12 @@ func (j *job) commit() {
 			return
 		}
 	}
+	if j.ex != nil && !r.cfg.Inplace && r.bak.on {
+		if !r.backup(j.s.Path, j.name, true, j.dir) { // backup hook (backup.go): reported
+			j.finish(errBackupFailed)
+			return
+		}
+	}
 	err := j.t.Commit(r.meta(j.s), r.preserve())
 	j.t = nil
 	if err != nil {
@@ -202,7 +208,7 @@ func (j *job) finish(err error) {
 		var fe *FileError
 		remote := errors.As(err, &fe) && fe.Remote
 		switch {
-		case errors.Is(err, errConnDown):
+		case errors.Is(err, errConnDown), errors.Is(err, errBackupFailed):
 		case remote && r.client:
 			// The sender counted it; the user hears of it here.
 			r.report(Event{Kind: EventError, Path: j.s.Path, Err: err})
@@ -260,3 +266,6 @@ func (j *job) keepPartial() {
 }
 
 var errConnDown = errors.New("connection down")
+
+// errBackupFailed ends a job whose backup failed (and was reported).
+var errBackupFailed = errors.New("backup failed")

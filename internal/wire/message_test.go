@@ -14,6 +14,8 @@ func sampleMessages() map[string]Message {
 	return map[string]Message{
 		"hello":      &Hello{MinVersion: 1, MaxVersion: 3, Software: "ferry/test", Caps: []string{"delta-xxh3", "hardlinks"}},
 		"run":        &Run{Role: RoleReceiver, Paths: []string{"dst/"}, Flags: FlagRecursive | FlagDelete | FlagEvents, Filters: []string{"- *.o", "+ /src/**"}, PartialDir: ".ferry-partial", Seed: 0xdeadbeefcafe},
+		"run-backup": &Run{Role: RoleReceiver, Paths: []string{"dst/"}, Flags: FlagBackup, BackupDir: "../old", Suffix: "~"},
+		"run-link":   &Run{Role: RoleReceiver, Paths: []string{"dst/"}, BasisKind: BasisLink, BasisDirs: []string{"../prev", "/abs/prev"}},
 		"pass":       &PassBegin{Pass: 7, Paths: []string{"a/b", "c"}},
 		"pass-all":   &PassBegin{Pass: 0},
 		"entries":    &Entries{Entries: []Entry{{Path: ".", Type: 2, Mode: 0o755, MTime: -5}, {Path: "a/b", Type: 1, Mode: 0o644, Size: 1 << 40, MTime: 1700000000123456789, UID: 1000, GID: 1000, User: "u", Group: "g", Checksum: bytes.Repeat([]byte{7}, 32)}, {Path: "a/c", Type: 3, Mode: 0o777, LinkTarget: "../x"}, {Path: "a/d", Type: 4, Rdev: 0x10203, HardLink: "a/b"}}},

@@ -1,0 +1,179 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/ferrysync/ferry/internal/fsys"
+)
+
+// Backup hook (rsync's -b, --backup-dir, --suffix). Before the receiver
+// replaces or deletes a non-directory, it gives it its backup name: the
+// name plus the suffix beside it, or the name (plus the suffix) under the
+// backup directory. A file about to be replaced by a rename is hard-linked
+// to its backup name, so its own name never goes missing; a deleted one is
+// renamed. When the backup cannot be made, the entry is left alone and the
+// failure reported: nothing is lost.
+//
+// A backup directory inside the destination is reached through the
+// destination's Root; one outside it (absolute, or relative with a leading
+// "..") is opened as a second Root, so backups are confined there just as
+// writes are to the destination. It must be on the destination's
+// filesystem (renames and links do not cross filesystems).
+
+// backups says where backups go; the zero value makes none.
+type backups struct {
+	on     bool
+	root   *fsys.Root // where backup names live: the destination's Root, or own
+	own    *fsys.Root // a backup directory outside the destination, closed by close
+	dir    string     // the backup directory inside root ("" beside each file)
+	suffix string
+}
+
+// openBackups prepares the backups of a run whose destination directory is
+// dir (the operand path of r.root).
+func (r *receiver) openBackups(dir string) error {
+	if !r.cfg.Backup {
+		return nil
+	}
+	b := backups{on: true, root: r.root, suffix: r.cfg.Suffix}
+	bd := r.cfg.BackupDir
+	if bd != "" {
+		clean := filepath.ToSlash(filepath.Clean(bd))
+		switch {
+		case !filepath.IsAbs(bd) && clean != ".." && !strings.HasPrefix(clean, "../"):
+			if clean != "." {
+				b.dir = clean
+			}
+		default: // outside the destination: a Root of its own
+			p := bd
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+			if !r.cfg.DryRun {
+				if err := r.opBase.mkdir(p, true); err != nil && !errors.Is(err, fs.ErrExist) {
+					return &DestError{Op: "mkdir", Path: p, Err: unwrapPathError(err)}
+				}
+			}
+			root, err := r.opBase.openDest(p)
+			if err != nil && !r.cfg.DryRun {
+				return fmt.Errorf("backup dir: %w", err)
+			}
+			b.root, b.own = root, root
+		}
+	}
+	if b.dir == "" && b.suffix == "" && b.own == nil {
+		return errors.New("backups would replace the files they save: the backup dir is the destination and the suffix is empty")
+	}
+	r.bak = b
+	return nil
+}
+
+// closeBackups releases a backup directory's own Root.
+func (r *receiver) closeBackups() {
+	if r.bak.own != nil {
+		r.bak.own.Close()
+	}
+}
+
+// backupName is the name, inside r.bak.root, of the backup of name.
+func (r *receiver) backupName(name string) string {
+	if r.bak.dir != "" {
+		return r.bak.dir + "/" + name + r.bak.suffix
+	}
+	return name + r.bak.suffix
+}
+
+// backup makes the backup of the destination entry name (transfer path
+// p): a hard link when keep (the entry is about to be replaced), else a
+// rename (it is being deleted). dir, if known, is the source directory of
+// the entry (its mode and its parents' go to the backup's directories).
+// Without backups it does nothing. On failure it reports the error, and
+// the caller must leave the entry alone.
+func (r *receiver) backup(p, name string, keep bool, dir *dirNode) bool {
+	if !r.bak.on || r.cfg.DryRun {
+		return true
+	}
+	bname := r.backupName(name)
+	err := r.root.Backup(name, r.bak.root, bname, keep)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = r.makeBackupDirs(path.Dir(name), dir); err == nil {
+			err = r.root.Backup(name, r.bak.root, bname, keep)
+		}
+	}
+	if err != nil {
+		r.fail("backup", p, err)
+		return false
+	}
+	return true
+}
+
+// makeBackupDirs creates the directories of the backup of destination
+// directory dir, each with the permissions of its destination counterpart
+// (as rsync does: the source's, when the stream has them in node and its
+// parents, else the destination's as it is), those of the backup directory
+// itself as mkdir gives.
+func (r *receiver) makeBackupDirs(dir string, node *dirNode) error {
+	root := r.bak.root
+	var made string
+	if r.bak.dir != "" {
+		if err := root.MkdirAll(r.bak.dir, 0o777); err != nil {
+			return err
+		}
+		made = r.bak.dir
+	}
+	if dir == "." {
+		return nil
+	}
+	for c := range strings.SplitSeq(dir, "/") {
+		d := path.Join(made, c)
+		src := strings.TrimPrefix(strings.TrimPrefix(d, r.bak.dir), "/")
+		made = d
+		perm := r.dirPerm(src, node)
+		err := root.Mkdir(d, perm|0o700)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if perm != 0o777 {
+			if err := root.SetMeta(d, fsys.Meta{Mode: perm}, fsys.Preserve{Perms: true}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// dirPerm is the mode the destination directory dir has, or will have
+// once the stream leaves it (0777: unknown).
+func (r *receiver) dirPerm(dir string, node *dirNode) uint32 {
+	for n := node; n != nil && r.cfg.Perms; n = n.parent {
+		if n.path == dir {
+			return n.s.Mode & 0o7777
+		}
+	}
+	if fi, err := r.root.Lstat(dir); err == nil && fi.IsDir() {
+		return uint32(fi.Mode().Perm())
+	}
+	return 0o777
+}
+
+// protectedBackup reports whether the extraneous destination entry p is a
+// backup that --delete must keep: rsync adds the rule "P *SUFFIX" after
+// the user's filters when backups go beside the files.
+func (r *receiver) protectedBackup(p string) bool {
+	return r.bak.on && r.bak.dir == "" && r.bak.own == nil && !r.cfg.DeleteExcluded &&
+		strings.HasSuffix(path.Base(p), r.bak.suffix)
+}
+
+// omitDirTimes reports whether directory times are left alone: rsync
+// forces --omit-dir-times when backups go beside the files.
+func (r *receiver) omitDirTimes() bool {
+	return r.cfg.Backup && r.cfg.BackupDir == ""
+}
