@@ -134,6 +134,8 @@ func (r *receiver) sameAttrs(s, e *tree.Entry) bool {
 	switch {
 	case r.cfg.Perms && s.Type != tree.TypeSymlink && s.Mode != e.Mode:
 		return false
+	case r.cfg.Times && s.Type == tree.TypeFile && s.MTime != e.MTime: // -c or --size-only passed it
+		return false
 	case r.cfg.Owner && isRoot && m.UID != e.UID:
 		return false
 	case r.cfg.Group && m.GID != e.GID:
@@ -187,8 +189,8 @@ func (r *receiver) useBasis(s, ex *tree.Entry, parent *dirNode, name string, bm 
 // nodeFromBasis handles a symlink or special file s found unchanged in a
 // basis directory, and reports whether it did.
 func (r *receiver) nodeFromBasis(s, ex *tree.Entry, parent *dirNode, name string) bool {
-	if len(r.bases) == 0 {
-		return false
+	if len(r.bases) == 0 || (ex != nil && ex.Type == s.Type) {
+		return false // an existing one is compared with the source only (rsync)
 	}
 	bm := r.findBasis(s, name)
 	if bm.level != basisUnchgd {
@@ -196,6 +198,63 @@ func (r *receiver) nodeFromBasis(s, ex *tree.Entry, parent *dirNode, name string
 	}
 	r.useBasis(s, ex, parent, name, bm)
 	return true
+}
+
+// fileFromBasis consults the basis directories for the regular file s,
+// as rsync does, and reports whether that settled it. A destination file
+// that exists is replaced (link-dest) or deleted (compare-dest) only when
+// a basis directory has the file unchanged; otherwise the usual checks
+// follow. A missing one is linked, left out or copied when unchanged,
+// copied when only its attributes differ, and else transferred with the
+// basis directory's file as its delta basis.
+func (r *receiver) fileFromBasis(m *merger, s, ex *tree.Entry, parent *dirNode, name string) (bool, error) {
+	exists := ex != nil && ex.Type == tree.TypeFile
+	if exists && r.cfg.BasisKind == wire.BasisCopy {
+		return false, nil
+	}
+	bm := r.findBasis(s, name)
+	if exists {
+		if bm.level != basisUnchgd || (r.cfg.BasisKind == wire.BasisLink && bm.e.Dev == ex.Dev && bm.e.Ino == ex.Ino) {
+			return false, nil
+		}
+		if r.cfg.DryRun {
+			return true, nil
+		}
+		// The data stays in the basis directory: no backup (rsync neither).
+		if r.cfg.BasisKind == wire.BasisCompare {
+			if err := r.root.Remove(name); err != nil {
+				r.fail("delete", s.Path, err)
+			}
+			return true, nil
+		}
+		if r.root.LinkFrom(bm.dir.root, name, name) != nil {
+			if err := r.copyBasis(s, ex, name, bm); err != nil {
+				r.fail("copy", s.Path, err)
+			}
+		}
+		return true, nil
+	}
+	switch bm.level {
+	case basisUnchgd:
+		r.useBasis(s, ex, parent, name, bm)
+		return true, nil
+	case basisData:
+		it := r.itemize('c', s, bm.e, false)
+		if !r.cfg.DryRun {
+			if ex != nil && !r.backup(s.Path, name, true, parent) {
+				return true, nil
+			}
+			if err := r.copyBasis(s, ex, name, bm); err != nil {
+				r.fail("copy", s.Path, err)
+				return true, nil
+			}
+		}
+		r.created(s, ex, it)
+		return true, nil
+	case basisDelta:
+		return true, r.startFile(m, s, ex, parent, name, r.itemize('>', s, bm.e, false), bm.dir)
+	}
+	return false, nil
 }
 
 // copyBasis writes s as a local copy of the basis file bm.e, with s's

@@ -212,6 +212,11 @@ func (r *receiver) doFile(m *merger, s, ex *tree.Entry, parent *dirNode, name st
 	if s.HardLink != "" && r.cfg.HardLinks {
 		return r.doHardLink(s, ex, parent, name)
 	}
+	if len(r.bases) > 0 { // basis hook (basis.go)
+		if done, err := r.fileFromBasis(m, s, ex, parent, name); done || err != nil {
+			return err
+		}
+	}
 	sumDiffers := false
 	if ex != nil && ex.Type == tree.TypeFile {
 		var same bool
@@ -219,30 +224,6 @@ func (r *receiver) doFile(m *merger, s, ex *tree.Entry, parent *dirNode, name st
 		if same {
 			r.attrsOnly(s, ex, name)
 			return nil
-		}
-	}
-	if len(r.bases) > 0 { // basis hook (basis.go)
-		switch bm := r.findBasis(s, name); bm.level {
-		case basisUnchgd:
-			r.useBasis(s, ex, parent, name, bm)
-			return nil
-		case basisData:
-			it := r.itemize('c', s, bm.e, false)
-			if !r.cfg.DryRun {
-				if ex != nil && !r.backup(s.Path, name, true, parent) {
-					return nil
-				}
-				if err := r.copyBasis(s, ex, name, bm); err != nil {
-					r.fail("copy", s.Path, err)
-					return nil
-				}
-			}
-			r.created(s, ex, it)
-			return nil
-		case basisDelta:
-			if ex == nil || ex.Type != tree.TypeFile {
-				return r.startFile(m, s, ex, parent, name, r.itemize('>', s, bm.e, false), bm.dir)
-			}
 		}
 	}
 	return r.startFile(m, s, ex, parent, name, r.itemize('>', s, ex, sumDiffers), nil)
