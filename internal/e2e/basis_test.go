@@ -120,11 +120,11 @@ func prepareBasis(t *testing.T, rsync, src, root string, c basisCase) {
 	}
 	old := time.Unix(0, baseTime-3e9)
 	must(os.WriteFile(filepath.Join(prev, "top.txt"), []byte("changed since"), 0o644)) // other data
-	must(os.Chmod(filepath.Join(prev, "exec.sh"), 0o700))                           // other mode
-	must(os.Chtimes(filepath.Join(prev, "a/b/y.go"), old, old))                     // other time
-	must(os.Remove(filepath.Join(prev, "z.tmp")))                                   // gone
-	must(os.Remove(filepath.Join(prev, "rel")))                                     // a symlink gone
-	must(os.Symlink("elsewhere", filepath.Join(prev, "rel")))                       // ... and back, other target
+	must(os.Chmod(filepath.Join(prev, "exec.sh"), 0o700))                              // other mode
+	must(os.Chtimes(filepath.Join(prev, "a/b/y.go"), old, old))                        // other time
+	must(os.Remove(filepath.Join(prev, "z.tmp")))                                      // gone
+	must(os.Remove(filepath.Join(prev, "rel")))                                        // a symlink gone
+	must(os.Symlink("elsewhere", filepath.Join(prev, "rel")))                          // ... and back, other target
 	must(os.WriteFile(filepath.Join(prev2, "src/main.go"), []byte("prev2 differs"), 0o644))
 	must(os.Remove(filepath.Join(prev2, "keep/one")))
 	fixed := time.Unix(0, baseTime+7e9)
