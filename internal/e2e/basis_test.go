@@ -42,6 +42,8 @@ func TestRsyncBasisCompare(t *testing.T) {
 		{name: "link-dest-dry-run", args: []string{"--link-dest=../prev"}, dryRun: true},
 		{name: "link-dest-dry-run-delete", args: []string{"--delete", "--link-dest=../prev"}, dest: staleDest, dryRun: true},
 		{name: "compare-dest", args: []string{"--compare-dest=../prev"}},
+		{name: "compare-dest-H", args: []string{"-H", "--compare-dest=../prev"}},
+		{name: "copy-dest-H", args: []string{"-H", "--copy-dest=../prev"}},
 		{name: "compare-dest-delete", args: []string{"--delete", "--compare-dest=../prev"}, dest: staleDest},
 		{name: "copy-dest", args: []string{"--copy-dest=../prev"}},
 		{name: "copy-dest-delete", args: []string{"--delete", "--copy-dest=../prev"}, dest: staleDest},
@@ -54,12 +56,16 @@ func TestRsyncBasisCompare(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			skipKnown(t)
 			t.Parallel()
-			runBasisCompare(t, rsync, c)
+			runBasisCompare(t, rsync, c, func(args []string, src, dst string) result {
+				return run(t, ferryBin, slices.Concat(args, []string{src, dst})...)
+			})
 		})
 	}
 }
 
-func runBasisCompare(t *testing.T, rsync string, c basisCase) {
+// runBasisCompare runs the case with rsync, locally, and with ferry as
+// runFerry does it (locally, or over ssh).
+func runBasisCompare(t *testing.T, rsync string, c basisCase, runFerry func(args []string, src, dst string) result) {
 	src := sharedSource(t, plainTree)
 	base := t.TempDir()
 	roots := []string{filepath.Join(base, "rsync"), filepath.Join(base, "ferry")}
@@ -69,7 +75,7 @@ func runBasisCompare(t *testing.T, rsync string, c basisCase) {
 	before := takeSnapshot(t, roots[1])
 	since := time.Now().UnixNano()
 	var res [2]result
-	for i, tool := range []string{rsync, ferryBin} {
+	for i, tool := range []string{rsync, "ferry"} {
 		var args []string
 		if i == 0 {
 			args = append(args, "-a")
@@ -80,7 +86,11 @@ func runBasisCompare(t *testing.T, rsync string, c basisCase) {
 		for _, a := range c.args {
 			args = append(args, strings.ReplaceAll(a, "{root}", roots[i]))
 		}
-		res[i] = run(t, tool, slices.Concat(args, []string{src + "/", filepath.Join(roots[i], "new") + "/"})...)
+		if i == 0 {
+			res[i] = run(t, tool, slices.Concat(args, []string{src + "/", filepath.Join(roots[i], "new") + "/"})...)
+		} else {
+			res[i] = runFerry(args, src+"/", filepath.Join(roots[i], "new")+"/")
+		}
 	}
 	rr, fr := res[0], res[1]
 	if rr.code != c.wantCode {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/tree"
+	"github.com/ferrysync/ferry/internal/wire"
 )
 
 // preserveDir is the metadata applied to directories: like files, but the
@@ -256,6 +257,9 @@ func (r *receiver) sameData(root *fsys.Root, s, ex *tree.Entry, name string) (sa
 // leader is still in flight, once it is committed.
 func (r *receiver) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) error {
 	leader := r.dstName(s.HardLink)
+	if len(r.bases) > 0 && r.cfg.BasisKind == wire.BasisCompare && r.findBasis(s, name).level == basisUnchgd {
+		return nil // basis hook (basis.go): left out, as its leader is
+	}
 	r.mu.Lock()
 	if j := r.byPath[s.HardLink]; j != nil {
 		r.addPending(parent)
