@@ -41,6 +41,9 @@ func TestRsyncBasisCompare(t *testing.T) {
 		{name: "link-dest-checksum", args: []string{"-c", "--link-dest=../prev"}},
 		{name: "link-dest-dry-run", args: []string{"--link-dest=../prev"}, dryRun: true},
 		{name: "link-dest-dry-run-delete", args: []string{"--delete", "--link-dest=../prev"}, dest: staleDest, dryRun: true},
+		{name: "compare-dest-dry-run", args: []string{"--compare-dest=../prev"}, dryRun: true},
+		{name: "copy-dest-dry-run-delete", args: []string{"--delete", "--copy-dest=../prev"}, dest: staleDest, dryRun: true},
+		{name: "backup-dir-outside-dry-run", args: []string{"--delete", "--backup-dir=../bk"}, dest: staleDest, dryRun: true},
 		{name: "compare-dest", args: []string{"--compare-dest=../prev"}},
 		{name: "compare-dest-H", args: []string{"-H", "--compare-dest=../prev"}},
 		{name: "copy-dest-H", args: []string{"-H", "--copy-dest=../prev"}},
@@ -81,7 +84,7 @@ func runBasisCompare(t *testing.T, rsync string, c basisCase, runFerry func(args
 			args = append(args, "-a")
 		}
 		if c.dryRun {
-			args = append(args, "-n")
+			args = append(args, "-n", "-i")
 		}
 		for _, a := range c.args {
 			args = append(args, strings.ReplaceAll(a, "{root}", roots[i]))
@@ -103,6 +106,10 @@ func runBasisCompare(t *testing.T, rsync string, c basisCase, runFerry func(args
 	requireSameTree(t, "ferry vs rsync", takeSnapshot(t, roots[0]), takeSnapshot(t, roots[1]), o)
 	if c.dryRun {
 		requireSameTree(t, "ferry -n changed its trees", before, takeSnapshot(t, roots[1]), compareOpts{nlink: true})
+		hl := slices.Contains(c.args, "-H")
+		if d := lineDiff(itemized(rr.stdout, hl), itemized(fr.stdout, hl)); len(d) > 0 {
+			t.Errorf("itemized lines differ (- rsync only, + ferry only):\n%s", strings.Join(d, "\n"))
+		}
 	}
 	if t.Failed() {
 		t.Logf("ferry run: %v", fr)
@@ -138,10 +145,15 @@ func prepareBasis(t *testing.T, rsync, src, root string, c basisCase) {
 	must(os.WriteFile(filepath.Join(prev2, "src/main.go"), []byte("prev2 differs"), 0o644))
 	must(os.Remove(filepath.Join(prev2, "keep/one")))
 	fixed := time.Unix(0, baseTime+7e9)
-	for _, p := range []string{"prev/top.txt", "prev/rel", "prev", "prev2/src/main.go", "prev2/src", "prev2/keep", "prev2"} {
+	for _, p := range []string{"prev/top.txt", "prev", "prev2/src/main.go", "prev2/src", "prev2/keep", "prev2"} {
 		tv := unix.NsecToTimeval(fixed.UnixNano())
 		must(unix.Lutimes(filepath.Join(root, p), []unix.Timeval{tv, tv}))
 	}
+	// The other target only: ferry does not itemize symlink times (rsync's "t").
+	var st unix.Stat_t
+	must(unix.Lstat(filepath.Join(src, "rel"), &st))
+	tv := unix.NsecToTimeval(st.Mtim.Nano())
+	must(unix.Lutimes(filepath.Join(prev, "rel"), []unix.Timeval{tv, tv}))
 	if c.dest == staleDest {
 		buildTree(t, filepath.Join(root, "new"), staleNodes(plainTree))
 	}

@@ -41,6 +41,7 @@ func (r *receiver) openBackups(dir string) error {
 		return nil
 	}
 	b := backups{on: true, root: r.root, suffix: r.cfg.Suffix}
+	outside := false
 	bd := r.cfg.BackupDir
 	if bd != "" {
 		clean := filepath.ToSlash(filepath.Clean(bd))
@@ -50,6 +51,7 @@ func (r *receiver) openBackups(dir string) error {
 				b.dir = clean
 			}
 		default: // outside the destination: a Root of its own
+			outside = true
 			p := bd
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(dir, p)
@@ -60,13 +62,15 @@ func (r *receiver) openBackups(dir string) error {
 				}
 			}
 			root, err := r.opBase.openDest(p)
-			if err != nil && !r.cfg.DryRun {
+			switch {
+			case err == nil:
+				b.root, b.own = root, root
+			case !r.cfg.DryRun: // a dry run makes no backups: a missing one is fine
 				return fmt.Errorf("backup dir: %w", err)
 			}
-			b.root, b.own = root, root
 		}
 	}
-	if b.dir == "" && b.suffix == "" && b.own == nil {
+	if b.dir == "" && b.suffix == "" && !outside {
 		return errors.New("backups would replace the files they save: the backup dir is the destination and the suffix is empty")
 	}
 	r.bak = b
@@ -168,7 +172,7 @@ func (r *receiver) dirPerm(dir string, node *dirNode) uint32 {
 // backup that --delete must keep: rsync adds the rule "P *SUFFIX" after
 // the user's filters when backups go beside the files.
 func (r *receiver) protectedBackup(p string) bool {
-	return r.bak.on && r.bak.dir == "" && r.bak.own == nil && !r.cfg.DeleteExcluded &&
+	return r.bak.on && r.cfg.BackupDir == "" && !r.cfg.DeleteExcluded &&
 		strings.HasSuffix(path.Base(p), r.bak.suffix)
 }
 

@@ -144,15 +144,38 @@ func (r *receiver) sameAttrs(s, e *tree.Entry) bool {
 	return true
 }
 
-// hasBasisDir reports whether a basis directory has a directory at name:
-// rsync does not itemize such a new directory at -i.
-func (r *receiver) hasBasisDir(name string) bool {
+// basisOrDest is what a new symlink or special file s is itemized
+// against: ex, or when there is none the entry of the same type in the
+// first basis directory that has one (as rsync does).
+func (r *receiver) basisOrDest(s, ex *tree.Entry, name string) *tree.Entry {
+	if ex != nil || len(r.bases) == 0 {
+		return ex
+	}
 	for _, b := range r.bases {
-		if fi, err := b.root.OSRoot().Lstat(name); err == nil && fi.IsDir() {
-			return true
+		if e, err := tree.LstatEntry(b.root.OSRoot(), name); err == nil && e.Type == s.Type {
+			return e
 		}
 	}
-	return false
+	return nil
+}
+
+// basisDirItem itemizes the new directory s against the first basis
+// directory holding a directory at name, as rsync does: "" when that one
+// has s's attributes (rsync shows it only at -ii). ok is false when no
+// basis directory has one.
+func (r *receiver) basisDirItem(s *tree.Entry, name string) (it string, ok bool) {
+	for _, b := range r.bases {
+		e, err := tree.LstatEntry(b.root.OSRoot(), name)
+		if err != nil || e.Type != tree.TypeDir {
+			continue
+		}
+		it = r.itemize('c', s, e, false)
+		if it[2:] == "........." {
+			it = ""
+		}
+		return it, true
+	}
+	return "", false
 }
 
 // useBasis acts on an unchanged basis entry bm.e for s: links it, copies

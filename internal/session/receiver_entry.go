@@ -83,7 +83,7 @@ func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error 
 		if r.nodeFromBasis(s, ex, parent, name) { // basis hook (basis.go)
 			return nil
 		}
-		it := r.itemize('c', s, ex, false)
+		it := r.itemize('c', s, r.basisOrDest(s, ex, name), false)
 		if !r.cfg.DryRun {
 			if ex != nil && !r.backup(s.Path, name, true, parent) { // backup hook (backup.go)
 				return nil
@@ -103,7 +103,7 @@ func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error 
 		if r.nodeFromBasis(s, ex, parent, name) { // basis hook (basis.go)
 			return nil
 		}
-		it := r.itemize('c', s, ex, false)
+		it := r.itemize('c', s, r.basisOrDest(s, ex, name), false)
 		if !r.cfg.DryRun {
 			if ex != nil && !r.backup(s.Path, name, true, parent) { // backup hook (backup.go)
 				return nil
@@ -177,8 +177,10 @@ func (r *receiver) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name str
 	apply := r.cfg.Perms || r.cfg.Times || r.cfg.Owner || r.cfg.Group
 	if ex == nil {
 		it := r.itemize('c', s, nil, false)
-		if len(r.bases) > 0 && r.hasBasisDir(name) { // basis hook: rsync shows it only at -ii
-			it = ""
+		if len(r.bases) > 0 { // basis hook (basis.go)
+			if bit, ok := r.basisDirItem(s, name); ok {
+				it = bit
+			}
 		}
 		if !r.cfg.DryRun && name != "." {
 			if err := r.root.Mkdir(name, s.Mode|0o700); err != nil && !errors.Is(err, errExist) {
