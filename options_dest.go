@@ -26,9 +26,6 @@ func destOptions(o Options, cfg *session.Config) error {
 		if strings.IndexByte(o.BackupDir, 0) >= 0 {
 			return fmt.Errorf("%w: --backup-dir %q contains a NUL byte", ErrBadOption, o.BackupDir)
 		}
-		if o.Inplace {
-			return fmt.Errorf("%w: --backup with --inplace is not supported yet", ErrNotSupported)
-		}
 	}
 	kinds := []struct {
 		name string

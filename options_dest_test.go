@@ -37,7 +37,6 @@ func TestDestOptions(t *testing.T) {
 		{name: "two kinds", opts: Options{LinkDest: []string{"a"}, CopyDest: []string{"b"}}, wantErr: ErrBadOption, msg: "--copy-dest option conflicts with the --link-dest"},
 		{name: "21 link-dests", opts: Options{LinkDest: many}, wantErr: ErrBadOption, msg: "at most 20"},
 		{name: "empty basis dir", opts: Options{CompareDest: []string{""}}, wantErr: ErrBadOption},
-		{name: "backup with inplace", opts: Options{Backup: true, Inplace: true}, wantErr: ErrNotSupported},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

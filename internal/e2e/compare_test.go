@@ -96,6 +96,8 @@ func compareCases() []compareCase {
 		{"backup-dir-delete", []string{"--backup-dir=bk", "--delete"}},
 		{"backup-dir-suffix-delete", []string{"--backup-dir=old/bk", "--suffix=.1", "--delete"}},
 		{"backup-delete-excluded", []string{"-b", "--delete", "--delete-excluded", "--exclude=*.o"}},
+		{"backup-inplace", []string{"-b", "--inplace"}},
+		{"backup-dir-inplace-delete", []string{"--backup-dir=bk", "--inplace", "--delete"}},
 	} {
 		cs = append(cs, compareCase{name: "stale/" + b.name, dest: staleDest, args: b.args, nlink: true})
 	}

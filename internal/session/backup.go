@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ferrysync/ferry/internal/fsys"
+	"github.com/ferrysync/ferry/internal/tree"
 )
 
 // Backup hook (rsync's -b, --backup-dir, --suffix). Before the receiver
@@ -114,6 +115,48 @@ func (r *receiver) backup(p, name string, keep bool, dir *dirNode) bool {
 		return false
 	}
 	return true
+}
+
+// backupCopy makes the backup of the regular file name (transfer path p,
+// its entry ex) as a copy, for a file about to be written in place
+// (--inplace): a link would share the data being overwritten. The copy
+// keeps ex's permissions, owner and times. On failure it reports the
+// error, and the caller must leave the file alone.
+func (r *receiver) backupCopy(p, name string, ex *tree.Entry, dir *dirNode) bool {
+	if !r.bak.on || r.cfg.DryRun {
+		return true
+	}
+	bname := r.backupName(name)
+	err := r.copyTo(name, bname, ex)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = r.makeBackupDirs(path.Dir(name), dir); err == nil {
+			err = r.copyTo(name, bname, ex)
+		}
+	}
+	if err != nil {
+		r.fail("backup", p, err)
+		return false
+	}
+	return true
+}
+
+// copyTo copies the destination file name to bname in the backup root.
+func (r *receiver) copyTo(name, bname string, ex *tree.Entry) error {
+	f, err := r.root.OpenRead(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	t, err := r.bak.root.CreateTempPerm(bname, ex.Mode)
+	if err != nil {
+		return err
+	}
+	if _, err := t.CopyFrom(int(f.Fd()), ex.Size); err != nil {
+		t.Abort()
+		return err
+	}
+	m := fsys.Meta{Mode: ex.Mode, UID: ex.UID, GID: ex.GID, MTime: ex.MTime}
+	return t.Commit(m, fsys.Preserve{Perms: true, Owner: isRoot, Group: true, Times: true})
 }
 
 // makeBackupDirs creates the directories of the backup of destination

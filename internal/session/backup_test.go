@@ -181,3 +181,31 @@ func TestBackupDirConfined(t *testing.T) {
 		t.Errorf("backup inside the module: %q, %v", b, err)
 	}
 }
+
+// TestBackupInplace: a file updated in place is backed up as a copy (a
+// link would share the data being overwritten) with its old attributes.
+func TestBackupInplace(t *testing.T) {
+	for _, role := range []string{"pull", "push"} {
+		t.Run(role, func(t *testing.T) {
+			base := t.TempDir()
+			s, d := filepath.Join(base, "src"), filepath.Join(base, "dst")
+			writeTree(t, s, map[string]string{"f": "the new content, longer"})
+			writeTree(t, d, map[string]string{"f": "old content"})
+			setTimes(t, s)
+			must(t, os.Chmod(filepath.Join(d, "f"), 0o600))
+			ino := inode(t, filepath.Join(d, "f"))
+			cfg := archive()
+			cfg.Inplace, cfg.Backup, cfg.Suffix = true, true, "~"
+			sy := runner(role)(t, cfg, 64<<10, d, s+"/")
+			sy.pass()
+			sy.close()
+			checkTree(t, d, map[string]string{"f": "the new content, longer", "f~": "old content"})
+			if got := inode(t, filepath.Join(d, "f")); got != ino {
+				t.Errorf("f was not updated in place")
+			}
+			if fi, err := os.Stat(filepath.Join(d, "f~")); err != nil || fi.Mode().Perm() != 0o600 {
+				t.Errorf("f~: %v, %v; want the old mode 0600", fi.Mode(), err)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/ferrysync/ferry/delta"
+	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
 	"github.com/zeebo/blake3"
 )
@@ -70,6 +71,9 @@ func (j *job) create() error {
 	}
 	var err error
 	if j.r.cfg.Inplace {
+		if j.ex != nil && j.ex.Type == tree.TypeFile && !j.r.backupCopy(j.s.Path, j.name, j.ex, j.dir) { // backup hook (backup.go)
+			return errBackupFailed
+		}
 		j.t, err = j.r.root.OpenInplace(j.name)
 	} else {
 		j.t, err = j.r.createFile(j.name, j.s.Mode, j.ex)
