@@ -51,6 +51,7 @@ func TestRsyncBasisCompare(t *testing.T) {
 		{name: "copy-dest", args: []string{"--copy-dest=../prev"}},
 		{name: "copy-dest-delete", args: []string{"--delete", "--copy-dest=../prev"}, dest: staleDest},
 		{name: "backup-dir-outside", args: []string{"--delete", "--backup-dir=../bk"}, dest: staleDest},
+		{name: "backup-dir-outside-nothing-to-back-up", args: []string{"--delete", "--backup-dir=../bk"}},
 		{name: "backup-dir-absolute", args: []string{"--delete", "--backup-dir={root}/abs/bk", "--suffix=~"}, dest: staleDest},
 		{name: "backup-link-dest", args: []string{"--delete", "-b", "--link-dest=../prev"}, dest: staleDest},
 		{name: "mixed-kinds", args: []string{"--link-dest=../prev", "--copy-dest=../prev"}, wantCode: 1},

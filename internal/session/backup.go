@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/tree"
@@ -26,23 +27,28 @@ import (
 // writes are to the destination. It must be on the destination's
 // filesystem (renames and links do not cross filesystems).
 
-// backups says where backups go; the zero value makes none.
+// backups says where backups go.
 type backups struct {
-	on     bool
-	root   *fsys.Root // where backup names live: the destination's Root, or own
-	own    *fsys.Root // a backup directory outside the destination, closed by close
-	dir    string     // the backup directory inside root ("" beside each file)
+	dir    string // the backup directory inside the destination ("" beside each file, or outside)
 	suffix string
+
+	// outside is the OS path of a backup directory outside the
+	// destination, created and opened at the first backup (rsync too
+	// creates it only when something is backed up).
+	outside string
+	// mu guards the fields that follow.
+	mu      sync.Mutex
+	own     *fsys.Root // the outside directory, once open
+	openErr error
 }
 
 // openBackups prepares the backups of a run whose destination directory is
-// dir (the operand path of r.root).
+// dir (the operand path of r.root); r.bak stays nil without them.
 func (r *receiver) openBackups(dir string) error {
 	if !r.cfg.Backup {
 		return nil
 	}
-	b := backups{on: true, root: r.root, suffix: r.cfg.Suffix}
-	outside := false
+	b := &backups{suffix: r.cfg.Suffix}
 	bd := r.cfg.BackupDir
 	if bd != "" {
 		clean := filepath.ToSlash(filepath.Clean(bd))
@@ -51,41 +57,53 @@ func (r *receiver) openBackups(dir string) error {
 			if clean != "." {
 				b.dir = clean
 			}
-		default: // outside the destination: a Root of its own
-			outside = true
-			p := bd
-			if !filepath.IsAbs(p) {
-				p = filepath.Join(dir, p)
-			}
-			if !r.cfg.DryRun {
-				if err := r.opBase.mkdir(p, true); err != nil && !errors.Is(err, fs.ErrExist) {
-					return &DestError{Op: "mkdir", Path: p, Err: unwrapPathError(err)}
-				}
-			}
-			root, err := r.opBase.openDest(p)
-			switch {
-			case err == nil:
-				b.root, b.own = root, root
-			case !r.cfg.DryRun: // a dry run makes no backups: a missing one is fine
-				return fmt.Errorf("backup dir: %w", err)
-			}
+		case filepath.IsAbs(bd):
+			b.outside = bd
+		default:
+			b.outside = filepath.Join(dir, bd)
 		}
 	}
-	if b.dir == "" && b.suffix == "" && !outside {
+	if b.dir == "" && b.suffix == "" && b.outside == "" {
 		return errors.New("backups would replace the files they save: the backup dir is the destination and the suffix is empty")
 	}
 	r.bak = b
 	return nil
 }
 
+// backupRoot returns the Root backup names live in: the destination's, or the
+// outside directory's, created and opened on first use (through the
+// operand base: inside a daemon module, it stays in the module).
+func (r *receiver) backupRoot() (*fsys.Root, error) {
+	b := r.bak
+	if b.outside == "" {
+		return r.root, nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.own == nil && b.openErr == nil {
+		if err := r.opBase.mkdir(b.outside, true); err != nil && !errors.Is(err, fs.ErrExist) {
+			b.openErr = &DestError{Op: "mkdir", Path: b.outside, Err: unwrapPathError(err)}
+		} else if b.own, err = r.opBase.openDest(b.outside); err != nil {
+			b.openErr = fmt.Errorf("backup dir: %w", err)
+		}
+	}
+	return b.own, b.openErr
+}
+
 // closeBackups releases a backup directory's own Root.
 func (r *receiver) closeBackups() {
+	if r.bak == nil {
+		return
+	}
+	r.bak.mu.Lock()
+	defer r.bak.mu.Unlock()
 	if r.bak.own != nil {
 		r.bak.own.Close()
+		r.bak.own = nil
 	}
 }
 
-// backupName is the name, inside r.bak.root, of the backup of name.
+// backupName is the name, inside the backup root, of the backup of name.
 func (r *receiver) backupName(name string) string {
 	if r.bak.dir != "" {
 		return r.bak.dir + "/" + name + r.bak.suffix
@@ -100,14 +118,25 @@ func (r *receiver) backupName(name string) string {
 // Without backups it does nothing. On failure it reports the error, and
 // the caller must leave the entry alone.
 func (r *receiver) backup(p, name string, keep bool, dir *dirNode) bool {
-	if !r.bak.on || r.cfg.DryRun {
+	if r.bak == nil || r.cfg.DryRun {
 		return true
 	}
-	bname := r.backupName(name)
-	err := r.root.Backup(name, r.bak.root, bname, keep)
-	if errors.Is(err, fs.ErrNotExist) {
-		if err = r.makeBackupDirs(path.Dir(name), dir); err == nil {
-			err = r.root.Backup(name, r.bak.root, bname, keep)
+	return r.backupWith(p, name, dir, func(root *fsys.Root, bname string) error {
+		return r.root.Backup(name, root, bname, keep)
+	})
+}
+
+// backupWith makes the backup of name with do, creating the backup's
+// directories when do finds them missing, and reports a failure.
+func (r *receiver) backupWith(p, name string, dir *dirNode, do func(root *fsys.Root, bname string) error) bool {
+	root, err := r.backupRoot()
+	if err == nil {
+		bname := r.backupName(name)
+		err = do(root, bname)
+		if errors.Is(err, fs.ErrNotExist) {
+			if err = r.makeBackupDirs(root, path.Dir(name), dir); err == nil {
+				err = do(root, bname)
+			}
 		}
 	}
 	if err != nil {
@@ -123,31 +152,22 @@ func (r *receiver) backup(p, name string, keep bool, dir *dirNode) bool {
 // keeps ex's permissions, owner and times. On failure it reports the
 // error, and the caller must leave the file alone.
 func (r *receiver) backupCopy(p, name string, ex *tree.Entry, dir *dirNode) bool {
-	if !r.bak.on || r.cfg.DryRun {
+	if r.bak == nil || r.cfg.DryRun {
 		return true
 	}
-	bname := r.backupName(name)
-	err := r.copyTo(name, bname, ex)
-	if errors.Is(err, fs.ErrNotExist) {
-		if err = r.makeBackupDirs(path.Dir(name), dir); err == nil {
-			err = r.copyTo(name, bname, ex)
-		}
-	}
-	if err != nil {
-		r.fail("backup", p, err)
-		return false
-	}
-	return true
+	return r.backupWith(p, name, dir, func(root *fsys.Root, bname string) error {
+		return r.copyTo(root, name, bname, ex)
+	})
 }
 
-// copyTo copies the destination file name to bname in the backup root.
-func (r *receiver) copyTo(name, bname string, ex *tree.Entry) error {
+// copyTo copies the destination file name to bname in root.
+func (r *receiver) copyTo(root *fsys.Root, name, bname string, ex *tree.Entry) error {
 	f, err := r.root.OpenRead(name)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	t, err := r.bak.root.CreateTempPerm(bname, ex.Mode)
+	t, err := root.CreateTempPerm(bname, ex.Mode)
 	if err != nil {
 		return err
 	}
@@ -164,8 +184,7 @@ func (r *receiver) copyTo(name, bname string, ex *tree.Entry) error {
 // (as rsync does: the source's, when the stream has them in node and its
 // parents, else the destination's as it is), those of the backup directory
 // itself as mkdir gives.
-func (r *receiver) makeBackupDirs(dir string, node *dirNode) error {
-	root := r.bak.root
+func (r *receiver) makeBackupDirs(root *fsys.Root, dir string, node *dirNode) error {
 	var made string
 	if r.bak.dir != "" {
 		if err := root.MkdirAll(r.bak.dir, 0o777); err != nil {
@@ -215,7 +234,7 @@ func (r *receiver) dirPerm(dir string, node *dirNode) uint32 {
 // backup that --delete must keep: rsync adds the rule "P *SUFFIX" after
 // the user's filters when backups go beside the files.
 func (r *receiver) protectedBackup(p string) bool {
-	return r.bak.on && r.cfg.BackupDir == "" && !r.cfg.DeleteExcluded &&
+	return r.bak != nil && r.cfg.BackupDir == "" && !r.cfg.DeleteExcluded &&
 		strings.HasSuffix(path.Base(p), r.bak.suffix)
 }
 

@@ -34,7 +34,7 @@ type receiver struct {
 	fileSrc  string
 	// rootCreated: the destination directory did not exist before pass 0.
 	rootCreated bool
-	bak         backups    // backup hook (backup.go)
+	bak         *backups   // backup hook (backup.go); nil: none
 	bases       []basisDir // basis directories (basis.go)
 
 	items  chan item

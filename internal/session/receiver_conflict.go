@@ -88,7 +88,7 @@ func (r *receiver) deleteContents(p, name string) {
 		dels = append(dels, del{path: e.Path, name: name + e.Path[len(p):], dir: dir})
 	}
 	for _, d := range slices.Backward(dels) {
-		if !r.cfg.DryRun && !d.dir && r.bak.on { // backup hook (backup.go)
+		if !r.cfg.DryRun && !d.dir && r.bak != nil { // backup hook (backup.go)
 			if !r.backup(d.path, d.name, false, nil) {
 				continue
 			}

@@ -161,7 +161,7 @@ func (r *receiver) created(s, ex *tree.Entry, it string) {
 // applied when the stream leaves it.
 func (r *receiver) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name string) {
 	if ex != nil && ex.Type != tree.TypeDir && !r.cfg.DryRun {
-		if r.bak.on { // backup hook (backup.go)
+		if r.bak != nil { // backup hook (backup.go)
 			if !r.backup(s.Path, name, false, parent) {
 				return
 			}

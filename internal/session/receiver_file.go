@@ -229,7 +229,7 @@ func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
 		return
 	}
 	if !r.cfg.DryRun {
-		if r.bak.on { // backup hook (backup.go)
+		if r.bak != nil { // backup hook (backup.go)
 			if !r.backup(d.Path, d.Path, false, m.top()) {
 				m.deletedIn(d.Path, false)
 				return

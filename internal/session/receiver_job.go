@@ -164,7 +164,7 @@ func (j *job) commit() {
 			return
 		}
 	}
-	if j.ex != nil && !r.cfg.Inplace && r.bak.on {
+	if j.ex != nil && !r.cfg.Inplace && r.bak != nil {
 		if !r.backup(j.s.Path, j.name, true, j.dir) { // backup hook (backup.go): reported
 			j.finish(errBackupFailed)
 			return
