@@ -112,6 +112,13 @@ func TestLinkFrom(t *testing.T) {
 	if err := r.LinkFrom(basis, "../x", "a/x"); !errors.Is(err, ErrUnsafePath) {
 		t.Errorf("LinkFrom outside the basis: %v, want ErrUnsafePath", err)
 	}
+	if err := basis.InParent("../x", func(int, string) error { return nil }); !errors.Is(err, ErrUnsafePath) {
+		t.Errorf("InParent outside the root: %v, want ErrUnsafePath", err)
+	}
+	var base string
+	if err := basis.InParent("a/f", func(_ int, b string) error { base = b; return nil }); err != nil || base != "f" {
+		t.Errorf("InParent(a/f): base %q, %v", base, err)
+	}
 	after := snapshot(t, bdir)
 	if !slices.Equal(before, after) {
 		t.Errorf("basis changed:\n%q\n%q", before, after)

@@ -84,6 +84,19 @@ func (r *Root) LinkFrom(src *Root, oldname, newname string) error {
 	if ost.Mode&unix.S_IFMT == unix.S_IFDIR {
 		return fmt.Errorf("link %s to %s: %w", newname, oldname, unix.EPERM)
 	}
+	// Nothing at newname (a new snapshot): link it there at once.
+	np, err := r.openParent(newname)
+	if err != nil {
+		return fmt.Errorf("link %s to %s: %w", newname, oldname, err)
+	}
+	err = unix.Linkat(op.fd, op.base, np.fd, np.base, 0)
+	np.close()
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, unix.EEXIST) {
+		return fmt.Errorf("link %s to %s: %w", newname, oldname, err)
+	}
 	same := false
 	err = r.replace("link", newname, func(dirfd int, tmp string) error {
 		// rename(2) does nothing when both names are links to the same
@@ -104,6 +117,22 @@ func (r *Root) LinkFrom(src *Root, oldname, newname string) error {
 
 // errSame stops replace when the destination is already the right link.
 var errSame = errors.New("same inode")
+
+// InParent calls fn with name's parent directory, open (confined to r as
+// every name is), and name's final component: for *at calls of a caller
+// that reads (a basis directory's entries), with the parent directories
+// of recent names kept open.
+func (r *Root) InParent(name string, fn func(dirfd int, base string) error) error {
+	if err := checkName(name, false); err != nil {
+		return err
+	}
+	p, err := r.openParent(name)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	return fn(p.fd, p.base)
+}
 
 // baseOf returns the final component of a validated name.
 func baseOf(name string) string {

@@ -27,6 +27,21 @@ type basisDir struct {
 	root *fsys.Root
 }
 
+// lstat describes the entry name of the basis directory (nil and an
+// error when missing), its parent directory found in the Root's cache.
+func (b *basisDir) lstat(name string) (*tree.Entry, error) {
+	if name == "." {
+		return tree.LstatEntry(b.root.OSRoot(), ".")
+	}
+	var e *tree.Entry
+	err := b.root.InParent(name, func(dirfd int, base string) error {
+		var err error
+		e, err = tree.LstatAt(dirfd, base, name)
+		return err
+	})
+	return e, err
+}
+
 // Levels of a basis match, as rsync ranks them.
 const (
 	basisNone   = iota
@@ -90,7 +105,7 @@ func (r *receiver) findBasis(s *tree.Entry, name string) basisMatch {
 	var m basisMatch
 	for i := range r.bases {
 		b := &r.bases[i]
-		e, err := tree.LstatEntry(b.root.OSRoot(), name)
+		e, err := b.lstat(name)
 		if err != nil || e.Type != s.Type {
 			continue
 		}
@@ -152,7 +167,7 @@ func (r *receiver) basisOrDest(s, ex *tree.Entry, name string) *tree.Entry {
 		return ex
 	}
 	for _, b := range r.bases {
-		if e, err := tree.LstatEntry(b.root.OSRoot(), name); err == nil && e.Type == s.Type {
+		if e, err := b.lstat(name); err == nil && e.Type == s.Type {
 			return e
 		}
 	}
@@ -165,7 +180,7 @@ func (r *receiver) basisOrDest(s, ex *tree.Entry, name string) *tree.Entry {
 // basis directory has one.
 func (r *receiver) basisDirItem(s *tree.Entry, name string) (it string, ok bool) {
 	for _, b := range r.bases {
-		e, err := tree.LstatEntry(b.root.OSRoot(), name)
+		e, err := b.lstat(name)
 		if err != nil || e.Type != tree.TypeDir {
 			continue
 		}
