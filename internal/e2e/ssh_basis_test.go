@@ -15,9 +15,7 @@ func TestSSHBasisCompare(t *testing.T) {
 	cases := []basisCase{
 		{name: "link-dest-delete", args: []string{"-H", "--delete", "--link-dest=../prev"}, dest: staleDest},
 		{name: "compare-dest", args: []string{"-H", "--compare-dest=../prev2", "--compare-dest=../prev"}},
-		{name: "backup-delete", args: []string{"-H", "-b", "--delete"}, dest: staleDest},
 		{name: "backup-dir-outside", args: []string{"-H", "--delete", "--backup-dir=../bk", "--suffix=.b"}, dest: staleDest},
-		{name: "link-dest-dry-run", args: []string{"-H", "--link-dest=../prev"}, dryRun: true},
 	}
 	for _, push := range []bool{true, false} {
 		for _, c := range cases {
