@@ -134,6 +134,26 @@ type Options struct {
 	// allows) is refused: it would be outside the destination's os.Root.
 	PartialDir string
 
+	// Backup renames each destination entry that is replaced or deleted to
+	// a backup name first (-b): its name plus Suffix, beside it or, with
+	// BackupDir, at its relative path under BackupDir (a BackupDir implies
+	// Backup). BackupDir is relative to the destination directory unless
+	// absolute. Suffix "" means rsync's default: "~" without BackupDir,
+	// none with it; it may not contain "/".
+	Backup    bool
+	BackupDir string
+	Suffix    string
+
+	// Basis directories (rsync's --link-dest, --compare-dest,
+	// --copy-dest; only one kind per run, at most 20 directories, each
+	// relative to the destination directory unless absolute). A file
+	// found unchanged in the first matching directory is hard-linked
+	// from it, left out, or copied from it, instead of transferred; a
+	// changed one may use it as the delta basis. They are only read.
+	LinkDest    []string
+	CompareDest []string
+	CopyDest    []string
+
 	// Remote side.
 	RemoteShell string // -e/--rsh command for host:path operands
 	FerryPath   string // remote ferry binary (--ferry-path)

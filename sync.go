@@ -147,6 +147,9 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 	if err := clientTweaks(&req.Config, opts); err != nil {
 		return nil, err
 	}
+	if err := destOptions(opts, &req.Config); err != nil {
+		return nil, err
+	}
 	if req.Config.Filters, err = expandFilters(opts.Filters); err != nil {
 		return nil, err
 	}

@@ -144,6 +144,14 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.filesFrom, "files-from", "", "read the list of source-file names from `FILE` (- for stdin)")
 	fs.BoolVarP(&p.From0, "from0", "0", false, "--files-from names end with NUL, not newline")
 
+	// Backups and basis directories.
+	fs.BoolVarP(&p.Backup, "backup", "b", false, "make backups of replaced and deleted files (see --suffix & --backup-dir)")
+	fs.StringVar(&p.BackupDir, "backup-dir", "", "make backups into hierarchy based in `DIR` (implies --backup)")
+	fs.StringVar(&p.Suffix, "suffix", "", "backup `SUFFIX` (default ~ w/o --backup-dir)")
+	fs.StringArrayVar(&p.CompareDest, "compare-dest", nil, "also compare destination files relative to `DIR`")
+	fs.StringArrayVar(&p.CopyDest, "copy-dest", nil, "like --compare-dest, but copy unchanged files from `DIR`")
+	fs.StringArrayVar(&p.LinkDest, "link-dest", nil, "hardlink to files in `DIR` when unchanged")
+
 	// Deletion and filters.
 	fs.BoolVar(&p.Delete, "delete", false, "delete extraneous files from dest dirs")
 	boolFlag(fs, &deleteTimingFlag{o: o, when: ferry.DeleteDuring, name: "--delete-during"}, "del", "", "an alias for --delete-during")

@@ -40,6 +40,10 @@ func parseSync(args []string, stdin io.Reader) (*syncOptions, error) {
 	if err := unsupportedError(o.unsupported); err != nil {
 		return nil, err
 	}
+	if fs.Changed("suffix") && o.sync.Suffix == "" && o.sync.BackupDir == "" {
+		// The library reads "" as the default; rsync refuses it.
+		return nil, usagef("ferry: --suffix cannot be empty without a --backup-dir")
+	}
 	if o.help || o.version {
 		return o, nil
 	}

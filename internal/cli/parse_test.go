@@ -102,6 +102,14 @@ func TestParseSyncOptions(t *testing.T) {
 			want: func(o *ferry.Options) { o.RemoteShell = "ssh" }, srcs: []string{"h:a"}, dst: "b", verbose: 1},
 		{name: "partial and partial-dir", args: []string{"--partial", "--partial-dir=.p", "a", "b"},
 			want: func(o *ferry.Options) { o.PartialDir = ".p" }, srcs: []string{"a"}, dst: "b", partials: true},
+		{name: "backups", args: []string{"-b", "--backup-dir=../old", "--suffix=.bak", "a", "b"},
+			want: func(o *ferry.Options) { o.Backup, o.BackupDir, o.Suffix = true, "../old", ".bak" }, srcs: []string{"a"}, dst: "b"},
+		{name: "empty suffix with a backup dir", args: []string{"--backup-dir=bk", "--suffix=", "a", "b"},
+			want: func(o *ferry.Options) { o.BackupDir = "bk" }, srcs: []string{"a"}, dst: "b"},
+		{name: "link-dest repeated, in order", args: []string{"--link-dest=../p2", "--link-dest", "/abs/p1", "a", "b"},
+			want: func(o *ferry.Options) { o.LinkDest = []string{"../p2", "/abs/p1"} }, srcs: []string{"a"}, dst: "b"},
+		{name: "compare-dest and copy-dest", args: []string{"--compare-dest=c", "--copy-dest=k", "a", "b"},
+			want: func(o *ferry.Options) { o.CompareDest, o.CopyDest = []string{"c"}, []string{"k"} }, srcs: []string{"a"}, dst: "b"},
 		{name: "output flags", args: []string{"-i", "--stats", "a", "b"},
 			want: func(o *ferry.Options) {}, srcs: []string{"a"}, dst: "b", itemize: true, stats: true},
 	}
@@ -164,6 +172,7 @@ func TestParseSyncErrors(t *testing.T) {
 		{"empty filter", []string{"--filter= ", "a", "b"}, "empty rule", ExitUsage},
 		{"password-file, local copy", []string{"--password-file=/etc/hostname", "a", "b"}, "--password-file option may only be used when accessing a ferry daemon", ExitUsage},
 		{"password-file, ssh", []string{"--password-file=/etc/hostname", "a", "host:b"}, "--password-file option may only be used when accessing a ferry daemon", ExitUsage},
+		{"empty suffix without a backup dir", []string{"-b", "--suffix=", "a", "b"}, "--suffix cannot be empty without a --backup-dir", ExitUsage},
 		{"missing exclude-from file", []string{"--exclude-from=/nonexistent/ferry-test", "a", "b"}, "--exclude-from", ExitFileSelect},
 	}
 	for _, tt := range tests {

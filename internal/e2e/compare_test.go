@@ -34,6 +34,8 @@ type compareCase struct {
 	destUnder string
 	// argsFor, when set, gives more options for both from the source root.
 	argsFor func(src string) []string
+	// nlink compares the link count of every non-directory too.
+	nlink bool
 }
 
 func (c compareCase) ferryOpts() []string {
@@ -94,6 +96,23 @@ func compareCases() []compareCase {
 	cs = append(cs, compareCase{name: "fresh/missing-dest-parents", destUnder: "no/such/parents", wantCode: 11})
 	cs = append(cs, relativeCases()...)
 	cs = append(cs, tweakCases()...)
+	for _, b := range []struct {
+		name string
+		args []string
+	}{ // backups beside the files or in a directory inside the destination
+		{"backup", []string{"-b"}},
+		{"backup-delete", []string{"-b", "--delete"}},
+		{"backup-delete-H", []string{"-b", "--delete", "-H"}},
+		{"backup-suffix-delete", []string{"--backup", "--suffix=.old", "--delete"}},
+		{"backup-dir", []string{"--backup-dir=bk"}},
+		{"backup-dir-delete", []string{"--backup-dir=bk", "--delete"}},
+		{"backup-dir-suffix-delete", []string{"--backup-dir=old/bk", "--suffix=.1", "--delete"}},
+		{"backup-delete-excluded", []string{"-b", "--delete", "--delete-excluded", "--exclude=*.o"}},
+		{"backup-inplace", []string{"-b", "--inplace"}},
+		{"backup-dir-inplace-delete", []string{"--backup-dir=bk", "--inplace", "--delete"}},
+	} {
+		cs = append(cs, compareCase{name: "stale/" + b.name, dest: staleDest, args: b.args, nlink: true})
+	}
 	junk := []node{{path: "private/junk", kind: kFile, data: []byte("junk")}}
 	cs = append(cs,
 		// rsync will not replace a non-empty directory by a file without
@@ -159,7 +178,7 @@ func runCompare(t *testing.T, rsync string, c compareCase) {
 		t.Errorf("exit code: rsync %d, ferry %d\nrsync: %v\nferry: %v", rr.code, fr.code, rr, fr)
 	}
 	requireSameTree(t, "ferry vs rsync", takeSnapshot(t, rdst), takeSnapshot(t, fdst),
-		compareOpts{ignoreRootMtime: c.noSlash || c.operands != nil, since: since})
+		compareOpts{ignoreRootMtime: c.noSlash || c.operands != nil, since: since, nlink: c.nlink})
 	if t.Failed() {
 		t.Logf("ferry run: %v", fr)
 	}

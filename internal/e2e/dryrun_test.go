@@ -34,6 +34,8 @@ func TestDryRunItemize(t *testing.T) {
 		{name: "stale-checksum", dest: staleDest, args: []string{"-c"}, variant: plainTree},
 		{name: "stale-delete-exclude", dest: staleDest, args: []string{"--delete", "--exclude=*.o", "--exclude=logs/"}, variant: plainTree},
 		{name: "up-to-date", upToDate: true, args: []string{"--delete"}, variant: plainTree},
+		{name: "stale-backup-delete", dest: staleDest, args: []string{"-b", "--delete"}, variant: plainTree},
+		{name: "stale-backup-dir-delete", dest: staleDest, args: []string{"--backup-dir=bk", "--suffix=.old", "--delete"}, variant: plainTree},
 		{name: "fresh-odd-names", variant: fullTree},
 		{name: "stale-delete-odd-names", dest: staleDest, args: []string{"--delete"}, variant: fullTree},
 		{name: "stale-delete-F", dest: staleDest, args: []string{"--delete", "-F"}, variant: mergeTree},

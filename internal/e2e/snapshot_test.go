@@ -151,6 +151,8 @@ type compareOpts struct {
 	// it were set by the runs (a directory whose entries were deleted), not
 	// copied, and are not compared.
 	since int64
+	// nlink compares the link counts of non-directories (--link-dest).
+	nlink bool
 }
 
 // diffSnapshots lists every difference between want and got, one line per
@@ -189,6 +191,9 @@ func diffSnapshots(want, got snapshot, o compareOpts) []string {
 		default:
 			diffs = append(diffs, diffEntry(p, w, g, (p == "." && o.ignoreRootMtime) ||
 				(o.since != 0 && w.Mtime >= o.since && g.Mtime >= o.since))...)
+			if o.nlink && w.Type == g.Type && w.Type != 'd' && w.nlink != g.nlink {
+				diffs = append(diffs, fmt.Sprintf("%q: link count want %d, got %d", p, w.nlink, g.nlink))
+			}
 		}
 	}
 	wl, gl := filterLinks(want.links, skip), filterLinks(got.links, skip)

@@ -41,6 +41,12 @@
 // non-directory must go makes the operation fail (rename(2) gives EISDIR or
 // ENOTEMPTY); the caller deletes it first with RemoveAll.
 //
+// Two operations take a second Root: LinkFrom hard-links a file of another
+// Root (a --link-dest directory, only ever read) into this one, and Backup
+// renames or hard-links an entry to its backup name in this Root or another
+// (a --backup-dir outside the destination). Each name is resolved in its own
+// Root with the same rules, so neither can reach outside either directory.
+//
 // Interrupted transfers may keep their data in a partial directory
 // (DefaultPartialDir, ".ferry-partial", inside the file's directory) under
 // the file's own name, where OpenPartial finds it on the next run: as a

@@ -60,14 +60,19 @@ func (r *Root) Symlink(target, name string) error {
 // symlink at oldname is linked itself, not followed), replacing an existing
 // non-directory at newname atomically. If newname is already a link to the
 // same inode, nothing changes.
-func (r *Root) Link(oldname, newname string) error {
+func (r *Root) Link(oldname, newname string) error { return r.LinkFrom(r, oldname, newname) }
+
+// LinkFrom is Link with oldname inside src, another Root (a --link-dest
+// directory) or r itself. src is only read: oldname's parent is opened in
+// it, confined to it like every name of r, and linked from.
+func (r *Root) LinkFrom(src *Root, oldname, newname string) error {
 	if err := checkName(oldname, false); err != nil {
 		return fmt.Errorf("link %s: %w", newname, err)
 	}
 	if err := checkName(newname, false); err != nil {
 		return fmt.Errorf("link %s: %w", newname, err)
 	}
-	op, err := r.openParent(oldname)
+	op, err := src.openParent(oldname)
 	if err != nil {
 		return fmt.Errorf("link %s to %s: %w", newname, oldname, err)
 	}
@@ -78,6 +83,19 @@ func (r *Root) Link(oldname, newname string) error {
 	}
 	if ost.Mode&unix.S_IFMT == unix.S_IFDIR {
 		return fmt.Errorf("link %s to %s: %w", newname, oldname, unix.EPERM)
+	}
+	// Nothing at newname (a new snapshot): link it there at once.
+	np, err := r.openParent(newname)
+	if err != nil {
+		return fmt.Errorf("link %s to %s: %w", newname, oldname, err)
+	}
+	err = unix.Linkat(op.fd, op.base, np.fd, np.base, 0)
+	np.close()
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, unix.EEXIST) {
+		return fmt.Errorf("link %s to %s: %w", newname, oldname, err)
 	}
 	same := false
 	err = r.replace("link", newname, func(dirfd int, tmp string) error {
@@ -99,6 +117,22 @@ func (r *Root) Link(oldname, newname string) error {
 
 // errSame stops replace when the destination is already the right link.
 var errSame = errors.New("same inode")
+
+// InParent calls fn with name's parent directory, open (confined to r as
+// every name is), and name's final component: for *at calls of a caller
+// that reads (a basis directory's entries), with the parent directories
+// of recent names kept open.
+func (r *Root) InParent(name string, fn func(dirfd int, base string) error) error {
+	if err := checkName(name, false); err != nil {
+		return err
+	}
+	p, err := r.openParent(name)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	return fn(p.fd, p.base)
+}
 
 // baseOf returns the final component of a validated name.
 func baseOf(name string) string {

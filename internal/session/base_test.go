@@ -64,3 +64,19 @@ func TestServeRoot(t *testing.T) {
 		}
 	})
 }
+
+// serveInWith pushes local to remote with cfg, the server confined to root.
+func serveInWith(t *testing.T, root *os.Root, cfg Config, local, remote []string) (Stats, error) {
+	t.Helper()
+	a, b := transport.Pipe(64 << 10)
+	serr := make(chan error, 1)
+	go func() { serr <- Serve(context.Background(), b, ServeOptions{Root: root}) }()
+	cl, err := Dial(t.Context(), a, Request{Role: wire.RoleSender, Local: local, Remote: remote, Config: cfg})
+	if err != nil {
+		return Stats{}, err
+	}
+	st, err := cl.Pass(t.Context(), nil)
+	cl.Close(t.Context())
+	<-serr
+	return st, err
+}

@@ -64,6 +64,11 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 	}
 	run := &wire.Run{Role: serverRole, Paths: req.Remote, Flags: wire.FlagEvents}
 	cfg.toRun(run)
+	if req.Role == wire.RoleSender { // the server receives: it needs the destination tail
+		run.BackupDir, run.Suffix, run.BasisKind, run.BasisDirs = cfg.BackupDir, cfg.Suffix, cfg.BasisKind, cfg.BasisDirs
+	} else {
+		run.Flags &^= wire.FlagBackup
+	}
 	if err := c.send(run); err != nil {
 		c.fail(err)
 		return nil, err

@@ -86,6 +86,17 @@ type Config struct {
 	// at most this; negative compares nanoseconds (rsync's
 	// --modify-window).
 	ModifyWindow int
+	// Backup renames what the receiver replaces or deletes to a backup
+	// name first (backup.go): Suffix appended, under BackupDir when set
+	// (relative to the destination unless absolute).
+	Backup            bool
+	BackupDir, Suffix string
+	// BasisDirs are read-only directories (relative to the destination
+	// unless absolute) where the receiver looks for unchanged files
+	// before it transfers them; BasisKind says what it does with one
+	// (wire.BasisCompare, BasisCopy, BasisLink). See basis.go.
+	BasisKind uint8
+	BasisDirs []string
 	// NoTotals skips the sender's counting scan (a second walk of the
 	// sources) that feeds EventTotals: for runs nobody watches progress of.
 	NoTotals bool
@@ -145,6 +156,7 @@ func (c *Config) bits() []struct {
 		{&c.DeleteAfter, wire.FlagDeleteAfter}, {&c.DeleteDelay, wire.FlagDeleteDelay}, {&c.Force, wire.FlagForce},
 		{&c.IgnoreErrors, wire.FlagIgnoreErrors}, {&c.Existing, wire.FlagExisting},
 		{&c.IgnoreTimes, wire.FlagIgnoreTimes}, {&c.RemoveSource, wire.FlagRemoveSource},
+		{&c.Backup, wire.FlagBackup},
 	}
 }
 

@@ -40,7 +40,7 @@ func (r *receiver) itemize(y byte, s, ex *tree.Entry, sumDiffers bool) string {
 		b[3] = 's'
 	}
 	switch {
-	case r.cfg.Times && r.mtimeCmp(s.MTime, ex.MTime) != 0 && s.Type != tree.TypeSymlink:
+	case r.cfg.Times && r.mtimeCmp(s.MTime, ex.MTime) != 0 && s.Type != tree.TypeSymlink && !(s.Type == tree.TypeDir && r.omitDirTimes()):
 		b[4] = 't'
 	case !r.cfg.Times && y == '>':
 		b[4] = 'T'

@@ -36,6 +36,8 @@ type receiver struct {
 	fileSrc  string
 	// rootCreated: the destination directory did not exist before pass 0.
 	rootCreated bool
+	bak         *backups   // backup hook (backup.go); nil: none
+	bases       []basisDir // basis directories (basis.go)
 
 	// Deletions (receiver_delete.go), used by the pass goroutine only.
 	later      []pendingDelete // noted for the end of the pass
@@ -110,6 +112,8 @@ func (r *receiver) close() {
 	if r.root != nil {
 		r.root.Close()
 	}
+	r.closeBackups()
+	r.closeBases()
 }
 
 // waitJobs waits until every file job has finished; when the reader

@@ -85,7 +85,7 @@ func (r *receiver) deleteContents(p, name string) {
 			continue
 		}
 		dir := e.Type == tree.TypeDir
-		if r.destFilter.Match(e.Path, dir) {
+		if r.destFilter.Match(e.Path, dir) || r.protectedBackup(e.Path) {
 			if dir {
 				w.SkipDir()
 			}
@@ -97,7 +97,11 @@ func (r *receiver) deleteContents(p, name string) {
 		if r.cfg.MaxDelete != 0 && !r.mayDelete() {
 			continue
 		}
-		if !r.cfg.DryRun {
+		if !r.cfg.DryRun && !d.dir && r.bak != nil { // backup hook (backup.go)
+			if !r.backup(d.path, d.name, false, nil) {
+				continue
+			}
+		} else if !r.cfg.DryRun {
 			if err := r.root.Remove(d.name); err != nil {
 				if !d.dir || !notEmpty(err) {
 					r.fail("delete", d.path, err)

@@ -47,7 +47,12 @@ func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
 		m.dels = append(m.dels, &delDir{path: d.Path, owner: owner})
 		return
 	}
-	if !r.cfg.DryRun {
+	if !r.cfg.DryRun && r.bak != nil { // backup hook (backup.go)
+		if !r.backup(d.Path, d.Path, false, owner) {
+			m.deletedIn(d.Path, false)
+			return
+		}
+	} else if !r.cfg.DryRun {
 		if err := r.root.Remove(d.Path); errors.Is(err, fs.ErrNotExist) {
 			// Already gone (with -K, deleted under another name: through
 			// a symlink to its directory): nothing to do or report.

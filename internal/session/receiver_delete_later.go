@@ -141,7 +141,11 @@ func (r *receiver) deleteLater() {
 		if !r.mayDelete() {
 			continue
 		}
-		if !r.cfg.DryRun {
+		if !r.cfg.DryRun && !d.dir && r.bak != nil { // backup hook (backup.go)
+			if !r.backup(d.path, d.path, false, d.in) {
+				continue
+			}
+		} else if !r.cfg.DryRun {
 			if err := r.root.Remove(d.path); err != nil {
 				if d.dir && notEmpty(err) {
 					r.report(Event{Kind: EventNotice, Path: d.path, Err: ErrDirNotEmpty})

@@ -80,6 +80,7 @@ func (r *receiver) ensureDir(dir string) error {
 }
 
 func (r *receiver) openRoot(dir string) error {
+	r.openBases(dir) // basis hook (basis.go)
 	root, err := r.opBase.openDest(dir)
 	if err != nil {
 		if fi, serr := r.opBase.stat(dir); serr == nil && !fi.IsDir() {
@@ -91,7 +92,7 @@ func (r *receiver) openRoot(dir string) error {
 		return fmt.Errorf("destination: %w", err)
 	}
 	r.root = root
-	return nil
+	return r.openBackups(dir) // backup hook (backup.go)
 }
 
 // dstName maps a transfer path to the destination-root-relative name.

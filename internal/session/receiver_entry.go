@@ -7,6 +7,7 @@ import (
 
 	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/tree"
+	"github.com/ferrysync/ferry/internal/wire"
 )
 
 // preserveDir is the metadata applied to directories: like files, but the
@@ -14,6 +15,9 @@ import (
 func (r *receiver) preserveDir() fsys.Preserve {
 	p := r.preserve()
 	p.Perms = true
+	if r.omitDirTimes() { // backup hook (backup.go)
+		p.Times = false
+	}
 	return p
 }
 
@@ -87,8 +91,14 @@ func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error 
 			r.attrsOnly(s, ex, name)
 			return nil
 		}
-		it := r.itemize('c', s, ex, false)
+		if r.nodeFromBasis(s, ex, parent, name) { // basis hook (basis.go)
+			return nil
+		}
+		it := r.itemize('c', s, r.basisOrDest(s, ex, name), false)
 		if !r.cfg.DryRun {
+			if ex != nil && !r.backup(s.Path, name, true, parent) { // backup hook (backup.go)
+				return nil
+			}
 			if err := r.root.Symlink(s.LinkTarget, name); err != nil {
 				r.fail("symlink", s.Path, err)
 				return nil
@@ -101,8 +111,14 @@ func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error 
 			r.attrsOnly(s, ex, name)
 			return nil
 		}
-		it := r.itemize('c', s, ex, false)
+		if r.nodeFromBasis(s, ex, parent, name) { // basis hook (basis.go)
+			return nil
+		}
+		it := r.itemize('c', s, r.basisOrDest(s, ex, name), false)
 		if !r.cfg.DryRun {
+			if ex != nil && !r.backup(s.Path, name, true, parent) { // backup hook (backup.go)
+				return nil
+			}
 			if err := r.root.Mknod(name, nodeType(s.Type), s.Mode, s.Rdev); err != nil {
 				r.fail("mknod", s.Path, err)
 				return nil
@@ -159,7 +175,11 @@ func (r *receiver) created(s, ex *tree.Entry, it string) {
 // applied when the stream leaves it.
 func (r *receiver) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name string) {
 	if ex != nil && ex.Type != tree.TypeDir && !r.cfg.DryRun {
-		if err := r.root.Remove(name); err != nil {
+		if r.bak != nil { // backup hook (backup.go)
+			if !r.backup(s.Path, name, false, parent) {
+				return
+			}
+		} else if err := r.root.Remove(name); err != nil {
 			r.fail("delete", s.Path, err)
 			return
 		}
@@ -172,13 +192,22 @@ func (r *receiver) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name str
 	existed := ex != nil
 	if ex == nil {
 		it := r.itemize('c', s, nil, false)
+		if len(r.bases) > 0 { // basis hook (basis.go)
+			if bit, ok := r.basisDirItem(s, name); ok {
+				it = bit
+			}
+		}
 		if !r.cfg.DryRun && name != "." {
 			if err := r.root.Mkdir(name, s.Mode|0o700); err != nil && !errors.Is(err, errExist) {
 				r.fail("mkdir", s.Path, err)
 				return
 			}
 		}
-		r.created(s, nil, it)
+		if it != "" {
+			r.created(s, nil, it)
+		} else {
+			r.count(func(st *Stats) { st.Created++ })
+		}
 		apply = true
 	} else if it := r.itemize('.', s, ex, false); it != "" {
 		r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it})
@@ -201,20 +230,27 @@ func (r *receiver) doFile(m *merger, s, ex *tree.Entry, parent *dirNode, name st
 	if s.HardLink != "" && r.cfg.HardLinks {
 		return r.doHardLink(s, ex, parent, name)
 	}
+	if len(r.bases) > 0 { // basis hook (basis.go)
+		if done, err := r.fileFromBasis(m, s, ex, parent, name); done || err != nil {
+			return err
+		}
+	}
+	sumDiffers := false
 	if ex != nil && ex.Type == tree.TypeFile {
-		same, sumDiffers := r.upToDate(s, ex, name)
+		var same bool
+		same, sumDiffers = r.sameData(r.root, s, ex, name)
 		if same {
 			r.attrsOnly(s, ex, name)
 			return nil
 		}
-		return r.startFile(m, s, ex, parent, name, r.itemize('>', s, ex, sumDiffers))
 	}
-	return r.startFile(m, s, ex, parent, name, r.itemize('>', s, ex, false))
+	return r.startFile(m, s, ex, parent, name, r.itemize('>', s, ex, sumDiffers), nil)
 }
 
-// upToDate runs the quick check (size and mtime), the size-only check or
-// the checksum check.
-func (r *receiver) upToDate(s, ex *tree.Entry, name string) (same, sumDiffers bool) {
+// sameData runs the quick check (size and mtime), the size-only check or
+// the checksum check of s against ex, the entry name in root (the
+// destination, or a basis directory).
+func (r *receiver) sameData(root *fsys.Root, s, ex *tree.Entry, name string) (same, sumDiffers bool) {
 	if s.Size != ex.Size {
 		return false, r.cfg.Checksum
 	}
@@ -222,7 +258,7 @@ func (r *receiver) upToDate(s, ex *tree.Entry, name string) (same, sumDiffers bo
 	case r.cfg.SizeOnly:
 		return true, false
 	case r.cfg.Checksum:
-		sum, err := tree.ChecksumFile(r.root.OSRoot(), name)
+		sum, err := tree.ChecksumFile(root.OSRoot(), name)
 		if err != nil {
 			return false, true
 		}
@@ -241,6 +277,9 @@ func (r *receiver) upToDate(s, ex *tree.Entry, name string) (same, sumDiffers bo
 // leader is still in flight, once it is committed.
 func (r *receiver) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) error {
 	leader := r.dstName(s.HardLink)
+	if len(r.bases) > 0 && r.cfg.BasisKind == wire.BasisCompare && r.findBasis(s, name).level == basisUnchgd {
+		return nil // basis hook (basis.go): left out, as its leader is
+	}
 	r.mu.Lock()
 	if j := r.byPath[s.HardLink]; j != nil {
 		r.addPending(parent)
@@ -266,6 +305,9 @@ func (r *receiver) link(s, ex *tree.Entry, leader, name string) {
 	}
 	it := r.itemize('h', s, ex, false)
 	if !r.cfg.DryRun {
+		if ex != nil && !r.backup(s.Path, name, true, nil) { // backup hook (backup.go)
+			return
+		}
 		if err := r.root.Link(leader, name); err != nil {
 			r.fail("link", s.Path, fmt.Errorf("to %s: %w", s.HardLink, err))
 			return

@@ -24,6 +24,7 @@ type job struct {
 	name      string
 	itemize   string
 	followers []follower // hard links waiting for this file (guarded by r.mu)
+	alt       *basisDir  // a basis directory's file of this name, the delta basis (basis.go)
 
 	// transfer state, owned by the reader goroutine once the request is out
 	redo      bool     // this attempt is the whole-file retry
@@ -52,7 +53,9 @@ type follower struct {
 
 // startFile starts the job of a file that needs data, waiting for a free
 // request slot.
-func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name, it string) error {
+// alt, when not nil, is a basis directory holding a file of the same name
+// to use as the delta basis when the destination has none (basis.go).
+func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name, it string, alt *basisDir) error {
 	if r.cfg.DryRun {
 		r.created(s, ex, it)
 		if ex == nil || ex.Type != tree.TypeFile {
@@ -63,7 +66,7 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 	}
 	if s.Size == 0 {
 		// Nothing to ask for: write the empty file here.
-		if err := r.writeEmpty(s, ex, name); err != nil {
+		if err := r.writeEmpty(s, ex, parent, name); err != nil {
 			r.fail("create", s.Path, err)
 			return nil
 		}
@@ -78,7 +81,7 @@ func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name
 	case <-m.ctx.Done():
 		return m.ctx.Err()
 	}
-	j := &job{r: r, s: s, ex: ex, dir: parent, name: name, itemize: it, lookPartial: m.mayHavePartial(parent, s.Path)}
+	j := &job{r: r, s: s, ex: ex, dir: parent, name: name, itemize: it, lookPartial: m.mayHavePartial(parent, s.Path), alt: alt}
 	r.mu.Lock()
 	r.nextID++
 	j.id = r.nextID
@@ -151,10 +154,14 @@ func (r *receiver) createFile(name string, mode uint32, ex *tree.Entry, size int
 	return t, nil
 }
 
-func (r *receiver) writeEmpty(s, ex *tree.Entry, name string) error {
+func (r *receiver) writeEmpty(s, ex *tree.Entry, parent *dirNode, name string) error {
 	t, err := r.createFile(name, s.Mode, ex, 0)
 	if err != nil {
 		return err
+	}
+	if ex != nil && !r.backup(s.Path, name, true, parent) { // backup hook (backup.go)
+		t.Abort()
+		return nil
 	}
 	return t.Commit(r.meta(s), r.preserve())
 }
@@ -186,6 +193,13 @@ func (j *job) prepare() (*wire.FileRequest, *delta.Signature) {
 	} else if j.ex != nil && j.ex.Type == tree.TypeFile && j.ex.Size > 0 {
 		if f, err := r.root.OpenRead(j.name); err == nil {
 			j.basis, size = f, j.ex.Size
+		}
+	} else if j.alt != nil { // basis hook (basis.go): only read
+		if f, err := j.alt.root.OpenRead(j.name); err == nil {
+			j.basis = f
+			if fi, err := f.Stat(); err == nil {
+				size = fi.Size()
+			}
 		}
 	} else if j.ex == nil && r.cfg.Fuzzy { // fuzzy hook (fuzzy.go)
 		if name := j.fuzzyBasis(); name != "" {

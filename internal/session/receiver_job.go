@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/ferrysync/ferry/delta"
+	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
 	"github.com/zeebo/blake3"
 )
@@ -70,6 +71,9 @@ func (j *job) create() error {
 	}
 	var err error
 	if j.r.cfg.Inplace {
+		if j.ex != nil && j.ex.Type == tree.TypeFile && !j.r.backupCopy(j.s.Path, j.name, j.ex, j.dir) { // backup hook (backup.go)
+			return errBackupFailed
+		}
 		j.t, err = j.r.root.OpenInplace(j.name)
 	} else {
 		j.t, err = j.r.createFile(j.name, j.s.Mode, j.ex, j.s.Size)
@@ -160,6 +164,12 @@ func (j *job) commit() {
 			return
 		}
 	}
+	if j.ex != nil && !r.cfg.Inplace && r.bak != nil {
+		if !r.backup(j.s.Path, j.name, true, j.dir) { // backup hook (backup.go): reported
+			j.finish(errBackupFailed)
+			return
+		}
+	}
 	err := j.t.Commit(r.meta(j.s), r.preserve())
 	j.t = nil
 	if err != nil {
@@ -202,7 +212,7 @@ func (j *job) finish(err error) {
 		var fe *FileError
 		remote := errors.As(err, &fe) && fe.Remote
 		switch {
-		case errors.Is(err, errConnDown):
+		case errors.Is(err, errConnDown), errors.Is(err, errBackupFailed):
 		case remote && r.client:
 			// The sender counted it; the user hears of it here.
 			r.report(Event{Kind: EventError, Path: j.s.Path, Err: err})
@@ -260,3 +270,6 @@ func (j *job) keepPartial() {
 }
 
 var errConnDown = errors.New("connection down")
+
+// errBackupFailed ends a job whose backup failed (and was reported).
+var errBackupFailed = errors.New("backup failed")

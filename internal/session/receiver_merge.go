@@ -290,7 +290,7 @@ func (m *merger) deletable(p string) bool {
 	if !m.r.cfg.Delete || m.deletesDone {
 		return false
 	}
-	if m.protected(p) {
+	if m.protected(p) || m.r.protectedBackup(p) { // backup hook (backup.go)
 		return false
 	}
 	if n := len(m.dels); n > 0 && tree.Contains(m.dels[n-1].path, p) {

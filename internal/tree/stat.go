@@ -48,6 +48,18 @@ func LstatEntry(root *os.Root, path string) (*Entry, error) {
 	return e, nil
 }
 
+// LstatAt is LstatEntry for the entry name inside the open directory
+// dirfd (a final symlink is not followed), whose transfer path is path.
+func LstatAt(dirfd int, name, path string) (*Entry, error) {
+	e, err := statAt(dirfd, name, path)
+	if err != nil {
+		return nil, err
+	}
+	e.User = idNames.user(e.UID)
+	e.Group = idNames.group(e.GID)
+	return e, nil
+}
+
 // parentDir returns the directory part of a valid entry path, "." for a
 // top-level name.
 func parentDir(p string) string {

@@ -57,6 +57,10 @@ const (
 	FlagExisting
 	FlagIgnoreTimes
 	FlagRemoveSource
+	// FlagBackup: the receiver renames what it replaces or deletes to a
+	// backup name first (Run.BackupDir, Run.Suffix). A Run with it carries
+	// the destination tail.
+	FlagBackup
 
 	flagEnd // the first bit no flag uses: add new flags above this line
 )
@@ -64,6 +68,18 @@ const (
 // KnownFlags are the bits of the Flag* constants; a server refuses a Run
 // with others (an option of a newer client it would silently ignore).
 const KnownFlags = flagEnd - 1
+
+// Basis directory kinds (Run.BasisKind): what the receiver does with a
+// file found unchanged in one of Run.BasisDirs.
+const (
+	BasisNone    uint8 = 0
+	BasisCompare uint8 = 1 // skip it (--compare-dest)
+	BasisCopy    uint8 = 2 // copy it locally (--copy-dest)
+	BasisLink    uint8 = 3 // hard-link it (--link-dest)
+)
+
+// MaxBasisDirs is the most basis directories a Run may name (rsync's limit).
+const MaxBasisDirs = 20
 
 // Run is the client's request, sent once after the handshake: which role
 // the server plays, on which paths, with which options.
@@ -81,7 +97,19 @@ type Run struct {
 	// ModifyWindow is rsync's --modify-window: mtimes are equal when their
 	// whole seconds differ by at most this; negative: to the nanosecond.
 	ModifyWindow int64
+
+	// The destination tail: encoded only when FlagBackup is set or
+	// BasisDirs is not empty, so that a Run without it is byte for byte
+	// what a peer that predates it knows, and one with it is refused by
+	// such a peer (trailing bytes) rather than half understood.
+	BackupDir string   // relative to the destination unless absolute; "" beside each file
+	Suffix    string   // appended to backup names
+	BasisKind uint8    // Basis* constant; BasisNone without BasisDirs
+	BasisDirs []string // relative to the destination unless absolute
 }
+
+// hasTail reports whether m carries the destination tail.
+func (m *Run) hasTail() bool { return m.Flags&FlagBackup != 0 || len(m.BasisDirs) > 0 }
 
 // Type implements Message.
 func (*Run) Type() Type { return TypeRun }
@@ -97,7 +125,14 @@ func (m *Run) AppendTo(b []byte) []byte {
 	b = appendUvarint(b, m.MaxDelete)
 	b = appendUvarint(b, m.MinSize)
 	b = appendUvarint(b, m.MaxSize)
-	return appendVarint(b, m.ModifyWindow)
+	b = appendVarint(b, m.ModifyWindow)
+	if !m.hasTail() {
+		return b
+	}
+	b = appendString(b, m.BackupDir)
+	b = appendString(b, m.Suffix)
+	b = append(b, m.BasisKind)
+	return appendStrings(b, m.BasisDirs)
 }
 
 func (m *Run) decode(d *decoder) {
@@ -113,6 +148,24 @@ func (m *Run) decode(d *decoder) {
 	m.ModifyWindow = d.varint()
 	if d.err == nil && m.Role != RoleSender && m.Role != RoleReceiver {
 		d.fail("run: bad role")
+	}
+	if d.err != nil || (len(d.b) == 0 && m.Flags&FlagBackup == 0) {
+		return
+	}
+	m.BackupDir = d.string()
+	m.Suffix = d.string()
+	m.BasisKind = d.byte()
+	m.BasisDirs = d.strings()
+	switch {
+	case d.err != nil:
+	case m.BasisKind > BasisLink:
+		d.fail("run: bad basis kind")
+	case len(m.BasisDirs) > MaxBasisDirs:
+		d.fail("run: too many basis directories")
+	case (m.BasisKind == BasisNone) != (len(m.BasisDirs) == 0):
+		d.fail("run: basis kind without directories or directories without a kind")
+	case m.Flags&FlagBackup == 0 && (m.BackupDir != "" || m.Suffix != ""):
+		d.fail("run: backup settings without the backup flag")
 	}
 }
 
