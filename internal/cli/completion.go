@@ -137,4 +137,3 @@ func dashed(o complOption) []string {
 	}
 	return names
 }
-

@@ -53,8 +53,8 @@ _ferry_arg() {
     esac
 }
 
-# _ferry_operands CMD prints the fixed words of CMD's first operand, then
-# "files" when its operands are files.
+# _ferry_operands CMD prints the fixed words of CMD's first operand, "|",
+# then "files" when its operands are files.
 _ferry_operands() {
     case $1 in
 `)
@@ -63,13 +63,13 @@ _ferry_operands() {
 		if c.files {
 			files = "files"
 		}
-		fmt.Fprintf(w, "    %s) echo '%s' '%s' ;;\n", bashCase(c.name), strings.Join(c.words, " "), files)
+		fmt.Fprintf(w, "    %s) echo '%s|%s' ;;\n", bashCase(c.name), strings.Join(c.words, " "), files)
 	}
 	fmt.Fprint(w, bashMain)
 	fmt.Fprintf(w, "\ncomplete -F _ferry ferry\n")
 }
 
-// bashCase is a case pattern matching name, '' for the sync.
+// bashCase is a case pattern matching name; the sync's is the empty string.
 func bashCase(name string) string {
 	if name == "" {
 		return "''"
@@ -117,9 +117,8 @@ _ferry() {
         [[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
         return 0
     fi
-    local -a ops
-    eval "ops=($(_ferry_operands "$cmd"))"
-    local words=${ops[0]} files=${ops[1]}
+    local ops=$(_ferry_operands "$cmd")
+    local words=${ops%|*} files=${ops#*|}
     if [[ -z $cmd ]]; then
         (( COMP_CWORD == 1 )) || words=
     elif [[ -n $words ]]; then

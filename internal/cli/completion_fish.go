@@ -45,8 +45,10 @@ end
 				fmt.Fprintf(&b, " -l %s", l)
 			}
 			switch o.kind() {
-			case "file", "dir":
+			case "file":
 				b.WriteString(" -r -F")
+			case "dir":
+				b.WriteString(" -x -a '(__fish_complete_directories)'")
 			case "command":
 				b.WriteString(" -x -a '(__fish_complete_command)'")
 			case "values":

@@ -63,6 +63,8 @@ Options may be bundled (-avn) and take values as --opt=VALUE or --opt VALUE;
 const helpFooter = `
 Exit codes are rsync's: 0 success, 1 usage error, 23 some files failed,
 24 some source files vanished, 20 interrupted; see docs/EXIT-CODES.md.
+"ferry man" prints the ferry(1) man page, "ferry completion bash|zsh|fish"
+a shell completion script, "ferry --version" the release and capabilities.
 `
 
 // writeHelp prints --help.
