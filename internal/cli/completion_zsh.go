@@ -21,7 +21,7 @@ _ferry() {
 		fmt.Fprintf(w, "        %s)\n            shift words; (( CURRENT-- ))\n", c.name)
 		args := zshSpecs(c.options)
 		if len(c.words) > 0 {
-			args = append(args, zshQuote("1:operand:(" + strings.Join(c.words, " ") + ")"))
+			args = append(args, zshQuote("1:operand:("+strings.Join(c.words, " ")+")"))
 		}
 		if c.files {
 			args = append(args, "'*:file:_files'")
