@@ -167,3 +167,49 @@ func TestCompletionOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestCompletionFish loads the script in a real fish, when installed, and
+// completes command lines with "complete -C".
+func TestCompletionFish(t *testing.T) {
+	fish, err := exec.LookPath("fish")
+	if err != nil {
+		t.Skip("fish is not installed: its script is checked against the golden file only")
+	}
+	script := filepath.Join(t.TempDir(), "ferry.fish")
+	if err := os.WriteFile(script, []byte(completionScript(t, "fish")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "list.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		line string
+		want []string // the first field of each candidate, sorted
+	}{
+		{"ferry --del", []string{"--del", "--delete", "--delete-during", "--delete-excluded"}},
+		{"ferry --exclude-from=li", []string{"--exclude-from=list.txt"}},
+		{"ferry ", []string{"completion", "list.txt", "man", "rdiff", "serve"}},
+		{"ferry completion ", []string{"bash", "fish", "zsh"}},
+		{"ferry rdiff --hash ", []string{"blake2", "md4"}},
+		{"ferry serve --", []string{"--config", "--listen"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			cmd := exec.CommandContext(t.Context(), fish, "--no-config", "-c", "source $argv[1]; complete -C $argv[2]", script, tt.line)
+			cmd.Dir = dir
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("fish: %v\n%s", err, out)
+			}
+			var got []string
+			for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				got = append(got, strings.Split(l, "\t")[0])
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("complete -C %q: got %q, want %q", tt.line, got, tt.want)
+			}
+		})
+	}
+}
