@@ -81,3 +81,16 @@ func TestManRenders(t *testing.T) {
 		t.Errorf("groff: %v\n%s", err, out)
 	}
 }
+
+// TestSubcommandsDispatched fails when a subcommand of the table (which
+// the man page and the completions show) is not one Main runs: "NAME
+// --help" would then print the sync's help.
+func TestSubcommandsDispatched(t *testing.T) {
+	for _, sc := range subcommands {
+		var stdout, stderr bytes.Buffer
+		Main(t.Context(), []string{sc.name, "--help"}, nil, &stdout, &stderr)
+		if strings.Contains(stdout.String(), "Usage: ferry [OPTIONS] SRC... DEST") {
+			t.Errorf("ferry %s --help ran a sync's --help", sc.name)
+		}
+	}
+}
