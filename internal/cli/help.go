@@ -70,6 +70,8 @@ Exit codes are rsync's: 0 success, 1 usage error, 3 destination not a
 directory, 20 interrupted (SIGINT, SIGTERM, SIGHUP), 23 some files failed,
 24 some source files vanished, 25 --max-delete stopped deletions,
 127 remote ferry not found, 255 ssh failed; see docs/EXIT-CODES.md.
+"ferry man" prints the ferry(1) man page, "ferry completion bash|zsh|fish"
+a shell completion script, "ferry --version" the release and capabilities.
 `
 
 // writeHelp prints --help.

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -49,18 +47,6 @@ func TestHelpListsEveryFlag(t *testing.T) {
 	for _, u := range unsupportedOptions {
 		if !strings.Contains(help.String(), u.name()) {
 			t.Errorf("unsupported option %s is not mentioned in --help", u.name())
-		}
-	}
-}
-
-func TestVersion(t *testing.T) {
-	for _, arg := range []string{"--version", "-V"} {
-		var stdout bytes.Buffer
-		if code := Main(context.Background(), []string{arg}, nil, &stdout, &bytes.Buffer{}); code != ExitOK {
-			t.Fatalf("%s: exit %d", arg, code)
-		}
-		if !regexp.MustCompile(`^ferry \S+ protocol 1\n$`).MatchString(stdout.String()) {
-			t.Errorf("%s printed %q", arg, stdout.String())
 		}
 	}
 }

@@ -27,6 +27,8 @@ func (o *rdiffOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.hash, "hash", "H", "blake2", "hash algorithm: blake2, md4")
 	fs.StringVarP(&o.rollsum, "rollsum", "R", "rabinkarp", "rollsum algorithm: rabinkarp, rollsum")
 	fs.BoolVarP(&o.force, "force", "f", false, "force overwriting existing files")
+	_ = fs.SetAnnotation("hash", valuesAnnotation, []string{"blake2", "md4"})
+	_ = fs.SetAnnotation("rollsum", valuesAnnotation, []string{"rabinkarp", "rollsum"})
 }
 
 const rdiffUsage = `Usage: ferry rdiff [OPTIONS] signature [BASIS [SIGNATURE]]

@@ -41,9 +41,17 @@ func (f *serveFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.ca.remote, "remote", "", "internal (--child)")
 	fs.BoolVar(&f.ca.refuseCompress, "refuse-compress", false, "internal (--child)")
 	fs.Uint8Var(&f.ca.flags, "flags", 0, "internal (--child)")
-	for _, n := range []string{"child", "module", "path", "role", "user", "remote", "flags"} {
+	for _, n := range []string{"child", "module", "path", "role", "user", "remote", "refuse-compress", "flags"} {
 		fs.MarkHidden(n)
 	}
+}
+
+// FlagSet returns the flags of "ferry serve", the internal ones hidden,
+// for the CLI's man page and shell completion.
+func FlagSet() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("ferry serve", pflag.ContinueOnError)
+	new(serveFlags).addFlags(fs)
+	return fs
 }
 
 // Run implements "ferry serve" (args exclude "serve") with h serving the
