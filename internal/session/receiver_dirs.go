@@ -51,14 +51,6 @@ func (m *merger) parentNode(p string) *dirNode {
 	return nil
 }
 
-// top is the innermost source directory of the stream, or nil.
-func (m *merger) top() *dirNode {
-	if n := len(m.dirs); n > 0 {
-		return m.dirs[n-1]
-	}
-	return nil
-}
-
 // pushDir puts a directory on the stack.
 func (m *merger) pushDir(s *tree.Entry, parent *dirNode, apply, existed bool) {
 	n := &dirNode{path: s.Path, s: s, full: m.full(s.Path) && !m.protected(s.Path), parent: parent, apply: apply, existed: existed}
