@@ -102,6 +102,10 @@ type Options struct {
 	// as the transfer goes, in batches.
 	FilesFrom io.Reader
 	From0     bool // FilesFrom's names end with NUL, not newline (--from0)
+	// NoImpliedDirs, with Relative, sends no implied parent directories:
+	// the destination creates those missing with default attributes and
+	// leaves existing ones, a symlink among them, alone (--no-implied-dirs).
+	NoImpliedDirs bool
 
 	// ListOnly lists the sources instead of copying them (--list-only):
 	// EventListed for each entry; the destination is not used (SyncMany

@@ -17,7 +17,7 @@ func sessionConfig(o Options) session.Config {
 	return session.Config{
 		Recursive: o.Recursive, Links: o.Links, Perms: o.Perms || o.ACLs, Times: o.Times, Owner: o.Owner, Group: o.Group,
 		Devices: o.Devices, Specials: o.Specials, HardLinks: o.HardLinks, NumericIDs: o.NumericIDs,
-		Xattrs: o.Xattrs, ACLs: o.ACLs, Relative: o.Relative && o.FilesFrom == nil, Sparse: o.Sparse, Preallocate: o.Preallocate, Fuzzy: o.Fuzzy, ListOnly: o.ListOnly, StrictPaths: o.Relative || o.FilesFrom != nil,
+		Xattrs: o.Xattrs, ACLs: o.ACLs, Relative: o.Relative && o.FilesFrom == nil, NoImpliedDirs: o.NoImpliedDirs && o.Relative, Sparse: o.Sparse, Preallocate: o.Preallocate, Fuzzy: o.Fuzzy, ListOnly: o.ListOnly, StrictPaths: o.Relative || o.FilesFrom != nil,
 		CopyLinks: o.CopyLinks, CopyUnsafeLinks: o.CopyUnsafeLinks, SafeLinks: o.SafeLinks,
 		CopyDirLinks: o.CopyDirLinks, KeepDirLinks: o.KeepDirLinks,
 		Delete: o.Delete || o.DeleteExcluded, DeleteExcluded: o.DeleteExcluded,

@@ -141,6 +141,7 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVarP(&p.OneFileSystem, "one-file-system", "x", false, "don't cross filesystem boundaries")
 	fs.BoolVar(&p.MkPath, "mkpath", false, "create destination's missing path components")
 	onOff(fs, &p.Relative, "relative", "R", "use relative path names", "no-relative", "no-R")
+	fs.BoolVar(&p.NoImpliedDirs, "no-implied-dirs", false, "don't send implied dirs with --relative")
 	fs.StringVar(&o.filesFrom, "files-from", "", "read the list of source-file names from `FILE` (- for stdin)")
 	fs.BoolVarP(&p.From0, "from0", "0", false, "--files-from names end with NUL, not newline")
 

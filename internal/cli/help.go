@@ -35,7 +35,7 @@ var helpGroups = []helpGroup{
 		"checksum", "size-only", "ignore-times", "modify-window", "ignore-existing", "existing", "update",
 		"max-size", "min-size", "one-file-system",
 		"whole-file", "no-whole-file", "inplace", "sparse", "no-sparse", "preallocate", "fuzzy", "partial", "partial-dir", "mkpath",
-		"relative", "no-relative", "files-from", "from0"}},
+		"relative", "no-relative", "no-implied-dirs", "files-from", "from0"}},
 	{"Backups and snapshots", []string{"backup", "backup-dir", "suffix", "compare-dest", "copy-dest", "link-dest"}},
 	{"Deleting and filtering", []string{
 		"delete", "del", "delete-before", "delete-during", "delete-delay", "delete-after", "delete-excluded",

@@ -18,7 +18,6 @@ type unsupportedOption struct {
 var unsupportedOptions = []unsupportedOption{
 	{long: "compress-choice", arg: true, hint: "ferry always compresses with zstd"},
 	{long: "8-bit-output", short: "8"},
-	{long: "no-implied-dirs"},
 	{long: "munge-links"},
 	{long: "executability", short: "E"},
 	{long: "atimes", short: "U"},

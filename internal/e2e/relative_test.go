@@ -37,6 +37,8 @@ func relativeCases() []compareCase {
 		{name: "relative/stale-delete", dest: staleDest, args: []string{"-R", "--delete"}, operands: rel("a", "keep", "hl")},
 		{name: "relative/stale-delete-dry-run", dest: staleDest, args: []string{"-R", "--delete", "-n"}, operands: rel("a", "keep")},
 		{name: "relative/missing", wantCode: 23, args: []string{"-R"}, operands: rel("a/b", "no/such")},
+		{name: "relative/no-implied-dirs", args: []string{"-R", "--no-implied-dirs"}, operands: rel("a/b/c", "keep/sub", "top.txt")},
+		{name: "relative/no-implied-dirs-stale-delete", dest: staleDest, args: []string{"-R", "--no-implied-dirs", "--delete"}, operands: rel("a/b/c", "keep/sub")},
 		{name: "files-from/fresh", wantCode: 23, args: []string{"--files-from=" + nl}},
 		{name: "files-from/recursive", wantCode: 23, args: []string{"-r", "--files-from=" + nl}},
 		{name: "files-from/from0", wantCode: 23, args: []string{"--from0", "--files-from=" + nul}},

@@ -48,6 +48,10 @@ type Config struct {
 	// a deletion (-R and --files-from name what must exist; a watcher's
 	// pass names what changed, deletions included).
 	StrictPaths bool
+	// NoImpliedDirs (--no-implied-dirs): the sender sends no implied
+	// parents of pass paths; the receiver creates those missing with
+	// default attributes and leaves existing ones (a symlink, say) alone.
+	NoImpliedDirs bool
 	// Symlinks: the sender follows all (CopyLinks, -L), those pointing
 	// outside the tree (CopyUnsafeLinks) or those to directories
 	// (CopyDirLinks, -k); the receiver ignores those pointing outside the
@@ -156,7 +160,7 @@ func (c *Config) bits() []struct {
 		{&c.DeleteAfter, wire.FlagDeleteAfter}, {&c.DeleteDelay, wire.FlagDeleteDelay}, {&c.Force, wire.FlagForce},
 		{&c.IgnoreErrors, wire.FlagIgnoreErrors}, {&c.Existing, wire.FlagExisting},
 		{&c.IgnoreTimes, wire.FlagIgnoreTimes}, {&c.RemoveSource, wire.FlagRemoveSource},
-		{&c.Backup, wire.FlagBackup},
+		{&c.Backup, wire.FlagBackup}, {&c.NoImpliedDirs, wire.FlagNoImpliedDirs},
 	}
 }
 

@@ -14,6 +14,8 @@ type merger struct {
 	r     *receiver
 	ctx   context.Context
 	paths []string // the pass's paths; nil: the whole tree
+	// implied is the parent --no-implied-dirs created last (receiver_implied.go).
+	implied string
 	// deleteOnly: the pass only deletes (--delete-before);
 	// deletesDone: a delete-only pass did, so this one does not.
 	deleteOnly, deletesDone bool
@@ -213,6 +215,7 @@ func (m *merger) item(it item) error {
 	if m.underRefused(s.Path) {
 		return nil
 	}
+	m.impliedDirs(s.Path) // --no-implied-dirs (receiver_implied.go)
 	var ex *tree.Entry
 	viaLink, refused := false, false
 	if m.d != nil && m.d.Path == s.Path {
@@ -248,7 +251,7 @@ func (m *merger) item(it item) error {
 		}
 		return nil
 	}
-	if parent == nil && s.Path != "." && path.Dir(s.Path) != "." {
+	if parent == nil && s.Path != "." && path.Dir(s.Path) != "." && !m.r.cfg.NoImpliedDirs {
 		m.r.fail("sync", s.Path, fmt.Errorf("parent directory not in the transfer"))
 		return nil
 	}

@@ -164,7 +164,7 @@ func (s *sender) walkPaths(ctx context.Context, st *streamer, paths []string, em
 	sent := "" // last parent directory sent
 	for _, p := range paths {
 		// Implied parents, once each, so the receiver can create them.
-		for i := 0; i < len(p); i++ {
+		for i := 0; i < len(p) && !s.cfg.NoImpliedDirs; i++ {
 			if p[i] != '/' {
 				continue
 			}

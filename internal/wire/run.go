@@ -61,6 +61,10 @@ const (
 	// backup name first (Run.BackupDir, Run.Suffix). A Run with it carries
 	// the destination tail.
 	FlagBackup
+	// FlagNoImpliedDirs: with pass paths (-R), the sender sends no
+	// implied parent directories; the receiver creates missing ones with
+	// default attributes (--no-implied-dirs).
+	FlagNoImpliedDirs
 
 	flagEnd // the first bit no flag uses: add new flags above this line
 )
