@@ -27,10 +27,8 @@ func (r *receiver) count(f func(s *Stats)) {
 	r.mu.Unlock()
 }
 
-// process decides and acts on one source entry s, whose destination
-// counterpart is ex (nil when missing).
-func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error {
-	name := r.dstName(s.Path)
+// countEntry counts the source entry s in the stats.
+func (r *receiver) countEntry(s *tree.Entry) {
 	r.count(func(st *Stats) {
 		st.Files++
 		switch s.Type {
@@ -43,6 +41,13 @@ func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error 
 			st.TotalSize += uint64(len(s.LinkTarget))
 		}
 	})
+}
+
+// process decides and acts on one source entry s, whose destination
+// counterpart is ex (nil when missing).
+func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error {
+	name := r.dstName(s.Path)
+	r.countEntry(s)
 	switch s.Type {
 	case tree.TypeSymlink:
 		if !r.cfg.Links {

@@ -31,16 +31,7 @@ func (m *merger) list(it item, pb *wire.PassBegin) error {
 			if r.client {
 				r.cfg.tweak(s)
 			}
-			r.count(func(st *Stats) {
-				st.Files++
-				switch s.Type {
-				case tree.TypeDir:
-					st.Dirs++
-				case tree.TypeFile:
-					st.RegularFiles++
-					st.TotalSize += uint64(s.Size)
-				}
-			})
+			r.countEntry(s)
 			r.report(Event{Kind: EventListed, Path: s.Path, Size: s.Size, LinkTarget: s.LinkTarget, Entry: s})
 		}
 		var err error
