@@ -45,7 +45,7 @@ func (m *merger) noteDelete(d *tree.Entry) {
 	if len(m.dels) > 0 {
 		group = path.Dir(m.dels[0].path)
 	}
-	in := m.dirNode(path.Dir(d.Path))
+	in := m.dirOf(d.Path)
 	if in != nil {
 		r.dirMu.Lock()
 		in.held = true
@@ -56,16 +56,6 @@ func (m *merger) noteDelete(d *tree.Entry) {
 		// Its contents follow in the walk and are extraneous too.
 		m.dels = append(m.dels, &delDir{path: d.Path, noted: true})
 	}
-}
-
-// dirNode returns the node of source directory p if it is on the stack.
-func (m *merger) dirNode(p string) *dirNode {
-	for i := len(m.dirs) - 1; i >= 0; i-- {
-		if m.dirs[i].path == p {
-			return m.dirs[i]
-		}
-	}
-	return nil
 }
 
 // rsyncOrder compares paths a and b (dir: whether each is a directory) in
