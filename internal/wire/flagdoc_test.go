@@ -45,4 +45,3 @@ func TestFlagTableDocumented(t *testing.T) {
 		}
 	}
 }
-
