@@ -83,7 +83,7 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 		c.closeAfterFlush(ctx)
 		return nil, err
 	}
-	go p.readLoop(r)
+	go readLoop(p, r)
 	return &Client{p: p, r: r, caps: caps}, nil
 }
 

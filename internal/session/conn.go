@@ -47,7 +47,7 @@ type conn struct {
 
 	sent, recv atomic.Int64
 	refine     bool         // refine hook: both sides offered refine-v1 (set by the handshake)
-	handoff    *Handoff     // handoff hook: both sides offered local-handoff (handoff.go)
+	handoff    bool         // handoff hook: both sides offered local-handoff; the descriptors pass through Config.Handoff (handoff.go)
 	notice     bool         // both sides offered item-notice: Itemized kind 3 may be sent
 	sumXXH3    bool         // both sides offered sum-xxh3: FileEnd sums are XXH3-128 (filesum.go)
 	lastRecv   atomic.Int64 // unix nanoseconds of the last frame read

@@ -75,7 +75,7 @@ func TestHandoffNeedsCapability(t *testing.T) {
 		ho   *Handoff
 	}{{"no-capability", nil}, {"unknown-id", NewHandoff()}} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &receiver{peer: &peer{c: &conn{handoff: tc.ho}}, jobs: map[uint64]*job{}, dst: dst}
+			r := &receiver{peer: &peer{c: &conn{handoff: tc.ho != nil}, cfg: Config{Handoff: tc.ho}}, jobs: map[uint64]*job{}, dst: dst}
 			err := r.handle(&wire.Handoff{ID: 7, Size: 10})
 			if err == nil || !strings.Contains(err.Error(), "handoff") {
 				t.Fatalf("got %v, want a protocol error about the handoff", err)
@@ -88,7 +88,7 @@ func TestHandoffNeedsCapability(t *testing.T) {
 // request whose descriptor is missing ends the job (a protocol error), so
 // that waiting for the jobs does not hang.
 func TestHandoffWithoutDescriptor(t *testing.T) {
-	r := &receiver{peer: &peer{c: &conn{handoff: NewHandoff()}, client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
+	r := &receiver{peer: &peer{c: &conn{handoff: true}, cfg: Config{Handoff: NewHandoff()}, client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
 		slots: make(chan struct{}, 1)}
 	r.slots <- struct{}{}
 	r.jobs[7] = &job{r: r, id: 7, s: &tree.Entry{Path: "f"}}
@@ -144,7 +144,7 @@ func TestHandoffCopierStopsWhenDown(t *testing.T) {
 // data.
 func TestHandoffAfterData(t *testing.T) {
 	ho := NewHandoff()
-	r := &receiver{peer: &peer{c: &conn{handoff: ho}, client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
+	r := &receiver{peer: &peer{c: &conn{handoff: true}, cfg: Config{Handoff: ho}, client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
 		slots: make(chan struct{}, 1)}
 	r.slots <- struct{}{}
 	h := hashers.Get().(*blake3.Hasher)

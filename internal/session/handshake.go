@@ -53,7 +53,7 @@ func handshake(c *conn, z *compressOffer, ho *Handoff) (caps []string, err error
 	c.notice = slices.Contains(caps, CapNotice)
 	c.sumXXH3 = slices.Contains(caps, CapSumXXH3)
 	if slices.Contains(caps, CapHandoff) {
-		c.handoff = ho
+		c.handoff = true
 	}
 	if err := c.negotiate(z, caps); err != nil { // compress hook (compress_send.go)
 		return nil, err

@@ -13,17 +13,6 @@ import (
 	"github.com/ferrysync/ferry/internal/tree"
 )
 
-// ErrNotDir reports a destination that must be a directory but is not,
-// or whose path goes through something that is not a directory: nothing
-// is transferred (rsync's "errors selecting input/output files, dirs").
-var ErrNotDir = errors.New("ferry: destination is not a directory")
-
-// notDirError is an ErrNotDir saying what was wrong.
-type notDirError struct{ msg string }
-
-func (e *notDirError) Error() string        { return e.msg }
-func (e *notDirError) Is(target error) bool { return target == ErrNotDir }
-
 // openDest opens the destination for pass 0, given the first stream item
 // and whether it is the only entry. A single non-directory entry goes to
 // the destination path itself unless that is a directory or ends in "/"

@@ -183,7 +183,7 @@ func (j *job) prepare() (*wire.FileRequest, *delta.Signature) {
 		return req, nil
 	}
 	var size int64
-	if f, n := j.findPartial(); f != nil && r.cfg.WholeFile && r.c.handoff != nil {
+	if f, n := j.findPartial(); f != nil && r.cfg.WholeFile && r.c.handoff {
 		j.partial, j.basisSize, j.resume = f, n, true
 		return req, nil
 	} else if f != nil {

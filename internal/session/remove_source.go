@@ -22,14 +22,6 @@ import (
 // left in place because it changed after it was sent.
 var ErrSourceChanged = errors.New("ferry: source changed since it was sent, not removed")
 
-// sourceDone tells the sender that s is in place, with RemoveSource.
-func (r *receiver) sourceDone(s *tree.Entry) {
-	if !r.cfg.RemoveSource || r.cfg.DryRun || s.Type == tree.TypeDir {
-		return
-	}
-	r.c.send(&wire.SourceDone{Path: s.Path, Size: s.Size, MTime: s.MTime})
-}
-
 // removeSource removes the source file m names, on the reader goroutine.
 // A failure is the file's error, not the run's.
 func (s *sender) removeSource(m *wire.SourceDone) error {

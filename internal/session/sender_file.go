@@ -52,7 +52,7 @@ func (s *sender) serve(r *request, dc *dirCache, h *blake3.Hasher, buf []byte) e
 	defer f.Close()
 	s.started(r, f.size) // progress hook (totals.go)
 	withDelta := r.Flags&wire.ReqBasis != 0 && r.Flags&wire.ReqRedo == 0 && len(r.blocks) > 0
-	if !withDelta && s.c.handoff != nil { // handoff hook (handoff.go)
+	if !withDelta && s.c.handoff { // handoff hook (handoff.go)
 		return s.handOff(r, f)
 	}
 	fh := s.fileHash(h, f.size)

@@ -72,7 +72,7 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		return refuse(wire.FatalIO, err)
 	}
 	defer r.close()
-	go p.readLoop(r)
+	go readLoop(p, r)
 	for {
 		m, err := p.awaitCtl(ctx)
 		if err != nil {
@@ -94,17 +94,6 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 			return refuse(wire.FatalProtocol, fmt.Errorf("%w: unexpected %T between passes", ErrProtocol, m))
 		}
 	}
-}
-
-// fatalCode is the Fatal code telling the client why a pass failed.
-func fatalCode(err error) uint64 {
-	switch {
-	case errors.Is(err, ErrNotDir):
-		return wire.FatalNotDir
-	case errors.Is(err, ErrProtocol):
-		return wire.FatalProtocol
-	}
-	return wire.FatalIO
 }
 
 // toldError is an error a server also sent to its client in a Fatal,

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/ferrysync/ferry/internal/fsys"
-	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
 )
 
@@ -40,23 +39,6 @@ func checkXattrCap(cfg *Config, caps []string) error {
 		return fmt.Errorf("%w: %w", ErrProtocol, ErrNoXattrs)
 	}
 	return nil
-}
-
-// itemizeXattrs marks rsync's 'a' (ACL) and 'x' (other extended
-// attributes) columns of b when s and ex differ in what this receiver
-// manages.
-func (r *receiver) itemizeXattrs(b []byte, s, ex *tree.Entry) {
-	set := r.cfg.xattrSet()
-	if set == 0 || s.Type == tree.TypeSymlink {
-		return
-	}
-	if set&fsys.XattrACL != 0 && !fsys.XattrsEqual(s.Xattrs, ex.Xattrs, fsys.IsACL) {
-		b[9] = 'a'
-	}
-	user := func(name string) bool { return !fsys.IsACL(name) && set.Has(name, isRoot) }
-	if set&(fsys.XattrUser|fsys.XattrPrivileged) != 0 && !fsys.XattrsEqual(s.Xattrs, ex.Xattrs, user) {
-		b[10] = 'x'
-	}
 }
 
 func toWireXattrs(xs []fsys.Xattr) []wire.Xattr {

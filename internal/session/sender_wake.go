@@ -1,0 +1,13 @@
+package session
+
+// wakeOnDown wakes a sender waiting for entry credit when the connection
+// goes down (a timeout, a peer gone): no credit will ever come.
+func (s *sender) wakeOnDown() {
+	if s.c == nil { // a sender built without a connection (unit tests)
+		return
+	}
+	<-s.c.done
+	s.mu.Lock()
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
