@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/ferrysync/ferry/internal/wire"
 )
 
 // TestEventsInListOrder checks that change and deletion events arrive in
@@ -90,29 +88,5 @@ func TestDeleteDirNotices(t *testing.T) {
 				t.Errorf("y: %v (dry run %v)", err, dry)
 			}
 		})
-	}
-}
-
-// TestEntryCreditCounted checks the receiver's entry credit now that
-// entries reach the merge a message at a time: entries count from when the
-// reader hands them over until the merge takes them, and a sender that
-// sends more than its credit is a protocol error.
-func TestEntryCreditCounted(t *testing.T) {
-	r := &receiver{peer: &peer{c: &conn{done: make(chan struct{})}, cfg: Config{Credit: 4}}, items: make(chan item, 6)}
-	m := &merger{r: r, ctx: t.Context()}
-	entries := func(n int) *wire.Entries { return &wire.Entries{Entries: make([]wire.Entry, n)} }
-	if err := r.handle(entries(3)); err != nil {
-		t.Fatalf("3 of 4: %v", err)
-	}
-	for range 3 {
-		if _, err := m.next(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := r.handle(entries(4)); err != nil {
-		t.Fatalf("4 of 4 after the merge took 3: %v", err)
-	}
-	if err := r.handle(entries(1)); err == nil || !strings.Contains(err.Error(), "credit") {
-		t.Fatalf("a fifth entry outstanding: %v, want a credit error", err)
 	}
 }

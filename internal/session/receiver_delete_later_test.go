@@ -7,37 +7,6 @@ import (
 	"testing"
 )
 
-// TestRsyncOrder checks rsync's list order: files before directories
-// among the entries of a directory, a directory before its contents.
-func TestRsyncOrder(t *testing.T) {
-	type e struct {
-		p   string
-		dir bool
-	}
-	got := []e{{"x", true}, {"x/y", true}, {"b", false}, {"x/w", false}, {"x/y/z", false}, {"a", true}, {"c", false}, {"a/q", false}}
-	slices.SortFunc(got, func(a, b e) int { return rsyncOrder(a.p, a.dir, b.p, b.dir) })
-	want := []e{{"b", false}, {"c", false}, {"a", true}, {"a/q", false}, {"x", true}, {"x/w", false}, {"x/y", true}, {"x/y/z", false}}
-	if !slices.Equal(got, want) {
-		t.Errorf("order %v, want %v", got, want)
-	}
-}
-
-// TestLimitWire checks the encoding of the Run limits both ways.
-func TestLimitWire(t *testing.T) {
-	for _, tc := range []struct {
-		v    int64
-		wire uint64
-		back int64
-	}{{0, 0, 0}, {-1, 1, -1}, {-7, 1, -1}, {1, 2, 1}, {1 << 40, 1<<40 + 1, 1 << 40}} {
-		if w := limitToWire(tc.v); w != tc.wire {
-			t.Errorf("limitToWire(%d) = %d, want %d", tc.v, w, tc.wire)
-		}
-		if b := limitFromWire(tc.wire); b != tc.back {
-			t.Errorf("limitFromWire(%d) = %d, want %d", tc.wire, b, tc.back)
-		}
-	}
-}
-
 // TestDeleteTimings deletes the same extraneous entries with each timing
 // and limit, pushing and pulling: the options travel in Run to a server
 // receiver.

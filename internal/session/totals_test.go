@@ -1,14 +1,10 @@
 package session
 
 import (
-	"bytes"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/ferrysync/ferry/internal/tree"
-	"github.com/ferrysync/ferry/internal/wire"
 )
 
 // progressTree is a source with 3 regular files (1000 bytes), a
@@ -23,47 +19,6 @@ func progressTree(t *testing.T) string {
 		"d/sym": "->b",
 	})
 	return src
-}
-
-func TestScanCountsWhatThePassSends(t *testing.T) {
-	src := progressTree(t)
-	cases := []struct {
-		name    string
-		op      string
-		paths   []string
-		filters []string
-		files   uint64
-		bytes   uint64
-	}{
-		{"contents", src + "/", nil, nil, 6, 1000},
-		{"dir itself", src, nil, nil, 6, 1000},
-		{"excluded", src + "/", nil, []string{"- c"}, 5, 400},
-		{"pass paths", src + "/", []string{"d/b", "a"}, nil, 2, 400},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			cfg := archive()
-			cfg.Filters = c.filters
-			s, err := newSender(newPeer(nil, cfg, true, nil), []string{c.op})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.close()
-			var got Progress
-			err = s.scan(t.Context(), c.paths, func(e *tree.Entry) {
-				got.Files++
-				if e.Type == tree.TypeFile {
-					got.Bytes += uint64(e.Size)
-				}
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Files != c.files || got.Bytes != c.bytes {
-				t.Fatalf("scan counted %d entries, %d bytes; want %d, %d", got.Files, got.Bytes, c.files, c.bytes)
-			}
-		})
-	}
 }
 
 // progressEvents checks the progress events of a finished pass: totals
@@ -125,66 +80,4 @@ func TestProgressEventsPush(t *testing.T) {
 	s.pass()
 	progressEvents(t, s, 6, 1000, map[string]int64{"a": 100, "d/b": 300, "d/c": 600})
 	s.close()
-}
-
-func TestGotTotals(t *testing.T) {
-	cases := []struct {
-		name   string
-		client bool
-		m      wire.Totals
-		want   []Event
-	}{
-		{"scan", true, wire.Totals{Kind: wire.TotalsScan, Files: 3, Bytes: 9, Complete: true},
-			[]Event{{Kind: EventTotals, Progress: Progress{Files: 3, Bytes: 9, Complete: true}}}},
-		{"done", true, wire.Totals{Kind: wire.TotalsDone, Files: 2, Bytes: 5},
-			[]Event{{Kind: EventProgress, Progress: Progress{Files: 2, Bytes: 5}}}},
-		{"unknown kind", true, wire.Totals{Kind: 9, Files: 2}, nil},
-		{"server ignores", false, wire.Totals{Kind: wire.TotalsScan, Files: 2}, nil},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			var got []Event
-			p := newPeer(nil, Config{}, c.client, func(ev Event) { got = append(got, ev) })
-			p.gotTotals(&c.m)
-			if len(got) != len(c.want) || (len(got) == 1 && got[0] != c.want[0]) {
-				t.Fatalf("got %+v, want %+v", got, c.want)
-			}
-		})
-	}
-}
-
-func TestSnapshot(t *testing.T) {
-	var sink bytes.Buffer
-	r := &receiver{peer: newPeer(nil, Config{}, false, nil), jobs: map[uint64]*job{}}
-	r.stats.Files, r.stats.TotalSize = 10, 5000
-	// Two files in flight: 1000 bytes with 250 written, 2000 with none.
-	j1 := &job{r: r, id: 1, s: &tree.Entry{Path: "x", Size: 1000}}
-	j2 := &job{r: r, id: 2, s: &tree.Entry{Path: "y", Size: 2000}}
-	r.jobs[1], r.jobs[2] = j1, j2
-	w := j1.counted(&sink)
-	w.Write(make([]byte, 250))
-	if got, want := r.snapshot(), (Progress{Files: 8, Bytes: 5000 - 750 - 2000}); got != want {
-		t.Fatalf("in flight: %+v, want %+v", got, want)
-	}
-	// A retry restarts the count; reports never go down.
-	j1.counted(&sink).Write(make([]byte, 100))
-	if got, want := r.snapshot(), (Progress{Files: 8, Bytes: 2250}); got != want {
-		t.Fatalf("after retry: %+v, want %+v", got, want)
-	}
-	// Both done.
-	delete(r.jobs, 1)
-	delete(r.jobs, 2)
-	if got, want := r.snapshot(), (Progress{Files: 10, Bytes: 5000}); got != want {
-		t.Fatalf("done: %+v, want %+v", got, want)
-	}
-	if len(r.prog.written) != 0 {
-		t.Fatalf("finished jobs still tracked: %v", r.prog.written)
-	}
-	// Overwriting (writing more than the size) never counts beyond it.
-	r.jobs[3] = &job{r: r, id: 3, s: &tree.Entry{Path: "z", Size: 10}}
-	r.stats.Files, r.stats.TotalSize = 11, 5010
-	r.jobs[3].counted(&sink).Write(make([]byte, 50))
-	if got, want := r.snapshot(), (Progress{Files: 10, Bytes: 5010}); got != want {
-		t.Fatalf("overwrite: %+v, want %+v", got, want)
-	}
 }
