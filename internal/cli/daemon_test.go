@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/ferrysync/ferry/internal/daemon"
 	"net"
 	"os"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferrysync/ferry/internal/daemon"
 )
 
 // freePort returns a TCP port on 127.0.0.1 that was free a moment ago.

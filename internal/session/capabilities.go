@@ -1,6 +1,9 @@
 package session
 
-import "github.com/ferrysync/ferry/internal/wire"
+import (
+	"github.com/ferrysync/ferry/internal/role"
+	"github.com/ferrysync/ferry/internal/wire"
+)
 
 // ProtocolVersion is the protocol version this implementation speaks.
 const ProtocolVersion = wire.Version
@@ -21,6 +24,6 @@ func Capabilities() []Capability {
 	}
 	return append(caps,
 		Capability{Name: wire.CapZstd, When: "when compression is asked for (-z) or a daemon does not refuse it"},
-		Capability{Name: CapHandoff, When: "in a local transfer (sender and receiver in one process)"},
+		Capability{Name: role.CapHandoff, When: "in a local transfer (sender and receiver in one process)"},
 	)
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ferrysync/ferry/internal/role"
+
 	"github.com/ferrysync/ferry/internal/wire"
 )
 
@@ -17,7 +19,7 @@ func TestCapabilities(t *testing.T) {
 		}
 		names = append(names, c.Name)
 	}
-	want := append(slices.Clone(localHello().Caps), wire.CapZstd, CapHandoff)
+	want := append(slices.Clone(localHello().Caps), wire.CapZstd, role.CapHandoff)
 	for _, c := range want {
 		if !slices.Contains(names, c) {
 			t.Errorf("Capabilities() lacks %q", c)

@@ -6,6 +6,11 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/ferrysync/ferry/internal/link"
+	"github.com/ferrysync/ferry/internal/receiver"
+	"github.com/ferrysync/ferry/internal/role"
+	"github.com/ferrysync/ferry/internal/sender"
+
 	"github.com/ferrysync/ferry/internal/transport"
 	"github.com/ferrysync/ferry/internal/wire"
 )
@@ -29,8 +34,9 @@ type Request struct {
 // Client is the client side of a session: it can run several passes over
 // one connection.
 type Client struct {
-	p     *peer
-	r     role
+	p     *role.Peer
+	c     *link.Link // the one link of the session
+	r     engine
 	npass uint64
 	caps  []string
 }
@@ -44,63 +50,63 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 		rand.Read(b[:])
 		cfg.Seed = binary.LittleEndian.Uint64(b[:]) | 1
 	}
-	c := newConn(tc, cfg.Timeout)
+	c := link.NewConn(tc, cfg.Timeout)
 	zo := clientCompression(cfg) // compress hook (compress_send.go)
-	c.watchTimeout()             // timeout hook (timeout.go): a peer silent from the start is dropped too
+	c.WatchTimeout()             // timeout hook (timeout.go): a peer silent from the start is dropped too
 	caps, err := handshake(c, zo, cfg.Handoff)
 	if err != nil {
-		c.fail(err)
-		return nil, c.timeoutErr(err)
+		c.Fail(err)
+		return nil, c.TimeoutErr(err)
 	}
-	if err := checkXattrCap(&cfg, caps); err != nil {
-		c.fail(err)
+	if err := role.CheckXattrCap(&cfg, caps); err != nil {
+		c.Fail(err)
 		return nil, err
 	}
-	c.startWriter()
-	p := newPeer(c, cfg, true, req.OnEvent)
+	c.StartWriter()
+	p := role.NewPeer(c, cfg, true, req.OnEvent)
 	serverRole := wire.RoleReceiver
 	if req.Role == wire.RoleReceiver {
 		serverRole = wire.RoleSender
 	}
 	run := &wire.Run{Role: serverRole, Paths: req.Remote, Flags: wire.FlagEvents}
-	cfg.toRun(run)
+	cfg.ToRun(run)
 	if req.Role == wire.RoleSender { // the server receives: it needs the destination tail
 		run.BackupDir, run.Suffix, run.BasisKind, run.BasisDirs = cfg.BackupDir, cfg.Suffix, cfg.BasisKind, cfg.BasisDirs
 	} else {
 		run.Flags &^= wire.FlagBackup
 	}
-	if err := c.send(run); err != nil {
-		c.fail(err)
+	if err := c.Send(run); err != nil {
+		c.Fail(err)
 		return nil, err
 	}
-	if err := c.sendCompressOptions(zo); err != nil { // compress hook (compress_send.go)
-		c.fail(err)
+	if err := c.SendCompressOptions(zo); err != nil { // compress hook (compress_send.go)
+		c.Fail(err)
 		return nil, err
 	}
 	r, err := newRole(p, req.Role, req.Local)
 	if err != nil {
-		c.send(&wire.Fatal{Code: wire.FatalUsage, Message: err.Error()})
-		c.closeAfterFlush(ctx)
+		c.Send(&wire.Fatal{Code: wire.FatalUsage, Message: err.Error()})
+		c.CloseAfterFlush(ctx)
 		return nil, err
 	}
-	go readLoop(p, r)
-	return &Client{p: p, r: r, caps: caps}, nil
+	go readLoop(p, c, r)
+	return &Client{p: p, c: c, r: r, caps: caps}, nil
 }
 
 // newRole builds the local role and, for a receiver, grants the sender its
 // initial entry credit.
-func newRole(p *peer, role wire.Role, ops []string) (role, error) {
+func newRole(p *role.Peer, role wire.Role, ops []string) (engine, error) {
 	if role == wire.RoleSender {
-		return newSender(p, ops)
+		return sender.NewSender(p, ops)
 	}
 	if len(ops) != 1 {
 		return nil, fmt.Errorf("receiver needs one destination, got %d", len(ops))
 	}
-	r, err := newReceiver(p, ops[0])
+	r, err := receiver.NewReceiver(p, ops[0])
 	if err != nil {
 		return nil, err
 	}
-	if err := r.grantInitial(); err != nil {
+	if err := r.GrantInitial(); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -114,7 +120,7 @@ func (cl *Client) Caps() []string { return cl.caps }
 // deleted when gone from the source). It returns the pass's stats. With
 // DeleteBefore, a delete-only pass over the same paths goes first.
 func (cl *Client) Pass(ctx context.Context, paths []string) (Stats, error) {
-	cfg := &cl.p.cfg
+	cfg := &cl.p.Cfg
 	if !cfg.Delete || !cfg.DeleteBefore {
 		return cl.pass(ctx, paths, false)
 	}
@@ -131,12 +137,12 @@ func (cl *Client) Pass(ctx context.Context, paths []string) (Stats, error) {
 func (cl *Client) pass(ctx context.Context, paths []string, deleteOnly bool) (Stats, error) {
 	pb := &wire.PassBegin{Pass: cl.npass, Paths: paths, DeleteOnly: deleteOnly}
 	cl.npass++
-	if err := cl.p.c.send(pb); err != nil {
+	if err := cl.p.Link.Send(pb); err != nil {
 		return Stats{}, err
 	}
-	st, err := cl.r.pass(ctx, pb)
+	st, err := cl.r.Pass(ctx, pb)
 	if err != nil {
-		cl.p.c.fail(err)
+		cl.p.Link.Fail(err)
 		return st, cl.connErr(ctx, err)
 	}
 	return st, nil
@@ -152,8 +158,8 @@ func (cl *Client) connErr(ctx context.Context, err error) error {
 		return ctxErr
 	}
 	select {
-	case <-cl.p.c.done:
-		if e := cl.p.c.Err(); e != errClosed {
+	case <-cl.c.Done():
+		if e := cl.c.Err(); e != link.ErrClosed {
 			return e
 		}
 	default:
@@ -163,22 +169,22 @@ func (cl *Client) connErr(ctx context.Context, err error) error {
 
 // Close ends the session: Goodbye both ways, then the connection closes.
 func (cl *Client) Close(ctx context.Context) error {
-	defer cl.r.close()
-	c := cl.p.c
+	defer cl.r.Close()
+	c := cl.c
 	select {
-	case <-c.done:
+	case <-c.Done():
 		return nil
 	default:
 	}
-	if err := c.send(&wire.Goodbye{}); err != nil {
+	if err := c.Send(&wire.Goodbye{}); err != nil {
 		return nil
 	}
-	m, err := cl.p.awaitCtl(ctx)
+	m, err := cl.p.AwaitCtl(ctx)
 	if err == nil {
 		if _, ok := m.(*wire.Goodbye); !ok {
 			err = fmt.Errorf("%w: expected goodbye, got %T", ErrProtocol, m)
 		}
 	}
-	c.closeAfterFlush(ctx)
+	c.CloseAfterFlush(ctx)
 	return err
 }

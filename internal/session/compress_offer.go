@@ -2,27 +2,29 @@ package session
 
 import (
 	"slices"
+
+	"github.com/ferrysync/ferry/internal/link"
 )
 
 // clientCompression returns what a client offers in its Hello: the
 // capability when cfg asks for compression.
-func clientCompression(cfg Config) *compressOffer {
+func clientCompression(cfg Config) *link.CompressOffer {
 	if !cfg.Compress {
 		return nil
 	}
 	skip := cfg.SkipCompress
 	if skip == nil {
-		skip = DefaultSkipCompress
+		skip = link.DefaultSkipCompress
 	}
-	return &compressOffer{level: cfg.CompressLevel, skip: slices.Clone(skip), client: true}
+	return &link.CompressOffer{Level: cfg.CompressLevel, Skip: slices.Clone(skip), Client: true}
 }
 
 // serverCompression returns what a server offers: the capability unless
 // cfg refuses it, with its defaults until the client's CompressOptions
 // arrive.
-func serverCompression(cfg Config) *compressOffer {
+func serverCompression(cfg Config) *link.CompressOffer {
 	if cfg.RefuseCompress {
 		return nil
 	}
-	return &compressOffer{skip: DefaultSkipCompress}
+	return &link.CompressOffer{Skip: link.DefaultSkipCompress}
 }

@@ -1,5 +1,9 @@
-// Package session runs ferry's protocol roles, sender and receiver, over a
-// transport.Conn: the handshake, the run request, passes, flow control.
+// Package session sets up ferry sessions over a transport.Conn, as the
+// client (Dial) or the server (Serve): the handshake, the run request,
+// then pass control (PassBegin, PassDone, Goodbye). The engines it runs
+// are internal/sender and internal/receiver, fed by an internal/link
+// through the role.Conn interface; api.go gives their shared types
+// (internal/role) the names the rest of ferry uses.
 //
 // Each connection has one reader goroutine and one writer goroutine. The
 // sender's reader never waits on the writer: every queue it fills is

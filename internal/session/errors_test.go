@@ -15,12 +15,12 @@ func TestFileErrorCountedOnce(t *testing.T) {
 		t.Run(role, func(t *testing.T) {
 			src, dst := t.TempDir(), t.TempDir()
 			writeTree(t, src, map[string]string{"a": "aaa", "gone": "soon gone", "z": "zzz"})
-			testHooks.prepared = func(p string) {
+			testHooks.Prepared = func(p string) {
 				if p == "gone" {
 					must(t, os.Remove(filepath.Join(src, "gone")))
 				}
 			}
-			t.Cleanup(func() { testHooks.prepared = nil })
+			t.Cleanup(func() { testHooks.Prepared = nil })
 			run := runner(role)
 			s := run(t, archive(), 64<<10, dst, src+"/")
 			st := s.pass()

@@ -46,7 +46,7 @@ func TestHandoff(t *testing.T) {
 				if wire := st.BytesSent + st.BytesReceived; wire > 64<<10 {
 					t.Errorf("%d bytes crossed the connection: the data did not go by handoff", wire)
 				}
-				if n := len(cfg.Handoff.fds); n != 0 {
+				if n := len(cfg.Handoff.Fds); n != 0 {
 					t.Errorf("%d descriptors left in the handoff", n)
 				}
 				if leftovers, _ := filepath.Glob(filepath.Join(dst, "*.ferry*")); len(leftovers) > 0 {

@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/ferrysync/ferry/internal/link"
+	"github.com/ferrysync/ferry/internal/role"
+	"github.com/ferrysync/ferry/internal/sender"
+
 	"github.com/ferrysync/ferry/internal/wire"
 )
 
@@ -20,25 +24,25 @@ const Software = "ferry/0.1"
 
 func localHello() *wire.Hello {
 	return &wire.Hello{MinVersion: wire.Version, MaxVersion: wire.Version, Software: Software,
-		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, CapRefine, CapNotice, CapXattrs, CapSumXXH3}} // refine hook: CapRefine
+		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, sender.CapRefine, CapNotice, role.CapXattrs, role.CapSumXXH3}} // refine hook: CapRefine
 }
 
 // handshake sends our Hello while reading the peer's (concurrently, so
 // neither side waits for the other's) and negotiates.
-func handshake(c *conn, z *compressOffer, ho *Handoff) (caps []string, err error) {
+func handshake(c *link.Link, z *link.CompressOffer, ho *Handoff) (caps []string, err error) {
 	local := localHello()
-	if testHooks.noSumXXH3 {
-		local.Caps = slices.DeleteFunc(local.Caps, func(c string) bool { return c == CapSumXXH3 })
+	if role.TestHooks.NoSumXXH3 {
+		local.Caps = slices.DeleteFunc(local.Caps, func(c string) bool { return c == role.CapSumXXH3 })
 	}
-	local.Caps = append(local.Caps, z.caps()...) // compress hook (compress_send.go)
+	local.Caps = append(local.Caps, z.Caps()...) // compress hook (compress_send.go)
 	if ho != nil {                               // handoff hook (handoff.go)
-		local.Caps = append(local.Caps, CapHandoff)
+		local.Caps = append(local.Caps, role.CapHandoff)
 	}
 	werr := make(chan error, 1)
-	go func() { werr <- wire.WriteHello(c.fw, local) }()
-	remote, rerr := wire.ReadHello(c.fr)
+	go func() { werr <- wire.WriteHello(c.FrameWriter, local) }()
+	remote, rerr := wire.ReadHello(c.FrameReader)
 	if rerr != nil {
-		c.tc.Close()
+		c.Conn.Close()
 		<-werr
 		return nil, fmt.Errorf("%w: handshake: %w", ErrProtocol, rerr)
 	}
@@ -49,13 +53,13 @@ func handshake(c *conn, z *compressOffer, ho *Handoff) (caps []string, err error
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrProtocol, err)
 	}
-	c.refine = slices.Contains(caps, CapRefine) // refine hook (refine_sender.go)
-	c.notice = slices.Contains(caps, CapNotice)
-	c.sumXXH3 = slices.Contains(caps, CapSumXXH3)
-	if slices.Contains(caps, CapHandoff) {
-		c.handoff = true
+	c.Caps.Refine = slices.Contains(caps, sender.CapRefine) // refine hook (refine_sender.go)
+	c.Caps.Notice = slices.Contains(caps, CapNotice)
+	c.Caps.SumXXH3 = slices.Contains(caps, role.CapSumXXH3)
+	if slices.Contains(caps, role.CapHandoff) {
+		c.Caps.Handoff = true
 	}
-	if err := c.negotiate(z, caps); err != nil { // compress hook (compress_send.go)
+	if err := c.Negotiate(z, caps); err != nil { // compress hook (compress_send.go)
 		return nil, err
 	}
 	return caps, nil

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ferrysync/ferry/internal/receiver"
 )
 
 // readLink returns the target of the symlink p, or "" with a test error.
@@ -92,8 +94,8 @@ func TestKeepDirLinks(t *testing.T) {
 			}
 			var refused bool
 			for _, ev := range s.events {
-				if ev.Kind == EventError && ev.Path == "out" && (errors.Is(ev.Err, ErrDirLinkOutside) || // a remote one has the message only
-					strings.Contains(ev.Err.Error(), ErrDirLinkOutside.Error())) {
+				if ev.Kind == EventError && ev.Path == "out" && (errors.Is(ev.Err, receiver.ErrDirLinkOutside) || // a remote one has the message only
+					strings.Contains(ev.Err.Error(), receiver.ErrDirLinkOutside.Error())) {
 					refused = true
 				}
 			}

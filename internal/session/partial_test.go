@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferrysync/ferry/internal/role"
 )
 
 // TestPartialResume cuts the connection while a big file is half
@@ -27,20 +29,20 @@ func TestPartialResume(t *testing.T) {
 			run := runner(role)
 
 			var kept int64
-			testHooks.wrote = func(c *conn, p string, n int64) {
+			testHooks.Wrote = func(c roleConn, p string, n int64) {
 				if p == "big" && n >= 1<<20 && kept == 0 {
 					kept = n
-					c.fail(errors.New("cut by the test"))
+					c.Fail(errors.New("cut by the test"))
 				}
 			}
-			t.Cleanup(func() { testHooks.wrote = nil })
+			t.Cleanup(func() { testHooks.Wrote = nil })
 			s := run(t, cfg, 64<<10, dst, src+"/")
 			if _, err := s.cl.Pass(t.Context(), nil); err == nil {
 				t.Fatal("first pass survived the cut connection")
 			}
 			s.cl.Close(t.Context())
 			<-s.serr
-			testHooks.wrote = nil
+			testHooks.Wrote = nil
 			partial := filepath.Join(dst, ".ferry-partial", "big")
 			fi, err := os.Stat(partial)
 			if err != nil {
@@ -126,7 +128,7 @@ func TestPartialResumeWholeFile(t *testing.T) {
 // run copies only the rest.
 func TestPartialCutHandoff(t *testing.T) {
 	src, dst := t.TempDir(), t.TempDir()
-	content := randomBytes(3*copyChunk + 12345)
+	content := randomBytes(3*role.CopyChunk + 12345)
 	must(t, os.WriteFile(filepath.Join(src, "big"), content, 0o644))
 	setTimes(t, src)
 	cfg := archive()
@@ -134,23 +136,23 @@ func TestPartialCutHandoff(t *testing.T) {
 	cfg.Handoff = NewHandoff()
 	defer cfg.Handoff.Close()
 
-	testHooks.wrote = func(c *conn, p string, n int64) {
-		if p == "big" && n >= copyChunk {
-			c.fail(errors.New("cut by the test"))
+	testHooks.Wrote = func(c roleConn, p string, n int64) {
+		if p == "big" && n >= role.CopyChunk {
+			c.Fail(errors.New("cut by the test"))
 		}
 	}
-	t.Cleanup(func() { testHooks.wrote = nil })
+	t.Cleanup(func() { testHooks.Wrote = nil })
 	s := pull(t, cfg, 64<<10, dst, src+"/")
 	if _, err := s.cl.Pass(t.Context(), nil); err == nil {
 		t.Fatal("first pass survived the cut connection")
 	}
 	s.cl.Close(t.Context())
 	<-s.serr
-	testHooks.wrote = nil
+	testHooks.Wrote = nil
 	partial := filepath.Join(dst, ".ferry-partial", "big")
 	kept := mustRead(t, partial)
-	if len(kept) < copyChunk || !bytes.Equal(kept, content[:len(kept)]) {
-		t.Fatalf("partial holds %d bytes, want the first %d or more of the file", len(kept), copyChunk)
+	if len(kept) < role.CopyChunk || !bytes.Equal(kept, content[:len(kept)]) {
+		t.Fatalf("partial holds %d bytes, want the first %d or more of the file", len(kept), role.CopyChunk)
 	}
 
 	s = pull(t, cfg, 64<<10, dst, src+"/")

@@ -28,12 +28,12 @@ func TestCreateAheadDiscarded(t *testing.T) {
 			src, dst := t.TempDir(), t.TempDir()
 			writeTree(t, src, map[string]string{"a": "aaa", "old": "new contents", "fresh": "soon gone", "z": "zzz"})
 			writeTree(t, dst, map[string]string{"old": "previous"})
-			testHooks.prepared = func(p string) {
+			testHooks.Prepared = func(p string) {
 				if p == "old" || p == "fresh" {
 					must(t, os.Remove(filepath.Join(src, p)))
 				}
 			}
-			t.Cleanup(func() { testHooks.prepared = nil })
+			t.Cleanup(func() { testHooks.Prepared = nil })
 			run := runner(tc.role)
 			cfg := archive()
 			cfg.WholeFile = tc.wholeFile

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/ferrysync/ferry/internal/receiver"
 )
 
 // TestReplaceDirByFile: a destination directory where the source has a
@@ -65,8 +67,8 @@ func TestReplaceDirByFile(t *testing.T) {
 			}
 			var dels []string
 			for _, l := range s.itemized() {
-				if len(l) > len(itemDeleting) && l[:len(itemDeleting)] == itemDeleting {
-					dels = append(dels, l[len(itemDeleting)+1:])
+				if len(l) > len(receiver.ItemDeleting) && l[:len(receiver.ItemDeleting)] == receiver.ItemDeleting {
+					dels = append(dels, l[len(receiver.ItemDeleting)+1:])
 				}
 			}
 			slices.Sort(dels)

@@ -18,10 +18,10 @@ func TestRedoAfterChecksumMismatch(t *testing.T) {
 	}{{"pull", "xxh3"}, {"push", "xxh3"}, {"pull", "blake3"}, {"push", "blake3"}} {
 		role := c.role
 		t.Run(c.role+"/"+c.sums, func(t *testing.T) {
-			testHooks.noSumXXH3 = c.sums == "blake3"
+			testHooks.NoSumXXH3 = c.sums == "blake3"
 			var usedXXH3 []bool
-			testHooks.wrote = func(c *conn, _ string, _ int64) { usedXXH3 = append(usedXXH3, c.sumXXH3) }
-			t.Cleanup(func() { testHooks.noSumXXH3, testHooks.wrote = false, nil })
+			testHooks.Wrote = func(c roleConn, _ string, _ int64) { usedXXH3 = append(usedXXH3, c.Negotiated().SumXXH3) }
+			t.Cleanup(func() { testHooks.NoSumXXH3, testHooks.Wrote = false, nil })
 			src, dst := t.TempDir(), t.TempDir()
 			content := randomBytes(600 << 10)
 			must(t, os.WriteFile(filepath.Join(src, "f"), content, 0o644))
@@ -31,7 +31,7 @@ func TestRedoAfterChecksumMismatch(t *testing.T) {
 			setTimes(t, src)
 
 			corrupted := 0
-			testHooks.prepared = func(p string) {
+			testHooks.Prepared = func(p string) {
 				if p != "f" {
 					return
 				}
@@ -42,7 +42,7 @@ func TestRedoAfterChecksumMismatch(t *testing.T) {
 				f.WriteAt(bytes.Repeat([]byte{0xee}, 64<<10), 200<<10)
 				f.Close()
 			}
-			t.Cleanup(func() { testHooks.prepared = nil })
+			t.Cleanup(func() { testHooks.Prepared = nil })
 
 			run := runner(role)
 			s := run(t, archive(), 64<<10, dst, src+"/")

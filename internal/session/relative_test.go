@@ -1,6 +1,8 @@
 package session
 
-import "testing"
+import (
+	"testing"
+)
 
 func TestSplitRelative(t *testing.T) {
 	cases := []struct {

@@ -20,12 +20,12 @@ func TestRemoveSource(t *testing.T) {
 			old := time.Unix(1_600_000_000, 0)
 			must(t, os.Chtimes(filepath.Join(src, "same"), old, old))
 			must(t, os.Chtimes(filepath.Join(dst, "same"), old, old))
-			testHooks.prepared = func(p string) {
+			testHooks.Prepared = func(p string) {
 				if p == "changed" { // touched after the entry went out
 					must(t, os.Chtimes(filepath.Join(src, "changed"), old, old))
 				}
 			}
-			t.Cleanup(func() { testHooks.prepared = nil })
+			t.Cleanup(func() { testHooks.Prepared = nil })
 			cfg := Config{Recursive: true, Links: true, Times: true, Perms: true, RemoveSource: true}
 			s := runner(role)(t, cfg, 0, dst, src+"/")
 			st := s.pass()

@@ -6,6 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ferrysync/ferry/internal/receiver"
+	"github.com/ferrysync/ferry/internal/role"
+	"github.com/ferrysync/ferry/internal/sender"
 )
 
 // TestPruneEmptyDirs: with PruneEmptyDirs, over either direction, the
@@ -44,10 +48,10 @@ func TestPruneEmptyDirs(t *testing.T) {
 func TestMergeRuleRefused(t *testing.T) {
 	cfg := archive()
 	cfg.Filters = []string{"merge /etc/hostname"}
-	if _, err := newSender(&peer{cfg: cfg}, nil); err == nil || !strings.Contains(err.Error(), "merge") {
+	if _, err := sender.NewSender(&role.Peer{Cfg: cfg}, nil); err == nil || !strings.Contains(err.Error(), "merge") {
 		t.Errorf("sender: %v", err)
 	}
-	if _, err := newReceiver(&peer{cfg: cfg}, t.TempDir()); err == nil || !strings.Contains(err.Error(), "merge") {
+	if _, err := receiver.NewReceiver(&role.Peer{Cfg: cfg}, t.TempDir()); err == nil || !strings.Contains(err.Error(), "merge") {
 		t.Errorf("receiver: %v", err)
 	}
 }

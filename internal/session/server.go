@@ -7,6 +7,9 @@ import (
 	"io"
 	"os"
 
+	"github.com/ferrysync/ferry/internal/link"
+	"github.com/ferrysync/ferry/internal/role"
+
 	"github.com/ferrysync/ferry/internal/transport"
 	"github.com/ferrysync/ferry/internal/wire"
 )
@@ -29,12 +32,12 @@ type ServeOptions struct {
 // Serve answers one client on tc: handshake, run request, passes until
 // Goodbye. It closes tc.
 func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
-	c := newConn(tc, opts.Config.Timeout)
+	c := link.NewConn(tc, opts.Config.Timeout)
 	if _, err := handshake(c, serverCompression(opts.Config), opts.Config.Handoff); err != nil { // compress hook (compress_send.go)
 		tc.Close()
 		return err
 	}
-	m, err := c.read()
+	m, err := c.Read()
 	if err != nil {
 		tc.Close()
 		return fmt.Errorf("read run request: %w", err)
@@ -44,11 +47,11 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		tc.Close()
 		return fmt.Errorf("%w: expected run request, got %T", ErrProtocol, m)
 	}
-	c.startWriter()
-	c.watchTimeout()
+	c.StartWriter()
+	c.WatchTimeout()
 	refuse := func(code uint64, err error) error {
-		c.send(&wire.Fatal{Code: code, Message: err.Error()})
-		c.closeAfterFlush(ctx)
+		c.Send(&wire.Fatal{Code: code, Message: err.Error()})
+		c.CloseAfterFlush(ctx)
 		return &toldError{err}
 	}
 	if opts.Check != nil {
@@ -62,19 +65,19 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		return refuse(wire.FatalUsage, fmt.Errorf("run flags %#x unknown to this server (a newer client?)", extra))
 	}
 	cfg := opts.Config
-	cfg.fromRun(run)
+	cfg.FromRun(run)
 	cfg.BackupDir, cfg.Suffix, cfg.BasisKind, cfg.BasisDirs = run.BackupDir, run.Suffix, run.BasisKind, run.BasisDirs
-	p := newPeer(c, cfg, false, nil)
-	p.events = run.Flags&wire.FlagEvents != 0
-	p.opBase = base{root: opts.Root} // correctness hook (base.go)
+	p := role.NewPeer(c, cfg, false, nil)
+	p.Events = run.Flags&wire.FlagEvents != 0
+	p.OpBase = role.Base{Root: opts.Root} // correctness hook (base.go)
 	r, err := newRole(p, run.Role, run.Paths)
 	if err != nil {
 		return refuse(wire.FatalIO, err)
 	}
-	defer r.close()
-	go readLoop(p, r)
+	defer r.Close()
+	go readLoop(p, c, r)
 	for {
-		m, err := p.awaitCtl(ctx)
+		m, err := p.AwaitCtl(ctx)
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
@@ -83,12 +86,12 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		}
 		switch m := m.(type) {
 		case *wire.PassBegin:
-			if _, err := r.pass(ctx, m); err != nil {
-				return refuse(fatalCode(err), err)
+			if _, err := r.Pass(ctx, m); err != nil {
+				return refuse(link.FatalCode(err), err)
 			}
 		case *wire.Goodbye:
-			c.send(&wire.Goodbye{})
-			c.closeAfterFlush(ctx)
+			c.Send(&wire.Goodbye{})
+			c.CloseAfterFlush(ctx)
 			return nil
 		default:
 			return refuse(wire.FatalProtocol, fmt.Errorf("%w: unexpected %T between passes", ErrProtocol, m))

@@ -4,50 +4,53 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ferrysync/ferry/internal/link"
+	"github.com/ferrysync/ferry/internal/role"
+
 	"github.com/ferrysync/ferry/internal/wire"
 )
 
 // role is the sender or the receiver of one session.
-type role interface {
+type engine interface {
 	// handle processes a role message; it runs on the reader goroutine
 	// and must never wait for the writer.
-	handle(m wire.Message) error
+	Handle(m wire.Message) error
 	// pass runs one pass to its end (the PassDone exchange included) and
 	// returns the combined stats of both sides.
-	pass(ctx context.Context, pb *wire.PassBegin) (Stats, error)
+	Pass(ctx context.Context, pb *wire.PassBegin) (Stats, error)
 	// close releases the role's resources.
-	close()
+	Close()
 }
 
 // readLoop reads messages until the connection ends, routing control
 // messages to ctl and the rest to r.
-func readLoop(p *peer, r role) {
-	defer close(p.readerDone)
+func readLoop(p *role.Peer, c *link.Link, r engine) {
+	defer close(p.ReaderDone)
 	for {
-		m, err := p.c.read()
+		m, err := c.Read()
 		if err != nil {
-			p.c.fail(fmt.Errorf("read: %w", err))
+			p.Link.Fail(fmt.Errorf("read: %w", err))
 			return
 		}
 		switch m := m.(type) {
 		case *wire.PassBegin, *wire.PassDone, *wire.Goodbye:
 			select {
-			case p.ctl <- m:
+			case p.Ctl <- m:
 			default:
-				p.c.abort(fmt.Errorf("%w: too many control messages", ErrProtocol))
+				p.Link.Abort(fmt.Errorf("%w: too many control messages", ErrProtocol))
 				return
 			}
 		case *wire.Totals: // progress hook (totals.go)
-			p.gotTotals(m)
+			p.GotTotals(m)
 		case *wire.Fatal:
-			p.c.fail(fatalError(m))
+			p.Link.Fail(role.FatalError(m))
 			return
 		case *wire.Hello, *wire.Run:
-			p.c.abort(fmt.Errorf("%w: unexpected %T", ErrProtocol, m))
+			p.Link.Abort(fmt.Errorf("%w: unexpected %T", ErrProtocol, m))
 			return
 		default:
-			if err := r.handle(m); err != nil {
-				p.c.abort(err)
+			if err := r.Handle(m); err != nil {
+				p.Link.Abort(err)
 				return
 			}
 		}

@@ -1,0 +1,322 @@
+package receiver
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ferrysync/ferry/internal/role"
+
+	"github.com/ferrysync/ferry/internal/fsys"
+	"github.com/ferrysync/ferry/internal/tree"
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// item is one element of the entry stream as the reader hands it over;
+// the entries of one Entries message travel together as es (one channel
+// operation per message, not per entry), and the merger takes them apart.
+type item struct {
+	e   *wire.Entry
+	es  []wire.Entry
+	err *wire.FileError
+	end *wire.EntriesEnd
+}
+
+// receiver merge-joins the incoming entry stream with its walk of the
+// destination, writes what changed and requests file data.
+type receiver struct {
+	*role.Peer
+	dst string // destination operand
+	// destFilter holds the receiver's rules (protect, risk, and the
+	// include/exclude rules unless DeleteExcluded): the destination
+	// entries it excludes are neither deleted nor compared; nil if none.
+	destFilter *tree.Filter
+
+	root     *fsys.Root // nil until the first pass opens it (or in a dry run on a missing destination)
+	fileMode string     // single-file transfer: the destination name of the one entry
+	fileSrc  string
+	// rootCreated: the destination directory did not exist before pass 0.
+	rootCreated bool
+	bak         *backups   // backup hook (backup.go); nil: none
+	bases       []basisDir // basis directories (basis.go)
+
+	// Deletions (receiver_delete.go), used by the pass goroutine only.
+	later      []pendingDelete // noted for the end of the pass
+	deleted    int64           // deletions of this run, against MaxDelete
+	deleteOnly bool            // the previous pass was delete-only: the run goes on
+
+	items  chan item
+	queued atomic.Int64  // entries handed to the merger and not yet taken (at most the credit)
+	slots  chan struct{} // one per outstanding file request
+
+	commits       chan *job // verified files for the committer
+	committerDone chan struct{}
+
+	// handoff hook (handoff.go): copiers started at the first handoff.
+	copyOnce    sync.Once
+	copies      chan handoffCopy
+	copiersDone sync.WaitGroup
+	handedIn    atomic.Int64 // bytes of the files handed off so far
+
+	// mu guards the fields that follow.
+	mu      sync.Mutex
+	jobs    map[uint64]*job
+	copying map[uint64]*job // handed-off files queued or being copied (handoff.go)
+	nextID  uint64
+	stats   role.Stats
+	byPath  map[string]*job // in-flight files, for hard links (-H)
+	dirMu   sync.Mutex      // guards dirNode counters
+	// deferredDirs are finished directories whose metadata waits for
+	// the end of the pass (-K; guarded by dirMu)
+	deferredDirs []*dirNode
+	pending      sync.WaitGroup // in-flight jobs
+	order        *evOrder       // nil when nobody receives the events
+	fuzzy        fuzzyDir       // --fuzzy: the destination directory listed last (fuzzy.go)
+	prog         progress       // progress reports (progress hook, totals.go)
+}
+
+func NewReceiver(p *role.Peer, dst string) (*receiver, error) {
+	f, err := tree.ParseSideFilter(p.Cfg.Filters, tree.SideReceiver, p.Cfg.DeleteExcluded)
+	if err != nil {
+		return nil, err
+	}
+	r := &receiver{
+		Peer:  p,
+		dst:   dst,
+		items: make(chan item, p.Cfg.EntryCredit()+2),
+		slots: make(chan struct{}, p.Cfg.RequestWindow()),
+
+		commits:       make(chan *job, 64),
+		committerDone: make(chan struct{}),
+		jobs:          map[uint64]*job{},
+		byPath:        map[string]*job{},
+	}
+	if !f.Empty() {
+		r.destFilter = f
+	}
+	if p.Client || p.Events {
+		r.order = newEvOrder(r.emitNow, p.Link.Done())
+	}
+	p.Link.ShareData() // Data is written out within handle
+	go r.committer()
+	return r, nil
+}
+
+func (r *receiver) Close() {
+	r.waitJobs()
+	close(r.commits)
+	<-r.committerDone
+	if r.copies != nil { // handoff hook: the copiers are idle once the jobs are done
+		close(r.copies)
+		r.copiersDone.Wait()
+	}
+	if r.root != nil {
+		r.root.Close()
+	}
+	r.closeBackups()
+	r.closeBases()
+}
+
+// waitJobs waits until every file job has finished; when the reader
+// goroutine ends first (the connection is down), it ends the rest.
+func (r *receiver) waitJobs() {
+	idle := make(chan struct{})
+	go func() {
+		r.pending.Wait()
+		close(idle)
+	}()
+	select {
+	case <-idle:
+	case <-r.ReaderDone:
+		r.abortJobs()
+		<-idle
+	}
+}
+
+// grantInitial gives the sender its entry window.
+func (r *receiver) GrantInitial() error {
+	return r.Link.Send(&wire.Credit{N: uint64(r.Cfg.EntryCredit())})
+}
+
+// handle runs on the reader goroutine. Entries go to the bounded items
+// queue, whose room the credits guarantee; file data is written to disk
+// right here (receiver_job.go).
+func (r *receiver) Handle(m wire.Message) error {
+	switch m := m.(type) {
+	case *wire.Entries:
+		if n := len(m.Entries); n > 0 {
+			if r.queued.Add(int64(n)) > int64(r.Cfg.EntryCredit()) {
+				return fmt.Errorf("%w: sender exceeded its entry credit", role.ErrProtocol)
+			}
+			if err := r.push(item{es: m.Entries}); err != nil {
+				return err
+			}
+		}
+	case *wire.EntriesEnd:
+		return r.push(item{end: m})
+	case *wire.FileError:
+		if m.ID == 0 {
+			return r.push(item{err: m})
+		}
+		j, err := r.job(m.ID, m)
+		if err != nil {
+			return err
+		}
+		j.fileError(m)
+	case *wire.Data:
+		j, err := r.job(m.ID, m)
+		if err != nil {
+			return err
+		}
+		j.data(m)
+	case *wire.RefineSig: // refine hook (refine_receiver.go)
+		return r.refine(m)
+	case *wire.Handoff: // handoff hook (handoff.go)
+		return r.handoff(m)
+	case *wire.FileEnd:
+		j, err := r.job(m.ID, m)
+		if err != nil {
+			return err
+		}
+		j.end(m)
+	default:
+		return fmt.Errorf("%w: receiver got unexpected %T", role.ErrProtocol, m)
+	}
+	return nil
+}
+
+func (r *receiver) push(it item) error {
+	select {
+	case r.items <- it:
+		return nil
+	default:
+		return fmt.Errorf("%w: sender exceeded its entry credit", role.ErrProtocol)
+	}
+}
+
+// job returns the in-flight job id.
+func (r *receiver) job(id uint64, m wire.Message) (*job, error) {
+	r.mu.Lock()
+	j := r.jobs[id]
+	r.mu.Unlock()
+	if j == nil {
+		return nil, fmt.Errorf("%w: message %T for unknown file id %d", role.ErrProtocol, m, id)
+	}
+	return j, nil
+}
+
+// abortJobs ends every job still in flight once the reader is gone.
+func (r *receiver) abortJobs() {
+	r.mu.Lock()
+	var js []*job
+	for _, j := range r.jobs {
+		js = append(js, j)
+	}
+	r.mu.Unlock()
+	for _, j := range js {
+		j.interrupt()
+	}
+}
+
+// report delivers a receiver-side event: to the user on the client, as
+// messages to the client on the server; change and deletion events in list
+// order (order.go).
+func (r *receiver) report(ev role.Event) {
+	if r.order != nil && (ev.Kind == role.EventChanged || ev.Kind == role.EventDeleted || ev.Kind == role.EventNotice) {
+		r.order.deliver(ev)
+		return
+	}
+	r.emitNow(ev)
+}
+
+// emitNow delivers ev without waiting for its turn.
+func (r *receiver) emitNow(ev role.Event) {
+	if r.Client {
+		r.Emit(ev)
+		return
+	}
+	switch ev.Kind {
+	case role.EventError:
+		fe, ok := ev.Err.(*role.FileError)
+		if !ok {
+			fe = &role.FileError{Op: "sync", Path: ev.Path, Code: role.ErrCode(ev.Err), Err: ev.Err}
+		}
+		r.Link.Send(role.ToWireError(0, fe))
+	case role.EventChanged, role.EventDeleted:
+		if r.Events {
+			kind := uint64(wire.ItemChanged)
+			if ev.Kind == role.EventDeleted {
+				kind = wire.ItemDeleted
+			}
+			r.Link.Send(&wire.Itemized{Kind: kind, Path: ev.Path, Itemize: ev.Itemize, Size: ev.Size})
+		}
+	case role.EventNotice:
+		if r.Events && r.Link.Negotiated().Notice {
+			r.Link.Send(&wire.Itemized{Kind: wire.ItemNotice, Path: ev.Path, Itemize: ev.Err.Error()})
+		}
+	}
+}
+
+// fail reports a per-file error.
+func (r *receiver) fail(op, path string, err error) {
+	r.mu.Lock()
+	r.stats.Errors++
+	r.mu.Unlock()
+	fe, ok := err.(*role.FileError)
+	if !ok {
+		fe = &role.FileError{Op: op, Path: path, Code: role.ErrCode(err), Err: err}
+	}
+	r.report(role.Event{Kind: role.EventError, Path: path, Err: fe})
+}
+
+// pass runs one pass: the merge, the file jobs, then the PassDone exchange.
+func (r *receiver) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, error) {
+	defer r.startProgress(ctx)() // progress hook (totals.go)
+	deletesDone := r.deleteOnly  // the delete-only pass before this one deleted
+	if !deletesDone {
+		r.deleted = 0 // a new run; after a delete-only pass, the same one
+	}
+	r.deleteOnly = pb.DeleteOnly
+	err := r.merge(ctx, pb, deletesDone)
+	switch {
+	case err != nil && !r.Client:
+		r.Link.Abort(err) // the client learns why (a destination that is a file: exit 3)
+	case err != nil:
+		r.Link.Fail(err)
+	}
+	r.waitJobs()
+	r.applyDeferredDirs() // -K
+	if err != nil {
+		r.later = nil
+		return role.Stats{}, err
+	}
+	r.deleteLater()
+	r.mu.Lock()
+	mine := r.stats
+	r.stats = role.Stats{}
+	r.mu.Unlock()
+	// The byte counts are the sender's, but only this side knows what a
+	// file handed off whole kept of its partial data (receiver_resume.go).
+	resumed := mine.MatchedBytes
+	mine.MatchedBytes = 0
+	io := r.IOStats()
+	mine.BytesSent, mine.BytesReceived = io.BytesSent, io.BytesReceived
+	if err := r.Link.Send(&wire.PassDone{Pass: pb.Pass, Stats: mine}); err != nil {
+		return role.Stats{}, err
+	}
+	ss, err := r.AwaitPassDone(ctx, pb.Pass)
+	if err != nil {
+		return role.Stats{}, err
+	}
+	mine.LiteralBytes, mine.MatchedBytes = ss.LiteralBytes-min(resumed, ss.LiteralBytes), ss.MatchedBytes+resumed
+	mine.Errors += ss.Errors
+	if r.Cfg.LocalPeer {
+		// A local copy reports what its sending side sent, as rsync does:
+		// the file data, whether it crossed the connection or was handed
+		// off as descriptors.
+		mine.BytesSent = ss.BytesSent + uint64(r.handedIn.Load())
+		mine.BytesReceived = ss.BytesReceived
+	}
+	return mine, nil
+}

@@ -1,0 +1,88 @@
+package role
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// peer is what both roles share: the connection, the options and the
+// event sink.
+type Peer struct {
+	Link   Conn
+	Cfg    Config
+	Client bool // this side is the client: it reports events
+	Events bool // server side: forward itemized events to the client
+
+	// evMu serializes onEvent.
+	evMu    sync.Mutex
+	OnEvent func(Event)
+
+	Ctl        chan wire.Message // PassBegin, PassDone and Goodbye from the reader
+	OpBase     Base              // correctness hook: where run operands resolve (base.go)
+	ReaderDone chan struct{}     // closed when readLoop returns
+}
+
+func NewPeer(c Conn, cfg Config, client bool, onEvent func(Event)) *Peer {
+	return &Peer{Link: c, Cfg: cfg, Client: client, OnEvent: onEvent, Ctl: make(chan wire.Message, 4),
+		ReaderDone: make(chan struct{})}
+}
+
+// emit delivers a locally produced event to the user (client side).
+func (p *Peer) Emit(ev Event) {
+	if p.OnEvent == nil {
+		return
+	}
+	p.evMu.Lock()
+	defer p.evMu.Unlock()
+	p.OnEvent(ev)
+}
+
+// awaitCtl waits for the next control message.
+func (p *Peer) AwaitCtl(ctx context.Context) (wire.Message, error) {
+	select {
+	case m := <-p.Ctl:
+		return m, nil
+	case <-p.Link.Done():
+		// A message queued before the connection ended (the peer's
+		// Goodbye, then its close) still counts: select picks at random.
+		select { // correctness hook
+		case m := <-p.Ctl:
+			return m, nil
+		default:
+		}
+		return nil, p.Link.Err()
+	case <-ctx.Done():
+		p.Link.Fail(ctx.Err())
+		return nil, ctx.Err()
+	}
+}
+
+// awaitPassDone waits for the peer's PassDone of pass n.
+func (p *Peer) AwaitPassDone(ctx context.Context, n uint64) (Stats, error) {
+	m, err := p.AwaitCtl(ctx)
+	if err != nil {
+		return Stats{}, err
+	}
+	pd, ok := m.(*wire.PassDone)
+	if !ok || pd.Pass != n {
+		return Stats{}, fmt.Errorf("%w: expected pass-done %d, got %T", ErrProtocol, n, m)
+	}
+	return pd.Stats, nil
+}
+
+// ioStats returns this side's connection byte counts.
+func (p *Peer) IOStats() Stats {
+	sent, recv := p.Link.Counts()
+	return Stats{BytesSent: uint64(sent), BytesReceived: uint64(recv)}
+}
+
+// fatalError is the error of the peer's Fatal.
+func FatalError(m *wire.Fatal) error {
+	if m.Code == wire.FatalNotDir {
+		return fmt.Errorf("%w: %w", ErrRemote, &NotDirError{Msg: m.Message})
+	}
+	return fmt.Errorf("%w: %s", ErrRemote, m.Message)
+}

@@ -1,0 +1,5 @@
+package role
+
+import "os"
+
+var IsRoot = os.Geteuid() == 0

@@ -1,0 +1,221 @@
+package sender
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/ferrysync/ferry/internal/role"
+
+	"github.com/ferrysync/ferry/internal/tree"
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// sender walks the sources, streams entries and answers file requests.
+type sender struct {
+	*role.Peer
+	srcs    []*source
+	filter  *tree.Filter
+	protect *tree.Filter // with PruneEmptyDirs: the receiver's protect rules, which keep a directory
+	// walkDirs are the pass's prefetchers, by source, for the
+	// pass's walk (tree.Prefetcher); only the pass's goroutine uses them.
+	walkDirs map[*source]*tree.Prefetcher
+
+	// mu guards the fields that follow.
+	mu      sync.Mutex
+	cond    sync.Cond // credits arrived, or closed
+	work    sync.Cond // a request was queued, or closed
+	credits int64
+	queue   []*request          // complete requests waiting for a worker
+	partial map[uint64]*request // requests still receiving SigBlocks
+	active  int                 // requests queued or being served
+	closed  bool
+
+	stats   role.Stats // guarded by mu
+	workers sync.WaitGroup
+	refine  refineWaits     // refine hook: answers awaited by workers (refine_sender.go)
+	missing []missingSource // correctness hook: source operands that do not exist (sender_missing.go)
+	// missingDone: the missing operands were reported in a pass that
+	// transfers (used by the pass goroutine only).
+	missingDone bool
+}
+
+// request is one FileRequest with its signature blocks.
+type request struct {
+	wire.FileRequest
+	blocks []wire.Block
+}
+
+func NewSender(p *role.Peer, ops []string) (*sender, error) {
+	f, err := tree.ParseSideFilter(p.Cfg.Filters, tree.SideSender, p.Cfg.DeleteExcluded)
+	if err != nil {
+		return nil, err
+	}
+	s := &sender{Peer: p, filter: f, partial: map[uint64]*request{}}
+	if p.Cfg.PruneEmptyDirs {
+		// rsync -m keeps a directory a global protect rule names.
+		if s.protect, err = tree.ParseSideFilter(p.Cfg.Filters, tree.SideReceiver, true); err != nil {
+			return nil, err
+		}
+	}
+	s.cond.L = &s.mu
+	s.work.L = &s.mu
+	for _, op := range ops {
+		open := openSource
+		if p.Cfg.Relative {
+			open = openRelativeSource
+		}
+		src, err := open(s.OpBase, op)
+		if err != nil && s.missingSource(op, err) { // correctness hook (sender_missing.go)
+			continue
+		}
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.srcs = append(s.srcs, src)
+	}
+	if len(s.srcs) == 0 && len(s.missing) == 0 {
+		return nil, fmt.Errorf("no source operand")
+	}
+	go s.wakeOnDown() // timeout hook (timeout.go)
+	for range p.Cfg.SendWorkers() {
+		s.workers.Add(1)
+		go s.worker()
+	}
+	return s, nil
+}
+
+func (s *sender) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.cond.Broadcast()
+	s.work.Broadcast()
+	s.mu.Unlock()
+	s.workers.Wait()
+	for _, src := range s.srcs {
+		src.root.Close()
+	}
+}
+
+// handle runs on the reader goroutine: it never blocks (but for the
+// user's event callback).
+func (s *sender) Handle(m wire.Message) error {
+	switch m := m.(type) {
+	case *wire.FileError:
+		// A receiver-side failure, reported to us for the client.
+		if s.Client {
+			s.Emit(role.Event{Kind: role.EventError, Path: m.Path, Err: s.FromWireError(m)})
+		}
+		return nil
+	case *wire.RefineMatch: // refine hook (refine_sender.go)
+		return s.gotRefineMatch(m)
+	case *wire.SourceDone: // remove_source.go
+		return s.removeSource(m)
+	case *wire.Itemized:
+		if s.Client {
+			switch m.Kind {
+			case wire.ItemChanged, wire.ItemDeleted:
+				kind := role.EventChanged
+				if m.Kind == wire.ItemDeleted {
+					kind = role.EventDeleted
+				}
+				s.Emit(role.Event{Kind: kind, Path: m.Path, Itemize: m.Itemize, Size: m.Size, LinkTarget: s.linkTarget(m)}) // correctness hook (sender_linktarget.go)
+			case wire.ItemNotice:
+				var err error
+				switch m.Itemize {
+				case role.ErrDirNotEmpty.Error():
+					err = role.ErrDirNotEmpty
+				case role.ErrDeleteSkipped.Error():
+					err = role.ErrDeleteSkipped
+				default:
+					err = errors.New(m.Itemize)
+				}
+				s.Emit(role.Event{Kind: role.EventNotice, Path: m.Path, Err: err})
+			} // other kinds: from a newer peer, skipped
+		}
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch m := m.(type) {
+	case *wire.Credit:
+		s.credits += int64(m.N)
+		s.cond.Broadcast()
+	case *wire.FileRequest:
+		if s.active >= role.MaxOutstanding {
+			return fmt.Errorf("%w: more than %d outstanding file requests", role.ErrProtocol, role.MaxOutstanding)
+		}
+		s.active++
+		r := &request{FileRequest: *m}
+		if m.Flags&wire.ReqBasis != 0 && m.BlockCount > 0 {
+			if _, dup := s.partial[m.ID]; dup {
+				return fmt.Errorf("%w: duplicate request id %d", role.ErrProtocol, m.ID)
+			}
+			if m.BlockCount > uint64(m.BasisSize)/m.BlockLen+1 {
+				return fmt.Errorf("%w: %d blocks for a %d-byte basis", role.ErrProtocol, m.BlockCount, m.BasisSize)
+			}
+			s.partial[m.ID] = r
+			return nil
+		}
+		s.queue = append(s.queue, r)
+		s.work.Signal()
+	case *wire.SigBlocks:
+		r := s.partial[m.ID]
+		if r == nil || m.StrongLen != r.StrongLen || uint64(len(r.blocks)+len(m.Blocks)) > r.BlockCount {
+			return fmt.Errorf("%w: unexpected signature blocks for id %d", role.ErrProtocol, m.ID)
+		}
+		r.blocks = append(r.blocks, m.Blocks...)
+		if uint64(len(r.blocks)) == r.BlockCount {
+			delete(s.partial, m.ID)
+			s.queue = append(s.queue, r)
+			s.work.Signal()
+		}
+	default:
+		return fmt.Errorf("%w: sender got unexpected %T", role.ErrProtocol, m)
+	}
+	return nil
+}
+
+// pass walks the pass's paths, streams the entries and, once the receiver
+// reports the pass done, answers with this side's stats.
+func (s *sender) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, error) {
+	defer s.startTotalsScan(ctx, pb)() // progress hook (totals.go)
+	if len(pb.Paths) == 0 {
+		for _, src := range s.srcs {
+			start := "."
+			if src.name != "" {
+				start = src.name
+			}
+			pf := tree.StartPrefetch(ctx, src.root, start, tree.PrefetchOptions{Recursive: s.Cfg.Recursive, OneFileSystem: s.Cfg.OneFileSystem, Filter: s.filter})
+			defer pf.Stop()
+			if s.walkDirs == nil {
+				s.walkDirs = map[*source]*tree.Prefetcher{}
+			}
+			s.walkDirs[src] = pf // for this pass's walk (stream)
+			defer delete(s.walkDirs, src)
+		}
+	}
+	if err := s.stream(ctx, pb); err != nil {
+		return role.Stats{}, err
+	}
+	rs, err := s.AwaitPassDone(ctx, pb.Pass)
+	if err != nil {
+		return role.Stats{}, err
+	}
+	s.mu.Lock()
+	mine := s.stats
+	s.stats = role.Stats{}
+	s.mu.Unlock()
+	io := s.IOStats()
+	mine.BytesSent, mine.BytesReceived = io.BytesSent, io.BytesReceived
+	if err := s.Link.Send(&wire.PassDone{Pass: pb.Pass, Stats: mine}); err != nil {
+		return role.Stats{}, err
+	}
+	// The receiver counts files; the byte counts are this side's.
+	rs.LiteralBytes, rs.MatchedBytes = mine.LiteralBytes, mine.MatchedBytes
+	rs.Errors += mine.Errors // each side counts only the failures it saw first
+	rs.BytesSent, rs.BytesReceived = mine.BytesSent, mine.BytesReceived
+	return rs, nil
+}

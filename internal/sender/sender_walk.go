@@ -1,0 +1,313 @@
+package sender
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"syscall"
+
+	"github.com/ferrysync/ferry/internal/link"
+	"github.com/ferrysync/ferry/internal/role"
+	"github.com/ferrysync/ferry/internal/tree"
+
+	"github.com/ferrysync/ferry/internal/fsys"
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// maxBatchBytes bounds the encoded size of one Entries message.
+const maxBatchBytes = 60 << 10
+
+// streamer batches entries and in-stream errors under the credit window.
+type streamer struct {
+	s     *sender
+	ctx   context.Context
+	batch []wire.Entry
+	bytes int
+	err   error
+	// deleteOnly: the pass only deletes; the next one reports errors.
+	deleteOnly bool
+}
+
+// takeCredit waits for one credit.
+func (st *streamer) takeCredit() error {
+	s := st.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.credits == 0 {
+		if s.closed {
+			return link.ErrClosed
+		}
+		if err := s.Link.Down(); err != nil { // timeout hook (timeout.go)
+			return err
+		}
+		if st.ctx.Err() != nil {
+			return st.ctx.Err()
+		}
+		// Out of credit: push out what we have, then wait.
+		if len(st.batch) > 0 {
+			s.mu.Unlock()
+			err := st.flush()
+			s.mu.Lock()
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		s.cond.Wait()
+	}
+	s.credits--
+	return nil
+}
+
+func (st *streamer) add(e *wire.Entry) error {
+	if err := st.takeCredit(); err != nil {
+		return err
+	}
+	st.batch = append(st.batch, *e)
+	st.bytes += wire.EntrySize(e)
+	if st.bytes >= maxBatchBytes || len(st.batch) >= 1024 {
+		return st.flush()
+	}
+	return nil
+}
+
+func (st *streamer) flush() error {
+	if len(st.batch) == 0 {
+		return nil
+	}
+	m := &wire.Entries{Entries: st.batch}
+	st.batch, st.bytes = make([]wire.Entry, 0, len(st.batch)), 0
+	return st.s.Link.Send(m)
+}
+
+// walkError forwards a walk error in-stream, after the entries before it.
+func (st *streamer) walkError(path string, err error) {
+	code := role.ErrCode(err)
+	if code != wire.ErrCodeVanished {
+		code = wire.ErrCodeDirRead
+	}
+	st.fileError(&role.FileError{Op: "read", Path: path, Code: code, Err: err})
+}
+
+// fileError forwards a per-file error in-stream, after the entries before
+// it.
+func (st *streamer) fileError(fe *role.FileError) {
+	if st.err != nil {
+		return
+	}
+	if st.err = st.flush(); st.err != nil {
+		return
+	}
+	if st.err = st.takeCredit(); st.err != nil {
+		return
+	}
+	st.s.countError()
+	if st.s.Client && !st.deleteOnly { // the pass that transfers reports it
+		st.s.Emit(role.Event{Kind: role.EventError, Path: fe.Path, Err: fe})
+	}
+	st.err = st.s.Link.Send(role.ToWireError(0, fe))
+}
+
+func (s *sender) countError() {
+	s.mu.Lock()
+	s.stats.Errors++
+	s.mu.Unlock()
+}
+
+// stream sends the entries of one pass and EntriesEnd.
+func (s *sender) stream(ctx context.Context, pb *wire.PassBegin) error {
+	st := &streamer{s: s, ctx: ctx, deleteOnly: pb.DeleteOnly}
+	var hl tree.HardLinkTracker
+	toWire := func(e *tree.Entry) error {
+		we := toWireEntry(e)
+		return st.add(&we)
+	}
+	send := toWire
+	if s.Cfg.PruneEmptyDirs { // prune hook (sender_prune.go)
+		p := &pruner{protect: s.protect}
+		send = func(e *tree.Entry) error { return p.add(e, toWire) }
+	}
+	emit := func(e *tree.Entry) error {
+		if e.Type != tree.TypeDir && fsys.IsTempName(e.Name()) { // correctness hook: a killed run's temp file is never an entry
+			return nil
+		}
+		if s.Cfg.HardLinks && e.Type == tree.TypeFile {
+			hl.Track(e)
+		}
+		if s.Client {
+			s.Cfg.Tweak(e) // --chmod, --chown: the client's own
+		}
+		return send(e)
+	}
+	s.reportMissing(st, pb) // correctness hook (sender_missing.go)
+	var err error
+	if len(pb.Paths) == 0 {
+		err = s.walkMerged(ctx, st, "", emit)
+	} else {
+		err = s.walkPaths(ctx, st, pb.Paths, emit)
+	}
+	if err == nil {
+		err = st.err
+	}
+	if err == nil {
+		err = st.flush()
+	}
+	if err != nil {
+		return err
+	}
+	return s.Link.Send(&wire.EntriesEnd{Pass: pb.Pass})
+}
+
+// walkPaths streams the implied parent directories and the subtree of
+// each pass path, in canonical order.
+func (s *sender) walkPaths(ctx context.Context, st *streamer, paths []string, emit func(*tree.Entry) error) error {
+	paths = role.NormalizePaths(paths)
+	sent := "" // last parent directory sent
+	for _, p := range paths {
+		// Implied parents, once each, so the receiver can create them.
+		for i := 0; i < len(p) && !s.Cfg.NoImpliedDirs; i++ {
+			if p[i] != '/' {
+				continue
+			}
+			dir := p[:i]
+			if tree.Compare(dir, sent) <= 0 && tree.Contains(dir, sent) {
+				continue
+			}
+			for _, src := range s.srcs {
+				if !src.implies(dir) {
+					continue
+				}
+				if e, err := tree.LstatEntry(src.root, dir); err == nil && e.Type == tree.TypeDir {
+					if err := emit(e); err != nil {
+						return err
+					}
+					break
+				}
+			}
+			sent = dir
+		}
+		if err := s.walkMerged(ctx, st, p, emit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// walkMerged walks start ("" for the whole transfer) in every source that
+// covers it and merges the walks in canonical order; on a name present in
+// several sources, the first source wins.
+func (s *sender) walkMerged(ctx context.Context, st *streamer, start string, emit func(*tree.Entry) error) error {
+	type head struct {
+		w tree.EntryWalker
+		e *tree.Entry
+	}
+	var heads []*head
+	defer func() {
+		for _, h := range heads {
+			h.w.Close()
+		}
+	}()
+	for _, src := range s.srcs {
+		if start != "" && !src.covers(start) {
+			continue
+		}
+		o := src.walkOptions(start, &s.Cfg, s.filter)
+		o.OnError = st.walkError
+		if pf := s.walkDirs[src]; pf != nil {
+			o.Dirs = pf
+		}
+		var w tree.EntryWalker
+		if start == "" && src.name == "" && o.Recursive && !o.OneFileSystem {
+			w = tree.NewParWalker(src.root, o) // by top-level directory, in parallel
+		} else {
+			w = tree.NewWalker(src.root, o)
+		}
+		h := &head{w: w}
+		e, err := w.Next()
+		switch {
+		case err == nil:
+			h.e = e
+			heads = append(heads, h)
+		case errors.Is(err, io.EOF):
+			w.Close()
+		case start != "" && errors.Is(err, fs.ErrNotExist) && !s.Cfg.StrictPaths:
+			w.Close() // a pass path that is gone: the receiver deletes it
+		case start != "" && errors.Is(err, fs.ErrNotExist):
+			// -R or --files-from named it: an error, as in rsync (23,
+			// not 24: it never existed as far as the run knows).
+			w.Close()
+			st.fileError(&role.FileError{Op: "source", Path: start, Code: wire.ErrCodeIO, Err: &fs.PathError{Op: "link_stat", Path: start, Err: syscall.ENOENT}})
+		default:
+			w.Close()
+			st.walkError(displayStart(start, src), err)
+		}
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if st.err != nil {
+			return st.err
+		}
+		var best *head
+		for _, h := range heads {
+			if h.e != nil && (best == nil || tree.Compare(h.e.Path, best.e.Path) < 0) {
+				best = h
+			}
+		}
+		if best == nil {
+			return nil
+		}
+		e := best.e
+		for _, h := range heads {
+			if h != best && h.e != nil && h.e.Path == e.Path {
+				if h.e.Type == tree.TypeDir && e.Type != tree.TypeDir {
+					h.w.SkipDir()
+				}
+				if err := advance(h.w, &h.e); err != nil {
+					return err
+				}
+			}
+		}
+		if err := emit(e); err != nil {
+			return err
+		}
+		if err := advance(best.w, &best.e); err != nil {
+			return err
+		}
+	}
+}
+
+func displayStart(start string, src *source) string {
+	if start != "" {
+		return start
+	}
+	if src.name != "" {
+		return src.name
+	}
+	return "."
+}
+
+func advance(w tree.EntryWalker, e **tree.Entry) error {
+	n, err := w.Next()
+	if errors.Is(err, io.EOF) {
+		*e = nil
+		return nil
+	}
+	if err != nil {
+		*e = nil
+		return err
+	}
+	*e = n
+	return nil
+}
+
+func toWireEntry(e *tree.Entry) wire.Entry {
+	return wire.Entry{
+		Path: e.Path, Type: uint8(e.Type), Mode: e.Mode, Size: e.Size, MTime: e.MTime,
+		UID: e.UID, GID: e.GID, User: e.User, Group: e.Group,
+		LinkTarget: e.LinkTarget, Rdev: e.Rdev, HardLink: e.HardLink, Checksum: e.Checksum,
+		Xattrs: role.ToWireXattrs(e.Xattrs),
+	}
+}

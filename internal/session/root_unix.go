@@ -1,5 +1,0 @@
-package session
-
-import "os"
-
-var isRoot = os.Geteuid() == 0
