@@ -1,6 +1,7 @@
 package ferry
 
 import (
+	"fmt"
 	"io/fs"
 	"time"
 
@@ -27,7 +28,24 @@ const (
 	// EventListed is an entry of the source, with ListOnly: Mode, ModTime,
 	// Size and LinkTarget describe it.
 	EventListed
+	// EventPassDone ends each pass of a Session: Stats are the pass's,
+	// Err its error (nil, a *PartialError, context.Canceled...).
+	EventPassDone
 )
+
+var eventKindNames = map[EventKind]string{
+	EventFileStart: "file-start", EventFileDone: "file-done", EventFileError: "file-error",
+	EventDelete: "delete", EventProgress: "progress", EventTotals: "totals", EventNotice: "notice",
+	EventListed: "listed", EventPassDone: "pass-done",
+}
+
+// String returns the kind's name, e.g. "file-done".
+func (k EventKind) String() string {
+	if n, ok := eventKindNames[k]; ok {
+		return n
+	}
+	return fmt.Sprintf("EventKind(%d)", int(k))
+}
 
 // ErrDirNotEmpty is the Err of EventNotice for a directory --delete could
 // not remove.
@@ -47,7 +65,7 @@ type Event struct {
 	Itemize  string
 	Size     int64    // file size
 	Err      error    // for EventFileError: the cause, naming the file
-	Stats    Stats    // for EventProgress: totals so far
+	Stats    Stats    // for EventPassDone: the pass's stats
 	Progress Progress // EventProgress, EventTotals: done and scanned counts (progress hook, progress.go)
 	// LinkTarget, for EventFileDone, is a symlink's target, or the path a
 	// hard link (Itemize "hf...") was linked to when known: rsync prints

@@ -125,8 +125,7 @@ func filesFromPath(raw string) (string, error) {
 	return p, nil
 }
 
-// addStats adds the counts of b to a; the byte counts on the connection
-// are running totals of the session, so b's replace a's.
+// addStats adds the counts of b to a.
 func addStats(a, b Stats) Stats {
 	a.Files += b.Files
 	a.RegularFiles += b.RegularFiles
@@ -137,7 +136,9 @@ func addStats(a, b Stats) Stats {
 	a.TotalSize += b.TotalSize
 	a.LiteralBytes += b.LiteralBytes
 	a.MatchedBytes += b.MatchedBytes
-	a.BytesSent, a.BytesReceived = b.BytesSent, b.BytesReceived
+	a.BytesSent += b.BytesSent
+	a.BytesReceived += b.BytesReceived
+	a.DeletesSkipped += b.DeletesSkipped
 	a.Errors += b.Errors
 	a.Elapsed += b.Elapsed
 	return a

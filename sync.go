@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ferrysync/ferry/internal/session"
@@ -103,12 +104,24 @@ func SyncMany(ctx context.Context, srcs []string, dst string, opts Options) (Sta
 
 // Session is an open sync: one connection that can carry several passes
 // (a full one, then passes over changed paths, as realtime replication
-// does).
+// does). Its methods are safe to call from several goroutines: passes are
+// serialized, each running to its end before the next begins.
 type Session struct {
 	cl    *session.Client
 	opts  Options
 	stats *eventCounter
 	ho    *session.Handoff // local sync: files pass between the roles as descriptors
+
+	// mu serializes passes and guards total.
+	mu    sync.Mutex
+	total Stats // every pass's stats added up
+}
+
+// Totals returns the stats of every pass of the session so far, added up.
+func (s *Session) Totals() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total
 }
 
 // Open connects the sources to the destination and prepares passes.
@@ -248,6 +261,17 @@ func remotePath(p string) string {
 // paths (slash-separated, relative to the transfer root: each is walked,
 // compared, and with Delete removed when gone from the source).
 func (s *Session) Pass(ctx context.Context, paths []string) (Stats, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.pass(ctx, paths)
+	s.total = addStats(s.total, st)
+	if s.opts.OnEvent != nil {
+		s.opts.OnEvent(Event{Kind: EventPassDone, Stats: st, Err: err})
+	}
+	return st, err
+}
+
+func (s *Session) pass(ctx context.Context, paths []string) (Stats, error) {
 	start := time.Now()
 	s.stats.reset()
 	ws, err := s.cl.Pass(ctx, paths)

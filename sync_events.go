@@ -46,7 +46,7 @@ func (c *eventCounter) event(ev session.Event) {
 	if c.progressEvent(ev) { // progress hook (progress.go)
 		return
 	}
-	out := Event{Path: ev.Path, Itemize: ev.Itemize, Size: ev.Size, Err: ev.Err, LinkTarget: ev.LinkTarget}
+	out := Event{Path: ev.Path, Itemize: ev.Itemize, Size: ev.Size, Err: publicError(ev.Err), LinkTarget: ev.LinkTarget}
 	switch ev.Kind {
 	case session.EventChanged:
 		out.Kind = EventFileDone

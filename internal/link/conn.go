@@ -50,6 +50,7 @@ type Link struct {
 	// before the roles start.
 	Caps       Caps
 	lastRecv   atomic.Int64 // unix nanoseconds of the last frame read
+	peerIdle   atomic.Int64 // the peer's idle timeout in nanoseconds (its Idle message); 0: none known
 	writerDone chan struct{}
 }
 
@@ -78,10 +79,7 @@ func (c *Link) StartWriter() {
 	c.sent.Store(c.FrameWriter.BytesWritten())
 	go func() {
 		defer close(c.writerDone)
-		idle := 20 * time.Second
-		if c.timeout > 0 {
-			idle = max(c.timeout/3, time.Millisecond)
-		}
+		idle := c.keepaliveEvery()
 		t := time.NewTimer(idle)
 		defer t.Stop()
 		var spare []byte
@@ -117,6 +115,7 @@ func (c *Link) StartWriter() {
 			if cap(out) <= 4*maxPending {
 				spare = out
 			}
+			idle = c.keepaliveEvery() // the peer's Idle may have come
 			t.Reset(idle)
 		}
 	}()
@@ -171,6 +170,10 @@ func (c *Link) Read() (wire.Message, error) {
 		if _, ok := m.(*wire.Keepalive); ok {
 			continue
 		}
+		if m, ok := m.(*wire.Idle); ok { // the peer's idle timeout (idle.go)
+			c.gotIdle(m)
+			continue
+		}
 		if m, err = c.unwrap(m); err != nil || m == nil { // compress hook (compress.go)
 			if err != nil {
 				return nil, err
@@ -197,7 +200,9 @@ func (c *Link) WatchTimeout() {
 				return
 			case <-t.C:
 				if time.Since(time.Unix(0, c.lastRecv.Load())) > c.timeout {
-					c.Fail(fmt.Errorf("%w: peer silent for %v", ErrTimeout, c.timeout))
+					// Tell the peer why (it may be alive, only slow), but
+					// wait little for a peer that may not read.
+					c.abortWithin(fmt.Errorf("%w: peer silent for %v", ErrTimeout, c.timeout), time.Second)
 					return
 				}
 			}
@@ -228,7 +233,11 @@ func (c *Link) Fail(err error) {
 // abort tears the connection down for err after telling the peer with a
 // Fatal (best effort: the Fatal goes out after what is queued, and the
 // connection closes at the latest a few seconds later).
-func (c *Link) Abort(err error) {
+func (c *Link) Abort(err error) { c.abortWithin(err, abortFlushTimeout) }
+
+// abortWithin is Abort with a bound d on the wait for the Fatal to go out;
+// the connection is then torn down for err itself.
+func (c *Link) abortWithin(err error, d time.Duration) {
 	code := FatalCode(err)
 	c.mu.Lock()
 	if c.failure == nil {
@@ -242,9 +251,10 @@ func (c *Link) Abort(err error) {
 	c.wmu.Unlock()
 	c.kick()
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), abortFlushTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), d)
 		defer cancel()
-		c.CloseAfterFlush(ctx)
+		c.flush(ctx)
+		c.Fail(err)
 	}()
 }
 
@@ -264,6 +274,13 @@ func (c *Link) Err() error {
 // closeAfterFlush waits until the writer has written everything queued so
 // far, then tears the connection down.
 func (c *Link) CloseAfterFlush(ctx context.Context) {
+	c.flush(ctx)
+	c.Fail(ErrClosed)
+}
+
+// flush waits until the writer has written everything queued so far, the
+// link is down, or ctx is done.
+func (c *Link) flush(ctx context.Context) {
 	ack := make(chan struct{})
 	c.wmu.Lock()
 	closed := c.closed
@@ -279,17 +296,17 @@ func (c *Link) CloseAfterFlush(ctx context.Context) {
 		case <-ctx.Done():
 		}
 	}
-	c.Fail(ErrClosed)
 }
 
 var ErrClosed = errors.New("session closed")
 
 // Caps are the negotiated capabilities that change what the roles send.
 type Caps struct {
-	Refine  bool // both sides offered refine-v1: unmatched regions are refined
-	Handoff bool // both sides offered local-handoff: whole files pass as descriptors (role.Handoff)
-	Notice  bool // both sides offered item-notice: Itemized kind 3 may be sent
-	SumXXH3 bool // both sides offered sum-xxh3: FileEnd sums are XXH3-128
+	Refine     bool // both sides offered refine-v1: unmatched regions are refined
+	PassCancel bool // both sides offered pass-cancel: a pass can be cancelled alone (wire.PassCancel)
+	Handoff    bool // both sides offered local-handoff: whole files pass as descriptors (role.Handoff)
+	Notice     bool // both sides offered item-notice: Itemized kind 3 may be sent
+	SumXXH3    bool // both sides offered sum-xxh3: FileEnd sums are XXH3-128
 }
 
 // Done is closed when the link is torn down.

@@ -9,7 +9,7 @@ import (
 // fatalCoder is an error that says which Fatal code reports it.
 type fatalCoder interface{ FatalCode() uint64 }
 
-// fatalCode is the Fatal code telling the peer why the session failed.
+// FatalCode is the Fatal code telling the peer why the session failed.
 func FatalCode(err error) uint64 {
 	var fc fatalCoder
 	switch {
@@ -17,6 +17,8 @@ func FatalCode(err error) uint64 {
 		return fc.FatalCode()
 	case errors.Is(err, ErrProtocol):
 		return wire.FatalProtocol
+	case errors.Is(err, ErrTimeout):
+		return wire.FatalTimeout
 	}
 	return wire.FatalIO
 }

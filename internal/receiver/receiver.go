@@ -57,7 +57,7 @@ type receiver struct {
 	copyOnce    sync.Once
 	copies      chan handoffCopy
 	copiersDone sync.WaitGroup
-	handedIn    atomic.Int64 // bytes of the files handed off so far
+	handedIn    atomic.Int64 // bytes of the files handed off in this pass
 
 	// mu guards the fields that follow.
 	mu      sync.Mutex
@@ -279,6 +279,14 @@ func (r *receiver) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, er
 	}
 	r.deleteOnly = pb.DeleteOnly
 	err := r.merge(ctx, pb, deletesDone)
+	cancelled := role.Cancelled(ctx, err)
+	if cancelled {
+		// A cancelled pass (wire.PassCancel): the merge took the rest of
+		// the entry stream without acting on it; what is in flight
+		// finishes, nothing more is deleted, and the session goes on.
+		err = nil
+		r.deleteOnly = false // the next pass is a new run, deletions included
+	}
 	switch {
 	case err != nil && !r.Client:
 		r.Link.Abort(err) // the client learns why (a destination that is a file: exit 3)
@@ -291,7 +299,11 @@ func (r *receiver) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, er
 		r.later = nil
 		return role.Stats{}, err
 	}
-	r.deleteLater()
+	if cancelled || ctx.Err() != nil {
+		r.later = nil // deletions noted for the end: only a finished pass makes them
+	} else {
+		r.deleteLater()
+	}
 	r.mu.Lock()
 	mine := r.stats
 	r.stats = role.Stats{}
@@ -305,7 +317,9 @@ func (r *receiver) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, er
 	if err := r.Link.Send(&wire.PassDone{Pass: pb.Pass, Stats: mine}); err != nil {
 		return role.Stats{}, err
 	}
-	ss, err := r.AwaitPassDone(ctx, pb.Pass)
+	// The peer ends a cancelled pass too: wait for it whatever ctx says
+	// (a peer that never does is cut off by the link's failure).
+	ss, err := r.AwaitPassDone(context.WithoutCancel(ctx), pb.Pass)
 	if err != nil {
 		return role.Stats{}, err
 	}
@@ -315,8 +329,11 @@ func (r *receiver) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, er
 		// A local copy reports what its sending side sent, as rsync does:
 		// the file data, whether it crossed the connection or was handed
 		// off as descriptors.
-		mine.BytesSent = ss.BytesSent + uint64(r.handedIn.Load())
+		mine.BytesSent = ss.BytesSent + uint64(r.handedIn.Swap(0))
 		mine.BytesReceived = ss.BytesReceived
+	}
+	if cancelled || ctx.Err() != nil {
+		return mine, context.Cause(ctx)
 	}
 	return mine, nil
 }

@@ -35,6 +35,11 @@ type merger struct {
 	prefetch *tree.Prefetcher // the destination's, if any
 
 	partialDirs map[string]bool // directories seen to hold a partial directory (receiver_partial.go)
+	ended       bool            // the entry stream's end was taken
+	// taken and credited count the stream items (entries, in-stream
+	// errors) taken from the reader and credited back: equal once an item
+	// is processed; a cancelled pass credits the difference.
+	taken, credited int64
 	destCut     bool            // a destination walk ended on an error
 }
 
@@ -44,6 +49,9 @@ func (m *merger) next() (item, error) {
 		select {
 		case it := <-m.r.items:
 			if it.es == nil {
+				if it.end == nil {
+					m.taken++
+				}
 				return it, nil
 			}
 			m.batch = it.es
@@ -56,11 +64,13 @@ func (m *merger) next() (item, error) {
 	e := &m.batch[0]
 	m.batch = m.batch[1:]
 	m.r.queued.Add(-1)
+	m.taken++
 	return item{e: e}, nil
 }
 
 // credit returns one consumed item's credit to the sender, in batches.
 func (m *merger) credit() error {
+	m.credited++
 	m.owed++
 	if m.owed >= 64 || (len(m.r.items) == 0 && len(m.batch) == 0) {
 		n := m.owed
@@ -72,6 +82,18 @@ func (m *merger) credit() error {
 
 func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin, deletesDone bool) error {
 	m := &merger{r: r, ctx: ctx, paths: role.NormalizePaths(pb.Paths), deleteOnly: pb.DeleteOnly, deletesDone: deletesDone}
+	err := m.run(pb)
+	if role.Cancelled(ctx, err) && !m.ended {
+		if derr := m.drainCancelled(); derr != nil {
+			return derr
+		}
+	}
+	return err
+}
+
+// run merge-joins the pass's entry stream with the destination.
+func (m *merger) run(pb *wire.PassBegin) error {
+	r := m.r
 	if len(pb.Paths) > 0 && len(m.paths) == 0 {
 		return fmt.Errorf("%w: no valid pass path", role.ErrProtocol)
 	}
@@ -162,8 +184,14 @@ func (m *merger) nextEntry(it item) (item, int, error) {
 // destination walk is extraneous.
 func (m *merger) endPass(it item, pb *wire.PassBegin) error {
 	r := m.r
+	m.ended = true
 	if it.end.Pass != pb.Pass {
 		return fmt.Errorf("%w: entries end of pass %d in pass %d", role.ErrProtocol, it.end.Pass, pb.Pass)
+	}
+	if err := m.ctx.Err(); err != nil {
+		// Cancelled: the stream may have been cut short, so what the
+		// destination walk has left is not known to be extraneous.
+		return err
 	}
 	// Whatever is left of the destination walk is extraneous.
 	if err := m.drainDest(""); err != nil {

@@ -23,6 +23,12 @@ type Peer struct {
 	Ctl        chan wire.Message // PassBegin, PassDone and Goodbye from the reader
 	OpBase     Base              // correctness hook: where run operands resolve (base.go)
 	ReaderDone chan struct{}     // closed when readLoop returns
+
+	passCancel passCancel // the running pass's cancel (cancel.go)
+
+	// ioMu guards the link's counts at the end of the previous pass.
+	ioMu           sync.Mutex
+	ioSent, ioRecv int64
 }
 
 func NewPeer(c Conn, cfg Config, client bool, onEvent func(Event)) *Peer {
@@ -73,16 +79,31 @@ func (p *Peer) AwaitPassDone(ctx context.Context, n uint64) (Stats, error) {
 	return pd.Stats, nil
 }
 
-// ioStats returns this side's connection byte counts.
+// IOStats returns this side's connection byte counts since the previous
+// call: a pass's own, when each pass calls it once as it ends (the first
+// pass's include the handshake).
 func (p *Peer) IOStats() Stats {
 	sent, recv := p.Link.Counts()
-	return Stats{BytesSent: uint64(sent), BytesReceived: uint64(recv)}
+	p.ioMu.Lock()
+	defer p.ioMu.Unlock()
+	st := Stats{BytesSent: uint64(sent - p.ioSent), BytesReceived: uint64(recv - p.ioRecv)}
+	p.ioSent, p.ioRecv = sent, recv
+	return st
 }
 
 // fatalError is the error of the peer's Fatal.
 func FatalError(m *wire.Fatal) error {
-	if m.Code == wire.FatalNotDir {
+	switch m.Code {
+	case wire.FatalNotDir:
 		return fmt.Errorf("%w: %w", ErrRemote, &NotDirError{Msg: m.Message})
+	case wire.FatalTimeout:
+		return fmt.Errorf("%w: %w", ErrRemote, &remoteTimeout{msg: m.Message})
 	}
 	return fmt.Errorf("%w: %s", ErrRemote, m.Message)
 }
+
+// remoteTimeout is the peer's Fatal for its timeout: an ErrTimeout.
+type remoteTimeout struct{ msg string }
+
+func (e *remoteTimeout) Error() string        { return e.msg }
+func (e *remoteTimeout) Is(target error) bool { return target == ErrTimeout }

@@ -197,10 +197,14 @@ func (s *sender) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, erro
 			defer delete(s.walkDirs, src)
 		}
 	}
-	if err := s.stream(ctx, pb); err != nil {
-		return role.Stats{}, err
+	serr := s.stream(ctx, pb)
+	if serr != nil && !role.Cancelled(ctx, serr) {
+		return role.Stats{}, serr
 	}
-	rs, err := s.AwaitPassDone(ctx, pb.Pass)
+	// A cancelled pass ends with the PassDone exchange too: wait for it
+	// whatever ctx says (a peer that never answers is cut off by the
+	// link's failure).
+	rs, err := s.AwaitPassDone(context.WithoutCancel(ctx), pb.Pass)
 	if err != nil {
 		return role.Stats{}, err
 	}
@@ -217,5 +221,8 @@ func (s *sender) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, erro
 	rs.LiteralBytes, rs.MatchedBytes = mine.LiteralBytes, mine.MatchedBytes
 	rs.Errors += mine.Errors // each side counts only the failures it saw first
 	rs.BytesSent, rs.BytesReceived = mine.BytesSent, mine.BytesReceived
+	if serr != nil {
+		return rs, serr // cancelled
+	}
 	return rs, nil
 }

@@ -150,6 +150,17 @@ func (s *sender) stream(ctx context.Context, pb *wire.PassBegin) error {
 	if err == nil {
 		err = st.err
 	}
+	if role.Cancelled(ctx, err) {
+		// A cancelled pass: the stream ends here, cut short (the receiver
+		// knows of the cancel first and deletes nothing on its account).
+		if err := st.flush(); err != nil {
+			return err
+		}
+		if err := s.Link.Send(&wire.EntriesEnd{Pass: pb.Pass}); err != nil {
+			return err
+		}
+		return ctx.Err()
+	}
 	if err == nil {
 		err = st.flush()
 	}

@@ -1,6 +1,8 @@
 package session
 
 import (
+	"errors"
+
 	"github.com/ferrysync/ferry/internal/link"
 	"github.com/ferrysync/ferry/internal/receiver"
 	"github.com/ferrysync/ferry/internal/role"
@@ -54,6 +56,10 @@ var (
 	ErrSourceChanged = sender.ErrSourceChanged
 	ErrDestination   = receiver.ErrDestination
 )
+
+// ErrBadPath is the cause of the per-path error of a pass path that is not
+// a valid transfer path: absolute, with "..", empty or with a NUL.
+var ErrBadPath = errors.New("ferry: invalid pass path")
 
 // NewHandoff returns an empty Handoff.
 func NewHandoff() *Handoff { return role.NewHandoff() }

@@ -5,11 +5,14 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/ferrysync/ferry/internal/link"
 	"github.com/ferrysync/ferry/internal/receiver"
 	"github.com/ferrysync/ferry/internal/role"
 	"github.com/ferrysync/ferry/internal/sender"
+	"github.com/ferrysync/ferry/internal/tree"
 
 	"github.com/ferrysync/ferry/internal/transport"
 	"github.com/ferrysync/ferry/internal/wire"
@@ -34,11 +37,13 @@ type Request struct {
 // Client is the client side of a session: it can run several passes over
 // one connection.
 type Client struct {
-	p     *role.Peer
-	c     *link.Link // the one link of the session
-	r     engine
-	npass uint64
-	caps  []string
+	p *role.Peer
+	c *link.Link // the one link of the session
+	// passMu serializes passes.
+	passMu sync.Mutex
+	r      engine
+	npass  uint64
+	caps   []string
 }
 
 // Dial performs the handshake on tc, sends the run request and prepares
@@ -63,6 +68,7 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 		return nil, err
 	}
 	c.StartWriter()
+	c.SendIdle() // keepalives often enough for both sides' timeouts (best effort: a failure shows at the next send)
 	p := role.NewPeer(c, cfg, true, req.OnEvent)
 	serverRole := wire.RoleReceiver
 	if req.Role == wire.RoleReceiver {
@@ -119,7 +125,42 @@ func (cl *Client) Caps() []string { return cl.caps }
 // just these transfer paths (each walked, compared and, with Delete,
 // deleted when gone from the source). It returns the pass's stats. With
 // DeleteBefore, a delete-only pass over the same paths goes first.
+//
+// Pass is safe to call from several goroutines: passes are serialized.
+// A path that is not a valid transfer path (absolute, "..", empty) is a
+// per-path error (an EventError, counted in Stats.Errors); the others are
+// passed. When none is valid no pass runs: never a whole-tree pass.
 func (cl *Client) Pass(ctx context.Context, paths []string) (Stats, error) {
+	cl.passMu.Lock()
+	defer cl.passMu.Unlock()
+	var bad uint64
+	if len(paths) > 0 {
+		paths, bad = cl.validPaths(paths)
+		if len(paths) == 0 {
+			return Stats{Errors: bad}, nil
+		}
+	}
+	st, err := cl.passes(ctx, paths)
+	st.Errors += bad
+	return st, err
+}
+
+// validPaths returns the valid paths of a pass; it reports each invalid
+// one as a per-path error and counts them.
+func (cl *Client) validPaths(paths []string) (valid []string, bad uint64) {
+	for _, p := range paths {
+		if err := tree.ValidPath(p); err != nil {
+			bad++
+			cl.p.Emit(Event{Kind: EventError, Path: p, Err: &FileError{Op: "pass", Path: p, Code: wire.ErrCodeIO, Err: fmt.Errorf("%w: %w", ErrBadPath, err)}})
+			continue
+		}
+		valid = append(valid, p)
+	}
+	return valid, bad
+}
+
+// passes runs a pass, after a delete-only one with DeleteBefore.
+func (cl *Client) passes(ctx context.Context, paths []string) (Stats, error) {
 	cfg := &cl.p.Cfg
 	if !cfg.Delete || !cfg.DeleteBefore {
 		return cl.pass(ctx, paths, false)
@@ -138,15 +179,62 @@ func (cl *Client) pass(ctx context.Context, paths []string, deleteOnly bool) (St
 	pb := &wire.PassBegin{Pass: cl.npass, Paths: paths, DeleteOnly: deleteOnly}
 	cl.npass++
 	if err := cl.p.Link.Send(pb); err != nil {
-		return Stats{}, err
+		return Stats{}, cl.connErr(ctx, err)
 	}
-	st, err := cl.r.Pass(ctx, pb)
-	if err != nil {
-		cl.p.Link.Fail(err)
-		return st, cl.connErr(ctx, err)
+	if !cl.c.Caps.PassCancel {
+		// A peer that cannot cancel a pass: cancelling ends the session.
+		st, err := cl.r.Pass(ctx, pb)
+		if err != nil {
+			cl.p.Link.Fail(err)
+			return st, cl.connErr(ctx, err)
+		}
+		return st, nil
 	}
-	return st, nil
+	pctx, stop := cl.p.StartPass(context.WithoutCancel(ctx), pb.Pass)
+	defer stop()
+	var (
+		graceMu sync.Mutex
+		grace   *time.Timer // set once the cancel went out
+		ended   bool        // the pass returned: no grace timer any more
+	)
+	defer func() {
+		graceMu.Lock()
+		ended = true
+		if grace != nil {
+			grace.Stop()
+		}
+		graceMu.Unlock()
+	}()
+	defer context.AfterFunc(ctx, func() {
+		// The peer first, then this side: the PassCancel goes out before
+		// anything this side sends once cancelled (a cut-short entry
+		// stream), so a receiving peer knows not to act on the cut.
+		cl.c.Send(&wire.PassCancel{Pass: pb.Pass})
+		stop()
+		graceMu.Lock()
+		defer graceMu.Unlock()
+		if !ended {
+			grace = time.AfterFunc(cancelGrace, func() {
+				cl.c.Fail(fmt.Errorf("pass %d cancelled and not ended by the peer within %v: %w", pb.Pass, cancelGrace, context.Cause(ctx)))
+			})
+		}
+	})()
+	st, err := cl.r.Pass(pctx, pb)
+	switch {
+	case ctx.Err() != nil && (err == nil || role.Cancelled(pctx, err)):
+		// Cancelled: the pass ended early (on this side or the peer's,
+		// whichever saw the cancel first) and the session goes on.
+		return st, context.Cause(ctx)
+	case err == nil:
+		return st, nil
+	}
+	cl.p.Link.Fail(err)
+	return st, cl.connErr(ctx, err)
 }
+
+// cancelGrace bounds how long a cancelled pass may take to end (files in
+// flight finish, the PassDone exchange) before the session is torn down.
+const cancelGrace = 30 * time.Second
 
 // connErr prefers the error that tore the connection down (a Fatal from
 // the peer, say) over the symptom seen locally. A cancelled ctx wins over

@@ -17,6 +17,9 @@ const (
 	CapBLAKE3    = "checksum-blake3" // BLAKE3-256 file sums and --checksum
 	CapHardLinks = "hardlinks"
 	CapNotice    = "item-notice" // Itemized may carry kind 3, a notice
+	// CapPassCancel: a pass can be cancelled alone (PassCancel), the
+	// session going on.
+	CapPassCancel = "pass-cancel"
 )
 
 // Software names this implementation in the Hello.
@@ -24,7 +27,7 @@ const Software = "ferry/0.1"
 
 func localHello() *wire.Hello {
 	return &wire.Hello{MinVersion: wire.Version, MaxVersion: wire.Version, Software: Software,
-		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, sender.CapRefine, CapNotice, role.CapXattrs, role.CapSumXXH3}} // refine hook: CapRefine
+		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, sender.CapRefine, CapNotice, role.CapXattrs, role.CapSumXXH3, CapPassCancel}} // refine hook: CapRefine
 }
 
 // handshake sends our Hello while reading the peer's (concurrently, so
@@ -56,6 +59,7 @@ func handshake(c *link.Link, z *link.CompressOffer, ho *Handoff) (caps []string,
 	c.Caps.Refine = slices.Contains(caps, sender.CapRefine) // refine hook (refine_sender.go)
 	c.Caps.Notice = slices.Contains(caps, CapNotice)
 	c.Caps.SumXXH3 = slices.Contains(caps, role.CapSumXXH3)
+	c.Caps.PassCancel = slices.Contains(caps, CapPassCancel)
 	if slices.Contains(caps, role.CapHandoff) {
 		c.Caps.Handoff = true
 	}

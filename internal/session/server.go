@@ -48,6 +48,7 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		return fmt.Errorf("%w: expected run request, got %T", ErrProtocol, m)
 	}
 	c.StartWriter()
+	c.SendIdle() // keepalives often enough for both sides' timeouts (best effort: a failure shows at the next send)
 	c.WatchTimeout()
 	refuse := func(code uint64, err error) error {
 		c.Send(&wire.Fatal{Code: code, Message: err.Error()})
@@ -86,7 +87,11 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		}
 		switch m := m.(type) {
 		case *wire.PassBegin:
-			if _, err := r.Pass(ctx, m); err != nil {
+			pctx, stop := p.StartPass(ctx, m.Pass)
+			_, err := r.Pass(pctx, m)
+			cancelled := role.Cancelled(pctx, err) && ctx.Err() == nil // the client's PassCancel
+			stop()
+			if err != nil && !cancelled {
 				return refuse(link.FatalCode(err), err)
 			}
 		case *wire.Goodbye:

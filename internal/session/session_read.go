@@ -40,6 +40,12 @@ func readLoop(p *role.Peer, c *link.Link, r engine) {
 				p.Link.Abort(fmt.Errorf("%w: too many control messages", ErrProtocol))
 				return
 			}
+		case *wire.PassCancel:
+			if !c.Caps.PassCancel {
+				p.Link.Abort(fmt.Errorf("%w: pass-cancel without the capability", ErrProtocol))
+				return
+			}
+			p.CancelPass(m.Pass)
 		case *wire.Totals: // progress hook (totals.go)
 			p.GotTotals(m)
 		case *wire.Fatal:

@@ -80,6 +80,10 @@ func newMessage(t Type) Message {
 		return new(Handoff)
 	case TypeSourceDone:
 		return new(SourceDone)
+	case TypeIdle:
+		return new(Idle)
+	case TypePassCancel:
+		return new(PassCancel)
 	}
 	return nil
 }
