@@ -13,7 +13,7 @@ import (
 // starts with the credit balanced.
 func (m *merger) drainCancelled() error {
 	m.ctx = context.WithoutCancel(m.ctx) // wait for the stream's end; a link going down still ends it
-	for m.credited < m.taken {            // taken, then left unprocessed by the cancel
+	for m.credited < m.taken {           // taken, then left unprocessed by the cancel
 		if err := m.credit(); err != nil {
 			return err
 		}

@@ -40,7 +40,7 @@ type merger struct {
 	// errors) taken from the reader and credited back: equal once an item
 	// is processed; a cancelled pass credits the difference.
 	taken, credited int64
-	destCut     bool            // a destination walk ended on an error
+	destCut         bool // a destination walk ended on an error
 }
 
 // next item from the reader.
