@@ -2,7 +2,7 @@ package wire
 
 // Limits on file-transfer messages.
 const (
-	MaxStrongLen   = 32      // bytes of a block's strong hash
+	MaxStrongLen   = 16      // bytes of a block's strong hash: XXH3-128 has no more
 	MaxBlockLen    = 1 << 24 // a signature's block length
 	MaxLiteral     = 512 << 10
 	MaxSumLen      = 64 // a whole-file checksum

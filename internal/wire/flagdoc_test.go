@@ -9,7 +9,8 @@ import (
 )
 
 // TestFlagTableDocumented fails when docs/PROTOCOL.md's table of Run flag
-// bits does not give every Flag* constant its number.
+// bits does not give every Flag* constant its number and the role that
+// acts on it.
 func TestFlagTableDocumented(t *testing.T) {
 	doc, err := os.ReadFile("../../docs/PROTOCOL.md")
 	if err != nil {
@@ -30,7 +31,7 @@ func TestFlagTableDocumented(t *testing.T) {
 		"ignore-times": FlagIgnoreTimes, "remove-source": FlagRemoveSource, "backup": FlagBackup,
 		"no-implied-dirs": FlagNoImpliedDirs,
 	}
-	rows := regexp.MustCompile("(?m)^\\| (\\d+) \\| `([a-z-]+)` \\|$").FindAllStringSubmatch(string(doc), -1)
+	rows := regexp.MustCompile("(?m)^\\| (\\d+) \\| `([a-z-]+)` \\| ([a-z]+) \\|.*\\|$").FindAllStringSubmatch(string(doc), -1)
 	if len(rows) != len(want) || bits.OnesCount64(KnownFlags) != len(want) {
 		t.Errorf("the doc lists %d flags, the code %d (KnownFlags has %d bits)", len(rows), len(want), bits.OnesCount64(KnownFlags))
 	}
@@ -39,6 +40,11 @@ func TestFlagTableDocumented(t *testing.T) {
 		if !ok {
 			t.Errorf("the doc lists an unknown flag %q", r[2])
 			continue
+		}
+		switch r[3] {
+		case "sender", "receiver", "both", "server", "client":
+		default:
+			t.Errorf("flag %s: role %q is not sender, receiver, both, server or client", r[2], r[3])
 		}
 		if n := bits.TrailingZeros64(f); r[1] != strconv.Itoa(n) {
 			t.Errorf("flag %s is bit %d, the doc says %s", r[2], n, r[1])
