@@ -102,14 +102,14 @@ func (c *Link) compress(m wire.Message) wire.Message {
 	return zm
 }
 
-// compressOffer is a side's compression settings before the handshake.
+// CompressOffer is a side's compression settings before the handshake.
 type CompressOffer struct {
 	Level  int
 	Skip   []string
 	Client bool // send CompressOptions after Run
 }
 
-// caps returns the capabilities the offer adds to the Hello.
+// Caps returns the capabilities the offer adds to the Hello.
 func (o *CompressOffer) Caps() []string {
 	if o == nil {
 		return nil
@@ -117,7 +117,7 @@ func (o *CompressOffer) Caps() []string {
 	return []string{wire.CapZstd}
 }
 
-// negotiate sets up c's compression when the capability was agreed.
+// Negotiate sets up c's compression when the capability was agreed.
 func (c *Link) Negotiate(o *CompressOffer, caps []string) error {
 	if o == nil || !slices.Contains(caps, wire.CapZstd) {
 		return nil
@@ -130,7 +130,7 @@ func (c *Link) Negotiate(o *CompressOffer, caps []string) error {
 	return nil
 }
 
-// sendCompressOptions tells the server the client's settings (client
+// SendCompressOptions tells the server the client's settings (client
 // side, right after Run).
 func (c *Link) SendCompressOptions(o *CompressOffer) error {
 	if c.z == nil || o == nil || !o.Client {

@@ -57,6 +57,8 @@ type Link struct {
 // maxPending bounds the bytes queued for the writer; send waits beyond it.
 const maxPending = 1 << 20
 
+// NewConn returns a Link over tc that drops a peer silent for timeout
+// (0: never). Call StartWriter after the handshake.
 func NewConn(tc transport.Conn, timeout time.Duration) *Link {
 	c := &Link{
 		Conn:        tc,
@@ -71,7 +73,7 @@ func NewConn(tc transport.Conn, timeout time.Duration) *Link {
 	return c
 }
 
-// startWriter starts the writer goroutine. It writes whatever is pending
+// StartWriter starts the writer goroutine. It writes whatever is pending
 // in one call; when the connection has been idle for a third of the
 // timeout (or 20s), it sends a Keepalive.
 func (c *Link) StartWriter() {
@@ -121,7 +123,7 @@ func (c *Link) StartWriter() {
 	}()
 }
 
-// send queues m for the writer. It blocks while too much is queued and
+// Send queues m for the writer. It blocks while too much is queued and
 // fails once the connection is down.
 func (c *Link) Send(m wire.Message) error {
 	m = c.compress(m) // compress hook (compress_send.go)
@@ -151,7 +153,7 @@ func (c *Link) kick() {
 	}
 }
 
-// read reads the next known message, skipping unknown optional ones and
+// Read reads the next known message, skipping unknown optional ones and
 // keepalives.
 func (c *Link) Read() (wire.Message, error) {
 	for {
@@ -184,7 +186,7 @@ func (c *Link) Read() (wire.Message, error) {
 	}
 }
 
-// watchTimeout closes the connection when nothing was read for the
+// WatchTimeout closes the connection when nothing was read for the
 // timeout.
 func (c *Link) WatchTimeout() {
 	if c.timeout <= 0 {
@@ -210,7 +212,7 @@ func (c *Link) WatchTimeout() {
 	}()
 }
 
-// fail records the first error and tears the connection down.
+// Fail records the first error and tears the connection down.
 func (c *Link) Fail(err error) {
 	c.mu.Lock()
 	if c.failure == nil {
@@ -230,7 +232,7 @@ func (c *Link) Fail(err error) {
 	})
 }
 
-// abort tears the connection down for err after telling the peer with a
+// Abort tears the connection down for err after telling the peer with a
 // Fatal (best effort: the Fatal goes out after what is queued, and the
 // connection closes at the latest a few seconds later).
 func (c *Link) Abort(err error) { c.abortWithin(err, abortFlushTimeout) }
@@ -271,7 +273,7 @@ func (c *Link) Err() error {
 	return c.failure
 }
 
-// closeAfterFlush waits until the writer has written everything queued so
+// CloseAfterFlush waits until the writer has written everything queued so
 // far, then tears the connection down.
 func (c *Link) CloseAfterFlush(ctx context.Context) {
 	c.flush(ctx)
@@ -298,6 +300,7 @@ func (c *Link) flush(ctx context.Context) {
 	}
 }
 
+// ErrClosed is the error of a link closed on purpose (Goodbye, Close).
 var ErrClosed = errors.New("session closed")
 
 // Caps are the negotiated capabilities that change what the roles send.

@@ -19,7 +19,7 @@ func killPeer(tc transport.Conn) {
 	}
 }
 
-// timeoutErr returns the timeout that tore c down, if that is what
+// TimeoutErr returns the timeout that tore c down, if that is what
 // happened, else err: a handshake cut short by the timeout reports the
 // timeout, not the read error it caused.
 func (c *Link) TimeoutErr(err error) error {
@@ -31,7 +31,7 @@ func (c *Link) TimeoutErr(err error) error {
 	return err
 }
 
-// down returns the connection's error once it is torn down, else nil.
+// Down returns the connection's error once it is torn down, else nil.
 func (c *Link) Down() error {
 	select {
 	case <-c.done:

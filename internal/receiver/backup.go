@@ -46,7 +46,7 @@ type backups struct {
 
 // openBackups prepares the backups of a run whose destination directory is
 // dir (the operand path of r.root); r.bak stays nil without them.
-func (r *receiver) openBackups(dir string) error {
+func (r *Engine) openBackups(dir string) error {
 	if !r.Cfg.Backup {
 		return nil
 	}
@@ -75,7 +75,7 @@ func (r *receiver) openBackups(dir string) error {
 // backupRoot returns the Root backup names live in: the destination's, or the
 // outside directory's, created and opened on first use (through the
 // operand base: inside a daemon module, it stays in the module).
-func (r *receiver) backupRoot() (*fsys.Root, error) {
+func (r *Engine) backupRoot() (*fsys.Root, error) {
 	b := r.bak
 	if b.outside == "" {
 		return r.root, nil
@@ -93,7 +93,7 @@ func (r *receiver) backupRoot() (*fsys.Root, error) {
 }
 
 // closeBackups releases a backup directory's own Root.
-func (r *receiver) closeBackups() {
+func (r *Engine) closeBackups() {
 	if r.bak == nil {
 		return
 	}
@@ -106,7 +106,7 @@ func (r *receiver) closeBackups() {
 }
 
 // backupName is the name, inside the backup root, of the backup of name.
-func (r *receiver) backupName(name string) string {
+func (r *Engine) backupName(name string) string {
 	if r.bak.dir != "" {
 		return r.bak.dir + "/" + name + r.bak.suffix
 	}
@@ -119,7 +119,7 @@ func (r *receiver) backupName(name string) string {
 // the entry (its mode and its parents' go to the backup's directories).
 // Without backups it does nothing. On failure it reports the error, and
 // the caller must leave the entry alone.
-func (r *receiver) backup(p, name string, keep bool, dir *dirNode) bool {
+func (r *Engine) backup(p, name string, keep bool, dir *dirNode) bool {
 	if r.bak == nil || r.Cfg.DryRun {
 		return true
 	}
@@ -130,7 +130,7 @@ func (r *receiver) backup(p, name string, keep bool, dir *dirNode) bool {
 
 // backupWith makes the backup of name with do, creating the backup's
 // directories when do finds them missing, and reports a failure.
-func (r *receiver) backupWith(p, name string, dir *dirNode, do func(root *fsys.Root, bname string) error) bool {
+func (r *Engine) backupWith(p, name string, dir *dirNode, do func(root *fsys.Root, bname string) error) bool {
 	root, err := r.backupRoot()
 	if err == nil {
 		bname := r.backupName(name)
@@ -153,7 +153,7 @@ func (r *receiver) backupWith(p, name string, dir *dirNode, do func(root *fsys.R
 // (--inplace): a link would share the data being overwritten. The copy
 // keeps ex's permissions, owner and times. On failure it reports the
 // error, and the caller must leave the file alone.
-func (r *receiver) backupCopy(p, name string, ex *tree.Entry, dir *dirNode) bool {
+func (r *Engine) backupCopy(p, name string, ex *tree.Entry, dir *dirNode) bool {
 	if r.bak == nil || r.Cfg.DryRun {
 		return true
 	}
@@ -163,7 +163,7 @@ func (r *receiver) backupCopy(p, name string, ex *tree.Entry, dir *dirNode) bool
 }
 
 // copyTo copies the destination file name to bname in root.
-func (r *receiver) copyTo(root *fsys.Root, name, bname string, ex *tree.Entry) error {
+func (r *Engine) copyTo(root *fsys.Root, name, bname string, ex *tree.Entry) error {
 	f, err := r.root.OpenRead(name)
 	if err != nil {
 		return err
@@ -186,7 +186,7 @@ func (r *receiver) copyTo(root *fsys.Root, name, bname string, ex *tree.Entry) e
 // (as rsync does: the source's, when the stream has them in node and its
 // parents, else the destination's as it is), those of the backup directory
 // itself as mkdir gives.
-func (r *receiver) makeBackupDirs(root *fsys.Root, dir string, node *dirNode) error {
+func (r *Engine) makeBackupDirs(root *fsys.Root, dir string, node *dirNode) error {
 	var made string
 	if r.bak.dir != "" {
 		if err := root.MkdirAll(r.bak.dir, 0o777); err != nil {
@@ -220,7 +220,7 @@ func (r *receiver) makeBackupDirs(root *fsys.Root, dir string, node *dirNode) er
 
 // dirPerm is the mode the destination directory dir has, or will have
 // once the stream leaves it (0777: unknown).
-func (r *receiver) dirPerm(dir string, node *dirNode) uint32 {
+func (r *Engine) dirPerm(dir string, node *dirNode) uint32 {
 	for n := node; n != nil && r.Cfg.Perms; n = n.parent {
 		if n.path == dir {
 			return n.s.Mode & 0o7777
@@ -235,13 +235,13 @@ func (r *receiver) dirPerm(dir string, node *dirNode) uint32 {
 // protectedBackup reports whether the extraneous destination entry p is a
 // backup that --delete must keep: rsync adds the rule "P *SUFFIX" after
 // the user's filters when backups go beside the files.
-func (r *receiver) protectedBackup(p string) bool {
+func (r *Engine) protectedBackup(p string) bool {
 	return r.bak != nil && r.Cfg.BackupDir == "" && !r.Cfg.DeleteExcluded &&
 		strings.HasSuffix(path.Base(p), r.bak.suffix)
 }
 
 // omitDirTimes reports whether directory times are left alone: rsync
 // forces --omit-dir-times when backups go beside the files.
-func (r *receiver) omitDirTimes() bool {
+func (r *Engine) omitDirTimes() bool {
 	return r.Cfg.Backup && r.Cfg.BackupDir == ""
 }

@@ -65,7 +65,7 @@ var ErrBasisMissing = errors.New("arg does not exist")
 // openBases opens the basis directories of a destination directory dir:
 // relative ones are relative to it. A missing one is noted and left out,
 // as rsync does.
-func (r *receiver) openBases(dir string) {
+func (r *Engine) openBases(dir string) {
 	if r.bases != nil || len(r.Cfg.BasisDirs) == 0 {
 		return
 	}
@@ -94,7 +94,7 @@ func basisOption(kind uint8) string {
 	return "--link-dest"
 }
 
-func (r *receiver) closeBases() {
+func (r *Engine) closeBases() {
 	for _, b := range r.bases {
 		b.root.Close()
 	}
@@ -103,7 +103,7 @@ func (r *receiver) closeBases() {
 // findBasis looks for the source entry s (destination name name) in the
 // basis directories and returns the best match: the first unchanged one,
 // else the first with the same data, else the first regular file.
-func (r *receiver) findBasis(s *tree.Entry, name string) basisMatch {
+func (r *Engine) findBasis(s *tree.Entry, name string) basisMatch {
 	var m basisMatch
 	for i := range r.bases {
 		b := &r.bases[i]
@@ -146,7 +146,7 @@ func sameNode(s, e *tree.Entry) bool {
 }
 
 // sameAttrs reports whether e has the preserved attributes of s.
-func (r *receiver) sameAttrs(s, e *tree.Entry) bool {
+func (r *Engine) sameAttrs(s, e *tree.Entry) bool {
 	m := r.meta(s)
 	switch {
 	case r.Cfg.Perms && s.Type != tree.TypeSymlink && s.Mode != e.Mode:
@@ -164,7 +164,7 @@ func (r *receiver) sameAttrs(s, e *tree.Entry) bool {
 // basisOrDest is what a new symlink or special file s is itemized
 // against: ex, or when there is none the entry of the same type in the
 // first basis directory that has one (as rsync does).
-func (r *receiver) basisOrDest(s, ex *tree.Entry, name string) *tree.Entry {
+func (r *Engine) basisOrDest(s, ex *tree.Entry, name string) *tree.Entry {
 	if ex != nil || len(r.bases) == 0 {
 		return ex
 	}
@@ -180,7 +180,7 @@ func (r *receiver) basisOrDest(s, ex *tree.Entry, name string) *tree.Entry {
 // directory holding a directory at name, as rsync does: "" when that one
 // has s's attributes (rsync shows it only at -ii). ok is false when no
 // basis directory has one.
-func (r *receiver) basisDirItem(s *tree.Entry, name string) (it string, ok bool) {
+func (r *Engine) basisDirItem(s *tree.Entry, name string) (it string, ok bool) {
 	for _, b := range r.bases {
 		e, err := b.lstat(name)
 		if err != nil || e.Type != tree.TypeDir {
@@ -198,7 +198,7 @@ func (r *receiver) basisDirItem(s *tree.Entry, name string) (it string, ok bool)
 // useBasis acts on an unchanged basis entry bm.e for s: links it, copies
 // it, or (compare) leaves s out. A link that fails (another filesystem,
 // too many links) becomes a copy, as in rsync.
-func (r *receiver) useBasis(s, ex *tree.Entry, parent *dirNode, name string, bm basisMatch) {
+func (r *Engine) useBasis(s, ex *tree.Entry, parent *dirNode, name string, bm basisMatch) {
 	if r.Cfg.DryRun || r.Cfg.BasisKind == wire.BasisCompare {
 		return
 	}
@@ -228,7 +228,7 @@ func (r *receiver) useBasis(s, ex *tree.Entry, parent *dirNode, name string, bm 
 
 // nodeFromBasis handles a symlink or special file s found unchanged in a
 // basis directory, and reports whether it did.
-func (r *receiver) nodeFromBasis(s, ex *tree.Entry, parent *dirNode, name string) bool {
+func (r *Engine) nodeFromBasis(s, ex *tree.Entry, parent *dirNode, name string) bool {
 	if len(r.bases) == 0 || (ex != nil && ex.Type == s.Type) {
 		return false // an existing one is compared with the source only (rsync)
 	}
@@ -247,7 +247,7 @@ func (r *receiver) nodeFromBasis(s, ex *tree.Entry, parent *dirNode, name string
 // follow. A missing one is linked, left out or copied when unchanged,
 // copied when only its attributes differ, and else transferred with the
 // basis directory's file as its delta basis.
-func (r *receiver) fileFromBasis(m *merger, s, ex *tree.Entry, parent *dirNode, name string) (bool, error) {
+func (r *Engine) fileFromBasis(m *merger, s, ex *tree.Entry, parent *dirNode, name string) (bool, error) {
 	exists := ex != nil && ex.Type == tree.TypeFile
 	if exists && r.Cfg.BasisKind == wire.BasisCopy {
 		return false, nil
@@ -299,7 +299,7 @@ func (r *receiver) fileFromBasis(m *merger, s, ex *tree.Entry, parent *dirNode, 
 
 // copyBasis writes s as a local copy of the basis file bm.e, with s's
 // attributes.
-func (r *receiver) copyBasis(s, ex *tree.Entry, name string, bm basisMatch) error {
+func (r *Engine) copyBasis(s, ex *tree.Entry, name string, bm basisMatch) error {
 	f, err := bm.dir.root.OpenRead(name)
 	if err != nil {
 		return err

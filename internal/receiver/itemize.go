@@ -6,7 +6,7 @@ import (
 	"github.com/ferrysync/ferry/internal/tree"
 )
 
-// itemDeleting is rsync's itemize string for a deletion.
+// ItemDeleting is rsync's itemize string for a deletion.
 const ItemDeleting = "*deleting  "
 
 func typeChar(t tree.Type) byte {
@@ -27,7 +27,7 @@ func typeChar(t tree.Type) byte {
 // entry s replacing ex (nil: new). y is the update kind: '>' received, 'c'
 // created locally, 'h' hard link, '.' attributes only. It returns "" when
 // y is '.' and nothing differs.
-func (r *receiver) itemize(y byte, s, ex *tree.Entry, sumDiffers bool) string {
+func (r *Engine) itemize(y byte, s, ex *tree.Entry, sumDiffers bool) string {
 	x := typeChar(s.Type)
 	if ex == nil || ex.Type != s.Type {
 		return string([]byte{y, x}) + "+++++++++"
@@ -65,7 +65,7 @@ func (r *receiver) itemize(y byte, s, ex *tree.Entry, sumDiffers bool) string {
 
 // meta returns the metadata to apply for s, with owner and group mapped by
 // name unless NumericIDs.
-func (r *receiver) meta(s *tree.Entry) fsys.Meta {
+func (r *Engine) meta(s *tree.Entry) fsys.Meta {
 	m := fsys.Meta{Mode: s.Mode, UID: s.UID, GID: s.GID, MTime: s.MTime, Symlink: s.Type == tree.TypeSymlink, Xattrs: s.Xattrs}
 	if !r.Cfg.NumericIDs {
 		if s.User != "" {
@@ -82,6 +82,6 @@ func (r *receiver) meta(s *tree.Entry) fsys.Meta {
 	return m
 }
 
-func (r *receiver) preserve() fsys.Preserve {
+func (r *Engine) preserve() fsys.Preserve {
 	return fsys.Preserve{Perms: r.Cfg.Perms, Owner: r.Cfg.Owner, Group: r.Cfg.Group, Times: r.Cfg.Times, Xattrs: r.Cfg.XattrSet()}
 }

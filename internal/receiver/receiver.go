@@ -25,7 +25,7 @@ type item struct {
 
 // receiver merge-joins the incoming entry stream with its walk of the
 // destination, writes what changed and requests file data.
-type receiver struct {
+type Engine struct {
 	*role.Peer
 	dst string // destination operand
 	// destFilter holds the receiver's rules (protect, risk, and the
@@ -76,12 +76,14 @@ type receiver struct {
 	prog         progress       // progress reports (progress hook, totals.go)
 }
 
-func NewReceiver(p *role.Peer, dst string) (*receiver, error) {
+// New prepares a receiver into destination operand dst (opened at the
+// first pass) and starts its committer.
+func New(p *role.Peer, dst string) (*Engine, error) {
 	f, err := tree.ParseSideFilter(p.Cfg.Filters, tree.SideReceiver, p.Cfg.DeleteExcluded)
 	if err != nil {
 		return nil, err
 	}
-	r := &receiver{
+	r := &Engine{
 		Peer:  p,
 		dst:   dst,
 		items: make(chan item, p.Cfg.EntryCredit()+2),
@@ -103,7 +105,8 @@ func NewReceiver(p *role.Peer, dst string) (*receiver, error) {
 	return r, nil
 }
 
-func (r *receiver) Close() {
+// Close waits for the jobs in flight and releases the destination.
+func (r *Engine) Close() {
 	r.waitJobs()
 	close(r.commits)
 	<-r.committerDone
@@ -120,7 +123,7 @@ func (r *receiver) Close() {
 
 // waitJobs waits until every file job has finished; when the reader
 // goroutine ends first (the connection is down), it ends the rest.
-func (r *receiver) waitJobs() {
+func (r *Engine) waitJobs() {
 	idle := make(chan struct{})
 	go func() {
 		r.pending.Wait()
@@ -134,15 +137,15 @@ func (r *receiver) waitJobs() {
 	}
 }
 
-// grantInitial gives the sender its entry window.
-func (r *receiver) GrantInitial() error {
+// GrantInitial gives the sender its entry window.
+func (r *Engine) GrantInitial() error {
 	return r.Link.Send(&wire.Credit{N: uint64(r.Cfg.EntryCredit())})
 }
 
-// handle runs on the reader goroutine. Entries go to the bounded items
+// Handle runs on the reader goroutine. Entries go to the bounded items
 // queue, whose room the credits guarantee; file data is written to disk
 // right here (receiver_job.go).
-func (r *receiver) Handle(m wire.Message) error {
+func (r *Engine) Handle(m wire.Message) error {
 	switch m := m.(type) {
 	case *wire.Entries:
 		if n := len(m.Entries); n > 0 {
@@ -186,7 +189,7 @@ func (r *receiver) Handle(m wire.Message) error {
 	return nil
 }
 
-func (r *receiver) push(it item) error {
+func (r *Engine) push(it item) error {
 	select {
 	case r.items <- it:
 		return nil
@@ -196,7 +199,7 @@ func (r *receiver) push(it item) error {
 }
 
 // job returns the in-flight job id.
-func (r *receiver) job(id uint64, m wire.Message) (*job, error) {
+func (r *Engine) job(id uint64, m wire.Message) (*job, error) {
 	r.mu.Lock()
 	j := r.jobs[id]
 	r.mu.Unlock()
@@ -207,7 +210,7 @@ func (r *receiver) job(id uint64, m wire.Message) (*job, error) {
 }
 
 // abortJobs ends every job still in flight once the reader is gone.
-func (r *receiver) abortJobs() {
+func (r *Engine) abortJobs() {
 	r.mu.Lock()
 	var js []*job
 	for _, j := range r.jobs {
@@ -222,7 +225,7 @@ func (r *receiver) abortJobs() {
 // report delivers a receiver-side event: to the user on the client, as
 // messages to the client on the server; change and deletion events in list
 // order (order.go).
-func (r *receiver) report(ev role.Event) {
+func (r *Engine) report(ev role.Event) {
 	if r.order != nil && (ev.Kind == role.EventChanged || ev.Kind == role.EventDeleted || ev.Kind == role.EventNotice) {
 		r.order.deliver(ev)
 		return
@@ -231,7 +234,7 @@ func (r *receiver) report(ev role.Event) {
 }
 
 // emitNow delivers ev without waiting for its turn.
-func (r *receiver) emitNow(ev role.Event) {
+func (r *Engine) emitNow(ev role.Event) {
 	if r.Client {
 		r.Emit(ev)
 		return
@@ -259,7 +262,7 @@ func (r *receiver) emitNow(ev role.Event) {
 }
 
 // fail reports a per-file error.
-func (r *receiver) fail(op, path string, err error) {
+func (r *Engine) fail(op, path string, err error) {
 	r.mu.Lock()
 	r.stats.Errors++
 	r.mu.Unlock()
@@ -270,8 +273,8 @@ func (r *receiver) fail(op, path string, err error) {
 	r.report(role.Event{Kind: role.EventError, Path: path, Err: fe})
 }
 
-// pass runs one pass: the merge, the file jobs, then the PassDone exchange.
-func (r *receiver) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, error) {
+// Pass runs one pass: the merge, the file jobs, then the PassDone exchange.
+func (r *Engine) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, error) {
 	defer r.startProgress(ctx)() // progress hook (totals.go)
 	deletesDone := r.deleteOnly  // the delete-only pass before this one deleted
 	if !deletesDone {

@@ -37,7 +37,7 @@ func kindName(t tree.Type) string {
 // protect stay, and then so does the directory, as do entries beyond
 // --max-delete); otherwise s fails with ErrInTheWay and the directory is
 // left as it is. A dry run only reports.
-func (r *receiver) makeRoom(s *tree.Entry, name string) bool {
+func (r *Engine) makeRoom(s *tree.Entry, name string) bool {
 	if r.Cfg.Delete || r.Cfg.Force {
 		r.deleteContents(s.Path, name)
 	}
@@ -59,7 +59,7 @@ func (r *receiver) makeRoom(s *tree.Entry, name string) bool {
 // deepest first, except the entries the destination filter protects. A
 // sub-directory that keeps protected entries stays, silently, as rsync
 // only notes "cannot delete non-empty directory".
-func (r *receiver) deleteContents(p, name string) {
+func (r *Engine) deleteContents(p, name string) {
 	o := tree.WalkOptions{
 		Start: name, Prefix: p, Recursive: true, OneFileSystem: r.Cfg.OneFileSystem,
 		OnError: r.destError,

@@ -30,7 +30,7 @@ type delDir struct {
 // deleteEntry deletes (or, in a dry run, reports) an extraneous
 // destination entry. A directory is emptied first: its contents follow in
 // the walk, and it is removed when the walk leaves it.
-func (r *receiver) deleteEntry(m *merger, d *tree.Entry) {
+func (r *Engine) deleteEntry(m *merger, d *tree.Entry) {
 	if r.order != nil {
 		r.order.waitRoom()
 	}
@@ -128,7 +128,7 @@ func (m *merger) flushDeletes(p string) {
 
 // entriesIn counts the entries of the destination directory p (-1 when
 // it cannot be read).
-func (r *receiver) entriesIn(p string) int {
+func (r *Engine) entriesIn(p string) int {
 	f, err := r.root.OSRoot().Open(p)
 	if err != nil {
 		return -1

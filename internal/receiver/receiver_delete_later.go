@@ -36,7 +36,7 @@ type pendingDelete struct {
 }
 
 // deferDeletes reports whether deletions wait for the end of the pass.
-func (r *receiver) deferDeletes() bool {
+func (r *Engine) deferDeletes() bool {
 	return r.Cfg.DeleteAfter || r.Cfg.DeleteDelay || r.Cfg.MaxDelete != 0
 }
 
@@ -97,7 +97,7 @@ func cut(p string) (first, rest string, last bool) {
 
 // mayDelete reports whether one more deletion is within MaxDelete, and
 // counts a skipped one when it is not.
-func (r *receiver) mayDelete() bool {
+func (r *Engine) mayDelete() bool {
 	if limit := r.Cfg.MaxDelete; limit == 0 || (limit > 0 && r.deleted < limit) {
 		return true
 	}
@@ -106,7 +106,7 @@ func (r *receiver) mayDelete() bool {
 }
 
 // deleteLater deletes the entries noted during the pass.
-func (r *receiver) deleteLater() {
+func (r *Engine) deleteLater() {
 	later := r.later
 	r.later = nil
 	slices.SortFunc(later, func(a, b pendingDelete) int {

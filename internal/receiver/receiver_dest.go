@@ -20,7 +20,7 @@ import (
 // the destination path itself unless that is a directory or ends in "/"
 // (rsync's "cp" rule); otherwise the destination is a directory, created
 // when missing (with its parents under MkPath).
-func (r *receiver) openDest(first *tree.Entry, only bool) error {
+func (r *Engine) openDest(first *tree.Entry, only bool) error {
 	if r.root != nil {
 		return nil
 	}
@@ -31,7 +31,7 @@ func (r *receiver) openDest(first *tree.Entry, only bool) error {
 	return err
 }
 
-func (r *receiver) openDestAt(first *tree.Entry, only bool) error {
+func (r *Engine) openDestAt(first *tree.Entry, only bool) error {
 	dst := r.dst
 	slash := strings.HasSuffix(dst, "/")
 	fi, statErr := r.OpBase.Stat(dst)
@@ -57,7 +57,7 @@ func (r *receiver) openDestAt(first *tree.Entry, only bool) error {
 }
 
 // ensureDir creates dir when missing: its parent must exist unless MkPath.
-func (r *receiver) ensureDir(dir string) error {
+func (r *Engine) ensureDir(dir string) error {
 	if _, err := r.OpBase.Stat(dir); err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
@@ -70,7 +70,7 @@ func (r *receiver) ensureDir(dir string) error {
 	return nil
 }
 
-func (r *receiver) openRoot(dir string) error {
+func (r *Engine) openRoot(dir string) error {
 	r.openBases(dir) // basis hook (basis.go)
 	root, err := r.OpBase.OpenDest(dir)
 	if err != nil {
@@ -87,7 +87,7 @@ func (r *receiver) openRoot(dir string) error {
 }
 
 // dstName maps a transfer path to the destination-root-relative name.
-func (r *receiver) dstName(p string) string {
+func (r *Engine) dstName(p string) string {
 	if r.fileMode != "" && p == r.fileSrc {
 		return r.fileMode
 	}
@@ -95,7 +95,7 @@ func (r *receiver) dstName(p string) string {
 }
 
 // lstat describes the destination entry name, or nil when missing.
-func (r *receiver) lstat(name string) *tree.Entry {
+func (r *Engine) lstat(name string) *tree.Entry {
 	if r.root == nil {
 		return nil
 	}
@@ -179,7 +179,7 @@ func (m *merger) advanceDest() error {
 // read: nothing in it can be compared or deleted, and the run is partial
 // (rsync's receiver says "opendir failed" too). An entry removed between
 // readdir and lstat is not an error: it is gone, as the walk says.
-func (r *receiver) destError(path string, err error) {
+func (r *Engine) destError(path string, err error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return
 	}

@@ -18,6 +18,7 @@ type DestError struct {
 	Err  error
 }
 
+// Error says which destination could not be used, and why.
 func (e *DestError) Error() string {
 	return fmt.Sprintf("%s %s failed: %v", e.Op, e.Path, e.Err)
 }

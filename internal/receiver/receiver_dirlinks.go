@@ -76,7 +76,7 @@ func (m *merger) underRefused(p string) bool {
 // setDirLinkMeta applies a directory's metadata as rsync does for one kept
 // as a symlink by -K: the permissions to the directory it points at, the
 // owner and times to the link.
-func (r *receiver) setDirLinkMeta(d *dirNode, name string) {
+func (r *Engine) setDirLinkMeta(d *dirNode, name string) {
 	meta := r.meta(d.s)
 	meta.Symlink = true
 	p := r.preserveDir()

@@ -92,7 +92,7 @@ func (m *merger) leaveDirs(p string) {
 
 // dirProgress subtracts done from d's pending count and finishes d (and,
 // in turn, its parents) when nothing is pending any more.
-func (r *receiver) dirProgress(d *dirNode, done int) {
+func (r *Engine) dirProgress(d *dirNode, done int) {
 	for d != nil {
 		r.dirMu.Lock()
 		d.pending -= done
@@ -122,7 +122,7 @@ func (r *receiver) dirProgress(d *dirNode, done int) {
 }
 
 // applyDirMeta sets the metadata of the finished directory d.
-func (r *receiver) applyDirMeta(d *dirNode) {
+func (r *Engine) applyDirMeta(d *dirNode) {
 	name := r.dstName(d.path)
 	if d.viaLink {
 		r.setDirLinkMeta(d, name)
@@ -136,7 +136,7 @@ func (r *receiver) applyDirMeta(d *dirNode) {
 // applyDeferredDirs sets, once every job of the pass is done, the
 // metadata of the directories finished during it (-K), in the order they
 // finished.
-func (r *receiver) applyDeferredDirs() {
+func (r *Engine) applyDeferredDirs() {
 	r.dirMu.Lock()
 	ds := r.deferredDirs
 	r.deferredDirs = nil
@@ -147,7 +147,7 @@ func (r *receiver) applyDeferredDirs() {
 }
 
 // touchDir notes that d's contents change, so its times are restored.
-func (r *receiver) touchDir(d *dirNode) {
+func (r *Engine) touchDir(d *dirNode) {
 	r.dirMu.Lock()
 	d.apply = true
 	r.dirMu.Unlock()
@@ -155,7 +155,7 @@ func (r *receiver) touchDir(d *dirNode) {
 
 // addPending counts one more change to come in d (nil: none); a
 // dirProgress(d, 1) says it is done.
-func (r *receiver) addPending(d *dirNode) {
+func (r *Engine) addPending(d *dirNode) {
 	if d == nil {
 		return
 	}

@@ -14,7 +14,7 @@ import (
 
 // preserveDir is the metadata applied to directories: like files, but the
 // mode always, so that the 0700 used while filling them is undone.
-func (r *receiver) preserveDir() fsys.Preserve {
+func (r *Engine) preserveDir() fsys.Preserve {
 	p := r.preserve()
 	p.Perms = true
 	if r.omitDirTimes() { // backup hook (backup.go)
@@ -23,14 +23,14 @@ func (r *receiver) preserveDir() fsys.Preserve {
 	return p
 }
 
-func (r *receiver) count(f func(s *role.Stats)) {
+func (r *Engine) count(f func(s *role.Stats)) {
 	r.mu.Lock()
 	f(&r.stats)
 	r.mu.Unlock()
 }
 
 // countEntry counts the source entry s in the stats.
-func (r *receiver) countEntry(s *tree.Entry) {
+func (r *Engine) countEntry(s *tree.Entry) {
 	r.count(func(st *role.Stats) {
 		st.Files++
 		switch s.Type {
@@ -47,7 +47,7 @@ func (r *receiver) countEntry(s *tree.Entry) {
 
 // process decides and acts on one source entry s, whose destination
 // counterpart is ex (nil when missing).
-func (r *receiver) process(m *merger, s, ex *tree.Entry, parent *dirNode) error {
+func (r *Engine) process(m *merger, s, ex *tree.Entry, parent *dirNode) error {
 	name := r.dstName(s.Path)
 	r.countEntry(s)
 	switch s.Type {
@@ -149,14 +149,14 @@ func nodeType(t tree.Type) fsys.NodeType {
 	return fsys.NodeSocket
 }
 
-func (r *receiver) setMeta(s *tree.Entry, name string) {
+func (r *Engine) setMeta(s *tree.Entry, name string) {
 	if err := r.root.SetMeta(name, r.meta(s), r.preserve()); err != nil {
 		r.fail("set attributes", s.Path, err)
 	}
 }
 
 // attrsOnly brings an up-to-date entry's attributes in line.
-func (r *receiver) attrsOnly(s, ex *tree.Entry, name string) {
+func (r *Engine) attrsOnly(s, ex *tree.Entry, name string) {
 	it := r.itemize('.', s, ex, false)
 	if it == "" {
 		r.sourceDone(s)
@@ -170,7 +170,7 @@ func (r *receiver) attrsOnly(s, ex *tree.Entry, name string) {
 }
 
 // created reports a newly created (or replaced) entry.
-func (r *receiver) created(s, ex *tree.Entry, it string) {
+func (r *Engine) created(s, ex *tree.Entry, it string) {
 	if ex == nil || ex.Type != s.Type { // correctness hook: a replaced entry of another type is created too (rsync)
 		r.count(func(st *role.Stats) { st.Created++ })
 	}
@@ -180,7 +180,7 @@ func (r *receiver) created(s, ex *tree.Entry, it string) {
 
 // doDir creates or updates a directory; its final mode and times are
 // applied when the stream leaves it.
-func (r *receiver) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name string) {
+func (r *Engine) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name string) {
 	if ex != nil && ex.Type != tree.TypeDir && !r.Cfg.DryRun {
 		if r.bak != nil { // backup hook (backup.go)
 			if !r.backup(s.Path, name, false, parent) {
@@ -225,7 +225,7 @@ func (r *receiver) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name str
 }
 
 // doFile decides whether a regular file moves and starts its job.
-func (r *receiver) doFile(m *merger, s, ex *tree.Entry, parent *dirNode, name string) error {
+func (r *Engine) doFile(m *merger, s, ex *tree.Entry, parent *dirNode, name string) error {
 	if ex != nil && ex.Type == tree.TypeFile {
 		if r.Cfg.IgnoreExisting {
 			return nil
@@ -257,7 +257,7 @@ func (r *receiver) doFile(m *merger, s, ex *tree.Entry, parent *dirNode, name st
 // sameData runs the quick check (size and mtime), the size-only check or
 // the checksum check of s against ex, the entry name in root (the
 // destination, or a basis directory).
-func (r *receiver) sameData(root *fsys.Root, s, ex *tree.Entry, name string) (same, sumDiffers bool) {
+func (r *Engine) sameData(root *fsys.Root, s, ex *tree.Entry, name string) (same, sumDiffers bool) {
 	if s.Size != ex.Size {
 		return false, r.Cfg.Checksum
 	}
@@ -282,7 +282,7 @@ func (r *receiver) sameData(root *fsys.Root, s, ex *tree.Entry, name string) (sa
 
 // doHardLink makes name a link to the group leader, now or, when the
 // leader is still in flight, once it is committed.
-func (r *receiver) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) error {
+func (r *Engine) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) error {
 	leader := r.dstName(s.HardLink)
 	if len(r.bases) > 0 && r.Cfg.BasisKind == wire.BasisCompare && r.findBasis(s, name).level == basisUnchgd {
 		return nil // basis hook (basis.go): left out, as its leader is
@@ -303,7 +303,7 @@ func (r *receiver) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) e
 }
 
 // link creates the hard link name to leader.
-func (r *receiver) link(s, ex *tree.Entry, leader, name string) {
+func (r *Engine) link(s, ex *tree.Entry, leader, name string) {
 	if ex != nil {
 		if le := r.lstat(leader); le != nil && le.Ino == ex.Ino && le.Dev == ex.Dev {
 			r.sourceDone(s)

@@ -19,7 +19,7 @@ var errExist = fs.ErrExist
 // its transfer state, applying Data as it arrives and finishing the file on
 // FileEnd or FileError (see receiver_job.go). No goroutine per file.
 type job struct {
-	r         *receiver
+	r         *Engine
 	ID        uint64
 	s, ex     *tree.Entry
 	dir       *dirNode
@@ -57,7 +57,7 @@ type follower struct {
 // request slot.
 // alt, when not nil, is a basis directory holding a file of the same name
 // to use as the delta basis when the destination has none (basis.go).
-func (r *receiver) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name, it string, alt *basisDir) error {
+func (r *Engine) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name, it string, alt *basisDir) error {
 	if r.Cfg.DryRun {
 		r.created(s, ex, it)
 		if ex == nil || ex.Type != tree.TypeFile {
@@ -134,7 +134,7 @@ func (j *job) createAhead() {
 // final permissions, so that committing it rarely needs a chmod.
 // With -S it leaves holes for zeros; with --preallocate it reserves size
 // bytes of disk.
-func (r *receiver) createFile(name string, mode uint32, ex *tree.Entry, size int64) (*fsys.Temp, error) {
+func (r *Engine) createFile(name string, mode uint32, ex *tree.Entry, size int64) (*fsys.Temp, error) {
 	var t *fsys.Temp
 	var err error
 	if ex == nil {
@@ -156,7 +156,7 @@ func (r *receiver) createFile(name string, mode uint32, ex *tree.Entry, size int
 	return t, nil
 }
 
-func (r *receiver) writeEmpty(s, ex *tree.Entry, parent *dirNode, name string) error {
+func (r *Engine) writeEmpty(s, ex *tree.Entry, parent *dirNode, name string) error {
 	t, err := r.createFile(name, s.Mode, ex, 0)
 	if err != nil {
 		return err

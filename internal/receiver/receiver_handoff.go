@@ -23,7 +23,7 @@ type handoffCopy struct {
 
 // handoff takes a handed-off file (receiver side, on the reader goroutine)
 // and queues it for the copiers, which own the job from here.
-func (r *receiver) handoff(m *wire.Handoff) error {
+func (r *Engine) handoff(m *wire.Handoff) error {
 	if !r.Link.Negotiated().Handoff {
 		return fmt.Errorf("%w: handoff without the %s capability", role.ErrProtocol, role.CapHandoff)
 	}
@@ -69,7 +69,7 @@ func (r *receiver) handoff(m *wire.Handoff) error {
 // copier copies and commits handed-off files until the receiver closes.
 // Once the connection is down (the run failed or was cancelled) it starts
 // no more copies.
-func (r *receiver) copier() {
+func (r *Engine) copier() {
 	defer r.copiersDone.Done()
 	for hc := range r.copies {
 		select {
@@ -84,7 +84,7 @@ func (r *receiver) copier() {
 }
 
 // copied takes j off the files being copied, before it is finished.
-func (r *receiver) copied(j *job) {
+func (r *Engine) copied(j *job) {
 	r.mu.Lock()
 	delete(r.copying, j.ID)
 	r.mu.Unlock()

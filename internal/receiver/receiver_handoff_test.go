@@ -26,7 +26,7 @@ func TestHandoffNeedsCapability(t *testing.T) {
 		ho   *role.Handoff
 	}{{"no-capability", nil}, {"unknown-id", role.NewHandoff()}} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &receiver{Peer: &role.Peer{Link: &testConn{caps: link.Caps{Handoff: tc.ho != nil}}, Cfg: role.Config{Handoff: tc.ho}}, jobs: map[uint64]*job{}, dst: dst}
+			r := &Engine{Peer: &role.Peer{Link: &testConn{caps: link.Caps{Handoff: tc.ho != nil}}, Cfg: role.Config{Handoff: tc.ho}}, jobs: map[uint64]*job{}, dst: dst}
 			err := r.Handle(&wire.Handoff{ID: 7, Size: 10})
 			if err == nil || !strings.Contains(err.Error(), "handoff") {
 				t.Fatalf("got %v, want a protocol error about the handoff", err)
@@ -39,7 +39,7 @@ func TestHandoffNeedsCapability(t *testing.T) {
 // request whose descriptor is missing ends the job (a protocol error), so
 // that waiting for the jobs does not hang.
 func TestHandoffWithoutDescriptor(t *testing.T) {
-	r := &receiver{Peer: &role.Peer{Link: &testConn{caps: link.Caps{Handoff: true}}, Cfg: role.Config{Handoff: role.NewHandoff()}, Client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
+	r := &Engine{Peer: &role.Peer{Link: &testConn{caps: link.Caps{Handoff: true}}, Cfg: role.Config{Handoff: role.NewHandoff()}, Client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
 		slots: make(chan struct{}, 1)}
 	r.slots <- struct{}{}
 	r.jobs[7] = &job{r: r, ID: 7, s: &tree.Entry{Path: "f"}}
@@ -62,7 +62,7 @@ func TestHandoffWithoutDescriptor(t *testing.T) {
 func TestHandoffCopierStopsWhenDown(t *testing.T) {
 	done := make(chan struct{})
 	close(done)
-	r := &receiver{Peer: &role.Peer{Link: &testConn{done: done}, Client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
+	r := &Engine{Peer: &role.Peer{Link: &testConn{done: done}, Client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
 		slots: make(chan struct{}, 1), copies: make(chan handoffCopy, 1)}
 	r.slots <- struct{}{}
 	pr, pw, err := os.Pipe()
@@ -95,7 +95,7 @@ func TestHandoffCopierStopsWhenDown(t *testing.T) {
 // data.
 func TestHandoffAfterData(t *testing.T) {
 	ho := role.NewHandoff()
-	r := &receiver{Peer: &role.Peer{Link: &testConn{caps: link.Caps{Handoff: true}}, Cfg: role.Config{Handoff: ho}, Client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
+	r := &Engine{Peer: &role.Peer{Link: &testConn{caps: link.Caps{Handoff: true}}, Cfg: role.Config{Handoff: ho}, Client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
 		slots: make(chan struct{}, 1)}
 	r.slots <- struct{}{}
 	h := hashers.Get().(*blake3.Hasher)

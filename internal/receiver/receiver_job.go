@@ -150,7 +150,7 @@ func (j *job) end(m *wire.FileEnd) {
 }
 
 // committer commits verified files until the receiver closes.
-func (r *receiver) committer() {
+func (r *Engine) committer() {
 	defer close(r.committerDone)
 	for j := range r.commits {
 		j.commit()

@@ -13,7 +13,7 @@ import (
 
 // merger is the state of one pass's merge join.
 type merger struct {
-	r     *receiver
+	r     *Engine
 	ctx   context.Context
 	paths []string // the pass's paths; nil: the whole tree
 	// implied is the parent --no-implied-dirs created last (receiver_implied.go).
@@ -80,7 +80,7 @@ func (m *merger) credit() error {
 	return nil
 }
 
-func (r *receiver) merge(ctx context.Context, pb *wire.PassBegin, deletesDone bool) error {
+func (r *Engine) merge(ctx context.Context, pb *wire.PassBegin, deletesDone bool) error {
 	m := &merger{r: r, ctx: ctx, paths: role.NormalizePaths(pb.Paths), deleteOnly: pb.DeleteOnly, deletesDone: deletesDone}
 	err := m.run(pb)
 	if role.Cancelled(ctx, err) && !m.ended {

@@ -67,7 +67,7 @@ func (j *job) findPartial() (*os.File, int64) {
 // openPartial opens the partial data kept for the destination name, with
 // its size; nil when there is none (or no partial directory is
 // configured). An empty one is removed.
-func (r *receiver) openPartial(name string) (*os.File, int64) {
+func (r *Engine) openPartial(name string) (*os.File, int64) {
 	if r.Cfg.PartialDir == "" {
 		return nil, 0
 	}
@@ -85,7 +85,7 @@ func (r *receiver) openPartial(name string) (*os.File, int64) {
 
 // isPartialDir reports whether the destination entry at p is a partial
 // directory, which the merge neither compares nor deletes.
-func (r *receiver) isPartialDir(p string) bool {
+func (r *Engine) isPartialDir(p string) bool {
 	pd := r.Cfg.PartialDir
 	if pd == "" || strings.Contains(pd, "/") {
 		return false

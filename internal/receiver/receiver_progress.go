@@ -53,7 +53,7 @@ func (j *job) counted(w io.Writer) io.Writer {
 
 // snapshot returns the receiver's progress: entries considered and their
 // bytes, less what files in flight have yet to write.
-func (r *receiver) snapshot() role.Progress {
+func (r *Engine) snapshot() role.Progress {
 	r.mu.Lock()
 	pr := role.Progress{Files: r.stats.Files, Bytes: r.stats.TotalSize}
 	inflight := make(map[uint64]int64, len(r.jobs)+len(r.copying))
@@ -94,7 +94,7 @@ func subFloor(a, b uint64) uint64 {
 
 // startProgress reports the receiver's progress every totalsInterval
 // while the pass runs; the returned function stops it and waits.
-func (r *receiver) startProgress(ctx context.Context) (stop func()) {
+func (r *Engine) startProgress(ctx context.Context) (stop func()) {
 	if !r.WantsTotals() {
 		return func() {}
 	}

@@ -11,7 +11,7 @@ import "github.com/ferrysync/ferry/internal/tree"
 // is there (the transfer root excepted: rsync creates the destination
 // directory), and a regular file outside MinSize and MaxSize, before a
 // directory in its way is touched.
-func (r *receiver) skipped(s, ex *tree.Entry) bool {
+func (r *Engine) skipped(s, ex *tree.Entry) bool {
 	if r.Cfg.Existing && ex == nil && s.Path != "." {
 		return true
 	}
@@ -28,7 +28,7 @@ func (r *receiver) skipped(s, ex *tree.Entry) bool {
 // --modify-window: equal when their whole seconds differ by at most
 // ModifyWindow, or, with a negative ModifyWindow, only when equal to the
 // nanosecond. It returns -1, 0 or 1.
-func (r *receiver) mtimeCmp(a, b int64) int {
+func (r *Engine) mtimeCmp(a, b int64) int {
 	w := int64(r.Cfg.ModifyWindow)
 	if w >= 0 {
 		a, b = floorSeconds(a), floorSeconds(b)
@@ -50,7 +50,7 @@ func (r *receiver) mtimeCmp(a, b int64) int {
 // seconds (so a window of 0 keeps a file newer by a second or more, and a
 // window of 2 also one a second older); with a negative window, when ex is
 // newer to the nanosecond.
-func (r *receiver) keepNewer(s, ex *tree.Entry) bool {
+func (r *Engine) keepNewer(s, ex *tree.Entry) bool {
 	w := int64(r.Cfg.ModifyWindow)
 	if w < 0 {
 		return ex.MTime > s.MTime

@@ -25,7 +25,7 @@ func TestMTimeCmp(t *testing.T) {
 		{10, 3 * s, 12 * s, 0},
 	}
 	for _, tc := range tests {
-		r := &receiver{Peer: &role.Peer{Cfg: role.Config{ModifyWindow: tc.window}}}
+		r := &Engine{Peer: &role.Peer{Cfg: role.Config{ModifyWindow: tc.window}}}
 		if got := r.mtimeCmp(tc.a, tc.b); got != tc.want {
 			t.Errorf("window %d: mtimeCmp(%d, %d) = %d, want %d", tc.window, tc.a, tc.b, got, tc.want)
 		}
@@ -56,7 +56,7 @@ func TestSkipped(t *testing.T) {
 		{"min-size at", role.Config{MinSize: 5}, file(5), nil, false},
 	}
 	for _, tc := range tests {
-		r := &receiver{Peer: &role.Peer{Cfg: tc.cfg}}
+		r := &Engine{Peer: &role.Peer{Cfg: tc.cfg}}
 		if got := r.skipped(tc.s, tc.ex); got != tc.want {
 			t.Errorf("%s: skipped = %v, want %v", tc.name, got, tc.want)
 		}

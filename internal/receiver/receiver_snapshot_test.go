@@ -11,7 +11,7 @@ import (
 
 func TestSnapshot(t *testing.T) {
 	var sink bytes.Buffer
-	r := &receiver{Peer: role.NewPeer(nil, role.Config{}, false, nil), jobs: map[uint64]*job{}}
+	r := &Engine{Peer: role.NewPeer(nil, role.Config{}, false, nil), jobs: map[uint64]*job{}}
 	r.stats.Files, r.stats.TotalSize = 10, 5000
 	// Two files in flight: 1000 bytes with 250 written, 2000 with none.
 	j1 := &job{r: r, ID: 1, s: &tree.Entry{Path: "x", Size: 1000}}

@@ -6,7 +6,7 @@ import (
 )
 
 // sourceDone tells the sender that s is in place, with RemoveSource.
-func (r *receiver) sourceDone(s *tree.Entry) {
+func (r *Engine) sourceDone(s *tree.Entry) {
 	if !r.Cfg.RemoveSource || r.Cfg.DryRun || s.Type == tree.TypeDir {
 		return
 	}

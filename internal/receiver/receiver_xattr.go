@@ -9,7 +9,7 @@ import (
 // itemizeXattrs marks rsync's 'a' (ACL) and 'x' (other extended
 // attributes) columns of b when s and ex differ in what this receiver
 // manages.
-func (r *receiver) itemizeXattrs(b []byte, s, ex *tree.Entry) {
+func (r *Engine) itemizeXattrs(b []byte, s, ex *tree.Entry) {
 	set := r.Cfg.XattrSet()
 	if set == 0 || s.Type == tree.TypeSymlink {
 		return

@@ -24,7 +24,7 @@ const maxRefineAnswer = wire.MaxPayload / 2
 // against the sender's data stream; and a sender has at most
 // maxRefineOutstanding RefineSigs per outstanding request, so answers are
 // bounded by the request window.
-func (r *receiver) refine(m *wire.RefineSig) error {
+func (r *Engine) refine(m *wire.RefineSig) error {
 	j, err := r.job(m.ID, m)
 	if err != nil {
 		return err

@@ -10,7 +10,7 @@ import (
 	"github.com/ferrysync/ferry/internal/fsys"
 )
 
-// base resolves run operands: as OS paths, or, when root is set
+// Base resolves run operands: as OS paths, or, when root is set
 // (ServeOptions.Root), as names inside that already-open directory, so
 // that nothing is looked up again by path outside it (a daemon module
 // whose directories a local user may rename while a session starts).
@@ -18,7 +18,7 @@ type Base struct {
 	Root *os.Root // nil: operands are OS paths
 }
 
-// rel turns operand name into a name inside b.root ("." for the root).
+// Rel turns operand name into a name inside b.root ("." for the root).
 func (b Base) Rel(name string) string {
 	name = strings.TrimLeft(filepath.Clean("/"+name), "/")
 	if name == "" {
@@ -27,7 +27,7 @@ func (b Base) Rel(name string) string {
 	return name
 }
 
-// stat follows a final symlink (inside the root when there is one).
+// Stat follows a final symlink (inside the root when there is one).
 func (b Base) Stat(name string) (fs.FileInfo, error) {
 	if b.Root == nil {
 		return os.Stat(name)
@@ -35,7 +35,7 @@ func (b Base) Stat(name string) (fs.FileInfo, error) {
 	return b.Root.Stat(b.Rel(name))
 }
 
-// mkdir creates directory name, with its parents when all.
+// Mkdir creates directory name, with its parents when all.
 func (b Base) Mkdir(name string, all bool) error {
 	switch {
 	case b.Root == nil && all:
@@ -48,7 +48,7 @@ func (b Base) Mkdir(name string, all bool) error {
 	return b.Root.Mkdir(b.Rel(name), 0o777)
 }
 
-// openRoot opens directory name as an os.Root.
+// OpenRoot opens directory name as an os.Root.
 func (b Base) OpenRoot(name string) (*os.Root, error) {
 	if b.Root == nil {
 		return os.OpenRoot(name)
@@ -56,7 +56,7 @@ func (b Base) OpenRoot(name string) (*os.Root, error) {
 	return b.Root.OpenRoot(b.Rel(name))
 }
 
-// openDest opens directory name as the destination's fsys.Root. Inside a
+// OpenDest opens directory name as the destination's fsys.Root. Inside a
 // root, the directory is opened through it and fsys reopens that very
 // directory through its descriptor (fdPath), not by a path.
 func (b Base) OpenDest(name string) (*fsys.Root, error) {

@@ -111,7 +111,7 @@ type Config struct {
 
 	Timeout time.Duration // drop a peer silent this long (0: never)
 
-	// compress hook (compress.go): zstd on the wire when both sides
+	// Compress hook (compress.go): zstd on the wire when both sides
 	// offer it. A client offers it only with Compress; a server always.
 	Compress      bool
 	CompressLevel int      // zstd level 1-22; 0: 3
@@ -182,13 +182,13 @@ func (c *Config) setFlags(f uint64) {
 	}
 }
 
-// follow is what the sender's walk follows (the source's confinement
+// Follow is what the sender's walk follows (the source's confinement
 // aside).
 func (c *Config) Follow() tree.FollowLinks {
 	return tree.FollowLinks{All: c.CopyLinks, Unsafe: c.CopyUnsafeLinks, Dirs: c.CopyDirLinks}
 }
 
-// toRun fills run's option fields from c.
+// ToRun fills run's option fields from c.
 func (c *Config) ToRun(run *wire.Run) {
 	run.Flags |= c.flags()
 	run.Filters, run.PartialDir, run.Seed = c.Filters, c.PartialDir, c.Seed
@@ -197,7 +197,7 @@ func (c *Config) ToRun(run *wire.Run) {
 	run.ModifyWindow = int64(c.ModifyWindow)
 }
 
-// fromRun sets c's options from run.
+// FromRun sets c's options from run.
 func (c *Config) FromRun(run *wire.Run) {
 	c.setFlags(run.Flags)
 	c.Filters, c.PartialDir, c.Seed = run.Filters, run.PartialDir, run.Seed
@@ -226,6 +226,7 @@ func limitFromWire(v uint64) int64 {
 	return int64(min(v-1, 1<<62))
 }
 
+// RequestWindow is the receiver's limit on outstanding file requests.
 func (c *Config) RequestWindow() int {
 	if c.Window > 0 {
 		return c.Window
@@ -233,6 +234,7 @@ func (c *Config) RequestWindow() int {
 	return MaxOutstanding
 }
 
+// EntryCredit is the sender's entry window, granted by the receiver.
 func (c *Config) EntryCredit() int {
 	if c.Credit > 0 {
 		return c.Credit
@@ -240,6 +242,7 @@ func (c *Config) EntryCredit() int {
 	return 2048
 }
 
+// SendWorkers is the number of files a sender encodes at once.
 func (c *Config) SendWorkers() int {
 	if c.Workers > 0 {
 		return c.Workers
@@ -290,7 +293,7 @@ type Event struct {
 // Stats are one side's totals (see wire.Stats).
 type Stats = wire.Stats
 
-// tweak applies the client's --chmod and owner maps to e.
+// Tweak applies the client's --chmod and owner maps to e.
 func (c *Config) Tweak(e *tree.Entry) {
 	if !c.Chmod.Empty() && e.Type != tree.TypeSymlink {
 		e.Mode = c.Chmod.Apply(e.Mode, e.Type == tree.TypeDir)

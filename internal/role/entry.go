@@ -8,7 +8,7 @@ import (
 	"github.com/ferrysync/ferry/internal/wire"
 )
 
-// normalizePaths validates, sorts in canonical order and drops paths
+// NormalizePaths validates, sorts in canonical order and drops paths
 // inside another listed path.
 func NormalizePaths(paths []string) []string {
 	var out []string
@@ -29,6 +29,7 @@ func NormalizePaths(paths []string) []string {
 	return out[:j]
 }
 
+// FromWireEntry converts an entry of the stream to a tree.Entry.
 func FromWireEntry(w *wire.Entry) *tree.Entry {
 	return &tree.Entry{
 		Path: w.Path, Type: tree.Type(w.Type), Mode: w.Mode, Size: w.Size, MTime: w.MTime,

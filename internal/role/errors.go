@@ -31,6 +31,7 @@ type FileError struct {
 	Err    error
 }
 
+// Error says what failed on which path, and why.
 func (e *FileError) Error() string {
 	side := ""
 	if e.Remote {
@@ -47,7 +48,7 @@ func (e *FileError) Unwrap() []error {
 	return []error{e.Err}
 }
 
-// errCode classifies err for the wire.
+// ErrCode classifies err for the wire.
 func ErrCode(err error) uint64 {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -80,15 +81,17 @@ func (e *remoteError) Is(target error) bool {
 	return false
 }
 
-// fromWireError is the FileError the peer reported in m. It is marked
+// FromWireError is the FileError the peer reported in m. It is marked
 // Remote unless the peer is this process's other role (a local copy).
 func (p *Peer) FromWireError(m *wire.FileError) *FileError {
 	op, msg := "transfer", m.Message
 	return &FileError{Op: op, Path: m.Path, Code: m.Code, Remote: !p.Cfg.LocalPeer, Err: &remoteError{code: m.Code, msg: msg}}
 }
 
+// ToWireError is fe as a FileError message for request id (0: in-stream).
 func ToWireError(id uint64, fe *FileError) *wire.FileError {
 	return &wire.FileError{ID: id, Path: fe.Path, Code: fe.Code, Message: fmt.Sprintf("%s: %v", fe.Op, fe.Err)}
 }
 
+// ErrConnDown ends the file jobs still in flight when the link goes down.
 var ErrConnDown = errors.New("connection down")

@@ -32,7 +32,7 @@ func (x xxh3Sum) Sum(b []byte) []byte {
 	return append(b, d[:]...)
 }
 
-// fileHash returns the hash of a file of size bytes that FileEnd carries:
+// FileHash returns the hash of a file of size bytes that FileEnd carries:
 // XXH3-128 seeded with the run's seed when both sides offered sum-xxh3,
 // else BLAKE3 computed with h. Stop it with stopHash.
 func (p *Peer) FileHash(h *blake3.Hasher, size int64) FileHash {

@@ -32,7 +32,7 @@ type Handoff struct {
 // NewHandoff returns an empty Handoff.
 func NewHandoff() *Handoff { return &Handoff{Fds: map[uint64]int{}} }
 
-// put passes fd for file id; the Handoff owns it from here.
+// Put passes fd for file id; the Handoff owns it from here.
 func (h *Handoff) Put(id uint64, fd int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -43,7 +43,7 @@ func (h *Handoff) Put(id uint64, fd int) {
 	h.Fds[id] = fd
 }
 
-// take returns the descriptor put for id, which the caller then owns.
+// Take returns the descriptor put for id, which the caller then owns.
 func (h *Handoff) Take(id uint64) (int, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -63,5 +63,5 @@ func (h *Handoff) Close() {
 	h.closed = true
 }
 
-// copyChunk is what a copier copies between looks at the connection.
+// CopyChunk is what a copier copies between looks at the connection.
 const CopyChunk = 8 << 20

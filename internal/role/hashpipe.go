@@ -20,7 +20,7 @@ const (
 	pipeHashBufs = 4 // the most the hashing may lag behind, in buffers
 )
 
-// pipeHashMin is the smallest file hashed on a goroutine; smaller ones
+// PipeHashMin is the smallest file hashed on a goroutine; smaller ones
 // are hashed inline. (A variable: the package's tests lower it so that
 // every file they move goes through a pipeHash.)
 var PipeHashMin int64 = 8 << 20
@@ -31,7 +31,7 @@ var pipeHashes atomic.Int64
 // pipeBufs recycles a pipeHash's buffers.
 var pipeBufs = sync.Pool{New: func() any { b := make([]byte, 0, pipeHashBuf); return &b }}
 
-// fileHash is a file's BLAKE3 being computed: inline (*blake3.Hasher) or
+// FileHash is a file's BLAKE3 being computed: inline (*blake3.Hasher) or
 // on a goroutine (*pipeHash).
 type FileHash interface {
 	io.Writer
@@ -39,7 +39,7 @@ type FileHash interface {
 	Sum(b []byte) []byte
 }
 
-// newFileHash returns the hash for a file of size bytes, computed with h
+// NewFileHash returns the hash for a file of size bytes, computed with h
 // (Reset first); stop it with stopHash.
 func NewFileHash(h *blake3.Hasher, size int64) FileHash {
 	h.Reset()
@@ -49,7 +49,7 @@ func NewFileHash(h *blake3.Hasher, size int64) FileHash {
 	return newPipeHash(h)
 }
 
-// stopHash ends fh's goroutine, if any, so that its hasher may be reused.
+// StopHash ends fh's goroutine, if any, so that its hasher may be reused.
 func StopHash(fh FileHash) {
 	if p, ok := fh.(*pipeHash); ok {
 		p.stop()

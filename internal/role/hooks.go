@@ -1,16 +1,16 @@
 package role
 
-// testHooks let tests act at fixed points of a transfer (corrupt a basis,
+// TestHooks let tests act at fixed points of a transfer (corrupt a basis,
 // cut a connection). Every hook is nil outside tests; tests that set one
 // do not run in parallel.
 var TestHooks struct {
-	// prepared runs on the merge goroutine once a file's request (and
+	// Prepared runs on the merge goroutine once a file's request (and
 	// signature) is ready, before it goes out.
 	Prepared func(path string)
-	// wrote runs on the reader goroutine after data of a file was written,
+	// Wrote runs on the reader goroutine after data of a file was written,
 	// or on a copier after a chunk of a handed-off file was copied; n is
 	// the file's bytes written so far.
 	Wrote func(c Conn, path string, n int64)
-	// noSumXXH3 keeps sum-xxh3 out of the Hello: FileEnd sums are BLAKE3.
+	// NoSumXXH3 keeps sum-xxh3 out of the Hello: FileEnd sums are BLAKE3.
 	NoSumXXH3 bool
 }

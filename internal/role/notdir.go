@@ -7,9 +7,10 @@ import "github.com/ferrysync/ferry/internal/wire"
 // is transferred (rsync's "errors selecting input/output files, dirs").
 var ErrNotDir error = &NotDirError{Msg: "ferry: destination is not a directory"}
 
-// notDirError is an ErrNotDir saying what was wrong.
+// NotDirError is an ErrNotDir saying what was wrong.
 type NotDirError struct{ Msg string }
 
+// Error returns the message.
 func (e *NotDirError) Error() string { return e.Msg }
 
 // Is makes every notDirError an ErrNotDir.

@@ -8,7 +8,7 @@ import (
 	"github.com/ferrysync/ferry/internal/wire"
 )
 
-// peer is what both roles share: the connection, the options and the
+// Peer is what both roles share: the connection, the options and the
 // event sink.
 type Peer struct {
 	Link   Conn
@@ -31,12 +31,14 @@ type Peer struct {
 	ioSent, ioRecv int64
 }
 
+// NewPeer returns the Peer of one session side: c, the options, whether
+// this side is the client, and where its events go.
 func NewPeer(c Conn, cfg Config, client bool, onEvent func(Event)) *Peer {
 	return &Peer{Link: c, Cfg: cfg, Client: client, OnEvent: onEvent, Ctl: make(chan wire.Message, 4),
 		ReaderDone: make(chan struct{})}
 }
 
-// emit delivers a locally produced event to the user (client side).
+// Emit delivers a locally produced event to the user (client side).
 func (p *Peer) Emit(ev Event) {
 	if p.OnEvent == nil {
 		return
@@ -46,7 +48,7 @@ func (p *Peer) Emit(ev Event) {
 	p.OnEvent(ev)
 }
 
-// awaitCtl waits for the next control message.
+// AwaitCtl waits for the next control message.
 func (p *Peer) AwaitCtl(ctx context.Context) (wire.Message, error) {
 	select {
 	case m := <-p.Ctl:
@@ -66,7 +68,7 @@ func (p *Peer) AwaitCtl(ctx context.Context) (wire.Message, error) {
 	}
 }
 
-// awaitPassDone waits for the peer's PassDone of pass n.
+// AwaitPassDone waits for the peer's PassDone of pass n.
 func (p *Peer) AwaitPassDone(ctx context.Context, n uint64) (Stats, error) {
 	m, err := p.AwaitCtl(ctx)
 	if err != nil {
@@ -91,7 +93,7 @@ func (p *Peer) IOStats() Stats {
 	return st
 }
 
-// fatalError is the error of the peer's Fatal.
+// FatalError is the error of the peer's Fatal.
 func FatalError(m *wire.Fatal) error {
 	switch m.Code {
 	case wire.FatalNotDir:

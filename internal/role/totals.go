@@ -28,10 +28,10 @@ type Progress struct {
 	Complete bool
 }
 
-// totalsInterval bounds the rate of Totals messages and progress events.
+// TotalsInterval bounds the rate of Totals messages and progress events.
 const TotalsInterval = 200 * time.Millisecond
 
-// gotTotals turns a Totals message from the peer into an event; it runs on
+// GotTotals turns a Totals message from the peer into an event; it runs on
 // the reader goroutine.
 func (p *Peer) GotTotals(m *wire.Totals) {
 	if !p.Client {
@@ -46,7 +46,7 @@ func (p *Peer) GotTotals(m *wire.Totals) {
 	}
 }
 
-// reportTotals delivers counts: as an event on the client, as a Totals
+// ReportTotals delivers counts: as an event on the client, as a Totals
 // message to a client that asked for events on the server.
 func (p *Peer) ReportTotals(kind uint64, pr Progress) {
 	if p.Client {
@@ -60,7 +60,7 @@ func (p *Peer) ReportTotals(kind uint64, pr Progress) {
 	p.Link.Send(&wire.Totals{Kind: kind, Files: pr.Files, Bytes: pr.Bytes, Complete: pr.Complete})
 }
 
-// wantsTotals reports whether anyone will see progress counts.
+// WantsTotals reports whether anyone will see progress counts.
 func (p *Peer) WantsTotals() bool {
 	if p.Cfg.NoTotals {
 		return false

@@ -17,7 +17,7 @@ const CapXattrs = "xattrs"
 // ErrNoXattrs reports a peer that cannot carry -X or -A.
 var ErrNoXattrs = errors.New("ferry: the peer does not support -X/--xattrs or -A/--acls")
 
-// xattrSet is what c asks to read and preserve.
+// XattrSet is what c asks to read and preserve.
 func (c *Config) XattrSet() fsys.XattrSet {
 	var s fsys.XattrSet
 	if c.Xattrs {
@@ -32,7 +32,7 @@ func (c *Config) XattrSet() fsys.XattrSet {
 	return s
 }
 
-// checkXattrCap fails a client whose options need CapXattrs when the peer
+// CheckXattrCap fails a client whose options need CapXattrs when the peer
 // did not offer it.
 func CheckXattrCap(cfg *Config, caps []string) error {
 	if (cfg.Xattrs || cfg.ACLs) && !slices.Contains(caps, CapXattrs) {
@@ -41,6 +41,7 @@ func CheckXattrCap(cfg *Config, caps []string) error {
 	return nil
 }
 
+// ToWireXattrs converts extended attributes for the entry stream.
 func ToWireXattrs(xs []fsys.Xattr) []wire.Xattr {
 	if len(xs) == 0 {
 		return nil
@@ -52,6 +53,7 @@ func ToWireXattrs(xs []fsys.Xattr) []wire.Xattr {
 	return out
 }
 
+// FromWireXattrs converts the entry stream's extended attributes.
 func FromWireXattrs(xs []wire.Xattr) []fsys.Xattr {
 	if len(xs) == 0 {
 		return nil

@@ -57,7 +57,7 @@ func (w *refineWaits) unregister(id uint64) {
 
 // gotRefineMatch runs on the reader goroutine and never blocks: an answer
 // nobody asked for, or one too many, is a protocol error.
-func (s *sender) gotRefineMatch(m *wire.RefineMatch) error {
+func (s *Engine) gotRefineMatch(m *wire.RefineMatch) error {
 	s.refine.mu.Lock()
 	ch := s.refine.m[m.ID]
 	s.refine.mu.Unlock()
@@ -80,7 +80,7 @@ type pendingSeg struct {
 
 // refiner runs the two rounds of one file's delta on a worker.
 type refiner struct {
-	s           *sender
+	s           *Engine
 	r           *request
 	f           io.ReaderAt // the new file, read again for regions and literals
 	out         *dataWriter
@@ -96,7 +96,7 @@ type refiner struct {
 // is in. src reads the file in order (and hashes it); f reads it at
 // offsets. It returns the bytes read from src; a connection or protocol error
 // is also left in out.connErr, which makes serve end the session.
-func (s *sender) refineDelta(r *request, sig *delta.Signature, f io.ReaderAt, src io.Reader, out *dataWriter) (int64, error) {
+func (s *Engine) refineDelta(r *request, sig *delta.Signature, f io.ReaderAt, src io.Reader, out *dataWriter) (int64, error) {
 	rf := &refiner{s: s, r: r, f: f, out: out, p: delta.FerryRefineParams(s.Cfg.Seed), answers: s.refine.register(r.ID)}
 	defer s.refine.unregister(r.ID)
 	cr := &countReader{r: src}

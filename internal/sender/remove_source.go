@@ -26,7 +26,7 @@ var ErrSourceChanged = errors.New("ferry: source changed since it was sent, not 
 
 // removeSource removes the source file m names, on the reader goroutine.
 // A failure is the file's error, not the run's.
-func (s *sender) removeSource(m *wire.SourceDone) error {
+func (s *Engine) removeSource(m *wire.SourceDone) error {
 	if !s.Cfg.RemoveSource {
 		return fmt.Errorf("%w: source-done without remove-source", role.ErrProtocol)
 	}

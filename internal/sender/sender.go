@@ -13,7 +13,7 @@ import (
 )
 
 // sender walks the sources, streams entries and answers file requests.
-type sender struct {
+type Engine struct {
 	*role.Peer
 	srcs    []*source
 	filter  *tree.Filter
@@ -47,12 +47,14 @@ type request struct {
 	blocks []wire.Block
 }
 
-func NewSender(p *role.Peer, ops []string) (*sender, error) {
+// New opens the source operands ops and starts the workers that answer
+// file requests.
+func New(p *role.Peer, ops []string) (*Engine, error) {
 	f, err := tree.ParseSideFilter(p.Cfg.Filters, tree.SideSender, p.Cfg.DeleteExcluded)
 	if err != nil {
 		return nil, err
 	}
-	s := &sender{Peer: p, filter: f, partial: map[uint64]*request{}}
+	s := &Engine{Peer: p, filter: f, partial: map[uint64]*request{}}
 	if p.Cfg.PruneEmptyDirs {
 		// rsync -m keeps a directory a global protect rule names.
 		if s.protect, err = tree.ParseSideFilter(p.Cfg.Filters, tree.SideReceiver, true); err != nil {
@@ -87,7 +89,8 @@ func NewSender(p *role.Peer, ops []string) (*sender, error) {
 	return s, nil
 }
 
-func (s *sender) Close() {
+// Close stops the workers and closes the sources.
+func (s *Engine) Close() {
 	s.mu.Lock()
 	s.closed = true
 	s.cond.Broadcast()
@@ -99,9 +102,9 @@ func (s *sender) Close() {
 	}
 }
 
-// handle runs on the reader goroutine: it never blocks (but for the
+// Handle runs on the reader goroutine: it never blocks (but for the
 // user's event callback).
-func (s *sender) Handle(m wire.Message) error {
+func (s *Engine) Handle(m wire.Message) error {
 	switch m := m.(type) {
 	case *wire.FileError:
 		// A receiver-side failure, reported to us for the client.
@@ -178,9 +181,9 @@ func (s *sender) Handle(m wire.Message) error {
 	return nil
 }
 
-// pass walks the pass's paths, streams the entries and, once the receiver
+// Pass walks the pass's paths, streams the entries and, once the receiver
 // reports the pass done, answers with this side's stats.
-func (s *sender) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, error) {
+func (s *Engine) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, error) {
 	defer s.startTotalsScan(ctx, pb)() // progress hook (totals.go)
 	if len(pb.Paths) == 0 {
 		for _, src := range s.srcs {

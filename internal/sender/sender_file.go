@@ -17,7 +17,7 @@ import (
 const chunkSize = 128 << 10
 
 // worker serves queued file requests until the sender closes.
-func (s *sender) worker() {
+func (s *Engine) worker() {
 	defer s.workers.Done()
 	h := blake3.New()
 	buf := make([]byte, chunkSize)
@@ -46,7 +46,7 @@ func (s *sender) worker() {
 
 // serve answers one request: Data messages and FileEnd, or a FileError.
 // Only connection errors are returned.
-func (s *sender) serve(r *request, dc *dirCache, h *blake3.Hasher, buf []byte) error {
+func (s *Engine) serve(r *request, dc *dirCache, h *blake3.Hasher, buf []byte) error {
 	f, err := s.openRequested(dc, r.Path)
 	if err != nil {
 		return s.fileFailed(r, "open", err)
@@ -100,7 +100,7 @@ func (s *sender) serve(r *request, dc *dirCache, h *blake3.Hasher, buf []byte) e
 // sendWhole sends the whole file as literal data, reading up to the size
 // it had when opened (or to its end, if it shrank). A connection failure
 // is errConnDown; anything else is a read error.
-func (s *sender) sendWhole(id uint64, f *srcFile, h io.Writer, buf []byte) (int64, error) {
+func (s *Engine) sendWhole(id uint64, f *srcFile, h io.Writer, buf []byte) (int64, error) {
 	var n int64
 	ops := make([]wire.Op, 1)
 	for {
@@ -130,7 +130,7 @@ func (s *sender) sendWhole(id uint64, f *srcFile, h io.Writer, buf []byte) (int6
 // openRequested opens a requested path, refusing anything the walk would
 // not have sent: invalid or excluded paths, paths outside the sources,
 // and anything but a regular file.
-func (s *sender) openRequested(dc *dirCache, p string) (*srcFile, error) {
+func (s *Engine) openRequested(dc *dirCache, p string) (*srcFile, error) {
 	if err := tree.ValidPath(p); err != nil || p == "." {
 		return nil, fmt.Errorf("%w: bad request path %q", role.ErrProtocol, p)
 	}
@@ -161,7 +161,7 @@ func (s *sender) openRequested(dc *dirCache, p string) (*srcFile, error) {
 }
 
 // fileFailed reports a per-file failure to the receiver.
-func (s *sender) fileFailed(r *request, op string, err error) error {
+func (s *Engine) fileFailed(r *request, op string, err error) error {
 	code := role.ErrCode(err)
 	if errors.Is(err, role.ErrProtocol) {
 		code = wire.ErrCodeProtocol
@@ -178,7 +178,7 @@ func (s *sender) fileFailed(r *request, op string, err error) error {
 }
 
 // signature rebuilds the receiver's signature of a request.
-func (s *sender) signature(r *request) (*delta.Signature, error) {
+func (s *Engine) signature(r *request) (*delta.Signature, error) {
 	p := delta.FerryParams(r.BasisSize, s.Cfg.Seed)
 	p.BlockLen, p.StrongLen = int(r.BlockLen), int(r.StrongLen)
 	p.Workers = 1
@@ -213,7 +213,7 @@ func (c *countReader) Read(p []byte) (int, error) {
 
 // dataWriter turns delta operations into Data messages of bounded size.
 type dataWriter struct {
-	s                *sender
+	s                *Engine
 	id               uint64
 	ops              []wire.Op
 	lit              int

@@ -7,7 +7,7 @@ import (
 )
 
 // handOff ends request r by handing f to the receiver (sender side).
-func (s *sender) handOff(r *request, f *srcFile) error {
+func (s *Engine) handOff(r *request, f *srcFile) error {
 	// Start reading now: the copier finds the data in the page cache, and
 	// the disk sees many requests at once.
 	unix.Fadvise(f.fd, 0, min(f.size, role.CopyChunk), unix.FADV_WILLNEED)

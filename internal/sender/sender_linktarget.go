@@ -4,7 +4,7 @@ import "github.com/ferrysync/ferry/internal/wire"
 
 // linkTarget reads, for an itemized symlink the remote receiver reported,
 // its target from the source, since wire.Itemized does not carry it.
-func (s *sender) linkTarget(m *wire.Itemized) string {
+func (s *Engine) linkTarget(m *wire.Itemized) string {
 	if m.Kind != wire.ItemChanged || len(m.Itemize) < 2 || m.Itemize[1] != 'L' {
 		return ""
 	}

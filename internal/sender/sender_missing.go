@@ -24,7 +24,7 @@ type missingSource struct {
 
 // missingSource notes op as missing or unreadable when err is a failure of
 // the file system (not a malformed operand), and reports whether it did.
-func (s *sender) missingSource(op string, err error) bool {
+func (s *Engine) missingSource(op string, err error) bool {
 	var errno syscall.Errno
 	if !errors.As(err, &errno) {
 		return false
@@ -52,7 +52,7 @@ func (s *sender) missingSource(op string, err error) bool {
 // of the first pass, whether it names paths (as with -R) or not, and of
 // the delete-only pass before it, which does not report them to the user.
 // The receiver protects their paths from deletion.
-func (s *sender) reportMissing(st *streamer, pb *wire.PassBegin) {
+func (s *Engine) reportMissing(st *streamer, pb *wire.PassBegin) {
 	if s.missingDone {
 		return
 	}

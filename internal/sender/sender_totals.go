@@ -16,7 +16,7 @@ import (
 // checksums), in its own goroutine, reporting running totals at most
 // every totalsInterval and once when complete. The returned function
 // stops the scan and waits for it.
-func (s *sender) startTotalsScan(ctx context.Context, pb *wire.PassBegin) (stop func()) {
+func (s *Engine) startTotalsScan(ctx context.Context, pb *wire.PassBegin) (stop func()) {
 	if !s.WantsTotals() || pb.DeleteOnly {
 		return func() {}
 	}
@@ -49,7 +49,7 @@ func (s *sender) startTotalsScan(ctx context.Context, pb *wire.PassBegin) (stop 
 
 // scan calls count for every entry the pass would send. Overlapping
 // sources are counted once per source.
-func (s *sender) scan(ctx context.Context, paths []string, count func(*tree.Entry)) error {
+func (s *Engine) scan(ctx context.Context, paths []string, count func(*tree.Entry)) error {
 	starts := []string{""}
 	if len(paths) > 0 {
 		starts = role.NormalizePaths(paths)
@@ -89,7 +89,7 @@ func scanOne(ctx context.Context, w *tree.Walker, count func(*tree.Entry)) error
 
 // started reports the start of serving a file to a client-side sender's
 // user.
-func (s *sender) started(r *request, size int64) {
+func (s *Engine) started(r *request, size int64) {
 	if !s.Client || s.OnEvent == nil {
 		return
 	}

@@ -27,7 +27,7 @@ func TestScanCountsWhatThePassSends(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := archive()
 			cfg.Filters = c.filters
-			s, err := NewSender(role.NewPeer(nil, cfg, true, nil), []string{c.op})
+			s, err := New(role.NewPeer(nil, cfg, true, nil), []string{c.op})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -20,7 +20,7 @@ const maxBatchBytes = 60 << 10
 
 // streamer batches entries and in-stream errors under the credit window.
 type streamer struct {
-	s     *sender
+	s     *Engine
 	ctx   context.Context
 	batch []wire.Entry
 	bytes int
@@ -109,14 +109,14 @@ func (st *streamer) fileError(fe *role.FileError) {
 	st.err = st.s.Link.Send(role.ToWireError(0, fe))
 }
 
-func (s *sender) countError() {
+func (s *Engine) countError() {
 	s.mu.Lock()
 	s.stats.Errors++
 	s.mu.Unlock()
 }
 
 // stream sends the entries of one pass and EntriesEnd.
-func (s *sender) stream(ctx context.Context, pb *wire.PassBegin) error {
+func (s *Engine) stream(ctx context.Context, pb *wire.PassBegin) error {
 	st := &streamer{s: s, ctx: ctx, deleteOnly: pb.DeleteOnly}
 	var hl tree.HardLinkTracker
 	toWire := func(e *tree.Entry) error {
@@ -172,7 +172,7 @@ func (s *sender) stream(ctx context.Context, pb *wire.PassBegin) error {
 
 // walkPaths streams the implied parent directories and the subtree of
 // each pass path, in canonical order.
-func (s *sender) walkPaths(ctx context.Context, st *streamer, paths []string, emit func(*tree.Entry) error) error {
+func (s *Engine) walkPaths(ctx context.Context, st *streamer, paths []string, emit func(*tree.Entry) error) error {
 	paths = role.NormalizePaths(paths)
 	sent := "" // last parent directory sent
 	for _, p := range paths {
@@ -208,7 +208,7 @@ func (s *sender) walkPaths(ctx context.Context, st *streamer, paths []string, em
 // walkMerged walks start ("" for the whole transfer) in every source that
 // covers it and merges the walks in canonical order; on a name present in
 // several sources, the first source wins.
-func (s *sender) walkMerged(ctx context.Context, st *streamer, start string, emit func(*tree.Entry) error) error {
+func (s *Engine) walkMerged(ctx context.Context, st *streamer, start string, emit func(*tree.Entry) error) error {
 	type head struct {
 		w tree.EntryWalker
 		e *tree.Entry

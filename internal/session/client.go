@@ -103,12 +103,12 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 // initial entry credit.
 func newRole(p *role.Peer, role wire.Role, ops []string) (engine, error) {
 	if role == wire.RoleSender {
-		return sender.NewSender(p, ops)
+		return sender.New(p, ops)
 	}
 	if len(ops) != 1 {
 		return nil, fmt.Errorf("receiver needs one destination, got %d", len(ops))
 	}
-	r, err := receiver.NewReceiver(p, ops[0])
+	r, err := receiver.New(p, ops[0])
 	if err != nil {
 		return nil, err
 	}

@@ -48,10 +48,10 @@ func TestPruneEmptyDirs(t *testing.T) {
 func TestMergeRuleRefused(t *testing.T) {
 	cfg := archive()
 	cfg.Filters = []string{"merge /etc/hostname"}
-	if _, err := sender.NewSender(&role.Peer{Cfg: cfg}, nil); err == nil || !strings.Contains(err.Error(), "merge") {
+	if _, err := sender.New(&role.Peer{Cfg: cfg}, nil); err == nil || !strings.Contains(err.Error(), "merge") {
 		t.Errorf("sender: %v", err)
 	}
-	if _, err := receiver.NewReceiver(&role.Peer{Cfg: cfg}, t.TempDir()); err == nil || !strings.Contains(err.Error(), "merge") {
+	if _, err := receiver.New(&role.Peer{Cfg: cfg}, t.TempDir()); err == nil || !strings.Contains(err.Error(), "merge") {
 		t.Errorf("receiver: %v", err)
 	}
 }

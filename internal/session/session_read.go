@@ -12,13 +12,13 @@ import (
 
 // role is the sender or the receiver of one session.
 type engine interface {
-	// handle processes a role message; it runs on the reader goroutine
+	// Handle processes a role message; it runs on the reader goroutine
 	// and must never wait for the writer.
 	Handle(m wire.Message) error
-	// pass runs one pass to its end (the PassDone exchange included) and
+	// Pass runs one pass to its end (the PassDone exchange included) and
 	// returns the combined stats of both sides.
 	Pass(ctx context.Context, pb *wire.PassBegin) (Stats, error)
-	// close releases the role's resources.
+	// Close releases the role's resources.
 	Close()
 }
 

@@ -6,7 +6,7 @@ import (
 	"os"
 )
 
-// entryWalker is what the merge and the sender need of a walk;
+// EntryWalker is what the merge and the sender need of a walk;
 // *Walker is one.
 type EntryWalker interface {
 	Next() (*Entry, error)
