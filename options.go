@@ -2,6 +2,7 @@ package ferry
 
 import (
 	"io"
+	"log/slog"
 	"time"
 )
 
@@ -192,6 +193,9 @@ type Options struct {
 	// Callbacks. Each may be nil. They are called from ferry's goroutines,
 	// one at a time (never concurrently).
 	OnEvent func(Event)
+	// Logger, if not nil, gets a record of each pass (level Info, with its
+	// stats) and of each per-file error (level Warn).
+	Logger *slog.Logger
 }
 
 // DefaultOptions returns ferry's defaults: archive mode (recursive, links,

@@ -225,3 +225,30 @@ func TestIdleSessionOutlivesModuleTimeout(t *testing.T) {
 	check(t, s.Close())
 	sameTrees(t, src, dst)
 }
+
+// TestPassPathsRelativeToSource: pass paths are relative to SRC as
+// written, with or without its trailing slash.
+func TestPassPathsRelativeToSource(t *testing.T) {
+	for _, slash := range []bool{false, true} {
+		t.Run(fmt.Sprint("slash=", slash), func(t *testing.T) {
+			dir, dst := t.TempDir(), t.TempDir()
+			src := filepath.Join(dir, "src")
+			write(t, src, map[string]string{"a/1": "1", "b/2": "2"})
+			operand, out := src, filepath.Join(dst, "src")
+			if slash {
+				operand, out = src+"/", dst
+			}
+			s, err := Open(t.Context(), []string{operand}, dst, DefaultOptions())
+			check(t, err)
+			defer s.Close()
+			st, err := s.Pass(t.Context(), []string{"a"})
+			check(t, err)
+			if read(t, filepath.Join(out, "a", "1")) != "1" || st.FilesTransferred != 1 {
+				t.Errorf("pass over a: %d files transferred", st.FilesTransferred)
+			}
+			if _, err := os.Stat(filepath.Join(out, "b")); err == nil {
+				t.Error("b transferred by a pass over a")
+			}
+		})
+	}
+}

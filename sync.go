@@ -7,12 +7,14 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/ferrysync/ferry/internal/session"
 	"github.com/ferrysync/ferry/internal/transport"
+	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
 )
 
@@ -111,6 +113,9 @@ type Session struct {
 	opts  Options
 	stats *eventCounter
 	ho    *session.Handoff // local sync: files pass between the roles as descriptors
+	// passBase prefixes pass paths: the name of a single source given
+	// without a trailing slash (passBase).
+	passBase string
 
 	// mu serializes passes and guards total.
 	mu    sync.Mutex
@@ -155,15 +160,8 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 	if sops[0].Kind != Local && dop.Kind != Local {
 		return nil, fmt.Errorf("%w: source and destination both remote", ErrBadOperand)
 	}
-	ec := &eventCounter{user: opts.OnEvent}
-	req := session.Request{Config: sessionConfig(opts), OnEvent: ec.event}
-	if err := clientTweaks(&req.Config, opts); err != nil {
-		return nil, err
-	}
-	if err := destOptions(opts, &req.Config); err != nil {
-		return nil, err
-	}
-	if req.Config.Filters, err = expandFilters(opts.Filters); err != nil {
+	req, ec, err := newRequest(opts)
+	if err != nil {
 		return nil, err
 	}
 	var tc transport.Conn
@@ -239,7 +237,59 @@ func Open(ctx context.Context, srcs []string, dst string, opts Options) (*Sessio
 		}
 		return nil, err
 	}
-	return &Session{cl: cl, opts: opts, stats: ec, ho: ho}, nil
+	return &Session{cl: cl, opts: opts, stats: ec, ho: ho, passBase: passBase(srcs, sops, opts)}, nil
+}
+
+// passBase is the name under which a single source without a trailing
+// slash appears in the transfer ("src" for "dir/src"): pass paths, relative
+// to that source, are relative to it. "" when the source's contents are
+// the transfer (a trailing slash, "."), with several sources, -R or
+// --files-from (whose paths are the transfer's own).
+func passBase(srcs []string, sops []Operand, opts Options) string {
+	if len(srcs) != 1 || opts.Relative || opts.FilesFrom != nil || strings.HasSuffix(srcs[0], "/") {
+		return ""
+	}
+	switch b := path.Base(sops[0].Path); b {
+	case ".", "/", "..", "":
+		return ""
+	default:
+		return b
+	}
+}
+
+// transferPaths turns pass paths relative to the source into paths of
+// the transfer. Invalid paths are left as they are, for the session to
+// report.
+func (s *Session) transferPaths(paths []string) []string {
+	if s.passBase == "" || len(paths) == 0 {
+		return paths
+	}
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = p
+		if tree.ValidPath(p) == nil {
+			out[i] = path.Join(s.passBase, p)
+		}
+	}
+	return out
+}
+
+// newRequest is the session request of opts, with the counter that turns
+// its events into Events.
+func newRequest(opts Options) (session.Request, *eventCounter, error) {
+	ec := &eventCounter{user: opts.OnEvent, log: opts.Logger}
+	req := session.Request{Config: sessionConfig(opts), OnEvent: ec.event}
+	if err := clientTweaks(&req.Config, opts); err != nil {
+		return req, nil, err
+	}
+	if err := destOptions(opts, &req.Config); err != nil {
+		return req, nil, err
+	}
+	var err error
+	if req.Config.Filters, err = expandFilters(opts.Filters); err != nil {
+		return req, nil, err
+	}
+	return req, ec, nil
 }
 
 func sops0(sops []Operand, op Operand) Operand {
@@ -258,8 +308,16 @@ func remotePath(p string) string {
 }
 
 // Pass runs one pass: the whole tree when paths is empty, else only these
-// paths (slash-separated, relative to the transfer root: each is walked,
-// compared, and with Delete removed when gone from the source).
+// paths, each walked, compared, and with Delete removed when gone from the
+// source. Paths are slash-separated and relative to the source as the
+// caller wrote it: "a/b" is SRC/a/b whether SRC ends in a slash or not
+// (with several sources, -R or FilesFrom, relative to the transfer root).
+// A path that is not valid (absolute, "..") is a per-path error: an
+// EventFileError with a *FileError whose cause is ErrBadPath.
+//
+// Pass is safe to call from several goroutines; passes run one at a time.
+// Cancelling ctx ends this pass early (files in flight finish, nothing
+// more is deleted) and Pass returns ctx's error; the session goes on.
 func (s *Session) Pass(ctx context.Context, paths []string) (Stats, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -268,13 +326,18 @@ func (s *Session) Pass(ctx context.Context, paths []string) (Stats, error) {
 	if s.opts.OnEvent != nil {
 		s.opts.OnEvent(Event{Kind: EventPassDone, Stats: st, Err: err})
 	}
+	if l := s.opts.Logger; l != nil {
+		l.Info("pass done", "paths", len(paths), "files", st.Files, "transferred", st.FilesTransferred,
+			"deleted", st.Deleted, "errors", st.Errors, "bytes_sent", st.BytesSent, "bytes_received", st.BytesReceived,
+			"elapsed", st.Elapsed, "err", err)
+	}
 	return st, err
 }
 
 func (s *Session) pass(ctx context.Context, paths []string) (Stats, error) {
 	start := time.Now()
 	s.stats.reset()
-	ws, err := s.cl.Pass(ctx, paths)
+	ws, err := s.cl.Pass(ctx, s.transferPaths(paths))
 	st := Stats{
 		Files: int64(ws.Files), RegularFiles: int64(ws.RegularFiles), Dirs: int64(ws.Dirs),
 		FilesTransferred: int64(ws.FilesTransferred), Created: int64(ws.Created), Deleted: int64(ws.Deleted),

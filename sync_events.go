@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -35,6 +36,7 @@ func sessionConfig(o Options) session.Config {
 // eventCounter turns session events into Events and counts failures.
 type eventCounter struct {
 	user func(Event)
+	log  *slog.Logger // nil: none
 	// mu guards the counts.
 	mu       sync.Mutex
 	errs     int64
@@ -59,6 +61,9 @@ func (c *eventCounter) event(ev session.Event) {
 		out.Mode, out.ModTime = listedMode(ev.Entry), time.Unix(0, ev.Entry.MTime)
 	case session.EventError:
 		out.Kind = EventFileError
+		if c.log != nil {
+			c.log.Warn("file error", "path", ev.Path, "err", ev.Err)
+		}
 		c.mu.Lock()
 		c.errs++
 		if errors.Is(ev.Err, ErrVanished) {
