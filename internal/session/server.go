@@ -64,6 +64,7 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 	cfg := opts.Config
 	cfg.fromRun(run)
 	cfg.BackupDir, cfg.Suffix, cfg.BasisKind, cfg.BasisDirs = run.BackupDir, run.Suffix, run.BasisKind, run.BasisDirs
+	cfg.TempDir = run.TempDir
 	p := newPeer(c, cfg, false, nil)
 	p.events = run.Flags&wire.FlagEvents != 0
 	p.opBase = base{root: opts.Root} // correctness hook (base.go)
