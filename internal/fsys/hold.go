@@ -27,6 +27,52 @@ func (t *Temp) CommitHeld(m Meta, p Preserve, holdDir string) error {
 	return t.commit(m, p, holdDir)
 }
 
+// CreateHeldTemp is CreateTempPerm with the temp file in the partial
+// directory holdDir of name's directory (created, mode 0700, when missing)
+// instead of beside name, for a file CommitHeld will hold: the
+// destination directory sees nothing of it until Unhold. With a temp
+// directory (SetTempDir) it is CreateTempPerm.
+func (r *Root) CreateHeldTemp(name string, perm uint32, holdDir string) (*Temp, error) {
+	if r.tempDir != nil {
+		return r.CreateTempPerm(name, perm)
+	}
+	if err := checkName(name, false); err != nil {
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	p, err := r.openParent(name)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	pd, err := partialDirOf(p.dir, holdDir)
+	if err == nil {
+		err = unwrapPath(r.root.MkdirAll(pd, 0o700))
+	}
+	var hp parent
+	if err == nil {
+		hp, err = r.openParent(join(pd, p.base))
+	}
+	if err != nil {
+		p.close()
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	err = unix.EEXIST
+	for range maxTempTries {
+		tmp := tempName(p.base)
+		var fd int
+		fd, err = unix.Openat(hp.fd, tmp, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm&0o777)
+		if errors.Is(err, unix.EEXIST) {
+			continue
+		}
+		if err != nil {
+			break
+		}
+		return &Temp{r: r, fd: fd, p: p, name: name, tmp: tmp, hp: hp, inHold: true}, nil
+	}
+	p.close()
+	hp.close()
+	return nil, fmt.Errorf("create %s: %w", name, err)
+}
+
 // hold gives the complete temp file its held name; mode, m and p are what
 // Commit applied, for a copy across filesystems.
 func (t *Temp) hold(holdDir string, mode uint32, m Meta, p Preserve) error {

@@ -35,7 +35,7 @@ func (t *Temp) KeepPartial(partialDir string) error {
 		return fmt.Errorf("keep partial %s: %w", t.name, ErrTempDone)
 	}
 	t.done = true
-	defer t.p.close()
+	defer t.release()
 	if err := t.endSparse(); err != nil {
 		t.close()
 		return fmt.Errorf("keep partial %s: %w", t.name, err)

@@ -25,6 +25,8 @@ type Temp struct {
 	name    string   // the destination name, root-relative
 	tmp     string   // final component of the temp file; "" for --inplace
 	tdir    *Root    // the temp directory holding tmp (SetTempDir); nil: p
+	hp      parent   // with inHold: the partial directory holding tmp (CreateHeldTemp); owned
+	inHold  bool
 	done    bool
 	closed  bool
 	inplace bool
@@ -167,6 +169,9 @@ func (t *Temp) Name() string {
 	if t.tdir != nil {
 		return t.tdir.Name() + "/" + t.tmp
 	}
+	if t.inHold {
+		return join(t.hp.dir, t.tmp)
+	}
 	return join(t.p.dir, t.tmp)
 }
 
@@ -195,7 +200,7 @@ func (t *Temp) commit(m Meta, p Preserve, hold string) error {
 		return fmt.Errorf("commit %s: %w", t.name, ErrTempDone)
 	}
 	t.done = true
-	defer t.p.close()
+	defer t.release()
 	mode := m.Mode & 0o7777
 	if !p.Perms {
 		mode = t.defaultMode(m.Mode)
@@ -251,7 +256,7 @@ func (t *Temp) Abort() error {
 		return nil
 	}
 	t.done = true
-	defer t.p.close()
+	defer t.release()
 	err := t.close()
 	if !t.inplace && !t.anon {
 		if uerr := unix.Unlinkat(t.tmpfd(), t.tmp, 0); uerr != nil && err == nil {

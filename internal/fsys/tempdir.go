@@ -26,10 +26,21 @@ func (r *Root) SetTempDir(td *Root) { r.tempDir = td }
 
 // tmpfd is the directory holding the temp file t.tmp.
 func (t *Temp) tmpfd() int {
-	if t.tdir != nil {
+	switch {
+	case t.tdir != nil:
 		return t.tdir.fd
+	case t.inHold:
+		return t.hp.fd
 	}
 	return t.p.fd
+}
+
+// release releases the directories the Temp holds open.
+func (t *Temp) release() {
+	t.p.close()
+	if t.inHold {
+		t.hp.close()
+	}
 }
 
 // reapply returns what place does to a copy made across filesystems: the

@@ -13,4 +13,8 @@ var testHooks struct {
 	wrote func(c *conn, path string, n int64)
 	// noSumXXH3 keeps sum-xxh3 out of the Hello: FileEnd sums are BLAKE3.
 	noSumXXH3 bool
+	// held runs when a file is committed to its held name
+	// (--delay-updates); unhold before the held files are renamed.
+	held   func(path string)
+	unhold func()
 }

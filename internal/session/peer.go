@@ -127,8 +127,11 @@ func (p *peer) ioStats() Stats {
 
 // fatalError is the error of the peer's Fatal.
 func fatalError(m *wire.Fatal) error {
-	if m.Code == wire.FatalNotDir {
+	switch {
+	case m.Code == wire.FatalNotDir:
 		return fmt.Errorf("%w: %w", ErrRemote, &notDirError{msg: m.Message})
+	case m.Code == wire.FatalUsage:
+		return fmt.Errorf("%w: %w", ErrRemote, &usageError{msg: m.Message})
 	}
 	return fmt.Errorf("%w: %s", ErrRemote, m.Message)
 }

@@ -38,6 +38,8 @@ type receiver struct {
 	rootCreated bool
 	bak         *backups   // backup hook (backup.go); nil: none
 	bases       []basisDir // basis directories (basis.go)
+	tempRoot    *fsys.Root // temp directory hook (tempdir.go); nil: none
+	delay       delayed    // delay hook (delay.go): files held for the end of the pass
 
 	// Deletions (receiver_delete.go), used by the pass goroutine only.
 	later      []pendingDelete // noted for the end of the pass
@@ -112,6 +114,7 @@ func (r *receiver) close() {
 	if r.root != nil {
 		r.root.Close()
 	}
+	r.closeTempDir()
 	r.closeBackups()
 	r.closeBases()
 }
@@ -287,8 +290,10 @@ func (r *receiver) pass(ctx context.Context, pb *wire.PassBegin) (Stats, error) 
 	r.applyDeferredDirs() // -K
 	if err != nil {
 		r.later = nil
+		r.dropHeld() // delay hook (delay.go): kept for the next run
 		return Stats{}, err
 	}
+	r.unholdAll() // delay hook (delay.go)
 	r.deleteLater()
 	r.mu.Lock()
 	mine := r.stats

@@ -92,6 +92,9 @@ func (r *receiver) openRoot(dir string) error {
 		return fmt.Errorf("destination: %w", err)
 	}
 	r.root = root
+	if err := r.openTempDir(dir); err != nil { // temp directory hook (tempdir.go)
+		return err
+	}
 	return r.openBackups(dir) // backup hook (backup.go)
 }
 

@@ -164,19 +164,19 @@ func (j *job) commit() {
 			return
 		}
 	}
-	if j.ex != nil && !r.cfg.Inplace && r.bak != nil {
+	if j.ex != nil && !r.cfg.Inplace && r.bak != nil && !r.cfg.DelayUpdates { // delayed: backed up at the rename (delay.go)
 		if !r.backup(j.s.Path, j.name, true, j.dir) { // backup hook (backup.go): reported
 			j.finish(errBackupFailed)
 			return
 		}
 	}
-	err := j.t.Commit(r.meta(j.s), r.preserve())
+	err := r.commitTemp(j.t, j.s, j.ex, j.name, j.dir) // delay hook (delay.go)
 	j.t = nil
 	if err != nil {
 		j.finish(&FileError{Op: "commit", Path: j.s.Path, Code: errCode(err), Err: err})
 		return
 	}
-	if j.hadPartial { // before finish: the directory's times come after
+	if j.hadPartial && !r.cfg.DelayUpdates { // before finish: the directory's times come after; delayed: the held file took its place
 		r.root.RemovePartial(j.name, r.cfg.PartialDir)
 	}
 	j.finish(nil)
@@ -224,7 +224,7 @@ func (j *job) finish(err error) {
 		r.created(j.s, j.ex, j.itemize)
 	}
 	for _, f := range followers {
-		if err == nil {
+		if err == nil && !r.deferLink(j.s.Path, f) { // delay hook (delay.go)
 			r.link(f.s, f.ex, r.dstName(j.s.Path), f.name)
 		}
 		if r.order != nil {

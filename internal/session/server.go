@@ -104,6 +104,8 @@ func fatalCode(err error) uint64 {
 		return wire.FatalNotDir
 	case errors.Is(err, ErrProtocol):
 		return wire.FatalProtocol
+	case errors.Is(err, ErrUsage):
+		return wire.FatalUsage
 	}
 	return wire.FatalIO
 }

@@ -1,0 +1,63 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+)
+
+// Temp directory hook (-T, --temp-dir). The receiver opens Config.TempDir
+// once, right after the destination directory, as an fsys.Root of its own
+// and gives it to the destination's Root (fsys.Root.SetTempDir): every
+// temp file is then created there, including those of the local handoff
+// (handoff.go creates its files with createFile too) and the unnamed
+// files of new names (none: with a temp directory fsys names them in it).
+// A relative TempDir is relative to the destination directory; an
+// absolute one is a path of the receiving host. Both go through the
+// operand base (base.go): inside a daemon module the temp directory is
+// confined to the module, an absolute path naming a directory from the
+// module's top and ".." never leaving it, like rsync's sanitized paths.
+// As in rsync, a temp directory that does not exist is a usage error
+// (exit 1) once the destination exists. A file resumed from its partial
+// data (receiver_resume.go) keeps being written beside its name.
+
+// ErrUsage reports a run option the receiver cannot carry out as given
+// (rsync's "syntax or usage error", exit 1): a missing temp directory.
+var ErrUsage = errors.New("ferry: unusable option")
+
+// usageError is an ErrUsage saying what was wrong.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string        { return e.msg }
+func (e *usageError) Is(target error) bool { return target == ErrUsage }
+
+// openTempDir opens the temp directory of a destination whose directory
+// is dir (an operand path) and sets it on r.root.
+func (r *receiver) openTempDir(dir string) error {
+	td := r.cfg.TempDir
+	if td == "" || r.root == nil || r.tempRoot != nil {
+		return nil
+	}
+	p := td
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	root, err := r.opBase.openDest(p)
+	if err != nil {
+		if r.cfg.DryRun {
+			return nil // nothing is written
+		}
+		return &usageError{msg: fmt.Sprintf("the temp-dir does not exist: %s (%v)", td, unwrapPathError(err))}
+	}
+	r.tempRoot = root
+	r.root.SetTempDir(root)
+	return nil
+}
+
+// closeTempDir closes the temp directory's Root, after the last commit.
+func (r *receiver) closeTempDir() {
+	if r.tempRoot != nil {
+		r.tempRoot.Close()
+		r.tempRoot = nil
+	}
+}
