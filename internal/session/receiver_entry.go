@@ -173,7 +173,8 @@ func (r *receiver) created(s, ex *tree.Entry, it string) {
 		r.count(func(st *Stats) { st.Created++ })
 	}
 	r.report(Event{Kind: EventChanged, Path: s.Path, Itemize: it, Size: s.Size, LinkTarget: linkTargetOf(s, it)}) // correctness hook
-	if !r.isHeld(s.Path) {                                                                                        // delay hook: after the rename (delay.go)
+	// delay hook: a held file is done at its rename (delay.go)
+	if !r.isHeld(s.Path) {
 		r.sourceDone(s)
 	}
 }
