@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // delayTree is the source of the --delay-updates tests: replaced files,
@@ -167,5 +165,38 @@ func TestDelayUpdatesDryRun(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dst, ".~tmp~")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("dry run made .~tmp~: %v", err)
 	}
-	_ = fsys.DefaultPartialDir
+}
+
+// TestDelayUpdatesRemoveSource: with RemoveSource, no source file is
+// removed before the renames at the end (the data would then live only
+// in .~tmp~), and all are after.
+func TestDelayUpdatesRemoveSource(t *testing.T) {
+	for _, role := range []string{"pull", "push"} {
+		t.Run(role, func(t *testing.T) {
+			src, dst := t.TempDir(), t.TempDir()
+			writeTree(t, src, delayTree)
+			cfg := archive()
+			cfg.RemoveSource = true
+			cfg.DelayUpdates, cfg.PartialDir = true, ".~tmp~"
+			check := func() {
+				for p := range delayTree {
+					if _, err := os.Lstat(filepath.Join(src, p)); err != nil {
+						t.Errorf("source %s removed before the renames: %v", p, err)
+					}
+				}
+			}
+			var mu sync.Mutex
+			testHooks.held = func(string) { mu.Lock(); defer mu.Unlock(); check() }
+			testHooks.unhold = func() { mu.Lock(); defer mu.Unlock(); check() }
+			t.Cleanup(func() { testHooks.held, testHooks.unhold = nil, nil })
+			s := runner(role)(t, cfg, 64<<10, dst, src+"/")
+			s.pass()
+			s.close()
+			for p := range delayTree {
+				if _, err := os.Lstat(filepath.Join(src, p)); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("source %s not removed: %v", p, err)
+				}
+			}
+		})
+	}
 }
