@@ -299,6 +299,9 @@ func (r *receiver) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) e
 		return nil
 	}
 	r.mu.Unlock()
+	if r.deferLink(s.HardLink, follower{s: s, ex: ex, dir: parent, name: name}) { // delay hook (delay.go): the leader is held
+		return nil
+	}
 	r.link(s, ex, leader, name)
 	return nil
 }
