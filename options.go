@@ -139,6 +139,19 @@ type Options struct {
 	// allows) is refused: it would be outside the destination's os.Root.
 	PartialDir string
 
+	// TempDir (-T) is the directory the receiver writes its temp files
+	// in, relative to the destination directory unless absolute; each
+	// complete file is then renamed into place (copied to a temp file
+	// beside its name first when TempDir is on another filesystem). In a
+	// daemon module it stays inside the module.
+	TempDir string
+	// DelayUpdates holds every updated file, complete, in the partial
+	// directory of its directory (".~tmp~" unless PartialDir says
+	// otherwise) and renames them all into place at the end of the
+	// transfer. A run cut short leaves them there for the next run.
+	// It cannot be combined with Inplace.
+	DelayUpdates bool
+
 	// Backup renames each destination entry that is replaced or deleted to
 	// a backup name first (-b): its name plus Suffix, beside it or, with
 	// BackupDir, at its relative path under BackupDir (a BackupDir implies

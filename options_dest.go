@@ -12,6 +12,12 @@ import (
 // destOptions checks the backup and basis-directory options and sets them
 // in cfg, with rsync's defaults and rsync's refusals.
 func destOptions(o Options, cfg *session.Config) error {
+	if o.DelayUpdates && o.Inplace {
+		return fmt.Errorf("%w: --delay-updates cannot be combined with --inplace", ErrBadOption)
+	}
+	if strings.IndexByte(o.TempDir, 0) >= 0 {
+		return fmt.Errorf("%w: --temp-dir %q contains a NUL byte", ErrBadOption, o.TempDir)
+	}
 	if o.Backup || o.BackupDir != "" {
 		cfg.Backup, cfg.BackupDir, cfg.Suffix = true, o.BackupDir, o.Suffix
 		switch {

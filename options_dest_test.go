@@ -36,6 +36,8 @@ func TestDestOptions(t *testing.T) {
 		{name: "backup dir is the destination, no suffix", opts: Options{BackupDir: "./"}, wantErr: ErrBadOption, msg: "destination itself"},
 		{name: "two kinds", opts: Options{LinkDest: []string{"a"}, CopyDest: []string{"b"}}, wantErr: ErrBadOption, msg: "--copy-dest option conflicts with the --link-dest"},
 		{name: "21 link-dests", opts: Options{LinkDest: many}, wantErr: ErrBadOption, msg: "at most 20"},
+		{name: "delay-updates with inplace", opts: Options{DelayUpdates: true, Inplace: true}, wantErr: ErrBadOption, msg: "--delay-updates cannot be combined with --inplace"},
+		{name: "temp dir with NUL", opts: Options{TempDir: "a\x00b"}, wantErr: ErrBadOption, msg: "NUL"},
 		{name: "empty basis dir", opts: Options{CompareDest: []string{""}}, wantErr: ErrBadOption},
 	}
 	for _, tc := range tests {
@@ -91,5 +93,23 @@ func TestLinkDestSync(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(base, "snap/1/changed")); string(got) != "v1" {
 		t.Errorf("the previous snapshot changed: %q", got)
+	}
+}
+
+// TestDelayUpdatesPartialDir: --delay-updates holds files in rsync's
+// ".~tmp~" unless --partial-dir names another directory.
+func TestDelayUpdatesPartialDir(t *testing.T) {
+	for _, tc := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{DelayUpdates: true}, ".~tmp~"},
+		{Options{DelayUpdates: true, PartialDir: ".pd"}, ".pd"},
+		{Options{}, ".ferry-partial"},
+	} {
+		cfg := sessionConfig(tc.opts)
+		if cfg.PartialDir != tc.want || cfg.DelayUpdates != tc.opts.DelayUpdates {
+			t.Errorf("%+v: partial dir %q, delay %v; want %q", tc.opts, cfg.PartialDir, cfg.DelayUpdates, tc.want)
+		}
 	}
 }

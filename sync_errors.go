@@ -10,3 +10,8 @@ var ErrDestination = session.ErrDestination
 // there are several) but is not, or its path goes through something that
 // is not a directory; nothing was transferred (rsync's code 3).
 var ErrNotDir = session.ErrNotDir
+
+// ErrUsage: the receiving side cannot carry out an option as given (a
+// --temp-dir that does not exist, a run the server refuses); rsync's
+// syntax or usage error, code 1.
+var ErrUsage = session.ErrUsage

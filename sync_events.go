@@ -30,6 +30,7 @@ func sessionConfig(o Options) session.Config {
 		DeleteDelay: o.DeleteTiming == DeleteDelay, MaxDelete: o.MaxDelete, Force: o.Force,
 		IgnoreErrors: o.IgnoreErrors, Existing: o.Existing, MinSize: o.MinSize, MaxSize: o.MaxSize,
 		IgnoreTimes: o.IgnoreTimes, ModifyWindow: o.ModifyWindow, RemoveSource: o.RemoveSource,
+		TempDir: o.TempDir, DelayUpdates: o.DelayUpdates,
 	}
 }
 
@@ -88,6 +89,10 @@ func (c *eventCounter) counts() (int64, int64) {
 	return c.errs, c.vanished
 }
 
+// DelayUpdatesDir is the partial directory of DelayUpdates when
+// PartialDir is not set: rsync's.
+const DelayUpdatesDir = ".~tmp~"
+
 // partialDir is where interrupted transfers keep their data: the option,
 // or ".ferry-partial" beside the file; none with Inplace.
 func partialDir(o Options) string {
@@ -96,6 +101,8 @@ func partialDir(o Options) string {
 		return ""
 	case o.PartialDir != "":
 		return o.PartialDir
+	case o.DelayUpdates:
+		return DelayUpdatesDir
 	}
 	return fsys.DefaultPartialDir
 }

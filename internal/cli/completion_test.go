@@ -87,7 +87,7 @@ func TestCompletionBash(t *testing.T) {
 		words []string
 		want  []string
 	}{
-		{"long option", []string{"ferry", "--del"}, []string{"--del", "--delete", "--delete-after", "--delete-before", "--delete-delay", "--delete-during", "--delete-excluded"}},
+		{"long option", []string{"ferry", "--del"}, []string{"--del", "--delay-updates", "--delete", "--delete-after", "--delete-before", "--delete-delay", "--delete-during", "--delete-excluded"}},
 		{"option with a value", []string{"ferry", "--exclude-f"}, []string{"--exclude-from="}},
 		{"short options", []string{"ferry", "-v", "-"}, nil}, // checked below: holds -v and --verbose
 		{"file after =", []string{"ferry", "--exclude-from", "=", "li"}, []string{"lib", "list.txt"}},
@@ -187,7 +187,7 @@ func TestCompletionFish(t *testing.T) {
 		line string
 		want []string // the first field of each candidate, sorted
 	}{
-		{"ferry --del", []string{"--del", "--delete", "--delete-after", "--delete-before", "--delete-delay", "--delete-during", "--delete-excluded"}},
+		{"ferry --del", []string{"--del", "--delay-updates", "--delete", "--delete-after", "--delete-before", "--delete-delay", "--delete-during", "--delete-excluded"}},
 		{"ferry --exclude-from=li", []string{"--exclude-from=list.txt"}},
 		{"ferry ", []string{"completion", "list.txt", "man", "rdiff", "serve"}},
 		{"ferry completion ", []string{"bash", "fish", "zsh"}},

@@ -53,7 +53,8 @@ func engineExitCode(err error) (int, bool) {
 		return ExitStream, true
 	case errors.Is(err, ferry.ErrTimeout):
 		return ExitTimeout, true
-	case errors.Is(err, ferry.ErrBadOperand), errors.Is(err, ferry.ErrBadOption), errors.Is(err, ferry.ErrNotSupported):
+	case errors.Is(err, ferry.ErrBadOperand), errors.Is(err, ferry.ErrBadOption), errors.Is(err, ferry.ErrNotSupported),
+		errors.Is(err, ferry.ErrUsage):
 		return ExitUsage, true
 	}
 	return 0, false

@@ -138,6 +138,8 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVarP(&p.Fuzzy, "fuzzy", "y", false, "find similar file for basis if no dest file")
 	fs.BoolVar(&o.partial, "partial", false, "keep partially transferred files (ferry always does)")
 	fs.StringVar(&p.PartialDir, "partial-dir", "", "put a partially transferred file into `DIR`")
+	fs.BoolVar(&p.DelayUpdates, "delay-updates", false, "put all updated files into place at transfer's end")
+	fs.StringVarP(&p.TempDir, "temp-dir", "T", "", "create temporary files in directory `DIR`")
 	fs.BoolVarP(&p.OneFileSystem, "one-file-system", "x", false, "don't cross filesystem boundaries")
 	fs.BoolVar(&p.MkPath, "mkpath", false, "create destination's missing path components")
 	onOff(fs, &p.Relative, "relative", "R", "use relative path names", "no-relative", "no-R")

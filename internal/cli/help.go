@@ -34,7 +34,8 @@ var helpGroups = []helpGroup{
 	{"Which files to update, and how", []string{
 		"checksum", "size-only", "ignore-times", "modify-window", "ignore-existing", "existing", "update",
 		"max-size", "min-size", "one-file-system",
-		"whole-file", "no-whole-file", "inplace", "sparse", "no-sparse", "preallocate", "fuzzy", "partial", "partial-dir", "mkpath",
+		"whole-file", "no-whole-file", "inplace", "sparse", "no-sparse", "preallocate", "fuzzy", "partial", "partial-dir",
+		"delay-updates", "temp-dir", "mkpath",
 		"relative", "no-relative", "no-implied-dirs", "files-from", "from0"}},
 	{"Backups and snapshots", []string{"backup", "backup-dir", "suffix", "compare-dest", "copy-dest", "link-dest"}},
 	{"Deleting and filtering", []string{

@@ -36,8 +36,6 @@ var unsupportedOptions = []unsupportedOption{
 	{long: "delete-missing-args"},
 	{long: "ignore-missing-args"},
 	{long: "max-alloc", arg: true},
-	{long: "delay-updates"},
-	{long: "temp-dir", short: "T", arg: true},
 	{long: "stop-after", arg: true},
 	{long: "stop-at", arg: true},
 	{long: "write-batch", arg: true},

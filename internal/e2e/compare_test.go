@@ -126,6 +126,7 @@ func compareCases() []compareCase {
 	)
 	cs = append(cs, mergeCases()...) // filter_merge_test.go
 	cs = append(cs, deleteCases(junk)...)
+	cs = append(cs, delayCases()...) // compare_delay_test.go
 	cs = append(cs, selectCases()...)
 	for _, fs := range filterSets {
 		cs = append(cs,

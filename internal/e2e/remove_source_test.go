@@ -18,6 +18,7 @@ func TestRsyncCompareRemoveSource(t *testing.T) {
 		{name: "fresh", args: []string{"--remove-source-files"}},
 		{name: "stale", dest: staleDest, args: []string{"--remove-source-files"}},
 		{name: "stale-H-delete", dest: staleDest, args: []string{"--remove-source-files", "-H", "--delete"}},
+		{name: "stale-H-delay-updates", dest: staleDest, args: []string{"--remove-source-files", "-H", "--delay-updates"}},
 		{name: "stale-max-size", dest: staleDest, args: []string{"--remove-source-files", "--max-size=1K"}},
 		{name: "stale-existing", dest: staleDest, args: []string{"--remove-source-files", "--existing"}},
 		{name: "stale-dry-run", dest: staleDest, args: []string{"--remove-source-files", "-n"}},

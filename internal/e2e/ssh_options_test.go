@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -18,6 +19,9 @@ func sshOptionCases() []compareCase {
 		{name: "max-delete=0-before", dest: staleDest, args: []string{"--delete-before", "--max-delete=0"}, wantCode: 25},
 		{name: "force", dest: staleDest, extraDest: junk, args: []string{"--force"}},
 		{name: "existing", dest: staleDest, args: []string{"--existing", "--delete"}},
+		{name: "delay-updates-delete", dest: staleDest, args: []string{"--delay-updates", "--delete"}},
+		{name: "temp-dir-delete", dest: staleDest, args: []string{"-T", os.TempDir(), "--delete"}},
+		{name: "temp-dir-missing", dest: staleDest, args: []string{"-T", "nosuch"}, wantCode: 1},
 		{name: "selection", dest: staleDest, args: []string{"--min-size=100", "--max-size=2K", "-I", "--modify-window=10"}},
 	}
 }

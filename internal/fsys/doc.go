@@ -55,6 +55,15 @@
 // committed, CleanPartials the data no file took up; both remove the
 // partial directory when it is left empty.
 //
+// With SetTempDir, temp files are made in another directory (rsync's -T),
+// a Root of its own; Commit renames them from there, or, when that
+// directory is on another filesystem (EXDEV), copies the file to a temp
+// file beside its name and renames that, so the name never holds a
+// half-written file (tempdir.go). For --delay-updates, CommitHeld commits
+// a file complete to its partial path instead of its name (CreateHeldTemp
+// writes it in the partial directory to begin with), and Unhold later
+// renames it into place (hold.go).
+//
 // With --inplace, OpenInplace writes the destination file directly. That is
 // not crash-safe: an interruption leaves a mix of old and new data under the
 // real name.

@@ -35,7 +35,7 @@ func (t *Temp) KeepPartial(partialDir string) error {
 		return fmt.Errorf("keep partial %s: %w", t.name, ErrTempDone)
 	}
 	t.done = true
-	defer t.p.close()
+	defer t.release()
 	if err := t.endSparse(); err != nil {
 		t.close()
 		return fmt.Errorf("keep partial %s: %w", t.name, err)
@@ -61,7 +61,7 @@ func (t *Temp) KeepPartial(partialDir string) error {
 		err = t.movePartial(partialDir)
 	}
 	if err != nil {
-		unix.Unlinkat(t.p.fd, t.tmp, 0)
+		unix.Unlinkat(t.tmpfd(), t.tmp, 0)
 		return fmt.Errorf("keep partial %s: %w", t.name, err)
 	}
 	return nil
@@ -98,7 +98,7 @@ func (t *Temp) moveInto(pn string) error {
 	if t.anon {
 		return t.link(pp.fd, pp.base)
 	}
-	return unix.Renameat(t.p.fd, t.tmp, pp.fd, pp.base)
+	return t.place(pp.fd, pp.base, nil)
 }
 
 // OpenPartial opens the partial data kept for name, if any, returning the

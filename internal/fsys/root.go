@@ -20,6 +20,8 @@ type Root struct {
 	euid  int
 	umask uint32
 	dirs  dirCache // open parent directories of recent names
+	// tempDir, when set (SetTempDir), holds the temp files of CreateTemp.
+	tempDir *Root
 }
 
 // Open opens dir, which must exist and be a directory, as a Root.

@@ -24,6 +24,9 @@ type Temp struct {
 	p       parent   // the directory of name; owned by the Temp
 	name    string   // the destination name, root-relative
 	tmp     string   // final component of the temp file; "" for --inplace
+	tdir    *Root    // the temp directory holding tmp (SetTempDir); nil: p
+	hp      parent   // with inHold: the partial directory holding tmp (CreateHeldTemp); owned
+	inHold  bool
 	done    bool
 	closed  bool
 	inplace bool
@@ -55,9 +58,13 @@ func (r *Root) CreateTempPerm(name string, perm uint32) (*Temp, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
+	dirfd, tdir := p.fd, r.tempDir
+	if tdir != nil {
+		dirfd = tdir.fd
+	}
 	for range maxTempTries {
 		tmp := tempName(p.base)
-		fd, err := unix.Openat(p.fd, tmp, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm&0o777)
+		fd, err := unix.Openat(dirfd, tmp, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm&0o777)
 		if errors.Is(err, unix.EEXIST) {
 			continue
 		}
@@ -65,7 +72,7 @@ func (r *Root) CreateTempPerm(name string, perm uint32) (*Temp, error) {
 			p.close()
 			return nil, fmt.Errorf("create %s: %w", name, err)
 		}
-		return &Temp{r: r, fd: fd, p: p, name: name, tmp: tmp}, nil
+		return &Temp{r: r, fd: fd, p: p, name: name, tmp: tmp, tdir: tdir}, nil
 	}
 	p.close()
 	return nil, fmt.Errorf("create %s: %w", name, unix.EEXIST)
@@ -77,8 +84,12 @@ func (r *Root) CreateTempPerm(name string, perm uint32) (*Temp, error) {
 // update instead of a create and a rename, and an interruption leaves no
 // temp file behind. Should name appear meanwhile, Commit replaces it
 // atomically all the same (a link under a temp name, then a rename).
-// Elsewhere CreateNew is CreateTempPerm.
+// Elsewhere, and with a temp directory (SetTempDir), CreateNew is
+// CreateTempPerm.
 func (r *Root) CreateNew(name string, perm uint32) (*Temp, error) {
+	if r.tempDir != nil {
+		return r.CreateTempPerm(name, perm)
+	}
 	if err := checkName(name, false); err != nil {
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
@@ -155,6 +166,12 @@ func (t *Temp) Name() string {
 	if t.inplace || t.anon {
 		return t.name
 	}
+	if t.tdir != nil {
+		return t.tdir.Name() + "/" + t.tmp
+	}
+	if t.inHold {
+		return join(t.hp.dir, t.tmp)
+	}
 	return join(t.p.dir, t.tmp)
 }
 
@@ -174,11 +191,16 @@ func (t *Temp) Dest() string { return t.name }
 // If Commit fails the temp file is removed (for --inplace, the file is only
 // closed); Abort after a failed Commit is a no-op.
 func (t *Temp) Commit(m Meta, p Preserve) error {
+	return t.commit(m, p, "")
+}
+
+// commit is Commit, or with hold set CommitHeld.
+func (t *Temp) commit(m Meta, p Preserve, hold string) error {
 	if t.done {
 		return fmt.Errorf("commit %s: %w", t.name, ErrTempDone)
 	}
 	t.done = true
-	defer t.p.close()
+	defer t.release()
 	mode := m.Mode & 0o7777
 	if !p.Perms {
 		mode = t.defaultMode(m.Mode)
@@ -190,18 +212,20 @@ func (t *Temp) Commit(m Meta, p Preserve) error {
 	if err == nil && p.Fsync {
 		err = unix.Fsync(t.fd)
 	}
-	if err == nil && t.anon {
+	if err == nil && hold != "" {
+		err = t.hold(hold, mode, m, p)
+	} else if err == nil && t.anon {
 		err = t.link(t.p.fd, t.p.base)
 	}
 	if cerr := t.close(); err == nil {
 		err = cerr
 	}
-	if err == nil && !t.inplace && !t.anon {
-		err = unix.Renameat(t.p.fd, t.tmp, t.p.fd, t.p.base)
+	if err == nil && hold == "" && !t.inplace && !t.anon {
+		err = t.place(t.p.fd, t.p.base, t.reapply(mode, m, p))
 	}
 	if err != nil {
 		if !t.inplace && !t.anon {
-			unix.Unlinkat(t.p.fd, t.tmp, 0)
+			unix.Unlinkat(t.tmpfd(), t.tmp, 0)
 		}
 		return fmt.Errorf("commit %s: %w", t.name, err)
 	}
@@ -232,10 +256,10 @@ func (t *Temp) Abort() error {
 		return nil
 	}
 	t.done = true
-	defer t.p.close()
+	defer t.release()
 	err := t.close()
 	if !t.inplace && !t.anon {
-		if uerr := unix.Unlinkat(t.p.fd, t.tmp, 0); uerr != nil && err == nil {
+		if uerr := unix.Unlinkat(t.tmpfd(), t.tmp, 0); uerr != nil && err == nil {
 			err = uerr
 		}
 	}

@@ -40,6 +40,8 @@ type Engine struct {
 	rootCreated bool
 	bak         *backups   // backup hook (backup.go); nil: none
 	bases       []basisDir // basis directories (basis.go)
+	tempRoot    *fsys.Root // temp directory hook (tempdir.go); nil: none
+	delay       delayed    // delay hook (delay.go): files held for the end of the pass
 
 	// Deletions (receiver_delete.go), used by the pass goroutine only.
 	later      []pendingDelete // noted for the end of the pass
@@ -117,6 +119,7 @@ func (r *Engine) Close() {
 	if r.root != nil {
 		r.root.Close()
 	}
+	r.closeTempDir()
 	r.closeBackups()
 	r.closeBases()
 }
@@ -300,11 +303,14 @@ func (r *Engine) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, erro
 	r.applyDeferredDirs() // -K
 	if err != nil {
 		r.later = nil
+		r.dropHeld() // delay hook (delay.go): kept for the next run
 		return role.Stats{}, err
 	}
 	if cancelled || ctx.Err() != nil {
 		r.later = nil // deletions noted for the end: only a finished pass makes them
+		r.dropHeld()  // delay hook: held files wait for a finished pass
 	} else {
+		r.unholdAll() // delay hook (delay.go)
 		r.deleteLater()
 	}
 	r.mu.Lock()

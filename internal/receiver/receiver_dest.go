@@ -83,6 +83,9 @@ func (r *Engine) openRoot(dir string) error {
 		return fmt.Errorf("destination: %w", err)
 	}
 	r.root = root
+	if err := r.openTempDir(dir); err != nil { // temp directory hook (tempdir.go)
+		return err
+	}
 	return r.openBackups(dir) // backup hook (backup.go)
 }
 

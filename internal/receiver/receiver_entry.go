@@ -175,7 +175,10 @@ func (r *Engine) created(s, ex *tree.Entry, it string) {
 		r.count(func(st *role.Stats) { st.Created++ })
 	}
 	r.report(role.Event{Kind: role.EventChanged, Path: s.Path, Itemize: it, Size: s.Size, LinkTarget: linkTargetOf(s, it)}) // correctness hook
-	r.sourceDone(s)
+	// delay hook: a held file is done at its rename (delay.go)
+	if !r.isHeld(s.Path) {
+		r.sourceDone(s)
+	}
 }
 
 // doDir creates or updates a directory; its final mode and times are
@@ -298,6 +301,9 @@ func (r *Engine) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) err
 		return nil
 	}
 	r.mu.Unlock()
+	if r.deferLink(s.HardLink, follower{s: s, ex: ex, dir: parent, name: name}) { // delay hook (delay.go): the leader is held
+		return nil
+	}
 	r.link(s, ex, leader, name)
 	return nil
 }

@@ -139,6 +139,8 @@ func (r *Engine) createFile(name string, mode uint32, ex *tree.Entry, size int64
 	var err error
 	if ex == nil {
 		t, err = r.root.CreateNew(name, mode)
+	} else if r.Cfg.DelayUpdates { // delay hook (delay.go): the temp file waits in the partial directory
+		t, err = r.root.CreateHeldTemp(name, mode, r.Cfg.PartialDir)
 	} else {
 		t, err = r.root.CreateTempPerm(name, mode)
 	}
@@ -161,11 +163,11 @@ func (r *Engine) writeEmpty(s, ex *tree.Entry, parent *dirNode, name string) err
 	if err != nil {
 		return err
 	}
-	if ex != nil && !r.backup(s.Path, name, true, parent) { // backup hook (backup.go)
+	if ex != nil && !r.Cfg.DelayUpdates && !r.backup(s.Path, name, true, parent) { // backup hook (backup.go)
 		t.Abort()
 		return nil
 	}
-	return t.Commit(r.meta(s), r.preserve())
+	return r.commitTemp(t, s, ex, name, parent) // delay hook (delay.go)
 }
 
 // prepare builds the file's request: whole-file, or against the

@@ -166,19 +166,19 @@ func (j *job) commit() {
 			return
 		}
 	}
-	if j.ex != nil && !r.Cfg.Inplace && r.bak != nil {
+	if j.ex != nil && !r.Cfg.Inplace && r.bak != nil && !r.Cfg.DelayUpdates { // delayed: backed up at the rename (delay.go)
 		if !r.backup(j.s.Path, j.name, true, j.dir) { // backup hook (backup.go): reported
 			j.finish(errBackupFailed)
 			return
 		}
 	}
-	err := j.t.Commit(r.meta(j.s), r.preserve())
+	err := r.commitTemp(j.t, j.s, j.ex, j.name, j.dir) // delay hook (delay.go)
 	j.t = nil
 	if err != nil {
 		j.finish(&role.FileError{Op: "commit", Path: j.s.Path, Code: role.ErrCode(err), Err: err})
 		return
 	}
-	if j.hadPartial { // before finish: the directory's times come after
+	if j.hadPartial && !r.Cfg.DelayUpdates { // before finish: the directory's times come after; delayed: the held file took its place
 		r.root.RemovePartial(j.name, r.Cfg.PartialDir)
 	}
 	j.finish(nil)
@@ -226,7 +226,7 @@ func (j *job) finish(err error) {
 		r.created(j.s, j.ex, j.itemize)
 	}
 	for _, f := range followers {
-		if err == nil {
+		if err == nil && !r.deferLink(j.s.Path, f) { // delay hook (delay.go)
 			r.link(f.s, f.ex, r.dstName(j.s.Path), f.name)
 		}
 		if r.order != nil {

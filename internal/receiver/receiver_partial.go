@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/tree"
 )
 
@@ -134,7 +135,7 @@ func (m *merger) cleanPartials(d *dirNode) {
 	}
 	keep := func(name string) bool {
 		p := childPath(d.path, name)
-		return d.claimed[name] || m.protected(p) || (r.destFilter != nil && r.destFilter.Match(p, false))
+		return d.claimed[name] || r.isHeld(p) || (r.Cfg.DelayUpdates && fsys.IsTempName(name)) || m.protected(p) || (r.destFilter != nil && r.destFilter.Match(p, false))
 	}
 	removed, err := r.root.CleanPartials(r.dstName(d.path), r.Cfg.PartialDir, keep)
 	if err != nil {

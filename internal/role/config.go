@@ -109,6 +109,14 @@ type Config struct {
 	PartialDir string
 	Seed       uint64 // block strong-hash seed; 0 picks one
 
+	// TempDir (-T): the receiver writes temp files there (relative to
+	// the destination unless absolute; inside the module for a daemon)
+	// and renames them into place (tempdir.go).
+	TempDir string
+	// DelayUpdates: the receiver holds each updated file in PartialDir
+	// and renames them all into place at the end of the pass (delay.go).
+	DelayUpdates bool
+
 	Timeout time.Duration // drop a peer silent this long (0: never)
 
 	// Compress hook (compress.go): zstd on the wire when both sides
@@ -161,6 +169,7 @@ func (c *Config) bits() []struct {
 		{&c.IgnoreErrors, wire.FlagIgnoreErrors}, {&c.Existing, wire.FlagExisting},
 		{&c.IgnoreTimes, wire.FlagIgnoreTimes}, {&c.RemoveSource, wire.FlagRemoveSource},
 		{&c.Backup, wire.FlagBackup}, {&c.NoImpliedDirs, wire.FlagNoImpliedDirs},
+		{&c.DelayUpdates, wire.FlagDelayUpdates},
 	}
 }
 

@@ -95,3 +95,17 @@ func ToWireError(id uint64, fe *FileError) *wire.FileError {
 
 // ErrConnDown ends the file jobs still in flight when the link goes down.
 var ErrConnDown = errors.New("connection down")
+
+// ErrUsage reports a run option the receiver cannot carry out as given
+// (rsync's "syntax or usage error", exit 1): a missing temp directory.
+var ErrUsage = errors.New("ferry: unusable option")
+
+// UsageError is an ErrUsage saying what was wrong; it reaches the client
+// in a Fatal with the usage code (exit 1).
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string        { return e.Msg }
+func (e *UsageError) Is(target error) bool { return target == ErrUsage }
+
+// FatalCode is the usage Fatal code.
+func (e *UsageError) FatalCode() uint64 { return wire.FatalUsage }

@@ -13,4 +13,8 @@ var TestHooks struct {
 	Wrote func(c Conn, path string, n int64)
 	// NoSumXXH3 keeps sum-xxh3 out of the Hello: FileEnd sums are BLAKE3.
 	NoSumXXH3 bool
+	// Held runs when a file is committed to its held name
+	// (--delay-updates); Unhold before the held files are renamed.
+	Held   func(path string)
+	Unhold func()
 }

@@ -98,6 +98,8 @@ func FatalError(m *wire.Fatal) error {
 	switch m.Code {
 	case wire.FatalNotDir:
 		return fmt.Errorf("%w: %w", ErrRemote, &NotDirError{Msg: m.Message})
+	case wire.FatalUsage:
+		return fmt.Errorf("%w: %w", ErrRemote, &UsageError{Msg: m.Message})
 	case wire.FatalTimeout:
 		return fmt.Errorf("%w: %w", ErrRemote, &remoteTimeout{msg: m.Message})
 	}

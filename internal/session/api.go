@@ -53,6 +53,7 @@ var (
 	ErrNoXattrs      = role.ErrNoXattrs
 	ErrDirNotEmpty   = role.ErrDirNotEmpty
 	ErrDeleteSkipped = role.ErrDeleteSkipped
+	ErrUsage         = role.ErrUsage
 	ErrSourceChanged = sender.ErrSourceChanged
 	ErrDestination   = receiver.ErrDestination
 )

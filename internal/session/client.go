@@ -78,6 +78,10 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 	cfg.ToRun(run)
 	if req.Role == wire.RoleSender { // the server receives: it needs the destination tail
 		run.BackupDir, run.Suffix, run.BasisKind, run.BasisDirs = cfg.BackupDir, cfg.Suffix, cfg.BasisKind, cfg.BasisDirs
+		if cfg.TempDir != "" {
+			run.Flags |= wire.FlagTempDir
+			run.TempDir = cfg.TempDir
+		}
 	} else {
 		run.Flags &^= wire.FlagBackup
 	}

@@ -41,5 +41,8 @@
 // commits them, so the data never enters user space. Partial data an
 // interrupted run kept is taken up by the next (receiver_partial.go): as
 // the delta basis, or, for a file handed off whole, as the part already
-// copied (receiver_resume.go).
+// copied (receiver_resume.go). With -T the receiver's temp files go to a
+// temp directory (tempdir.go), and with --delay-updates every updated file
+// waits, complete, in the partial directory until the end of the pass,
+// when all are renamed into place in one burst (delay.go).
 package session

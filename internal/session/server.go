@@ -68,6 +68,7 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 	cfg := opts.Config
 	cfg.FromRun(run)
 	cfg.BackupDir, cfg.Suffix, cfg.BasisKind, cfg.BasisDirs = run.BackupDir, run.Suffix, run.BasisKind, run.BasisDirs
+	cfg.TempDir = run.TempDir
 	p := role.NewPeer(c, cfg, false, nil)
 	p.Events = run.Flags&wire.FlagEvents != 0
 	p.OpBase = role.Base{Root: opts.Root} // correctness hook (base.go)

@@ -29,7 +29,7 @@ func TestFlagTableDocumented(t *testing.T) {
 		"prune-empty-dirs": FlagPruneEmptyDirs, "delete-before": FlagDeleteBefore, "delete-after": FlagDeleteAfter,
 		"delete-delay": FlagDeleteDelay, "force": FlagForce, "ignore-errors": FlagIgnoreErrors, "existing": FlagExisting,
 		"ignore-times": FlagIgnoreTimes, "remove-source": FlagRemoveSource, "backup": FlagBackup,
-		"no-implied-dirs": FlagNoImpliedDirs,
+		"no-implied-dirs": FlagNoImpliedDirs, "delay-updates": FlagDelayUpdates, "temp-dir": FlagTempDir,
 	}
 	rows := regexp.MustCompile("(?m)^\\| (\\d+) \\| `([a-z-]+)` \\| ([a-z]+) \\|.*\\|$").FindAllStringSubmatch(string(doc), -1)
 	if len(rows) != len(want) || bits.OnesCount64(KnownFlags) != len(want) {

@@ -16,6 +16,7 @@ func sampleMessages() map[string]Message {
 		"run": &Run{Role: RoleReceiver, Paths: []string{"dst/"}, Flags: FlagRecursive | FlagDelete | FlagEvents, Filters: []string{"- *.o", "+ /src/**"}, PartialDir: ".ferry-partial", Seed: 0xdeadbeefcafe,
 			MaxDelete: 4, MinSize: 1, MaxSize: 1 << 40, ModifyWindow: -1},
 		"run-backup":  &Run{Role: RoleReceiver, Paths: []string{"dst/"}, Flags: FlagBackup, BackupDir: "../old", Suffix: "~"},
+		"run-tempdir": &Run{Role: RoleReceiver, Paths: []string{"dst/"}, Flags: FlagTempDir | FlagDelayUpdates, PartialDir: ".~tmp~", TempDir: "/var/tmp"},
 		"run-link":    &Run{Role: RoleReceiver, Paths: []string{"dst/"}, BasisKind: BasisLink, BasisDirs: []string{"../prev", "/abs/prev"}},
 		"pass":        &PassBegin{Pass: 7, Paths: []string{"a/b", "c"}, DeleteOnly: true},
 		"pass-all":    &PassBegin{Pass: 0},

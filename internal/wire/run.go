@@ -65,6 +65,13 @@ const (
 	// implied parent directories; the receiver creates missing ones with
 	// default attributes (--no-implied-dirs).
 	FlagNoImpliedDirs
+	// FlagDelayUpdates: the receiver holds each updated file in the
+	// partial directory (Run.PartialDir) and renames them all into place
+	// at the end of the pass (--delay-updates).
+	FlagDelayUpdates
+	// FlagTempDir: the receiver writes temp files in Run.TempDir, which
+	// the Run carries at the end of the destination tail (-T).
+	FlagTempDir
 
 	flagEnd // the first bit no flag uses: add new flags above this line
 )
@@ -110,10 +117,13 @@ type Run struct {
 	Suffix    string   // appended to backup names
 	BasisKind uint8    // Basis* constant; BasisNone without BasisDirs
 	BasisDirs []string // relative to the destination unless absolute
+	TempDir   string   // with FlagTempDir only: relative to the destination unless absolute
 }
 
 // hasTail reports whether m carries the destination tail.
-func (m *Run) hasTail() bool { return m.Flags&FlagBackup != 0 || len(m.BasisDirs) > 0 }
+func (m *Run) hasTail() bool {
+	return m.Flags&(FlagBackup|FlagTempDir) != 0 || len(m.BasisDirs) > 0
+}
 
 // Type implements Message.
 func (*Run) Type() Type { return TypeRun }
@@ -136,7 +146,11 @@ func (m *Run) AppendTo(b []byte) []byte {
 	b = appendString(b, m.BackupDir)
 	b = appendString(b, m.Suffix)
 	b = append(b, m.BasisKind)
-	return appendStrings(b, m.BasisDirs)
+	b = appendStrings(b, m.BasisDirs)
+	if m.Flags&FlagTempDir != 0 {
+		b = appendString(b, m.TempDir)
+	}
+	return b
 }
 
 func (m *Run) decode(d *decoder) {
@@ -153,13 +167,16 @@ func (m *Run) decode(d *decoder) {
 	if d.err == nil && m.Role != RoleSender && m.Role != RoleReceiver {
 		d.fail("run: bad role")
 	}
-	if d.err != nil || (len(d.b) == 0 && m.Flags&FlagBackup == 0) {
+	if d.err != nil || (len(d.b) == 0 && m.Flags&(FlagBackup|FlagTempDir) == 0) {
 		return
 	}
 	m.BackupDir = d.string()
 	m.Suffix = d.string()
 	m.BasisKind = d.byte()
 	m.BasisDirs = d.strings()
+	if m.Flags&FlagTempDir != 0 {
+		m.TempDir = d.string()
+	}
 	switch {
 	case d.err != nil:
 	case m.BasisKind > BasisLink:
@@ -170,6 +187,8 @@ func (m *Run) decode(d *decoder) {
 		d.fail("run: basis kind without directories or directories without a kind")
 	case m.Flags&FlagBackup == 0 && (m.BackupDir != "" || m.Suffix != ""):
 		d.fail("run: backup settings without the backup flag")
+	case (m.Flags&FlagTempDir != 0) != (m.TempDir != ""):
+		d.fail("run: temp dir flag without a temp dir, or an empty one")
 	}
 }
 

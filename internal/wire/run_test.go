@@ -51,6 +51,11 @@ func TestRunTailRejects(t *testing.T) {
 	backupNoTail := base
 	backupNoTail.Flags = FlagBackup
 	short := enc(backupNoTail)[:len(enc(base))]
+	emptyTemp := base
+	emptyTemp.Flags = FlagTempDir // and TempDir ""
+	tempNoFlag := base
+	tempNoFlag.Flags = FlagBackup
+	tempNoFlagB := append(enc(tempNoFlag), 2, '/', 't') // a temp_dir without its flag: trailing bytes
 	tests := []struct {
 		name    string
 		payload []byte
@@ -61,6 +66,8 @@ func TestRunTailRejects(t *testing.T) {
 		{"dirs without a kind", kindlessB, "basis kind"},
 		{"suffix without backup", enc(noBackup), "backup settings"},
 		{"backup flag without the tail", short, ""},
+		{"temp dir flag with an empty dir", enc(emptyTemp), "temp dir"},
+		{"temp dir without its flag", tempNoFlagB, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -67,6 +67,7 @@ var vectorMessages = []struct {
 		LiteralBytes: 4, MatchedBytes: 2488, BytesSent: 150, BytesReceived: 90}}},
 	{"goodbye", &Goodbye{}},
 	{"fatal", &Fatal{Code: FatalUsage, Message: "unknown run flags"}},
+	{"run-tempdir", &Run{Role: RoleReceiver, Paths: []string{"dst"}, Flags: FlagRecursive | FlagDelayUpdates | FlagTempDir, PartialDir: ".~tmp~", TempDir: "/var/tmp/ferry"}},
 	{"keepalive", &Keepalive{}},
 	{"idle", &Idle{Timeout: 5000}},
 	{"pass-cancel", &PassCancel{Pass: 3}},
