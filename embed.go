@@ -61,6 +61,12 @@ type ServeOptions struct {
 	// Timeout drops a client silent this long (0: never); the client is
 	// told, and keeps an idle session alive with keepalives.
 	Timeout time.Duration
+	// Follow, if not nil, runs while the client follows (Session.Follow):
+	// it calls pass, with the paths to pass (relative to the transfer
+	// root; none: the whole tree), whenever it wants the client to get a
+	// change, until ctx is done (the client stopped following). pass
+	// returns when both sides have run that pass.
+	Follow func(ctx context.Context, pass func(paths []string) (Stats, error)) error
 }
 
 // ErrReadOnly is the refusal of a push to a ReadOnly Serve.
@@ -88,5 +94,25 @@ func Serve(ctx context.Context, conn io.ReadWriteCloser, opts ServeOptions) erro
 		}
 		return nil
 	}
+	if opts.Follow != nil {
+		so.Follow = func(ctx context.Context, pass func([]string) (session.Stats, error)) error {
+			return opts.Follow(ctx, func(paths []string) (Stats, error) {
+				start := time.Now()
+				ws, err := pass(paths)
+				return serverStats(ws, time.Since(start)), err
+			})
+		}
+	}
 	return session.Serve(ctx, conn, so)
+}
+
+// serverStats are a pass's stats as the server sees them.
+func serverStats(ws session.Stats, elapsed time.Duration) Stats {
+	return Stats{
+		Files: int64(ws.Files), RegularFiles: int64(ws.RegularFiles), Dirs: int64(ws.Dirs),
+		FilesTransferred: int64(ws.FilesTransferred), Created: int64(ws.Created), Deleted: int64(ws.Deleted),
+		Errors: int64(ws.Errors), TotalSize: int64(ws.TotalSize), LiteralBytes: int64(ws.LiteralBytes),
+		MatchedBytes: int64(ws.MatchedBytes), BytesSent: int64(ws.BytesSent), BytesReceived: int64(ws.BytesReceived),
+		DeletesSkipped: int64(ws.DeletesSkipped), Elapsed: elapsed,
+	}
 }

@@ -99,3 +99,83 @@ func TestOpenConnServe(t *testing.T) {
 		}
 	})
 }
+
+// TestFollow: a client that follows gets the passes its server starts
+// (the server's tree changed), each reported by an EventPassDone; when it
+// stops following, the session goes on with passes of its own.
+func TestFollow(t *testing.T) {
+	root, dst := t.TempDir(), t.TempDir()
+	write(t, root, map[string]string{"tree/a": "1"})
+	changed := make(chan []string)
+	c, done := serveOne(t, ServeOptions{Root: root, Follow: func(ctx context.Context, pass func([]string) (Stats, error)) error {
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case paths := <-changed:
+				if _, err := pass(paths); err != nil {
+					return err
+				}
+			}
+		}
+	}})
+	passes := make(chan Stats, 10)
+	o := DefaultOptions()
+	o.Delete = true
+	o.OnEvent = func(ev Event) {
+		if ev.Kind == EventPassDone {
+			if ev.Err != nil {
+				t.Errorf("server pass: %v", ev.Err)
+			}
+			passes <- ev.Stats
+		}
+	}
+	s, err := OpenConn(t.Context(), c, false, []string{"tree/"}, dst, o)
+	check(t, err)
+	_, err = s.Pass(t.Context(), nil)
+	check(t, err)
+	<-passes
+	fctx, stop := context.WithCancel(t.Context())
+	followed := make(chan error, 1)
+	go func() { followed <- s.Follow(fctx) }()
+	for i, step := range []struct {
+		files map[string]string
+		rm    string
+		paths []string
+	}{
+		{files: map[string]string{"tree/b": "2"}, paths: []string{"b"}},
+		{files: map[string]string{"tree/d/c": "3"}},
+		{rm: "tree/a", paths: []string{"a"}},
+	} {
+		write(t, root, step.files)
+		if step.rm != "" {
+			check(t, os.Remove(filepath.Join(root, step.rm)))
+		}
+		changed <- step.paths
+		st := <-passes
+		t.Logf("server pass %d: %+v", i, st)
+		for name, content := range step.files {
+			if got := read(t, filepath.Join(dst, strings.TrimPrefix(name, "tree/"))); got != content {
+				t.Errorf("server pass %d: %s is %q, want %q", i, name, got, content)
+			}
+		}
+		if step.rm != "" {
+			if _, err := os.Stat(filepath.Join(dst, strings.TrimPrefix(step.rm, "tree/"))); err == nil {
+				t.Errorf("server pass %d: %s not deleted", i, step.rm)
+			}
+		}
+	}
+	stop()
+	if err := <-followed; err != nil {
+		t.Fatalf("Follow: %v", err)
+	}
+	write(t, root, map[string]string{"tree/e": "5"})
+	_, err = s.Pass(t.Context(), nil)
+	check(t, err)
+	sameTrees(t, filepath.Join(root, "tree"), dst)
+	if got := s.Totals().FilesTransferred; got != 4 {
+		t.Errorf("Totals: %d files transferred, want 4", got)
+	}
+	check(t, s.Close())
+	check(t, <-done)
+}

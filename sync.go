@@ -78,7 +78,9 @@ func Sync(ctx context.Context, src, dst string, opts Options) (Stats, error) {
 // dst/src; several sources each become a top-level name in dst; a single
 // file copied to a path that is not a directory is written at that path.
 // Per-entry failures go to Options.OnEvent as EventFileError and make
-// SyncMany return an error matching ErrPartial; the rest goes on.
+// SyncMany return an error matching ErrPartial; the rest goes on. When ctx
+// ends, SyncMany stops at once (files in flight keep their partial data
+// for the next run) and returns ctx's error.
 //
 // With Relative, each source keeps its path in dst (see Options.Relative);
 // with FilesFrom, the one source is the directory the listed paths are
@@ -96,6 +98,10 @@ func SyncMany(ctx context.Context, srcs []string, dst string, opts Options) (Sta
 	if err != nil {
 		return Stats{}, err
 	}
+	// A one-shot sync stops at once when ctx ends (a signal): it tears the
+	// session down rather than letting the files in flight finish, as a
+	// cancelled pass of a long-lived Session does. Partial data is kept.
+	defer context.AfterFunc(ctx, func() { s.cl.Abort(context.Cause(ctx)) })()
 	st, err := runPasses(ctx, s, srcs, opts)
 	cerr := s.Close()
 	if err == nil && cerr != nil && !errors.Is(cerr, ErrPartial) {
@@ -322,15 +328,7 @@ func (s *Session) Pass(ctx context.Context, paths []string) (Stats, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, err := s.pass(ctx, paths)
-	s.total = addStats(s.total, st)
-	if s.opts.OnEvent != nil {
-		s.opts.OnEvent(Event{Kind: EventPassDone, Stats: st, Err: err})
-	}
-	if l := s.opts.Logger; l != nil {
-		l.Info("pass done", "paths", len(paths), "files", st.Files, "transferred", st.FilesTransferred,
-			"deleted", st.Deleted, "errors", st.Errors, "bytes_sent", st.BytesSent, "bytes_received", st.BytesReceived,
-			"elapsed", st.Elapsed, "err", err)
-	}
+	s.passDone(st, err)
 	return st, err
 }
 
@@ -338,13 +336,13 @@ func (s *Session) pass(ctx context.Context, paths []string) (Stats, error) {
 	start := time.Now()
 	s.stats.reset()
 	ws, err := s.cl.Pass(ctx, s.transferPaths(paths))
-	st := Stats{
-		Files: int64(ws.Files), RegularFiles: int64(ws.RegularFiles), Dirs: int64(ws.Dirs),
-		FilesTransferred: int64(ws.FilesTransferred), Created: int64(ws.Created), Deleted: int64(ws.Deleted),
-		TotalSize: int64(ws.TotalSize), LiteralBytes: int64(ws.LiteralBytes), MatchedBytes: int64(ws.MatchedBytes),
-		BytesSent: int64(ws.BytesSent), BytesReceived: int64(ws.BytesReceived), Elapsed: time.Since(start),
-		DeletesSkipped: int64(ws.DeletesSkipped),
-	}
+	return s.result(ws, err, time.Since(start))
+}
+
+// result is a pass's Stats and error from the session's, with the
+// failures the events counted.
+func (s *Session) result(ws session.Stats, err error, elapsed time.Duration) (Stats, error) {
+	st := serverStats(ws, elapsed)
 	errs, vanished := s.stats.counts()
 	st.Errors = errs
 	if err != nil {
@@ -358,6 +356,44 @@ func (s *Session) pass(ctx context.Context, paths []string) (Stats, error) {
 	}
 	return st, nil
 }
+
+// passDone adds a pass's stats to the session's and reports them
+// (EventPassDone, the Logger). s.mu is held.
+func (s *Session) passDone(st Stats, err error) {
+	s.total = addStats(s.total, st)
+	if s.opts.OnEvent != nil {
+		s.opts.OnEvent(Event{Kind: EventPassDone, Stats: st, Err: err})
+	}
+	if l := s.opts.Logger; l != nil {
+		l.Info("pass done", "files", st.Files, "transferred", st.FilesTransferred,
+			"deleted", st.Deleted, "errors", st.Errors, "bytes_sent", st.BytesSent, "bytes_received", st.BytesReceived,
+			"elapsed", st.Elapsed, "err", err)
+	}
+}
+
+// Follow lets the server start the passes until ctx is done: the far
+// side of OpenConn, running Serve with ServeOptions.Follow, runs a pass
+// whenever it has something to send (its tree changed), and each runs
+// here as any pass, reported by an EventPassDone (with its Stats and
+// error) and added to Totals. A pass in flight when ctx ends runs to its
+// end; Follow then returns nil, and the session goes on. A server that
+// cannot start passes gives ErrNoServerPass.
+func (s *Session) Follow(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	start := time.Now()
+	s.stats.reset()
+	return s.cl.Follow(ctx, func(_ uint64, ws session.Stats, err error) {
+		st, err := s.result(ws, err, time.Since(start))
+		s.passDone(st, err)
+		start = time.Now()
+		s.stats.reset()
+	})
+}
+
+// ErrNoServerPass is the error of Follow with a server that starts no
+// passes.
+var ErrNoServerPass = session.ErrNoServerPass
 
 // Close ends the session.
 func (s *Session) Close() error {

@@ -307,6 +307,7 @@ var ErrClosed = errors.New("session closed")
 type Caps struct {
 	Refine     bool // both sides offered refine-v1: unmatched regions are refined
 	PassCancel bool // both sides offered pass-cancel: a pass can be cancelled alone (wire.PassCancel)
+	ServerPass bool // both sides offered server-pass: the server may start passes while the client follows
 	Handoff    bool // both sides offered local-handoff: whole files pass as descriptors (role.Handoff)
 	Notice     bool // both sides offered item-notice: Itemized kind 3 may be sent
 	SumXXH3    bool // both sides offered sum-xxh3: FileEnd sums are XXH3-128

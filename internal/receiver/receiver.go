@@ -342,7 +342,7 @@ func (r *Engine) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, erro
 		mine.BytesReceived = ss.BytesReceived
 	}
 	if cancelled || ctx.Err() != nil {
-		return mine, context.Cause(ctx)
+		return mine, ctx.Err()
 	}
 	return mine, nil
 }

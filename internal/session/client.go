@@ -99,7 +99,7 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 		c.CloseAfterFlush(ctx)
 		return nil, err
 	}
-	go readLoop(p, c, r)
+	go readLoop(p, c, r, nil)
 	return &Client{p: p, c: c, r: r, caps: caps}, nil
 }
 
@@ -121,6 +121,10 @@ func newRole(p *role.Peer, role wire.Role, ops []string) (engine, error) {
 	}
 	return r, nil
 }
+
+// Abort tears the session down at once for err (a signal): the pass in
+// flight fails, nothing waits for the peer.
+func (cl *Client) Abort(err error) { cl.c.Fail(err) }
 
 // Caps returns the capabilities both sides support.
 func (cl *Client) Caps() []string { return cl.caps }
@@ -228,7 +232,7 @@ func (cl *Client) pass(ctx context.Context, paths []string, deleteOnly bool) (St
 	case ctx.Err() != nil && (err == nil || role.Cancelled(pctx, err)):
 		// Cancelled: the pass ended early (on this side or the peer's,
 		// whichever saw the cancel first) and the session goes on.
-		return st, context.Cause(ctx)
+		return st, ctx.Err()
 	case err == nil:
 		return st, nil
 	}

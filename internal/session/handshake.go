@@ -27,7 +27,7 @@ const Software = "ferry/0.1"
 
 func localHello() *wire.Hello {
 	return &wire.Hello{MinVersion: wire.Version, MaxVersion: wire.Version, Software: Software,
-		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, sender.CapRefine, CapNotice, role.CapXattrs, role.CapSumXXH3, CapPassCancel}} // refine hook: CapRefine
+		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, sender.CapRefine, CapNotice, role.CapXattrs, role.CapSumXXH3, CapPassCancel, CapServerPass}} // refine hook: CapRefine
 }
 
 // handshake sends our Hello while reading the peer's (concurrently, so
@@ -60,6 +60,7 @@ func handshake(c *link.Link, z *link.CompressOffer, ho *Handoff) (caps []string,
 	c.Caps.Notice = slices.Contains(caps, CapNotice)
 	c.Caps.SumXXH3 = slices.Contains(caps, role.CapSumXXH3)
 	c.Caps.PassCancel = slices.Contains(caps, CapPassCancel)
+	c.Caps.ServerPass = slices.Contains(caps, CapServerPass)
 	if slices.Contains(caps, role.CapHandoff) {
 		c.Caps.Handoff = true
 	}

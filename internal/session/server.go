@@ -27,6 +27,9 @@ type ServeOptions struct {
 	// it is reached), never looked up again by an OS path. A daemon passes
 	// its module's root. Serve does not close it.
 	Root *os.Root
+	// Follow, if not nil, runs while the client follows (capability
+	// server-pass): it starts passes of its own (follow.go).
+	Follow FollowFunc
 }
 
 // Serve answers one client on tc: handshake, run request, passes until
@@ -77,7 +80,9 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		return refuse(wire.FatalIO, err)
 	}
 	defer r.Close()
-	go readLoop(p, c, r)
+	fl := &follower{}
+	go readLoop(p, c, r, fl)
+	var next uint64 // the next pass's number
 	for {
 		m, err := p.AwaitCtl(ctx)
 		if err != nil {
@@ -87,7 +92,12 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 			return err
 		}
 		switch m := m.(type) {
+		case *wire.Follow:
+			if next, err = serveFollow(ctx, c, p, r, fl, opts.Follow, next); err != nil {
+				return refuse(link.FatalCode(err), err)
+			}
 		case *wire.PassBegin:
+			next = m.Pass + 1
 			pctx, stop := p.StartPass(ctx, m.Pass)
 			_, err := r.Pass(pctx, m)
 			cancelled := role.Cancelled(pctx, err) && ctx.Err() == nil // the client's PassCancel

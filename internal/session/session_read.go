@@ -24,7 +24,9 @@ type engine interface {
 
 // readLoop reads messages until the connection ends, routing control
 // messages to ctl and the rest to r.
-func readLoop(p *role.Peer, c *link.Link, r engine) {
+// On a server, fl receives the client's FollowEnd; on a client (fl nil)
+// the server's FollowEnd goes to ctl.
+func readLoop(p *role.Peer, c *link.Link, r engine, fl *follower) {
 	defer close(p.ReaderDone)
 	for {
 		m, err := c.Read()
@@ -33,7 +35,18 @@ func readLoop(p *role.Peer, c *link.Link, r engine) {
 			return
 		}
 		switch m := m.(type) {
-		case *wire.PassBegin, *wire.PassDone, *wire.Goodbye:
+		case *wire.FollowEnd:
+			if fl != nil {
+				fl.end()
+				continue
+			}
+			select {
+			case p.Ctl <- m:
+			default:
+				p.Link.Abort(fmt.Errorf("%w: too many control messages", ErrProtocol))
+				return
+			}
+		case *wire.PassBegin, *wire.PassDone, *wire.Goodbye, *wire.Follow:
 			select {
 			case p.Ctl <- m:
 			default:

@@ -42,3 +42,38 @@ func (*PassCancel) Type() Type { return TypePassCancel }
 func (m *PassCancel) AppendTo(b []byte) []byte { return appendUvarint(b, m.Pass) }
 
 func (m *PassCancel) decode(d *decoder) { m.Pass = d.uvarint() }
+
+// TypeFollow and TypeFollowEnd let the server start passes (capability
+// "server-pass").
+const (
+	TypeFollow    Type = 0x15
+	TypeFollowEnd Type = 0x16
+)
+
+// Follow, from the client between passes, hands the starting of passes
+// to the server: until FollowEnd, the server sends PassBegin (numbered on
+// from the last pass) whenever it has something to send (a watched tree
+// changed), and both sides run the pass as any other. The client starts
+// no pass meanwhile.
+type Follow struct{}
+
+// Type implements Message.
+func (*Follow) Type() Type { return TypeFollow }
+
+// AppendTo implements Message.
+func (*Follow) AppendTo(b []byte) []byte { return b }
+
+func (*Follow) decode(*decoder) {}
+
+// FollowEnd, from the client, takes the starting of passes back; the
+// server finishes the pass it is running, if any, and answers FollowEnd.
+// The client runs every pass the server begins before that answer.
+type FollowEnd struct{}
+
+// Type implements Message.
+func (*FollowEnd) Type() Type { return TypeFollowEnd }
+
+// AppendTo implements Message.
+func (*FollowEnd) AppendTo(b []byte) []byte { return b }
+
+func (*FollowEnd) decode(*decoder) {}

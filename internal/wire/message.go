@@ -84,6 +84,10 @@ func newMessage(t Type) Message {
 		return new(Idle)
 	case TypePassCancel:
 		return new(PassCancel)
+	case TypeFollow:
+		return new(Follow)
+	case TypeFollowEnd:
+		return new(FollowEnd)
 	}
 	return nil
 }

@@ -40,6 +40,8 @@ func sampleMessages() map[string]Message {
 		"keepalive":   &Keepalive{},
 		"idle":        &Idle{Timeout: 5000},
 		"pass-cancel": &PassCancel{Pass: 7},
+		"follow":      &Follow{},
+		"follow-end":  &FollowEnd{},
 		"itemized":    &Itemized{Kind: ItemChanged, Path: "a/b", Itemize: ">f.st......", Size: 12},
 		"handoff":     &Handoff{ID: 9, Size: 1 << 33},
 	}

@@ -71,6 +71,8 @@ var vectorMessages = []struct {
 	{"keepalive", &Keepalive{}},
 	{"idle", &Idle{Timeout: 5000}},
 	{"pass-cancel", &PassCancel{Pass: 3}},
+	{"follow", &Follow{}},
+	{"follow-end", &FollowEnd{}},
 	{"itemized", &Itemized{Kind: ItemChanged, Path: "a.txt", Itemize: ">f.st......", Size: 3004}},
 	{"refine-sig", &RefineSig{ID: 1, Seq: 0, StrongLen: 6, Regions: []RefineRegion{{
 		Hints: []RefineRange{{Off: 4096, Len: 8192}}, BlockLen: 256,
