@@ -9,10 +9,13 @@ import (
 	"github.com/ferrysync/ferry/internal/session"
 )
 
-// release is ferry's release number. A release build sets it with
+// release is ferry's release number (session.Release, which a release
+// build sets with
 //
-//	go build -ldflags "-X github.com/ferrysync/ferry/internal/cli.release=1.0.0" ./cmd/ferry
-var release = "0.9.0"
+//	go build -ldflags "-X github.com/ferrysync/ferry/internal/session.Release=1.0.0" ./cmd/ferry
+//
+// so that the Hello names it too).
+var release = session.Release
 
 // protocolVersion is the ferry protocol version printed by --version.
 const protocolVersion = session.ProtocolVersion

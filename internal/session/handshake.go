@@ -22,11 +22,15 @@ const (
 	CapPassCancel = "pass-cancel"
 )
 
-// Software names this implementation in the Hello.
-const Software = "ferry/0.1"
+// Release is ferry's release number; a release build sets it with -ldflags
+// "-X github.com/ferrysync/ferry/internal/session.Release=...".
+var Release = "0.10.0"
+
+// Software names this implementation in the Hello: "ferry/" and the release.
+func Software() string { return "ferry/" + Release }
 
 func localHello() *wire.Hello {
-	return &wire.Hello{MinVersion: wire.Version, MaxVersion: wire.Version, Software: Software,
+	return &wire.Hello{MinVersion: wire.Version, MaxVersion: wire.Version, Software: Software(),
 		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, sender.CapRefine, CapNotice, role.CapXattrs, role.CapSumXXH3, CapPassCancel, CapServerPass}} // refine hook: CapRefine
 }
 
