@@ -31,7 +31,7 @@ var layers = []string{
 }
 
 // testOnly are support packages for tests; nothing but tests may import them.
-var testOnly = map[string]bool{"internal/e2e": true, "internal/sshtest": true, "internal/peertest": true, "internal/nobody": true}
+var testOnly = map[string]bool{"internal/e2e": true, "internal/sshtest": true, "internal/peertest": true, "internal/nobody": true, "internal/linktest": true, "internal/testfs": true}
 
 // standalone are benchmark tools: outside the layers, importing no ferry
 // package, imported by none.

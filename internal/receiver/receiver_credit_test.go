@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferrysync/ferry/internal/linktest"
 	"github.com/ferrysync/ferry/internal/role"
 
 	"github.com/ferrysync/ferry/internal/wire"
@@ -14,7 +15,7 @@ import (
 // reader hands them over until the merge takes them, and a sender that
 // sends more than its credit is a protocol error.
 func TestEntryCreditCounted(t *testing.T) {
-	r := &Engine{Peer: &role.Peer{Link: &testConn{}, Cfg: role.Config{Credit: 4}}, items: make(chan item, 6)}
+	r := &Engine{Peer: &role.Peer{Link: &linktest.Conn{}, Cfg: role.Config{Credit: 4}}, items: make(chan item, 6)}
 	m := &merger{r: r, ctx: t.Context()}
 	entries := func(n int) *wire.Entries { return &wire.Entries{Entries: make([]wire.Entry, n)} }
 	if err := r.Handle(entries(3)); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ferrysync/ferry/internal/link"
+	"github.com/ferrysync/ferry/internal/linktest"
 	"github.com/ferrysync/ferry/internal/role"
 
 	"github.com/ferrysync/ferry/internal/tree"
@@ -26,7 +27,7 @@ func TestHandoffNeedsCapability(t *testing.T) {
 		ho   *role.Handoff
 	}{{"no-capability", nil}, {"unknown-id", role.NewHandoff()}} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &Engine{Peer: &role.Peer{Link: &testConn{caps: link.Caps{Handoff: tc.ho != nil}}, Cfg: role.Config{Handoff: tc.ho}}, jobs: map[uint64]*job{}, dst: dst}
+			r := &Engine{Peer: &role.Peer{Link: &linktest.Conn{Caps: link.Caps{Handoff: tc.ho != nil}}, Cfg: role.Config{Handoff: tc.ho}}, jobs: map[uint64]*job{}, dst: dst}
 			err := r.Handle(&wire.Handoff{ID: 7, Size: 10})
 			if err == nil || !strings.Contains(err.Error(), "handoff") {
 				t.Fatalf("got %v, want a protocol error about the handoff", err)
@@ -39,7 +40,7 @@ func TestHandoffNeedsCapability(t *testing.T) {
 // request whose descriptor is missing ends the job (a protocol error), so
 // that waiting for the jobs does not hang.
 func TestHandoffWithoutDescriptor(t *testing.T) {
-	r := &Engine{Peer: &role.Peer{Link: &testConn{caps: link.Caps{Handoff: true}}, Cfg: role.Config{Handoff: role.NewHandoff()}, Client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
+	r := &Engine{Peer: &role.Peer{Link: &linktest.Conn{Caps: link.Caps{Handoff: true}}, Cfg: role.Config{Handoff: role.NewHandoff()}, Client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
 		slots: make(chan struct{}, 1)}
 	r.slots <- struct{}{}
 	r.jobs[7] = &job{r: r, ID: 7, s: &tree.Entry{Path: "f"}}
@@ -62,7 +63,7 @@ func TestHandoffWithoutDescriptor(t *testing.T) {
 func TestHandoffCopierStopsWhenDown(t *testing.T) {
 	done := make(chan struct{})
 	close(done)
-	r := &Engine{Peer: &role.Peer{Link: &testConn{done: done}, Client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
+	r := &Engine{Peer: &role.Peer{Link: &linktest.Conn{Closed: done}, Client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
 		slots: make(chan struct{}, 1), copies: make(chan handoffCopy, 1)}
 	r.slots <- struct{}{}
 	pr, pw, err := os.Pipe()
@@ -95,7 +96,7 @@ func TestHandoffCopierStopsWhenDown(t *testing.T) {
 // data.
 func TestHandoffAfterData(t *testing.T) {
 	ho := role.NewHandoff()
-	r := &Engine{Peer: &role.Peer{Link: &testConn{caps: link.Caps{Handoff: true}}, Cfg: role.Config{Handoff: ho}, Client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
+	r := &Engine{Peer: &role.Peer{Link: &linktest.Conn{Caps: link.Caps{Handoff: true}}, Cfg: role.Config{Handoff: ho}, Client: true}, jobs: map[uint64]*job{}, byPath: map[string]*job{},
 		slots: make(chan struct{}, 1)}
 	r.slots <- struct{}{}
 	h := hashers.Get().(*blake3.Hasher)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ferrysync/ferry/internal/link"
+	"github.com/ferrysync/ferry/internal/linktest"
 
 	"github.com/zeebo/blake3"
 	"github.com/zeebo/xxh3"
@@ -27,7 +28,7 @@ func TestFileHash(t *testing.T) {
 		{"blake3", false, b[:]},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			p := &Peer{Link: &testConn{caps: link.Caps{SumXXH3: c.sumXXH3}}, Cfg: Config{Seed: seed}}
+			p := &Peer{Link: &linktest.Conn{Caps: link.Caps{SumXXH3: c.sumXXH3}}, Cfg: Config{Seed: seed}}
 			h := blake3.New()
 			h.Write([]byte("left over from an earlier file"))
 			fh := p.FileHash(h, int64(len(data)))

@@ -1,14 +1,6 @@
 package role
 
-import (
-	"crypto/rand"
-)
+import "github.com/ferrysync/ferry/internal/testfs"
 
-// Test helpers, the same as internal/session's.
-
-// randomBytes is a test helper.
-func randomBytes(n int) []byte {
-	b := make([]byte, n)
-	rand.Read(b)
-	return b
-}
+// randomBytes is testfs.RandomBytes.
+var randomBytes = testfs.RandomBytes

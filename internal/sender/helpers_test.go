@@ -1,42 +1,14 @@
 package sender
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ferrysync/ferry/internal/role"
+	"github.com/ferrysync/ferry/internal/testfs"
 )
 
-// Test helpers, the same as internal/session's.
-
-// writeTree is a test helper.
-func writeTree(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for p, c := range files {
-		full := filepath.Join(root, p)
-		switch {
-		case c == "dir":
-			must(t, os.MkdirAll(full, 0o755))
-		case strings.HasPrefix(c, "->"):
-			must(t, os.MkdirAll(filepath.Dir(full), 0o755))
-			must(t, os.Symlink(c[2:], full))
-		default:
-			must(t, os.MkdirAll(filepath.Dir(full), 0o755))
-			must(t, os.WriteFile(full, []byte(c), 0o644))
-		}
-	}
-}
-
-// must is a test helper.
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
+// progressTree is a small tree with a symlink, for the progress tests.
 func progressTree(t *testing.T) string {
 	t.Helper()
 	src := t.TempDir()
@@ -49,6 +21,10 @@ func progressTree(t *testing.T) string {
 	return src
 }
 
+// archive is -a.
 func archive() role.Config {
 	return role.Config{Recursive: true, Links: true, Perms: true, Times: true, Group: true}
 }
+
+// writeTree is testfs.WriteTree.
+var writeTree = testfs.WriteTree

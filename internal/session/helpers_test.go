@@ -3,7 +3,6 @@ package session
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferrysync/ferry/internal/testfs"
 	"github.com/ferrysync/ferry/internal/transport"
 	"github.com/ferrysync/ferry/internal/wire"
 )
@@ -102,39 +102,6 @@ func (s *syncer) itemized() []string {
 	return out
 }
 
-// writeTree creates files from a map of path to content; a content of
-// "dir" makes a directory, "->x" a symlink to x.
-func writeTree(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for p, c := range files {
-		full := filepath.Join(root, p)
-		switch {
-		case c == "dir":
-			must(t, os.MkdirAll(full, 0o755))
-		case strings.HasPrefix(c, "->"):
-			must(t, os.MkdirAll(filepath.Dir(full), 0o755))
-			must(t, os.Symlink(c[2:], full))
-		default:
-			must(t, os.MkdirAll(filepath.Dir(full), 0o755))
-			must(t, os.WriteFile(full, []byte(c), 0o644))
-		}
-	}
-}
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// randomBytes returns n random bytes.
-func randomBytes(n int) []byte {
-	b := make([]byte, n)
-	rand.Read(b)
-	return b
-}
-
 // sameTree compares two trees: types, contents, symlink targets, modes
 // and (for non-directories, and directories when dirTimes) mtimes.
 func sameTree(t *testing.T, a, b string, dirTimes bool) {
@@ -201,3 +168,10 @@ func setTimes(t *testing.T, root string) {
 		must(t, os.Chtimes(paths[i], ts, ts))
 	}
 }
+
+// Test helpers shared with the other packages (internal/testfs).
+var (
+	writeTree   = testfs.WriteTree
+	must        = testfs.Must
+	randomBytes = testfs.RandomBytes
+)
