@@ -27,7 +27,9 @@ var layers = []string{
 	"internal/transport",
 	"internal/tree",
 	"internal/fsys",
+	"internal/refine",
 	"delta",
+	"internal/bufpool",
 }
 
 // testOnly are support packages for tests; nothing but tests may import them.
@@ -38,7 +40,7 @@ var testOnly = map[string]bool{"internal/e2e": true, "internal/sshtest": true, "
 var standalone = map[string]bool{"bench/walkfloor": true}
 
 // pure packages handle only bytes: no files, no sockets.
-var pure = map[string]bool{"delta": true, "internal/wire": true}
+var pure = map[string]bool{"delta": true, "internal/wire": true, "internal/refine": true, "internal/bufpool": true}
 
 const module = "github.com/ferrysync/ferry"
 

@@ -65,12 +65,10 @@
 //
 // # Refinement
 //
-// A second round (refine.go) shrinks round 1's literal regions to about
-// the bytes really changed: a Recorder cuts round 1 into Segments, the
-// sender signs each literal region of the new file with small blocks
-// (RefineParams.Regions), the receiver finds them in its basis
-// (RefineParams.Find) and the sender emits copies of the found blocks and
-// literals for the rest (Segment.Emit).
+// ferry's sync protocol adds a second round that shrinks round 1's
+// literal regions to about the bytes really changed; it is ferry's own
+// (package internal/refine, docs/PROTOCOL.md section 5.5), built on this
+// package's exported pieces (RollingHash, StrongHash, Filter, CopyMerger).
 //
 // Blocks may cover any ranges of the basis (AddBlocks takes the offset of
 // the range it reads), so a caller can re-sign an unmatched region with

@@ -3,6 +3,8 @@ package delta
 import (
 	"errors"
 	"io"
+
+	"github.com/ferrysync/ferry/internal/bufpool"
 )
 
 // A Matcher generates deltas against one signature. Build it once and run
@@ -39,14 +41,14 @@ func (m *Matcher) Delta(r io.Reader, w OpWriter) error {
 	d := &differ{
 		m:      m,
 		r:      r,
-		out:    copyMerger{w: w},
-		buf:    getBuf(win),
+		out:    CopyMerger{W: w},
+		buf:    bufpool.Get(win),
 		maxLit: win / 4,
 		maxRun: max(1, win/2/bl),
 		expect: -1,
 		roller: m.sig.Rolling.NewRoller(),
 	}
-	defer putBuf(d.buf) // after the helpers stop
+	defer bufpool.Put(d.buf) // after the helpers stop
 	if n := m.sig.workers() - 1; n > 0 {
 		d.helpers = startHelpers(n)
 		defer d.helpers.stop()
@@ -54,7 +56,7 @@ func (m *Matcher) Delta(r io.Reader, w OpWriter) error {
 	if err := d.run(); err != nil {
 		return err
 	}
-	return d.out.flush()
+	return d.out.Flush()
 }
 
 // differ is the state of one Delta run. buf[lit:i] is pending literal data,
@@ -63,7 +65,7 @@ func (m *Matcher) Delta(r io.Reader, w OpWriter) error {
 type differ struct {
 	m       *Matcher
 	r       io.Reader
-	out     copyMerger
+	out     CopyMerger
 	buf     []byte
 	n, i    int
 	lit     int

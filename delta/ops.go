@@ -16,14 +16,16 @@ type OpWriter interface {
 	Literal(p []byte) error
 }
 
-// copyMerger joins adjacent copies before passing them on.
-type copyMerger struct {
-	w       OpWriter
+// CopyMerger is an OpWriter that joins adjacent copies before passing
+// them on to W; Flush passes on the last one.
+type CopyMerger struct {
+	W       OpWriter
 	off, n  int64
 	pending bool
 }
 
-func (m *copyMerger) Copy(off, n int64) error {
+// Copy notes a copy, joined to the previous one when adjacent.
+func (m *CopyMerger) Copy(off, n int64) error {
 	if n == 0 {
 		return nil
 	}
@@ -31,29 +33,31 @@ func (m *copyMerger) Copy(off, n int64) error {
 		m.n += n
 		return nil
 	}
-	if err := m.flush(); err != nil {
+	if err := m.Flush(); err != nil {
 		return err
 	}
 	m.off, m.n, m.pending = off, n, true
 	return nil
 }
 
-func (m *copyMerger) Literal(p []byte) error {
+// Literal passes on the pending copy, then p.
+func (m *CopyMerger) Literal(p []byte) error {
 	if len(p) == 0 {
 		return nil
 	}
-	if err := m.flush(); err != nil {
+	if err := m.Flush(); err != nil {
 		return err
 	}
-	return m.w.Literal(p)
+	return m.W.Literal(p)
 }
 
-func (m *copyMerger) flush() error {
+// Flush passes on the pending copy, if any.
+func (m *CopyMerger) Flush() error {
 	if !m.pending {
 		return nil
 	}
 	m.pending = false
-	return m.w.Copy(m.off, m.n)
+	return m.W.Copy(m.off, m.n)
 }
 
 // A Patcher applies operations: it writes the new file to Out, reading

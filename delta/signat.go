@@ -5,6 +5,8 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+
+	"github.com/ferrysync/ferry/internal/bufpool"
 )
 
 // signAtChunk is about how much a SignAt worker reads at once: small, as
@@ -40,8 +42,8 @@ func SignAt(r io.ReaderAt, size int64, p Params) (*Signature, error) {
 		errAt  = chunks
 	)
 	work := func() {
-		buf := getBuf(int(min(int64(per)*bl, size)))
-		defer putBuf(buf)
+		buf := bufpool.Get(int(min(int64(per)*bl, size)))
+		defer bufpool.Put(buf)
 		var tmp [64]byte
 		for {
 			c := int(next.Add(1) - 1)

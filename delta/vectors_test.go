@@ -53,10 +53,6 @@ type hashVectors struct {
 		StrongLen  int   `json:"strong_len"`
 		BlockCount int64 `json:"block_count"`
 	} `json:"block_params"`
-	RefineBlockLen []struct {
-		RegionLen int64 `json:"region_len"`
-		BlockLen  int   `json:"block_len"`
-	} `json:"refine_block_len"`
 }
 
 // vecInput is the deterministic test input of n bytes: byte i is
@@ -177,13 +173,6 @@ func generateHashVectors() hashVectors {
 			BlockCount int64 `json:"block_count"`
 		}{size, p.BlockLen, p.StrongLen, (size + int64(p.BlockLen) - 1) / int64(p.BlockLen)})
 	}
-	rp := FerryRefineParams(0)
-	for _, n := range []int64{4096, 10_000, 100_000, 1 << 20, 64 << 20} {
-		v.RefineBlockLen = append(v.RefineBlockLen, struct {
-			RegionLen int64 `json:"region_len"`
-			BlockLen  int   `json:"block_len"`
-		}{n, rp.BlockLen(n)})
-	}
 	return v
 }
 
@@ -208,7 +197,7 @@ func TestHashVectors(t *testing.T) {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		t.Fatal(err)
 	}
-	if len(v.Weak) == 0 || len(v.Roll) == 0 || len(v.Strong) == 0 || len(v.FileSum) == 0 || len(v.BlockParams) == 0 || len(v.RefineBlockLen) == 0 {
+	if len(v.Weak) == 0 || len(v.Roll) == 0 || len(v.Strong) == 0 || len(v.FileSum) == 0 || len(v.BlockParams) == 0 {
 		t.Fatal("a section of the vectors is empty")
 	}
 	rk := RabinKarp()
@@ -264,12 +253,6 @@ func TestHashVectors(t *testing.T) {
 		}
 		if n := (c.BasisSize + int64(p.BlockLen) - 1) / int64(p.BlockLen); n != c.BlockCount {
 			t.Errorf("basis of %d bytes: %d blocks, vectors say %d", c.BasisSize, n, c.BlockCount)
-		}
-	}
-	rp := FerryRefineParams(0)
-	for _, c := range v.RefineBlockLen {
-		if got := rp.BlockLen(c.RegionLen); got != c.BlockLen {
-			t.Errorf("refine region of %d bytes: block %d, vectors say %d", c.RegionLen, got, c.BlockLen)
 		}
 	}
 	if !*updateVectors {

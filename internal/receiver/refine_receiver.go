@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ferrysync/ferry/internal/refine"
 	"github.com/ferrysync/ferry/internal/role"
 
 	"github.com/ferrysync/ferry/delta"
@@ -32,15 +33,15 @@ func (r *Engine) refine(m *wire.RefineSig) error {
 	if !j.sig || j.basis == nil {
 		return fmt.Errorf("%w: refinement for id %d, which has no basis", role.ErrProtocol, m.ID)
 	}
-	p := delta.FerryRefineParams(r.Cfg.Seed)
+	p := refine.FerryRefineParams(r.Cfg.Seed)
 	p.StrongLen = int(m.StrongLen)
 	basis := io.NewSectionReader(j.basis, 0, j.basisSize)
 	ans := &wire.RefineMatch{ID: m.ID, Seq: m.Seq, Regions: make([][]wire.RefineRun, len(m.Regions))}
 	size := 0
 	for k, rg := range m.Regions {
-		rs := &delta.RegionSig{BlockLen: int(rg.BlockLen), Weak: rg.Weak, Strong: rg.Strong}
+		rs := &refine.RegionSig{BlockLen: int(rg.BlockLen), Weak: rg.Weak, Strong: rg.Strong}
 		for _, h := range rg.Hints {
-			rs.Hints = append(rs.Hints, delta.Range{Off: h.Off, Len: h.Len})
+			rs.Hints = append(rs.Hints, refine.Range{Off: h.Off, Len: h.Len})
 		}
 		runs, err := p.Find(basis, j.basisSize, rs)
 		if errors.Is(err, delta.ErrParams) || errors.Is(err, delta.ErrBasisRange) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/ferrysync/ferry/internal/refine"
 	"github.com/ferrysync/ferry/internal/role"
 
 	"github.com/ferrysync/ferry/delta"
@@ -74,8 +75,8 @@ func (s *Engine) gotRefineMatch(m *wire.RefineMatch) error {
 
 // pendingSeg is a round-1 segment waiting to be emitted.
 type pendingSeg struct {
-	seg  *delta.Segment
-	sigs []*delta.RegionSig // nil: nothing to refine, no answer awaited
+	seg  *refine.Segment
+	sigs []*refine.RegionSig // nil: nothing to refine, no answer awaited
 }
 
 // refiner runs the two rounds of one file's delta on a worker.
@@ -84,23 +85,23 @@ type refiner struct {
 	r           *request
 	f           io.ReaderAt // the new file, read again for regions and literals
 	out         *dataWriter
-	p           delta.RefineParams
+	p           refine.RefineParams
 	answers     chan *wire.RefineMatch
 	pending     []*pendingSeg
 	outstanding int
 }
 
 // refineDelta replaces delta.Delta when both sides offered refine-v1: round
-// 1 is recorded in segments (delta.Recorder), each segment's literal regions
+// 1 is recorded in segments (refine.Recorder), each segment's literal regions
 // are refined with the receiver, and the segment is emitted once its answer
 // is in. src reads the file in order (and hashes it); f reads it at
 // offsets. It returns the bytes read from src; a connection or protocol error
 // is also left in out.connErr, which makes serve end the session.
 func (s *Engine) refineDelta(r *request, sig *delta.Signature, f io.ReaderAt, src io.Reader, out *dataWriter) (int64, error) {
-	rf := &refiner{s: s, r: r, f: f, out: out, p: delta.FerryRefineParams(s.Cfg.Seed), answers: s.refine.register(r.ID)}
+	rf := &refiner{s: s, r: r, f: f, out: out, p: refine.FerryRefineParams(s.Cfg.Seed), answers: s.refine.register(r.ID)}
 	defer s.refine.unregister(r.ID)
 	cr := &countReader{r: src}
-	rec := delta.NewRecorder(refineSpan, rf.segment)
+	rec := refine.NewRecorder(refineSpan, rf.segment)
 	err := delta.NewMatcher(sig).Delta(cr, rec)
 	if err == nil {
 		err = rec.Close()
@@ -116,7 +117,7 @@ func (s *Engine) refineDelta(r *request, sig *delta.Signature, f io.ReaderAt, sr
 
 // segment takes one round-1 segment: it sends the segment's RefineSig, if
 // any region is worth refining, and emits the segments before it.
-func (rf *refiner) segment(seg *delta.Segment) error {
+func (rf *refiner) segment(seg *refine.Segment) error {
 	sigs, err := rf.p.Regions(rf.f, seg, rf.r.BasisSize)
 	if err != nil {
 		return err
@@ -159,7 +160,7 @@ func (rf *refiner) emitFront() error {
 	ps := rf.pending[0]
 	rf.pending[0] = nil
 	rf.pending = rf.pending[1:]
-	var runs [][]delta.BlockRun
+	var runs [][]refine.BlockRun
 	if ps.sigs != nil {
 		m, err := rf.await()
 		if err != nil {
@@ -199,18 +200,18 @@ func (rf *refiner) drain() {
 }
 
 // refineRuns checks an answer against its request and converts it.
-func refineRuns(m *wire.RefineMatch, ps *pendingSeg) ([][]delta.BlockRun, error) {
+func refineRuns(m *wire.RefineMatch, ps *pendingSeg) ([][]refine.BlockRun, error) {
 	if m.Seq != ps.seg.Seq || len(m.Regions) != len(ps.sigs) {
 		return nil, fmt.Errorf("%w: refine answer %d with %d regions for request %d with %d",
 			role.ErrProtocol, m.Seq, len(m.Regions), ps.seg.Seq, len(ps.sigs))
 	}
-	runs := make([][]delta.BlockRun, len(m.Regions))
+	runs := make([][]refine.BlockRun, len(m.Regions))
 	for k, rr := range m.Regions {
 		for _, r := range rr {
 			if r.First >= 1<<31 || r.Count >= 1<<31 {
 				return nil, fmt.Errorf("%w: refine run of %d blocks from %d", role.ErrProtocol, r.Count, r.First)
 			}
-			runs[k] = append(runs[k], delta.BlockRun{First: int(r.First), Count: int(r.Count), BasisOff: r.BasisOff})
+			runs[k] = append(runs[k], refine.BlockRun{First: int(r.First), Count: int(r.Count), BasisOff: r.BasisOff})
 		}
 	}
 	return runs, nil

@@ -1,4 +1,6 @@
-package delta
+// Package bufpool recycles the byte buffers of the delta path (delta and
+// internal/refine): Get a buffer of a size class, Put it back.
+package bufpool
 
 import (
 	"math/bits"
@@ -21,8 +23,8 @@ const (
 
 var bufPools [maxPooledShift - minPooledShift + 1]sync.Pool
 
-// getBuf returns a buffer of n bytes, of unspecified content.
-func getBuf(n int) []byte {
+// Get returns a buffer of n bytes, of unspecified content.
+func Get(n int) []byte {
 	if n <= 0 {
 		return nil
 	}
@@ -36,8 +38,8 @@ func getBuf(n int) []byte {
 	return make([]byte, n, 1<<shift)
 }
 
-// putBuf gives back a buffer from getBuf; b must not be used afterwards.
-func putBuf(b []byte) {
+// Put gives back a buffer from Get; b must not be used afterwards.
+func Put(b []byte) {
 	c := cap(b)
 	if c == 0 || c&(c-1) != 0 {
 		return

@@ -1,9 +1,11 @@
-package delta
+package refine
 
 import (
 	"bytes"
 	"errors"
 	"testing"
+
+	"github.com/ferrysync/ferry/delta"
 )
 
 // refined is the outcome of a two-round delta run in process.
@@ -17,7 +19,7 @@ type refined struct {
 
 // tally counts literal bytes on their way to a Patcher.
 type tally struct {
-	w       OpWriter
+	w       delta.OpWriter
 	literal int64
 }
 
@@ -31,14 +33,14 @@ func (t *tally) Literal(p []byte) error {
 // bytes, refines every segment against old and rebuilds the new file.
 func refineRoundTrip(t testing.TB, old, new []byte, span int64) refined {
 	t.Helper()
-	sig, err := Sign(bytes.NewReader(old), FerryParams(int64(len(old)), 7))
+	sig, err := delta.Sign(bytes.NewReader(old), delta.FerryParams(int64(len(old)), 7))
 	if err != nil {
 		t.Fatal(err)
 	}
 	rp := FerryRefineParams(7)
 	var out bytes.Buffer
 	res := refined{}
-	w := &tally{w: NewPatcher(bytes.NewReader(old), &out)}
+	w := &tally{w: delta.NewPatcher(bytes.NewReader(old), &out)}
 	var seq uint64
 	rec := NewRecorder(span, func(seg *Segment) error {
 		if seg.Seq != seq {
@@ -69,7 +71,7 @@ func refineRoundTrip(t testing.TB, old, new []byte, span int64) refined {
 		}
 		return seg.Emit(bytes.NewReader(new), sigs, runs, int64(len(old)), w)
 	})
-	if err := Delta(sig, bytes.NewReader(new), rec); err != nil {
+	if err := delta.Delta(sig, bytes.NewReader(new), rec); err != nil {
 		t.Fatal(err)
 	}
 	if err := rec.Close(); err != nil {
@@ -169,14 +171,14 @@ func TestRefineHostile(t *testing.T) {
 		mutate func(*RegionSig)
 		want   error
 	}{
-		{"hint past the end", func(r *RegionSig) { r.Hints[0] = Range{99000, 8192} }, ErrBasisRange},
-		{"negative hint", func(r *RegionSig) { r.Hints[0] = Range{-1, 10} }, ErrBasisRange},
-		{"overflowing hint", func(r *RegionSig) { r.Hints[0] = Range{1 << 62, 1<<63 - 1} }, ErrBasisRange},
-		{"too many hints", func(r *RegionSig) { r.Hints = []Range{{0, 1}, {2, 1}, {4, 1}} }, ErrParams},
-		{"hint too long", func(r *RegionSig) { r.Hints[0] = Range{0, 90000} }, ErrParams},
-		{"zero block length", func(r *RegionSig) { r.BlockLen = 0 }, ErrParams},
-		{"huge block length", func(r *RegionSig) { r.BlockLen = MaxRefineBlockLen + 1 }, ErrParams},
-		{"short strong", func(r *RegionSig) { r.Strong = r.Strong[1:] }, ErrParams},
+		{"hint past the end", func(r *RegionSig) { r.Hints[0] = Range{99000, 8192} }, delta.ErrBasisRange},
+		{"negative hint", func(r *RegionSig) { r.Hints[0] = Range{-1, 10} }, delta.ErrBasisRange},
+		{"overflowing hint", func(r *RegionSig) { r.Hints[0] = Range{1 << 62, 1<<63 - 1} }, delta.ErrBasisRange},
+		{"too many hints", func(r *RegionSig) { r.Hints = []Range{{0, 1}, {2, 1}, {4, 1}} }, delta.ErrParams},
+		{"hint too long", func(r *RegionSig) { r.Hints[0] = Range{0, 90000} }, delta.ErrParams},
+		{"zero block length", func(r *RegionSig) { r.BlockLen = 0 }, delta.ErrParams},
+		{"huge block length", func(r *RegionSig) { r.BlockLen = MaxRefineBlockLen + 1 }, delta.ErrParams},
+		{"short strong", func(r *RegionSig) { r.Strong = r.Strong[1:] }, delta.ErrParams},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -207,18 +209,18 @@ func TestRefineEmitRejectsBadRuns(t *testing.T) {
 		runs [][]BlockRun
 		want error
 	}{
-		{"missing answer", nil, ErrCorrupt},
-		{"block past the region", [][]BlockRun{{{First: n - 1, Count: 2}}}, ErrCorrupt},
-		{"negative block", [][]BlockRun{{{First: -1, Count: 1}}}, ErrCorrupt},
-		{"empty run", [][]BlockRun{{{First: 0, Count: 0}}}, ErrCorrupt},
-		{"beyond the basis", [][]BlockRun{{{First: 0, Count: 1, BasisOff: 1<<20 - 10}}}, ErrCorrupt},
-		{"negative offset", [][]BlockRun{{{First: 0, Count: 1, BasisOff: -5}}}, ErrCorrupt},
-		{"overflowing offset", [][]BlockRun{{{First: 0, Count: 3, BasisOff: 1<<63 - 600}}}, ErrCorrupt},
+		{"missing answer", nil, delta.ErrCorrupt},
+		{"block past the region", [][]BlockRun{{{First: n - 1, Count: 2}}}, delta.ErrCorrupt},
+		{"negative block", [][]BlockRun{{{First: -1, Count: 1}}}, delta.ErrCorrupt},
+		{"empty run", [][]BlockRun{{{First: 0, Count: 0}}}, delta.ErrCorrupt},
+		{"beyond the basis", [][]BlockRun{{{First: 0, Count: 1, BasisOff: 1<<20 - 10}}}, delta.ErrCorrupt},
+		{"negative offset", [][]BlockRun{{{First: 0, Count: 1, BasisOff: -5}}}, delta.ErrCorrupt},
+		{"overflowing offset", [][]BlockRun{{{First: 0, Count: 3, BasisOff: 1<<63 - 600}}}, delta.ErrCorrupt},
 		{"valid", [][]BlockRun{{{First: 1, Count: 2, BasisOff: 4096}}}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var ops OpList
+			var ops delta.OpList
 			err := seg.Emit(bytes.NewReader(nw), sigs, c.runs, 1<<20, &ops)
 			if !errors.Is(err, c.want) {
 				t.Fatalf("Emit: %v, want %v", err, c.want)
@@ -236,7 +238,7 @@ func TestRefineRepetitiveBasisLinear(t *testing.T) {
 	// hash runs about once per block, not once per byte.
 	old := make([]byte, 1<<20)
 	nw := edit(old, 500000, 10, 1)
-	ch := &countingHash{StrongHash: XXH3(7)}
+	ch := &countingHash{StrongHash: delta.XXH3(7)}
 	rp := FerryRefineParams(7)
 	rp.Strong = ch
 	seg := &Segment{Ops: []PlanOp{{0, 480000, 0}, {480000, 40000, -1}, {520000, int64(len(nw)) - 520000, 520000}},
@@ -254,7 +256,7 @@ func TestRefineRepetitiveBasisLinear(t *testing.T) {
 		t.Errorf("%d strong hashes for %d blocks", got, sigs[0].Blocks())
 	}
 	var out bytes.Buffer
-	if err := seg.Emit(bytes.NewReader(nw), sigs, [][]BlockRun{runs}, int64(len(old)), NewPatcher(bytes.NewReader(old), &out)); err != nil {
+	if err := seg.Emit(bytes.NewReader(nw), sigs, [][]BlockRun{runs}, int64(len(old)), delta.NewPatcher(bytes.NewReader(old), &out)); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(out.Bytes(), nw) {

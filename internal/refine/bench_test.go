@@ -1,9 +1,11 @@
-package delta
+package refine
 
 import (
 	"bytes"
 	"io"
 	"testing"
+
+	"github.com/ferrysync/ferry/delta"
 )
 
 // BenchmarkRefine runs both rounds of a delta of the 64 MiB benchmark
@@ -11,17 +13,17 @@ import (
 // process and reports the literal and refinement-signature bytes.
 func BenchmarkRefine(b *testing.B) {
 	old, nw := benchData(b)
-	sig, err := Sign(bytes.NewReader(old), FerryParams(int64(len(old)), 7))
+	sig, err := delta.Sign(bytes.NewReader(old), delta.FerryParams(int64(len(old)), 7))
 	if err != nil {
 		b.Fatal(err)
 	}
-	m := NewMatcher(sig)
+	m := delta.NewMatcher(sig)
 	rp := FerryRefineParams(7)
 	b.SetBytes(int64(len(nw)))
 	var res refined
 	for b.Loop() {
 		res = refined{}
-		w := &tally{w: NewPatcher(bytes.NewReader(old), io.Discard)}
+		w := &tally{w: delta.NewPatcher(bytes.NewReader(old), io.Discard)}
 		rec := NewRecorder(16<<20, func(seg *Segment) error {
 			sigs, err := rp.Regions(bytes.NewReader(nw), seg, int64(len(old)))
 			if err != nil {

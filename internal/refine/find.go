@@ -1,10 +1,14 @@
-package delta
+package refine
 
 import (
 	"bytes"
 	"fmt"
 	"io"
 	"math"
+
+	"github.com/ferrysync/ferry/delta"
+
+	"github.com/ferrysync/ferry/internal/bufpool"
 )
 
 // A BlockRun says where the receiver found blocks of a RegionSig: block
@@ -23,21 +27,21 @@ func (p RefineParams) CheckRegion(rs *RegionSig, basisSize int64) error {
 	}
 	switch {
 	case rs.BlockLen < 1 || rs.BlockLen > MaxRefineBlockLen:
-		return fmt.Errorf("%w: refine block length %d", ErrParams, rs.BlockLen)
+		return fmt.Errorf("%w: refine block length %d", delta.ErrParams, rs.BlockLen)
 	case len(rs.Strong) != len(rs.Weak)*p.StrongLen:
-		return fmt.Errorf("%w: %d strong bytes for %d blocks", ErrParams, len(rs.Strong), len(rs.Weak))
+		return fmt.Errorf("%w: %d strong bytes for %d blocks", delta.ErrParams, len(rs.Strong), len(rs.Weak))
 	case len(rs.Hints) > MaxRefineHints:
-		return fmt.Errorf("%w: %d hint ranges", ErrParams, len(rs.Hints))
+		return fmt.Errorf("%w: %d hint ranges", delta.ErrParams, len(rs.Hints))
 	}
 	var total int64
 	for _, h := range rs.Hints {
 		if h.Off < 0 || h.Len < 0 || h.Off > math.MaxInt64-h.Len || h.Off+h.Len > basisSize {
-			return fmt.Errorf("%w: hint of %d bytes at %d in a %d-byte basis", ErrBasisRange, h.Len, h.Off, basisSize)
+			return fmt.Errorf("%w: hint of %d bytes at %d in a %d-byte basis", delta.ErrBasisRange, h.Len, h.Off, basisSize)
 		}
 		total += h.Len
 	}
 	if total > maxHint(len(rs.Weak), rs.BlockLen) {
-		return fmt.Errorf("%w: %d hint bytes for %d blocks of %d", ErrParams, total, len(rs.Weak), rs.BlockLen)
+		return fmt.Errorf("%w: %d hint bytes for %d blocks of %d", delta.ErrParams, total, len(rs.Weak), rs.BlockLen)
 	}
 	return nil
 }
@@ -53,14 +57,14 @@ func (p RefineParams) Find(basis io.ReaderAt, basisSize int64, rs *RegionSig) ([
 		return nil, err
 	}
 	f := &finder{p: p, rs: rs, basis: basis, bl: rs.BlockLen,
-		table: make(map[uint32][]int32, len(rs.Weak)), filter: NewFilter(len(rs.Weak)),
+		table: make(map[uint32][]int32, len(rs.Weak)), filter: delta.NewFilter(len(rs.Weak)),
 		found: make([]int64, len(rs.Weak)), misses: 64 + 2*len(rs.Weak), roller: p.Rolling.NewRoller()}
 	for i, w := range rs.Weak {
 		f.table[w] = append(f.table[w], int32(i))
 		f.filter.Add(w)
 		f.found[i] = -1
 	}
-	defer func() { putBuf(f.buf) }()
+	defer func() { bufpool.Put(f.buf) }()
 	for _, h := range rs.Hints {
 		if err := f.scan(h); err != nil {
 			return nil, err
@@ -76,10 +80,10 @@ type finder struct {
 	basis  io.ReaderAt
 	bl     int
 	table  map[uint32][]int32 // weak sum -> blocks not found yet
-	filter *Filter
+	filter *delta.Filter
 	found  []int64 // basis offset per block, or -1
 	misses int     // strong-hash refutations left
-	roller Roller
+	roller delta.Roller
 	buf    []byte
 }
 
@@ -90,8 +94,8 @@ func (f *finder) scan(h Range) error {
 		return nil
 	}
 	if need := int(min(h.Len, int64(max(1<<20, 4*bl)))); len(f.buf) < need {
-		putBuf(f.buf)
-		f.buf = getBuf(need)
+		bufpool.Put(f.buf)
+		f.buf = bufpool.Get(need)
 	}
 	buf := f.buf
 	base, n, i := h.Off, 0, 0 // buf[0] is at basis offset base; buf[i:i+bl] is the window

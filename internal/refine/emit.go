@@ -1,9 +1,13 @@
-package delta
+package refine
 
 import (
 	"fmt"
 	"io"
 	"math"
+
+	"github.com/ferrysync/ferry/delta"
+
+	"github.com/ferrysync/ferry/internal/bufpool"
 )
 
 // emitChunk bounds the literal data Emit reads at once.
@@ -16,9 +20,9 @@ const emitChunk = 256 << 10
 // ranges read from newFile. runs come from the peer: a run outside its
 // region's blocks or the basis fails with ErrCorrupt before anything is
 // written.
-func (seg *Segment) Emit(newFile io.ReaderAt, sigs []*RegionSig, runs [][]BlockRun, basisSize int64, w OpWriter) error {
+func (seg *Segment) Emit(newFile io.ReaderAt, sigs []*RegionSig, runs [][]BlockRun, basisSize int64, w delta.OpWriter) error {
 	if len(runs) != len(sigs) {
-		return fmt.Errorf("%w: %d answers for %d refined regions", ErrCorrupt, len(runs), len(sigs))
+		return fmt.Errorf("%w: %d answers for %d refined regions", delta.ErrCorrupt, len(runs), len(sigs))
 	}
 	offs := make([][]int64, len(sigs))
 	for k, rs := range sigs {
@@ -28,8 +32,8 @@ func (seg *Segment) Emit(newFile io.ReaderAt, sigs []*RegionSig, runs [][]BlockR
 		}
 		offs[k] = o
 	}
-	e := emitter{r: newFile, out: copyMerger{w: w}}
-	defer func() { putBuf(e.buf) }()
+	e := emitter{r: newFile, out: delta.CopyMerger{W: w}}
+	defer func() { bufpool.Put(e.buf) }()
 	k := 0
 	for _, op := range seg.Ops {
 		var err error
@@ -47,9 +51,9 @@ func (seg *Segment) Emit(newFile io.ReaderAt, sigs []*RegionSig, runs [][]BlockR
 		}
 	}
 	if k != len(sigs) {
-		return fmt.Errorf("%w: refined region at %d is not a literal of the segment", ErrParams, sigs[k].NewOff)
+		return fmt.Errorf("%w: refined region at %d is not a literal of the segment", delta.ErrParams, sigs[k].NewOff)
 	}
-	return e.out.flush()
+	return e.out.Flush()
 }
 
 // blockOffsets turns a region's runs into one basis offset per block (-1:
@@ -63,7 +67,7 @@ func blockOffsets(rs *RegionSig, runs []BlockRun, basisSize int64) ([]int64, err
 	for _, r := range runs {
 		if r.First < 0 || r.Count < 1 || r.First > len(offs)-r.Count || r.BasisOff < 0 ||
 			int64(r.Count) > (math.MaxInt64-r.BasisOff)/bl || r.BasisOff+int64(r.Count)*bl > basisSize {
-			return nil, fmt.Errorf("%w: refine run of %d blocks from %d at basis %d", ErrCorrupt, r.Count, r.First, r.BasisOff)
+			return nil, fmt.Errorf("%w: refine run of %d blocks from %d at basis %d", delta.ErrCorrupt, r.Count, r.First, r.BasisOff)
 		}
 		for i := range r.Count {
 			offs[r.First+i] = r.BasisOff + int64(i)*bl
@@ -75,7 +79,7 @@ func blockOffsets(rs *RegionSig, runs []BlockRun, basisSize int64) ([]int64, err
 // emitter writes operations, reading literal bytes from the new file.
 type emitter struct {
 	r   io.ReaderAt
-	out copyMerger
+	out delta.CopyMerger
 	buf []byte
 }
 
@@ -107,7 +111,7 @@ func (e *emitter) region(rs *RegionSig, offs []int64) error {
 // literal emits new-file bytes [from, to).
 func (e *emitter) literal(from, to int64) error {
 	if e.buf == nil && to > from {
-		e.buf = getBuf(emitChunk)
+		e.buf = bufpool.Get(emitChunk)
 	}
 	for from < to {
 		p := e.buf[:min(to-from, emitChunk)]

@@ -1,6 +1,10 @@
-package delta
+package refine
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ferrysync/ferry/delta"
+)
 
 // A PlanOp is one round-1 operation placed in the new file: a copy of
 // Len basis bytes at BasisOff, or (BasisOff < 0) Len literal bytes of the
@@ -57,7 +61,7 @@ func (r *Recorder) Copy(off, n int64) error {
 		return nil
 	}
 	if off < 0 {
-		return fmt.Errorf("%w: copy at %d", ErrBasisRange, off)
+		return fmt.Errorf("%w: copy at %d", delta.ErrBasisRange, off)
 	}
 	if r.cur != nil && r.pos-r.start >= r.span {
 		if err := r.emit(off); err != nil {

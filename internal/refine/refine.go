@@ -1,8 +1,12 @@
-package delta
+package refine
 
 import (
 	"fmt"
 	"io"
+
+	"github.com/ferrysync/ferry/delta"
+
+	"github.com/ferrysync/ferry/internal/bufpool"
 )
 
 // Refinement: the second round of a delta.
@@ -54,8 +58,8 @@ import (
 // RefineParams are the parameters of the refinement round. Both sides must
 // use the same hashes.
 type RefineParams struct {
-	Rolling   RollingHash
-	Strong    StrongHash
+	Rolling   delta.RollingHash
+	Strong    delta.StrongHash
 	StrongLen int   // bytes of strong hash per small block
 	MinRegion int64 // literal regions shorter than this stay literal
 	MaxRegion int64 // and so do longer ones (no 32 KiB block matched inside)
@@ -75,7 +79,7 @@ const (
 // sums, 6 bytes of XXH3-128 seeded with seed, blocks of 256 B to 8 KiB,
 // regions of 4 KiB to 64 MiB.
 func FerryRefineParams(seed uint64) RefineParams {
-	return RefineParams{Rolling: RabinKarp(), Strong: XXH3(seed), StrongLen: 6,
+	return RefineParams{Rolling: delta.RabinKarp(), Strong: delta.XXH3(seed), StrongLen: 6,
 		MinRegion: 4 << 10, MaxRegion: 64 << 20, MinBlockLen: 256, MaxBlockLen: 8 << 10}
 }
 
@@ -83,11 +87,11 @@ func FerryRefineParams(seed uint64) RefineParams {
 func (p RefineParams) Check() error {
 	switch {
 	case p.Rolling == nil || p.Strong == nil:
-		return fmt.Errorf("%w: missing hash", ErrParams)
-	case p.StrongLen < 1 || p.StrongLen > p.Strong.Size() || p.StrongLen > MaxStrongLen:
-		return fmt.Errorf("%w: strong length %d", ErrParams, p.StrongLen)
+		return fmt.Errorf("%w: missing hash", delta.ErrParams)
+	case p.StrongLen < 1 || p.StrongLen > p.Strong.Size() || p.StrongLen > delta.MaxStrongLen:
+		return fmt.Errorf("%w: strong length %d", delta.ErrParams, p.StrongLen)
 	case p.MinBlockLen < 1 || p.MaxBlockLen < p.MinBlockLen || p.MaxBlockLen > MaxRefineBlockLen:
-		return fmt.Errorf("%w: block lengths [%d, %d]", ErrParams, p.MinBlockLen, p.MaxBlockLen)
+		return fmt.Errorf("%w: block lengths [%d, %d]", delta.ErrParams, p.MinBlockLen, p.MaxBlockLen)
 	}
 	return nil
 }
@@ -96,7 +100,7 @@ func (p RefineParams) Check() error {
 // sqrt(n·(4+StrongLen)) rounded up to a multiple of 64, clamped to
 // [MinBlockLen, MaxBlockLen] and to at most n/2.
 func (p RefineParams) BlockLen(n int64) int {
-	bl := (isqrt(min(n, 1<<40)*int64(4+p.StrongLen)) + 63) &^ 63
+	bl := (sqrtFloor(min(n, 1<<40)*int64(4+p.StrongLen)) + 63) &^ 63
 	bl = min(max(bl, int64(p.MinBlockLen)), int64(p.MaxBlockLen), n/2)
 	return int(max(bl, 1))
 }
@@ -220,8 +224,8 @@ func (p RefineParams) sign(newFile io.ReaderAt, off, n int64, bl int) (*RegionSi
 	rs.Weak = make([]uint32, count)
 	rs.Strong = make([]byte, 0, count*p.StrongLen)
 	per := max(1, signRead/bl) // blocks per read
-	buf := getBuf(int(min(int64(per*bl), n)))
-	defer putBuf(buf)
+	buf := bufpool.Get(int(min(int64(per*bl), n)))
+	defer bufpool.Put(buf)
 	var tmp [64]byte
 	for first := 0; first < count; first += per {
 		// Blocks first..last-1 start at blockNewOff(first) and are
@@ -255,4 +259,18 @@ func readAtFull(r io.ReaderAt, p []byte, off int64) error {
 		err = io.ErrUnexpectedEOF
 	}
 	return fmt.Errorf("read %d bytes at %d: %w", len(p), off, err)
+}
+
+// sqrtFloor is the integer square root of v (v >= 0).
+func sqrtFloor(v int64) int64 {
+	if v < 2 {
+		return v
+	}
+	var r int64
+	for b := int64(1) << 31; b > 0; b >>= 1 {
+		if c := r | b; c*c <= v {
+			r = c
+		}
+	}
+	return r
 }
