@@ -176,6 +176,11 @@ func (r *Engine) Handle(m wire.Message) error {
 			return err
 		}
 		j.data(m)
+	case *wire.SourceError: // the sender could not remove a source file
+		if tree.ValidPath(m.Path) != nil {
+			return fmt.Errorf("%w: source-error for %q", role.ErrProtocol, m.Path)
+		}
+		r.fail("remove source", m.Path, r.FromWireError(&wire.FileError{Path: m.Path, Code: m.Code, Message: m.Message}))
 	case *wire.RefineSig: // refine hook (refine_receiver.go)
 		return r.refine(m)
 	case *wire.Handoff: // handoff hook (handoff.go)
@@ -334,6 +339,10 @@ func (r *Engine) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, erro
 	}
 	mine.LiteralBytes, mine.MatchedBytes = ss.LiteralBytes-min(resumed, ss.LiteralBytes), ss.MatchedBytes+resumed
 	mine.Errors += ss.Errors
+	r.mu.Lock()
+	mine.Errors += r.stats.Errors // reported by the sender after this side's PassDone (wire.SourceError)
+	r.stats.Errors = 0
+	r.mu.Unlock()
 	if r.Cfg.LocalPeer {
 		// A local copy reports what its sending side sent, as rsync does:
 		// the file data, whether it crossed the connection or was handed
