@@ -150,6 +150,8 @@ func (r *receiver) createFile(name string, mode uint32, ex *tree.Entry, size int
 			t.Abort()
 			return nil, err
 		}
+	} else if size >= fsys.AutoPreallocMin {
+		t.PreallocateHint(size) // spares ext4 a flush in the rename (fsys/prealloc.go)
 	}
 	return t, nil
 }
