@@ -3,6 +3,7 @@ package delta
 import (
 	"fmt"
 	"io"
+	"math"
 )
 
 // An OpWriter receives a delta as a stream of operations that rebuild the
@@ -62,7 +63,6 @@ type Patcher struct {
 	size  int64 // basis size, or -1 when unknown
 	out   io.Writer
 	buf   []byte
-	asy   *asyncOut // with Async (patch_async.go)
 }
 
 // patchChunk bounds the buffer a Patcher copies through.
@@ -81,11 +81,8 @@ func NewPatcher(basis io.ReaderAt, out io.Writer) *Patcher {
 
 // Copy copies n basis bytes at off to the output.
 func (p *Patcher) Copy(off, n int64) error {
-	if err := p.checkCopy(off, n); err != nil {
-		return err
-	}
-	if p.asy != nil {
-		return p.copyAsync(off, n)
+	if off < 0 || n < 0 || off > math.MaxInt64-n || (p.size >= 0 && off+n > p.size) {
+		return fmt.Errorf("%w: %d bytes at %d", ErrBasisRange, n, off)
 	}
 	if p.buf == nil {
 		p.buf = make([]byte, patchChunk)
@@ -110,9 +107,6 @@ func (p *Patcher) Copy(off, n int64) error {
 
 // Literal writes b to the output.
 func (p *Patcher) Literal(b []byte) error {
-	if p.asy != nil {
-		return p.literalAsync(b)
-	}
 	_, err := p.out.Write(b)
 	return err
 }

@@ -16,7 +16,6 @@ import (
 // once the tests are done: every way a file can end must stop its hash.
 func TestMain(m *testing.M) {
 	pipeHashMin = 1
-	asyncPatchMin = 1 // and every delta through an Async patcher
 	code := m.Run()
 	for i := 0; pipeHashes.Load() != 0 && i < 100; i++ {
 		time.Sleep(20 * time.Millisecond) // a session still closing

@@ -59,9 +59,6 @@ func (j *job) open() error {
 	j.hw = &hashWriter{w: j.counted(j.t), h: h, fh: j.r.fileHash(h, j.s.Size)} // progress hook: j.counted (totals.go)
 	if j.sig {
 		j.patch = delta.NewPatcher(io.NewSectionReader(j.basis, 0, j.basisSize), j.hw)
-		if j.s.Size >= asyncPatchMin {
-			j.patch.Async() // writes on a goroutine; flushPatch waits for them (patch_async.go)
-		}
 	}
 	return nil
 }
@@ -112,7 +109,6 @@ func (j *job) data(m *wire.Data) {
 		}
 	}
 	if h := testHooks.wrote; h != nil {
-		j.flushPatch()
 		h(j.r.c, j.s.Path, j.hw.n)
 	}
 }
@@ -125,7 +121,6 @@ func (j *job) end(m *wire.FileEnd) {
 	if j.werr == nil {
 		j.werr = j.open() // an empty file has no Data
 	}
-	j.closePatch()
 	if j.werr != nil {
 		j.finish(&FileError{Op: "write", Path: j.s.Path, Code: errCode(j.werr), Err: j.werr})
 		return
@@ -189,7 +184,6 @@ func (j *job) commit() {
 
 // discard drops what was written so far.
 func (j *job) discard() {
-	j.closePatch()
 	if j.t != nil {
 		j.t.Abort()
 		j.t = nil
@@ -264,7 +258,6 @@ func (j *job) interrupt() {
 // mixed with an older partial).
 func (j *job) keepPartial() {
 	r := j.r
-	j.flushPatch()
 	if r.cfg.PartialDir == "" || r.cfg.Inplace || j.t == nil || j.werr != nil || j.hw == nil || j.hw.n == 0 {
 		return
 	}
