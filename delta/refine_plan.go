@@ -30,19 +30,8 @@ type Segment struct {
 // of about span bytes of the new file each, handing each one to flush as
 // soon as the copy after it is known. It keeps no literal bytes: the
 // caller reads them again from the new file when it emits the segment.
-//
-// The first segments are shorter: span/16, then twice as long each time up
-// to span. The caller emits a segment only once the refinement of the
-// next one is under way, so the receiver gets its first data only after
-// two segments of round 1: with two whole spans (16 MiB each, the sender
-// reading the new file from disk at the same time) the receiver of a large
-// file waited idle for tens of milliseconds at the start of every file;
-// with the ramp it starts after about a span/16. The segments are only
-// cut differently: the operations, the regions refined and what the
-// receiver finds are the same.
 type Recorder struct {
 	span    int64
-	next    int64 // the length of the current segment: grows to span
 	flush   func(*Segment) error
 	cur     *Segment
 	start   int64 // new-file offset where cur starts
@@ -52,15 +41,10 @@ type Recorder struct {
 	closed  bool
 }
 
-// recorderRamp is how much shorter than span a Recorder's first segment is.
-const recorderRamp = 16
-
 // NewRecorder returns a Recorder that cuts segments of at least span bytes
-// (the first ones and the last may be shorter, see Recorder) and passes
-// them to flush in order.
+// (the last may be shorter) and passes them to flush in order.
 func NewRecorder(span int64, flush func(*Segment) error) *Recorder {
-	span = max(span, 1)
-	return &Recorder{span: span, next: max(span/recorderRamp, 1), flush: flush, prevEnd: -1}
+	return &Recorder{span: max(span, 1), flush: flush, prevEnd: -1}
 }
 
 // Size returns the new-file bytes recorded so far.
@@ -75,11 +59,10 @@ func (r *Recorder) Copy(off, n int64) error {
 	if off < 0 {
 		return fmt.Errorf("%w: copy at %d", ErrBasisRange, off)
 	}
-	if r.cur != nil && r.pos-r.start >= r.next {
+	if r.cur != nil && r.pos-r.start >= r.span {
 		if err := r.emit(off); err != nil {
 			return err
 		}
-		r.next = min(2*r.next, r.span)
 	}
 	if c := r.last(); c != nil && c.IsCopy() && c.BasisOff+c.Len == off {
 		c.Len += n
