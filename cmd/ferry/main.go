@@ -1,7 +1,8 @@
 // Command ferry makes one directory tree like another. See README.md.
 //
 // With FERRY_CPUPROFILE=FILE in the environment, ferry writes a CPU profile
-// of the run to FILE (for go tool pprof).
+// of the run to FILE (for go tool pprof), and with FERRY_TRACE=FILE an
+// execution trace (for go tool trace: which goroutine waits for what).
 //
 // Unless GOMAXPROCS is set, ferry runs Go code on twice as many threads as
 // the runtime would by default once it finds a cold cache (see morePs).
@@ -13,6 +14,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"sync"
 
 	"github.com/ferrysync/ferry/internal/cli"
@@ -24,9 +26,11 @@ func main() {
 		tree.OnCold = sync.OnceFunc(morePs)
 	}
 	stopProfile := startProfile(os.Getenv("FERRY_CPUPROFILE"))
+	stopTrace := startTrace(os.Getenv("FERRY_TRACE"))
 	ctx, stop := cli.SignalContext(context.Background()) // SIGINT, SIGTERM, SIGHUP: exit 20
 	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
+	stopTrace()
 	stopProfile()
 	os.Exit(code)
 }
@@ -62,6 +66,26 @@ func startProfile(path string) func() {
 	}
 	return func() {
 		pprof.StopCPUProfile()
+		f.Close()
+	}
+}
+
+// startTrace starts an execution trace into path ("" for none) and returns
+// the function that ends it.
+func startTrace(path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = trace.Start(f)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ferry: FERRY_TRACE:", err)
+		return func() {}
+	}
+	return func() {
+		trace.Stop()
 		f.Close()
 	}
 }

@@ -42,6 +42,7 @@ func (t *Temp) Preallocate(size int64) error {
 	if err != nil {
 		return fmt.Errorf("preallocate %s: %w", t.name, err)
 	}
+	t.prealloc = size
 	return nil
 }
 
@@ -69,10 +70,10 @@ func (t *Temp) writeSparse(b []byte) (int, error) {
 }
 
 // endSparse gives a sparse file its full length: a hole at its end was
-// never written.
+// never written. Any other file loses the disk reserved past its end.
 func (t *Temp) endSparse() error {
 	if !t.sparse {
-		return nil
+		return t.trimPrealloc() // prealloc.go
 	}
 	return unix.Ftruncate(t.fd, t.off)
 }

@@ -34,6 +34,9 @@ type Temp struct {
 	anon    bool  // CreateNew: an unnamed file until Commit links it
 	sparse  bool  // SetSparse: Write skips blocks of zeros (sparse.go)
 	off     int64 // with sparse: where the next Write goes
+	// prealloc is the length reserved by Preallocate or PreallocateHint;
+	// Commit and KeepPartial free what was reserved past the end.
+	prealloc int64
 }
 
 // maxTempTries bounds the retries when a random temp name already exists.

@@ -154,6 +154,8 @@ func (r *Engine) createFile(name string, mode uint32, ex *tree.Entry, size int64
 			t.Abort()
 			return nil, err
 		}
+	} else if size >= fsys.AutoPreallocMin {
+		t.PreallocateHint(size) // spares ext4 a flush in the rename (fsys/prealloc.go)
 	}
 	return t, nil
 }
