@@ -81,6 +81,11 @@ type Engine struct {
 // New prepares a receiver into destination operand dst (opened at the
 // first pass) and starts its committer.
 func New(p *role.Peer, dst string) (*Engine, error) {
+	if p.Cfg.WriteOnly {
+		if err := p.Cfg.WriteOnlyConflict(); err != nil {
+			return nil, err
+		}
+	}
 	f, err := tree.ParseSideFilter(p.Cfg.Filters, tree.SideReceiver, p.Cfg.DeleteExcluded)
 	if err != nil {
 		return nil, err
