@@ -68,8 +68,12 @@ func (r *Root) RemoveStaleTemp(name string, start time.Time) (bool, error) {
 			return false, quietErr(name, err)
 		}
 		defer unix.Close(fd)
-		if err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB); errors.Is(err, unix.EWOULDBLOCK) {
-			return false, nil // a live writer
+		switch err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB); {
+		case err == nil:
+		case errors.Is(err, unix.ENOLCK), errors.Is(err, unix.EOPNOTSUPP), errors.Is(err, unix.EINVAL):
+			// A filesystem without flock: the ctime rule alone.
+		default:
+			return false, nil // EWOULDBLOCK: a live writer; anything else: not sure
 		}
 		var now unix.Stat_t
 		if err := unix.Fstat(fd, &now); err != nil || now.Ino != st.Ino || now.Dev != st.Dev {
