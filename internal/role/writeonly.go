@@ -57,7 +57,7 @@ func (c *Config) WriteOnlyConflict() error {
 
 // ErrWriteOnly refuses an option that needs to read a write-only
 // destination.
-var ErrWriteOnly = errors.New("ferry: the destination is write only, which refuses")
+var ErrWriteOnly = errors.New("ferry: the destination is write only and refuses")
 
 // basisOption names the option of a basis kind.
 func basisOption(k uint8) string {
