@@ -146,7 +146,7 @@ func runChild(ctx context.Context, a childArgs, h Handler, stderr io.Writer) int
 		return 1
 	}
 	sess := &Session{Module: a.module, Root: root, Path: a.path, Role: role, User: a.user, Remote: a.remote,
-		RefuseCompress: a.refuseCompress}
+		RefuseCompress: a.refuseCompress, WriteOnly: a.flags&FlagWriteOnly != 0}
 	if err := h(ctx, conn, sess); err != nil {
 		fmt.Fprintf(stderr, "ferry serve --child: module %s: %v\n", a.module, err)
 		return 1

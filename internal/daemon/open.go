@@ -36,7 +36,8 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 		return refuse(CodeModuleMode, "module %q is write only", m.Name)
 	}
 	sess := &Session{Module: m.Name, Path: m.Path, Role: req.Role, User: user,
-		Remote: c.conn.RemoteAddr().String(), Timeout: time.Duration(m.Timeout), RefuseCompress: m.RefuseCompress}
+		Remote: c.conn.RemoteAddr().String(), Timeout: time.Duration(m.Timeout), RefuseCompress: m.RefuseCompress,
+		WriteOnly: m.WriteOnly}
 	if c.s.dropsPrivileges(m) {
 		return c.serveChild(ctx, m, sess, log)
 	}

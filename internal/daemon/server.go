@@ -31,6 +31,9 @@ type Session struct {
 	Timeout time.Duration
 	// RefuseCompress: the module's refuse_compress, for the Handler.
 	RefuseCompress bool
+	// WriteOnly: the module is write_only; the Handler's receiver tells
+	// the client nothing of what the module holds (role.Config.WriteOnly).
+	WriteOnly bool
 }
 
 // Handler serves the sync protocol on conn after the daemon phase, as

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 
+	"github.com/ferrysync/ferry/internal/role"
 	"github.com/ferrysync/ferry/internal/session"
 	"github.com/ferrysync/ferry/internal/wire"
 )
@@ -18,8 +19,9 @@ import (
 func SessionHandler() Handler {
 	return func(ctx context.Context, conn net.Conn, s *Session) error {
 		return session.Serve(ctx, conn, session.ServeOptions{
-			Config: session.Config{Timeout: s.Timeout, RefuseCompress: s.RefuseCompress, UserXattrsOnly: true},
-			Check:  func(run *wire.Run) error { return confineRun(s, run) },
+			Config: session.Config{Timeout: s.Timeout, RefuseCompress: s.RefuseCompress, UserXattrsOnly: true,
+				WriteOnly: s.WriteOnly && s.Role == RoleReceiver},
+			Check: func(run *wire.Run) error { return confineRun(s, run) },
 			// Operands are module-relative names opened through the
 			// module's root, never OS paths looked up again.
 			Root: s.Root,
@@ -53,6 +55,16 @@ func confineRun(s *Session, run *wire.Run) error {
 	run.Paths = out
 	if run.Role == wire.RoleReceiver {
 		run.Flags &^= wire.FlagDevices
+	}
+	if s.WriteOnly {
+		// Refused before anything is opened: options that would delete
+		// or choose by what the module holds (role/writeonly.go).
+		var cfg role.Config
+		cfg.FromRun(run)
+		cfg.BasisKind, cfg.BasisDirs = run.BasisKind, run.BasisDirs
+		if err := cfg.WriteOnlyConflict(); err != nil {
+			return fmt.Errorf("module %s: %w", s.Module, err)
+		}
 	}
 	if pd := run.PartialDir; pd != "" {
 		if _, err := confinePath(s.Root, s.Path, pd, false); err != nil {

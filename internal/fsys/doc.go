@@ -32,7 +32,9 @@
 // system calls.
 //
 // A crash therefore leaves at most a temp file (see IsTempName), never a
-// half-written file under the real name. Nothing is fsynced unless
+// half-written file under the real name; the next run that lists its
+// directory removes it (RemoveStaleTemp: a temp file older than that run
+// whose flock, taken by CreateTemp, no live process holds; stale.go). Nothing is fsynced unless
 // Preserve.Fsync is set: like rsync without --fsync, ferry relies on the
 // rename for atomicity, not durability, which keeps small-file throughput
 // high. Symlinks, hard links and special files are also created under a temp

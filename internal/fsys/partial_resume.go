@@ -41,6 +41,7 @@ func (r *Root) ResumePartial(name, partialDir string, keep int64) (*Temp, error)
 		p.close()
 		return nil, fmt.Errorf("resume %s: %w", pn, err)
 	}
+	lockTemp(t.fd) // a live writer's (stale.go)
 	r.dirs.clear()
 	pd, _ := split(pn)
 	r.root.Remove(pd) // only succeeds when empty; failure is fine

@@ -75,6 +75,7 @@ func (r *Root) CreateTempPerm(name string, perm uint32) (*Temp, error) {
 			p.close()
 			return nil, fmt.Errorf("create %s: %w", name, err)
 		}
+		lockTemp(fd) // a live writer's (stale.go)
 		return &Temp{r: r, fd: fd, p: p, name: name, tmp: tmp, tdir: tdir}, nil
 	}
 	p.close()

@@ -95,6 +95,7 @@ func (t *Temp) copyAcross(dirfd int, base string, apply func(fd int) error) erro
 	if err != nil {
 		return fmt.Errorf("copy across filesystems: %w", err)
 	}
+	lockTemp(fd) // a live writer's (stale.go)
 	dst := os.NewFile(uintptr(fd), tmp)
 	_, err = io.Copy(dst, src) // copy_file_range or splice where the kernel can
 	if err == nil && apply != nil {

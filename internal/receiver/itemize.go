@@ -29,6 +29,9 @@ func typeChar(t tree.Type) byte {
 // y is '.' and nothing differs.
 func (r *Engine) itemize(y byte, s, ex *tree.Entry, sumDiffers bool) string {
 	x := typeChar(s.Type)
+	if r.Cfg.WriteOnly { // write-only hook (writeonly.go): what was there is not told
+		ex = nil
+	}
 	if ex == nil || ex.Type != s.Type {
 		return string([]byte{y, x}) + "+++++++++"
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/ferrysync/ferry/internal/role"
 
@@ -47,6 +48,7 @@ type Engine struct {
 	later      []pendingDelete // noted for the end of the pass
 	deleted    int64           // deletions of this run, against MaxDelete
 	deleteOnly bool            // the previous pass was delete-only: the run goes on
+	passStart  time.Time       // when this pass started: stale temps are older (stale.go)
 
 	items  chan item
 	queued atomic.Int64  // entries handed to the merger and not yet taken (at most the credit)
@@ -81,6 +83,11 @@ type Engine struct {
 // New prepares a receiver into destination operand dst (opened at the
 // first pass) and starts its committer.
 func New(p *role.Peer, dst string) (*Engine, error) {
+	if p.Cfg.WriteOnly {
+		if err := p.Cfg.WriteOnlyConflict(); err != nil {
+			return nil, err
+		}
+	}
 	f, err := tree.ParseSideFilter(p.Cfg.Filters, tree.SideReceiver, p.Cfg.DeleteExcluded)
 	if err != nil {
 		return nil, err
@@ -289,6 +296,7 @@ func (r *Engine) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, erro
 		r.deleted = 0 // a new run; after a delete-only pass, the same one
 	}
 	r.deleteOnly = pb.DeleteOnly
+	r.passStart = time.Now() // stale temps are older (stale.go)
 	err := r.merge(ctx, pb, deletesDone)
 	cancelled := role.Cancelled(ctx, err)
 	if cancelled {

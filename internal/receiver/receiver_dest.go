@@ -150,12 +150,13 @@ func (m *merger) advanceDest() error {
 	for len(m.dest) > 0 {
 		e, err := m.dest[0].Next()
 		if err == nil {
-			// A stale temp file of a killed run is extraneous: --delete
-			// removes it (the sender never sends one); otherwise it is
-			// ignored. This run's own temps are created only in
-			// directories the walk has already listed, except with -K:
-			// a directory written through a symlink may be walked later
-			// under its own name, so then temps are always ignored.
+			// A temp file is never an entry (the sender never sends
+			// one): a stale one, of a killed run, is removed, with or
+			// without --delete; a live writer's is left alone (stale.go).
+			if fsys.IsTempName(e.Name()) && e.Type != tree.TypeDir {
+				m.r.dropStaleTemp(e.Path)
+				continue
+			}
 			if fsys.IsTempName(e.Name()) && (!m.r.Cfg.Delete || m.r.Cfg.KeepDirLinks) { // correctness hook
 				continue
 			}

@@ -94,7 +94,7 @@ func (r *Engine) process(m *merger, s, ex *tree.Entry, parent *dirNode) error {
 	case tree.TypeFile:
 		return r.doFile(m, s, ex, parent, name)
 	case tree.TypeSymlink:
-		if ex != nil && ex.Type == tree.TypeSymlink && ex.LinkTarget == s.LinkTarget {
+		if ex != nil && ex.Type == tree.TypeSymlink && ex.LinkTarget == s.LinkTarget && !r.Cfg.WriteOnly { // write-only hook (writeonly.go): made again
 			r.attrsOnly(s, ex, name)
 			return nil
 		}
@@ -114,7 +114,7 @@ func (r *Engine) process(m *merger, s, ex *tree.Entry, parent *dirNode) error {
 		}
 		r.created(s, ex, it)
 	default:
-		if ex != nil && ex.Type == s.Type && ex.Rdev == s.Rdev {
+		if ex != nil && ex.Type == s.Type && ex.Rdev == s.Rdev && !r.Cfg.WriteOnly { // write-only hook (writeonly.go): made again
 			r.attrsOnly(s, ex, name)
 			return nil
 		}
@@ -171,7 +171,7 @@ func (r *Engine) attrsOnly(s, ex *tree.Entry, name string) {
 
 // created reports a newly created (or replaced) entry.
 func (r *Engine) created(s, ex *tree.Entry, it string) {
-	if ex == nil || ex.Type != s.Type { // correctness hook: a replaced entry of another type is created too (rsync)
+	if ex == nil || ex.Type != s.Type || r.Cfg.WriteOnly { // correctness hook: a replaced entry of another type is created too (rsync); write-only hook: all are new
 		r.count(func(st *role.Stats) { st.Created++ })
 	}
 	r.report(role.Event{Kind: role.EventChanged, Path: s.Path, Itemize: it, Size: s.Size, LinkTarget: linkTargetOf(s, it)}) // correctness hook
@@ -200,14 +200,14 @@ func (r *Engine) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name strin
 	}
 	apply := r.Cfg.Perms || r.Cfg.Times || r.Cfg.Owner || r.Cfg.Group
 	existed := ex != nil
-	if ex == nil {
+	if ex == nil || r.Cfg.WriteOnly { // write-only hook (writeonly.go): an existing directory is reported as new
 		it := r.itemize('c', s, nil, false)
 		if len(r.bases) > 0 { // basis hook (basis.go)
 			if bit, ok := r.basisDirItem(s, name); ok {
 				it = bit
 			}
 		}
-		if !r.Cfg.DryRun && name != "." {
+		if !r.Cfg.DryRun && name != "." && ex == nil {
 			if err := r.root.Mkdir(name, s.Mode|0o700); err != nil && !errors.Is(err, errExist) {
 				r.fail("mkdir", s.Path, err)
 				return
@@ -229,6 +229,9 @@ func (r *Engine) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name strin
 
 // doFile decides whether a regular file moves and starts its job.
 func (r *Engine) doFile(m *merger, s, ex *tree.Entry, parent *dirNode, name string) error {
+	if r.Cfg.WriteOnly { // write-only hook (writeonly.go): every file moves, whole
+		return r.startFile(m, s, ex, parent, name, r.itemize('>', s, nil, false), nil)
+	}
 	if ex != nil && ex.Type == tree.TypeFile {
 		if r.Cfg.IgnoreExisting {
 			return nil
@@ -310,7 +313,7 @@ func (r *Engine) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) err
 
 // link creates the hard link name to leader.
 func (r *Engine) link(s, ex *tree.Entry, leader, name string) {
-	if ex != nil {
+	if ex != nil && !r.Cfg.WriteOnly { // write-only hook (writeonly.go): linked again
 		if le := r.lstat(leader); le != nil && le.Ino == ex.Ino && le.Dev == ex.Dev {
 			r.sourceDone(s)
 			return

@@ -60,7 +60,7 @@ type follower struct {
 func (r *Engine) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name, it string, alt *basisDir) error {
 	if r.Cfg.DryRun {
 		r.created(s, ex, it)
-		if ex == nil || ex.Type != tree.TypeFile {
+		if ex == nil || ex.Type != tree.TypeFile || r.Cfg.WriteOnly { // write-only hook: counted as new
 			return nil
 		}
 		r.count(func(st *role.Stats) { st.FilesTransferred++ })
@@ -185,7 +185,7 @@ func (j *job) prepare() (*wire.FileRequest, *delta.Signature) {
 		req.Flags |= wire.ReqRedo
 		return req, nil
 	}
-	if r.Cfg.Inplace {
+	if r.Cfg.Inplace || r.Cfg.WriteOnly { // write-only hook (writeonly.go): no signature of what is there
 		return req, nil
 	}
 	var size int64

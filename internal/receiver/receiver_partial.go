@@ -130,7 +130,7 @@ func (m *merger) cleanPartials(d *dirNode) {
 		return
 	}
 	delete(m.partialDirs, d.path)
-	if r.Cfg.DryRun || !d.full || m.protected(d.path) || r.root == nil {
+	if r.Cfg.DryRun || r.Cfg.WriteOnly || !d.full || m.protected(d.path) || r.root == nil { // write-only hook: others' data, never taken up, never removed
 		return
 	}
 	keep := func(name string) bool {

@@ -19,7 +19,8 @@ import (
 // confined to the module, an absolute path naming a directory from the
 // module's top and ".." never leaving it, like rsync's sanitized paths.
 // As in rsync, a temp directory that does not exist is a usage error
-// (exit 1) once the destination exists. A file resumed from its partial
+// (exit 1) once the destination exists. Stale temp files in it are removed
+// as it is opened (stale.go). A file resumed from its partial
 // data (receiver_resume.go) keeps being written beside its name.
 
 // openTempDir opens the temp directory of a destination whose directory
@@ -42,6 +43,7 @@ func (r *Engine) openTempDir(dir string) error {
 	}
 	r.tempRoot = root
 	r.root.SetTempDir(root)
+	r.dropStaleTemps(root) // stale.go
 	return nil
 }
 

@@ -135,6 +135,10 @@ type Config struct {
 	// Handoff, shared by a sender and a receiver in one process, lets
 	// whole files pass as open descriptors instead of data (handoff.go).
 	Handoff *Handoff
+	// WriteOnly makes a receiver blind to its destination for the peer:
+	// set by a daemon serving a write_only module, never from the wire
+	// (writeonly.go).
+	WriteOnly bool
 	// LocalPeer says the other role runs in this process (a local copy):
 	// the errors it reports are not marked remote, and a receiving client
 	// reports the sender's byte counts, the handed-off data included, as

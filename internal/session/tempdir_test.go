@@ -176,3 +176,26 @@ func TestTempDirConfined(t *testing.T) {
 		})
 	}
 }
+
+// TestTempDirStaleTemps: a killed run's temp file in the temp directory
+// (-T), which no destination walk lists, is removed by the next run; a
+// file of another name there is not.
+func TestTempDirStaleTemps(t *testing.T) {
+	top := t.TempDir()
+	src, dst, tmp := filepath.Join(top, "src"), filepath.Join(top, "dst"), filepath.Join(top, "tmp")
+	const stale = ".a.abcdefgh.ferry-tmp"
+	writeTree(t, src, map[string]string{"a": "new a"})
+	writeTree(t, dst, map[string]string{"a": "old a"})
+	writeTree(t, tmp, map[string]string{stale: "half", "other": "not a temp"})
+	cfg := archive()
+	cfg.TempDir = tmp
+	s := pull(t, cfg, 4096, dst, src+"/")
+	s.pass()
+	s.close()
+	if _, err := os.Lstat(filepath.Join(tmp, stale)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale temp file: %v, want it removed", err)
+	}
+	if _, err := os.Lstat(filepath.Join(tmp, "other")); err != nil {
+		t.Errorf("other: %v, want it kept", err)
+	}
+}
