@@ -43,6 +43,14 @@ func rssKiB(t *testing.T) int64 {
 	return 0
 }
 
+// heapKiB is the live heap after a GC.
+func heapKiB() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc >> 10
+}
+
 // TestSoakSession keeps one session to a daemon module open through many
 // passes of random changes (creations, updates, deletions), with idle gaps
 // longer than the module's timeout, cancelled passes and bad paths mixed
@@ -68,6 +76,7 @@ func TestSoakSession(t *testing.T) {
 	names := func() string { return fmt.Sprintf("d%d/f%d", rng.IntN(8), rng.IntN(40)) }
 	var goroutines0 int
 	var rss0 int64
+	var heap0 uint64
 	cancelled, bad, idle := 0, 0, 0
 	for i := range n {
 		for range 1 + rng.IntN(4) { // change the source
@@ -108,7 +117,7 @@ func TestSoakSession(t *testing.T) {
 		}
 		if i == min(max(20, n/5), n-1) { // past the warm-up: pools and buffers at their size
 			runtime.GC()
-			goroutines0, rss0 = runtime.NumGoroutine(), rssKiB(t)
+			goroutines0, rss0, heap0 = runtime.NumGoroutine(), rssKiB(t), heapKiB()
 		}
 	}
 	if _, err := s.Pass(t.Context(), nil); err != nil {
@@ -116,9 +125,12 @@ func TestSoakSession(t *testing.T) {
 	}
 	sameTrees(t, src, dst)
 	runtime.GC()
-	g, rss := runtime.NumGoroutine(), rssKiB(t)
-	t.Logf("%d passes (%d cancelled, %d with a bad path, %d idle gaps): goroutines %d -> %d, RSS %d -> %d KiB",
-		n, cancelled, bad, idle, goroutines0, g, rss0, rss)
+	g, rss, heap := runtime.NumGoroutine(), rssKiB(t), heapKiB()
+	t.Logf("%d passes (%d cancelled, %d with a bad path, %d idle gaps): goroutines %d -> %d, RSS %d -> %d KiB, live heap %d -> %d KiB",
+		n, cancelled, bad, idle, goroutines0, g, rss0, rss, heap0, heap)
+	if heap > heap0+8<<10 {
+		t.Errorf("live heap grew from %d to %d KiB", heap0, heap)
+	}
 	if g > goroutines0+10 {
 		t.Errorf("goroutines grew from %d to %d", goroutines0, g)
 	}
