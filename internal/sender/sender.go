@@ -30,6 +30,7 @@ type Engine struct {
 	queue   []*request          // complete requests waiting for a worker
 	partial map[uint64]*request // requests still receiving SigBlocks
 	active  int                 // requests queued or being served
+	sigMem  uint64              // signature memory reserved by requests (sig_budget.go)
 	closed  bool
 
 	stats   role.Stats // guarded by mu
@@ -41,10 +42,15 @@ type Engine struct {
 	missingDone bool
 }
 
-// request is one FileRequest with its signature blocks.
+// request is one FileRequest with its signature blocks, stored compactly:
+// weak sums, and the strong hashes end to end (sig_budget.go).
 type request struct {
 	wire.FileRequest
-	blocks []wire.Block
+	weak   []uint32
+	strong []byte
+	got    uint64 // blocks received
+	cost   uint64 // signature memory reserved
+	drop   bool   // past MaxSigMemory: blocks are counted, not stored; the file goes whole
 }
 
 // New opens the source operands ops and starts the workers that answer
@@ -144,7 +150,8 @@ func (s *Engine) Handle(m wire.Message) error {
 	defer s.mu.Unlock()
 	switch m := m.(type) {
 	case *wire.Credit:
-		s.credits += int64(m.N)
+		// Saturate: a peer's 2^63 must not wrap the window negative.
+		s.credits += int64(min(m.N, uint64(maxCredits-s.credits)))
 		s.cond.Broadcast()
 	case *wire.FileRequest:
 		if s.active >= role.MaxOutstanding {
@@ -153,11 +160,8 @@ func (s *Engine) Handle(m wire.Message) error {
 		s.active++
 		r := &request{FileRequest: *m}
 		if m.Flags&wire.ReqBasis != 0 && m.BlockCount > 0 {
-			if _, dup := s.partial[m.ID]; dup {
-				return fmt.Errorf("%w: duplicate request id %d", role.ErrProtocol, m.ID)
-			}
-			if m.BlockCount > uint64(m.BasisSize)/m.BlockLen+1 {
-				return fmt.Errorf("%w: %d blocks for a %d-byte basis", role.ErrProtocol, m.BlockCount, m.BasisSize)
+			if err := s.acceptBasis(r); err != nil {
+				return err
 			}
 			s.partial[m.ID] = r
 			return nil
@@ -166,11 +170,11 @@ func (s *Engine) Handle(m wire.Message) error {
 		s.work.Signal()
 	case *wire.SigBlocks:
 		r := s.partial[m.ID]
-		if r == nil || m.StrongLen != r.StrongLen || uint64(len(r.blocks)+len(m.Blocks)) > r.BlockCount {
+		if r == nil || m.StrongLen != r.StrongLen || r.got+uint64(len(m.Blocks)) > r.BlockCount {
 			return fmt.Errorf("%w: unexpected signature blocks for id %d", role.ErrProtocol, m.ID)
 		}
-		r.blocks = append(r.blocks, m.Blocks...)
-		if uint64(len(r.blocks)) == r.BlockCount {
+		r.addBlocks(m)
+		if r.got == r.BlockCount {
 			delete(s.partial, m.ID)
 			s.queue = append(s.queue, r)
 			s.work.Signal()
