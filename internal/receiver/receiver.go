@@ -50,6 +50,9 @@ type Engine struct {
 
 	items  chan item
 	queued atomic.Int64  // entries handed to the merger and not yet taken (at most the credit)
+	// queuedBytes: their EntrySize, and the ErrorSize of the in-stream
+	// errors not yet taken (at most wire.MaxEntryWindow)
+	queuedBytes atomic.Int64
 	slots  chan struct{} // one per outstanding file request
 
 	commits       chan *job // verified files for the committer
@@ -155,6 +158,13 @@ func (r *Engine) Handle(m wire.Message) error {
 			if r.queued.Add(int64(n)) > int64(r.Cfg.EntryCredit()) {
 				return fmt.Errorf("%w: sender exceeded its entry credit", role.ErrProtocol)
 			}
+			size := 0
+			for i := range m.Entries {
+				size += wire.EntrySize(&m.Entries[i])
+			}
+			if err := r.queueBytes(size); err != nil {
+				return err
+			}
 			if err := r.push(item{es: m.Entries}); err != nil {
 				return err
 			}
@@ -163,6 +173,9 @@ func (r *Engine) Handle(m wire.Message) error {
 		return r.push(item{end: m})
 	case *wire.FileError:
 		if m.ID == 0 {
+			if err := r.queueBytes(wire.ErrorSize(m)); err != nil {
+				return err
+			}
 			return r.push(item{err: m})
 		}
 		j, err := r.job(m.ID, m)
@@ -188,6 +201,14 @@ func (r *Engine) Handle(m wire.Message) error {
 		j.end(m)
 	default:
 		return fmt.Errorf("%w: receiver got unexpected %T", role.ErrProtocol, m)
+	}
+	return nil
+}
+
+// queueBytes counts n more bytes of stream items handed to the merger.
+func (r *Engine) queueBytes(n int) error {
+	if r.queuedBytes.Add(int64(n)) > wire.MaxEntryWindow {
+		return fmt.Errorf("%w: sender exceeded the entry window of %d bytes", role.ErrProtocol, wire.MaxEntryWindow)
 	}
 	return nil
 }

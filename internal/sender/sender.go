@@ -27,6 +27,7 @@ type Engine struct {
 	cond    sync.Cond // credits arrived, or closed
 	work    sync.Cond // a request was queued, or closed
 	credits int64
+	sent    entryWindow // items sent and not yet credited back (sender_window.go)
 	queue   []*request          // complete requests waiting for a worker
 	partial map[uint64]*request // requests still receiving SigBlocks
 	active  int                 // requests queued or being served
@@ -152,6 +153,7 @@ func (s *Engine) Handle(m wire.Message) error {
 	case *wire.Credit:
 		// Saturate: a peer's 2^63 must not wrap the window negative.
 		s.credits += int64(min(m.N, uint64(maxCredits-s.credits)))
+		s.sent.credited(m.N)
 		s.cond.Broadcast()
 	case *wire.FileRequest:
 		if s.active >= role.MaxOutstanding {
