@@ -49,11 +49,11 @@ type Engine struct {
 	deleteOnly bool            // the previous pass was delete-only: the run goes on
 
 	items  chan item
-	queued atomic.Int64  // entries handed to the merger and not yet taken (at most the credit)
+	queued atomic.Int64 // entries handed to the merger and not yet taken (at most the credit)
 	// queuedBytes: their EntrySize, and the ErrorSize of the in-stream
 	// errors not yet taken (at most wire.MaxEntryWindow)
 	queuedBytes atomic.Int64
-	slots  chan struct{} // one per outstanding file request
+	slots       chan struct{} // one per outstanding file request
 
 	commits       chan *job // verified files for the committer
 	committerDone chan struct{}

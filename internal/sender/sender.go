@@ -27,7 +27,7 @@ type Engine struct {
 	cond    sync.Cond // credits arrived, or closed
 	work    sync.Cond // a request was queued, or closed
 	credits int64
-	sent    entryWindow // items sent and not yet credited back (sender_window.go)
+	sent    entryWindow         // items sent and not yet credited back (sender_window.go)
 	queue   []*request          // complete requests waiting for a worker
 	partial map[uint64]*request // requests still receiving SigBlocks
 	active  int                 // requests queued or being served
