@@ -1,0 +1,46 @@
+package session
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ferrysync/ferry/internal/wire"
+)
+
+// TestHostileEntryWindow: a pusher that never answers its file requests,
+// so that the receiver's merge stops taking entries, then sends its entry
+// credit's worth of entries with 60 KiB strings (about 120 MiB held
+// before) is cut off with a Fatal once the entries outstanding pass
+// wire.MaxEntryWindow.
+func TestHostileEntryWindow(t *testing.T) {
+	h := serveHostile(t, &wire.Run{Role: wire.RoleReceiver, Paths: []string{t.TempDir()}, Flags: wire.FlagRecursive | wire.FlagLinks, Seed: 1})
+	target := strings.Repeat("t", 60<<10)
+	sent := make(chan int, 1)
+	go func() { // the server ends the session mid-stream: errors are expected
+		n := 0
+		defer func() { sent <- n }()
+		write := func(m wire.Message) bool { return h.fw.WriteMsg(m) == nil && h.fw.Flush() == nil }
+		es := []wire.Entry{{Path: ".", Type: 2, Mode: 0o755}}
+		for i := range 300 {
+			es = append(es, wire.Entry{Path: fmt.Sprintf("f%04d", i), Type: 1, Mode: 0o644, Size: 1})
+		}
+		if !write(&wire.PassBegin{Pass: 0}) || !write(&wire.Entries{Entries: es}) {
+			return
+		}
+		for i := range 1700 {
+			e := wire.Entry{Path: fmt.Sprintf("l%04d", i), Type: 3, Mode: 0o777, LinkTarget: target}
+			if !write(&wire.Entries{Entries: []wire.Entry{e}}) {
+				return
+			}
+			n = i + 1
+		}
+	}()
+	before := heap()
+	f := h.fatal()
+	held := int64(heap()) - int64(before)
+	t.Logf("Fatal after %d link entries of 60 KiB; heap %d MiB", <-sent, held>>20)
+	if !strings.Contains(f.Message, "entry window") {
+		t.Errorf("Fatal %q, want one about the entry window", f.Message)
+	}
+}
