@@ -16,6 +16,7 @@ import (
 type Engine struct {
 	*role.Peer
 	srcs    []*source
+	roots   rootCache // the sources' directories, each open once
 	filter  *tree.Filter
 	protect *tree.Filter // with PruneEmptyDirs: the receiver's protect rules, which keep a directory
 	// walkDirs are the pass's prefetchers, by source, for the
@@ -61,7 +62,7 @@ func New(p *role.Peer, ops []string) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Engine{Peer: p, filter: f, partial: map[uint64]*request{}}
+	s := &Engine{Peer: p, filter: f, partial: map[uint64]*request{}, roots: rootCache{Base: p.OpBase}}
 	if p.Cfg.PruneEmptyDirs {
 		// rsync -m keeps a directory a global protect rule names.
 		if s.protect, err = tree.ParseSideFilter(p.Cfg.Filters, tree.SideReceiver, true); err != nil {
@@ -70,12 +71,13 @@ func New(p *role.Peer, ops []string) (*Engine, error) {
 	}
 	s.cond.L = &s.mu
 	s.work.L = &s.mu
+	seen := map[sourceKey]bool{}
 	for _, op := range ops {
 		open := openSource
 		if p.Cfg.Relative {
 			open = openRelativeSource
 		}
-		src, err := open(s.OpBase, op)
+		src, err := open(&s.roots, op)
 		if err != nil && s.missingSource(op, err) { // correctness hook (sender_missing.go)
 			continue
 		}
@@ -83,7 +85,10 @@ func New(p *role.Peer, ops []string) (*Engine, error) {
 			s.Close()
 			return nil, err
 		}
-		s.srcs = append(s.srcs, src)
+		if k := src.key(); !seen[k] { // a repeated operand adds nothing
+			seen[k] = true
+			s.srcs = append(s.srcs, src)
+		}
 	}
 	if len(s.srcs) == 0 && len(s.missing) == 0 {
 		return nil, fmt.Errorf("no source operand")
@@ -104,9 +109,7 @@ func (s *Engine) Close() {
 	s.work.Broadcast()
 	s.mu.Unlock()
 	s.workers.Wait()
-	for _, src := range s.srcs {
-		src.root.Close()
-	}
+	s.roots.close()
 }
 
 // Handle runs on the reader goroutine: it never blocks (but for the

@@ -162,3 +162,38 @@ func TestHostileCreditWrap(t *testing.T) {
 	h.send(&wire.Credit{N: 1 << 63}, &wire.Credit{N: 1 << 63}, &wire.PassBegin{Pass: 0})
 	h.until(isEntriesEnd)
 }
+
+// openFDs counts the process's open descriptors.
+func openFDs(t *testing.T) int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd")
+	}
+	return len(ents)
+}
+
+// TestHostileOperands: a pull naming the same directory MaxRunSources
+// times holds one descriptor for it, not one per operand; one operand more
+// is refused with a Fatal.
+func TestHostileOperands(t *testing.T) {
+	src := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(src, "f"), []byte("x"), 0o644))
+	ops := make([]string, wire.MaxRunSources)
+	for i := range ops {
+		ops[i] = src + "/."
+	}
+	before := openFDs(t)
+	h := serveHostile(t, &wire.Run{Role: wire.RoleSender, Paths: ops, Seed: 1})
+	h.send(&wire.Credit{N: 1 << 20}, &wire.PassBegin{Pass: 0})
+	h.until(isEntriesEnd)
+	held := openFDs(t) - before
+	t.Logf("descriptors held by a session of %d operands: %d", len(ops), held)
+	if held > 32 {
+		t.Errorf("a session of %d operands of one directory holds %d descriptors", len(ops), held)
+	}
+
+	h = serveHostile(t, &wire.Run{Role: wire.RoleSender, Paths: append(ops, src+"/."), Seed: 1})
+	if f := h.fatal(); !strings.Contains(f.Message, "source operands") {
+		t.Errorf("Fatal %q, want one about the operand count", f.Message)
+	}
+}

@@ -16,3 +16,7 @@ const (
 
 // ErrorSize is an in-stream FileError's share of the entry window.
 func ErrorSize(m *FileError) int { return 32 + len(m.Path) + len(m.Message) }
+
+// MaxRunSources is the most source operands a Run asking the server to
+// send may name; a server refuses a Run with more (Fatal, usage).
+const MaxRunSources = 1024
