@@ -44,3 +44,36 @@ func TestHostileEntryWindow(t *testing.T) {
 		t.Errorf("Fatal %q, want one about the entry window", f.Message)
 	}
 }
+
+// TestHostileEntryPath: an entry with an invalid path ends the session
+// with a Fatal that reaches the peer, not a silent close.
+func TestHostileEntryPath(t *testing.T) {
+	for _, p := range []string{"../x", "/etc", "a//b", "a/./b", ""} {
+		t.Run(p, func(t *testing.T) {
+			h := serveHostile(t, &wire.Run{Role: wire.RoleReceiver, Paths: []string{t.TempDir()}, Flags: wire.FlagRecursive, Seed: 1})
+			h.send(&wire.PassBegin{Pass: 0},
+				&wire.Entries{Entries: []wire.Entry{{Path: ".", Type: 2, Mode: 0o755}, {Path: p, Type: 1, Mode: 0o644}}},
+				&wire.EntriesEnd{Pass: 0})
+			if f := h.fatal(); !strings.Contains(f.Message, "path") {
+				t.Errorf("Fatal %q, want one naming the bad path", f.Message)
+			}
+		})
+	}
+}
+
+// TestHostileMalformed: a message the decoder refuses (here an Entries
+// message past wire.MaxEntriesBytes) ends the session with a Fatal that
+// reaches the peer.
+func TestHostileMalformed(t *testing.T) {
+	h := serveHostile(t, &wire.Run{Role: wire.RoleReceiver, Paths: []string{t.TempDir()}, Flags: wire.FlagRecursive, Seed: 1})
+	h.send(&wire.PassBegin{Pass: 0})
+	long := strings.Repeat("a", wire.MaxString-8)
+	var es []wire.Entry
+	for i := range 80 { // 80 x 64 KiB: past MaxEntriesBytes, well within a frame once prefix-coded
+		es = append(es, wire.Entry{Path: fmt.Sprintf("%s%04d", long, i), Type: 1})
+	}
+	h.send(&wire.Entries{Entries: es})
+	if f := h.fatal(); !strings.Contains(f.Message, "MaxEntriesBytes") {
+		t.Errorf("Fatal %q, want one naming the bound", f.Message)
+	}
+}
