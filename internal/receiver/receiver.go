@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -317,6 +318,8 @@ func (r *Engine) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, erro
 	switch {
 	case err != nil && !r.Client:
 		r.Link.Abort(err) // the client learns why (a destination that is a file: exit 3)
+	case errors.Is(err, role.ErrProtocol):
+		r.Link.Abort(err) // the server learns what it sent wrong (an invalid path...)
 	case err != nil:
 		r.Link.Fail(err)
 	}

@@ -1,10 +1,12 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/ferrysync/ferry/internal/transport"
 	"github.com/ferrysync/ferry/internal/wire"
 )
 
@@ -75,5 +77,49 @@ func TestHostileMalformed(t *testing.T) {
 	h.send(&wire.Entries{Entries: es})
 	if f := h.fatal(); !strings.Contains(f.Message, "MaxEntriesBytes") {
 		t.Errorf("Fatal %q, want one naming the bound", f.Message)
+	}
+}
+
+// TestHostileServerEntryPath: a server that sends a pulling client an
+// entry with an invalid path gets a Fatal saying why, and the client's
+// pass fails with a protocol error.
+func TestHostileServerEntryPath(t *testing.T) {
+	a, b := transport.Pipe(64 << 10)
+	got := make(chan *wire.Fatal, 1)
+	go func() { // the hostile server
+		defer b.Close()
+		defer close(got)
+		fw, fr := wire.NewFrameWriter(b), wire.NewFrameReader(b)
+		if _, err := wire.ReadHello(fr); err != nil {
+			return
+		}
+		if wire.WriteHello(fw, localHello()) != nil {
+			return
+		}
+		for {
+			m, err := fr.ReadMsg()
+			if err != nil {
+				return
+			}
+			switch m := m.(type) {
+			case *wire.PassBegin:
+				fw.WriteMsg(&wire.Entries{Entries: []wire.Entry{{Path: ".", Type: 2, Mode: 0o755}, {Path: "../x", Type: 1}}})
+				fw.WriteMsg(&wire.EntriesEnd{Pass: m.Pass})
+				fw.Flush()
+			case *wire.Fatal:
+				got <- m
+				return
+			}
+		}
+	}()
+	cl, err := Dial(t.Context(), a, Request{Role: wire.RoleReceiver, Local: []string{t.TempDir()}, Remote: []string{"src/"}, Config: archive()})
+	must(t, err)
+	_, err = cl.Pass(t.Context(), nil)
+	if !errors.Is(err, ErrProtocol) {
+		t.Errorf("pass: %v, want a protocol error", err)
+	}
+	cl.Close(t.Context())
+	if f := <-got; f == nil || !strings.Contains(f.Message, "../x") {
+		t.Errorf("the server got Fatal %+v, want one naming the path", f)
 	}
 }
