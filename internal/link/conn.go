@@ -242,12 +242,13 @@ func (c *Link) Abort(err error) { c.abortWithin(err, abortFlushTimeout) }
 func (c *Link) abortWithin(err error, d time.Duration) {
 	code := FatalCode(err)
 	c.mu.Lock()
-	if c.failure == nil {
+	first := c.failure == nil
+	if first {
 		c.failure = err
 	}
 	c.mu.Unlock()
 	c.wmu.Lock()
-	if !c.closed {
+	if !c.closed && first { // one Fatal: a second Abort only waits
 		c.pend, _ = wire.AppendFrame(c.pend, &wire.Fatal{Code: code, Message: err.Error()})
 	}
 	c.wmu.Unlock()

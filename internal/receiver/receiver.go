@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -51,8 +52,11 @@ type Engine struct {
 	passStart  time.Time       // when this pass started: stale temps are older (stale.go)
 
 	items  chan item
-	queued atomic.Int64  // entries handed to the merger and not yet taken (at most the credit)
-	slots  chan struct{} // one per outstanding file request
+	queued atomic.Int64 // entries handed to the merger and not yet taken (at most the credit)
+	// queuedBytes: their EntrySize, and the ErrorSize of the in-stream
+	// errors not yet taken (at most wire.MaxEntryWindow)
+	queuedBytes atomic.Int64
+	slots       chan struct{} // one per outstanding file request
 
 	commits       chan *job // verified files for the committer
 	committerDone chan struct{}
@@ -162,6 +166,13 @@ func (r *Engine) Handle(m wire.Message) error {
 			if r.queued.Add(int64(n)) > int64(r.Cfg.EntryCredit()) {
 				return fmt.Errorf("%w: sender exceeded its entry credit", role.ErrProtocol)
 			}
+			size := 0
+			for i := range m.Entries {
+				size += wire.EntrySize(&m.Entries[i])
+			}
+			if err := r.queueBytes(size); err != nil {
+				return err
+			}
 			if err := r.push(item{es: m.Entries}); err != nil {
 				return err
 			}
@@ -170,6 +181,9 @@ func (r *Engine) Handle(m wire.Message) error {
 		return r.push(item{end: m})
 	case *wire.FileError:
 		if m.ID == 0 {
+			if err := r.queueBytes(wire.ErrorSize(m)); err != nil {
+				return err
+			}
 			return r.push(item{err: m})
 		}
 		j, err := r.job(m.ID, m)
@@ -200,6 +214,14 @@ func (r *Engine) Handle(m wire.Message) error {
 		j.end(m)
 	default:
 		return fmt.Errorf("%w: receiver got unexpected %T", role.ErrProtocol, m)
+	}
+	return nil
+}
+
+// queueBytes counts n more bytes of stream items handed to the merger.
+func (r *Engine) queueBytes(n int) error {
+	if r.queuedBytes.Add(int64(n)) > wire.MaxEntryWindow {
+		return fmt.Errorf("%w: sender exceeded the entry window of %d bytes", role.ErrProtocol, wire.MaxEntryWindow)
 	}
 	return nil
 }
@@ -309,6 +331,8 @@ func (r *Engine) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, erro
 	switch {
 	case err != nil && !r.Client:
 		r.Link.Abort(err) // the client learns why (a destination that is a file: exit 3)
+	case errors.Is(err, role.ErrProtocol):
+		r.Link.Abort(err) // the server learns what it sent wrong (an invalid path...)
 	case err != nil:
 		r.Link.Fail(err)
 	}

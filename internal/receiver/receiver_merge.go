@@ -52,6 +52,9 @@ func (m *merger) next() (item, error) {
 				if it.end == nil {
 					m.taken++
 				}
+				if it.err != nil {
+					m.r.queuedBytes.Add(-int64(wire.ErrorSize(it.err)))
+				}
 				return it, nil
 			}
 			m.batch = it.es
@@ -64,6 +67,7 @@ func (m *merger) next() (item, error) {
 	e := &m.batch[0]
 	m.batch = m.batch[1:]
 	m.r.queued.Add(-1)
+	m.r.queuedBytes.Add(-int64(wire.EntrySize(e)))
 	m.taken++
 	return item{e: e}, nil
 }

@@ -26,6 +26,9 @@ const maxRefineAnswer = wire.MaxPayload / 2
 // maxRefineOutstanding RefineSigs per outstanding request, so answers are
 // bounded by the request window.
 func (r *Engine) refine(m *wire.RefineSig) error {
+	if err := checkRefineWork(m); err != nil {
+		return err
+	}
 	j, err := r.job(m.ID, m)
 	if err != nil {
 		return err

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ferrysync/ferry/internal/role"
-
 	"github.com/ferrysync/ferry/internal/tree"
 )
 
@@ -49,7 +47,7 @@ func SplitRelative(op string) (base, rel string, err error) {
 
 // openRelativeSource opens a source operand for -R: its root is the base
 // directory and its name the kept path, which may have several components.
-func openRelativeSource(b role.Base, op string) (*source, error) {
+func openRelativeSource(b *rootCache, op string) (*source, error) {
 	dir, rel, err := SplitRelative(op)
 	if err != nil {
 		return nil, err
@@ -60,7 +58,6 @@ func openRelativeSource(b role.Base, op string) (*source, error) {
 	}
 	if rel != "." {
 		if _, err := r.Lstat(filepath.FromSlash(rel)); err != nil {
-			r.Close()
 			return nil, fmt.Errorf("source %s: %w", op, err)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 type Engine struct {
 	*role.Peer
 	srcs    []*source
+	roots   rootCache // the sources' directories, each open once
 	filter  *tree.Filter
 	protect *tree.Filter // with PruneEmptyDirs: the receiver's protect rules, which keep a directory
 	// walkDirs are the pass's prefetchers, by source, for the
@@ -27,9 +28,11 @@ type Engine struct {
 	cond    sync.Cond // credits arrived, or closed
 	work    sync.Cond // a request was queued, or closed
 	credits int64
+	sent    entryWindow         // items sent and not yet credited back (sender_window.go)
 	queue   []*request          // complete requests waiting for a worker
 	partial map[uint64]*request // requests still receiving SigBlocks
 	active  int                 // requests queued or being served
+	sigMem  uint64              // signature memory reserved by requests (sig_budget.go)
 	closed  bool
 
 	stats   role.Stats // guarded by mu
@@ -41,10 +44,15 @@ type Engine struct {
 	missingDone bool
 }
 
-// request is one FileRequest with its signature blocks.
+// request is one FileRequest with its signature blocks, stored compactly:
+// weak sums, and the strong hashes end to end (sig_budget.go).
 type request struct {
 	wire.FileRequest
-	blocks []wire.Block
+	weak   []uint32
+	strong []byte
+	got    uint64 // blocks received
+	cost   uint64 // signature memory reserved
+	drop   bool   // past MaxSigMemory: blocks are counted, not stored; the file goes whole
 }
 
 // New opens the source operands ops and starts the workers that answer
@@ -54,7 +62,7 @@ func New(p *role.Peer, ops []string) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Engine{Peer: p, filter: f, partial: map[uint64]*request{}}
+	s := &Engine{Peer: p, filter: f, partial: map[uint64]*request{}, roots: rootCache{Base: p.OpBase}}
 	if p.Cfg.PruneEmptyDirs {
 		// rsync -m keeps a directory a global protect rule names.
 		if s.protect, err = tree.ParseSideFilter(p.Cfg.Filters, tree.SideReceiver, true); err != nil {
@@ -63,12 +71,13 @@ func New(p *role.Peer, ops []string) (*Engine, error) {
 	}
 	s.cond.L = &s.mu
 	s.work.L = &s.mu
+	seen := map[sourceKey]bool{}
 	for _, op := range ops {
 		open := openSource
 		if p.Cfg.Relative {
 			open = openRelativeSource
 		}
-		src, err := open(s.OpBase, op)
+		src, err := open(&s.roots, op)
 		if err != nil && s.missingSource(op, err) { // correctness hook (sender_missing.go)
 			continue
 		}
@@ -76,7 +85,10 @@ func New(p *role.Peer, ops []string) (*Engine, error) {
 			s.Close()
 			return nil, err
 		}
-		s.srcs = append(s.srcs, src)
+		if k := src.key(); !seen[k] { // a repeated operand adds nothing
+			seen[k] = true
+			s.srcs = append(s.srcs, src)
+		}
 	}
 	if len(s.srcs) == 0 && len(s.missing) == 0 {
 		return nil, fmt.Errorf("no source operand")
@@ -97,9 +109,7 @@ func (s *Engine) Close() {
 	s.work.Broadcast()
 	s.mu.Unlock()
 	s.workers.Wait()
-	for _, src := range s.srcs {
-		src.root.Close()
-	}
+	s.roots.close()
 }
 
 // Handle runs on the reader goroutine: it never blocks (but for the
@@ -144,7 +154,9 @@ func (s *Engine) Handle(m wire.Message) error {
 	defer s.mu.Unlock()
 	switch m := m.(type) {
 	case *wire.Credit:
-		s.credits += int64(m.N)
+		// Saturate: a peer's 2^63 must not wrap the window negative.
+		s.credits += int64(min(m.N, uint64(maxCredits-s.credits)))
+		s.sent.credited(m.N)
 		s.cond.Broadcast()
 	case *wire.FileRequest:
 		if s.active >= role.MaxOutstanding {
@@ -153,11 +165,8 @@ func (s *Engine) Handle(m wire.Message) error {
 		s.active++
 		r := &request{FileRequest: *m}
 		if m.Flags&wire.ReqBasis != 0 && m.BlockCount > 0 {
-			if _, dup := s.partial[m.ID]; dup {
-				return fmt.Errorf("%w: duplicate request id %d", role.ErrProtocol, m.ID)
-			}
-			if m.BlockCount > uint64(m.BasisSize)/m.BlockLen+1 {
-				return fmt.Errorf("%w: %d blocks for a %d-byte basis", role.ErrProtocol, m.BlockCount, m.BasisSize)
+			if err := s.acceptBasis(r); err != nil {
+				return err
 			}
 			s.partial[m.ID] = r
 			return nil
@@ -166,11 +175,11 @@ func (s *Engine) Handle(m wire.Message) error {
 		s.work.Signal()
 	case *wire.SigBlocks:
 		r := s.partial[m.ID]
-		if r == nil || m.StrongLen != r.StrongLen || uint64(len(r.blocks)+len(m.Blocks)) > r.BlockCount {
+		if r == nil || m.StrongLen != r.StrongLen || r.got+uint64(len(m.Blocks)) > r.BlockCount {
 			return fmt.Errorf("%w: unexpected signature blocks for id %d", role.ErrProtocol, m.ID)
 		}
-		r.blocks = append(r.blocks, m.Blocks...)
-		if uint64(len(r.blocks)) == r.BlockCount {
+		r.addBlocks(m)
+		if r.got == r.BlockCount {
 			delete(s.partial, m.ID)
 			s.queue = append(s.queue, r)
 			s.work.Signal()

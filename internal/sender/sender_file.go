@@ -47,13 +47,14 @@ func (s *Engine) worker() {
 // serve answers one request: Data messages and FileEnd, or a FileError.
 // Only connection errors are returned.
 func (s *Engine) serve(r *request, dc *dirCache, h *blake3.Hasher, buf []byte) error {
+	defer s.release(r)
 	f, err := s.openRequested(dc, r.Path)
 	if err != nil {
 		return s.fileFailed(r, "open", err)
 	}
 	defer f.Close()
 	s.started(r, f.size) // progress hook (totals.go)
-	withDelta := r.Flags&wire.ReqBasis != 0 && r.Flags&wire.ReqRedo == 0 && len(r.blocks) > 0
+	withDelta := r.Flags&wire.ReqBasis != 0 && r.Flags&wire.ReqRedo == 0 && len(r.weak) > 0
 	if !withDelta && s.Link.Negotiated().Handoff { // handoff hook (handoff.go)
 		return s.handOff(r, f)
 	}
@@ -186,14 +187,15 @@ func (s *Engine) signature(r *request) (*delta.Signature, error) {
 	if err != nil {
 		return nil, err
 	}
-	sig.Blocks = make([]delta.Block, 0, len(r.blocks))
-	for i, b := range r.blocks {
+	sig.Blocks = make([]delta.Block, 0, len(r.weak))
+	sl := int(r.StrongLen)
+	for i, w := range r.weak {
 		off := int64(i) * int64(r.BlockLen)
 		n := min(int64(r.BlockLen), r.BasisSize-off)
 		if n <= 0 {
 			return nil, fmt.Errorf("block %d beyond the %d-byte basis", i, r.BasisSize)
 		}
-		if err := sig.Append(delta.Block{Offset: off, Len: int(n), Weak: b.Weak}, b.Strong); err != nil {
+		if err := sig.Append(delta.Block{Offset: off, Len: int(n), Weak: w}, r.strong[i*sl:(i+1)*sl]); err != nil {
 			return nil, err
 		}
 	}

@@ -61,16 +61,17 @@ func (s *Engine) reportMissing(st *streamer, pb *wire.PassBegin) {
 		if st.err != nil {
 			return
 		}
-		if st.err = st.takeCredit(); st.err != nil {
-			return
-		}
 		// ErrCodeIO, not ErrCodeVanished: the operand never existed
 		// (rsync exits 23 for it, not 24).
 		fe := &role.FileError{Op: "source", Path: ms.path, Code: wire.ErrCodeIO, Err: ms.err}
+		w := role.ToWireError(0, fe)
+		if st.err = st.takeCredit(wire.ErrorSize(w)); st.err != nil {
+			return
+		}
 		s.countError()
 		if s.Client && !pb.DeleteOnly {
 			s.Emit(role.Event{Kind: role.EventError, Path: ms.path, Err: fe})
 		}
-		st.err = s.Link.Send(role.ToWireError(0, fe))
+		st.err = s.Link.Send(w)
 	}
 }

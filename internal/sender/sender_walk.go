@@ -29,12 +29,13 @@ type streamer struct {
 	deleteOnly bool
 }
 
-// takeCredit waits for one credit.
-func (st *streamer) takeCredit() error {
+// takeCredit waits for one credit, and for room for size bytes in the
+// entry window (wire.MaxEntryWindow).
+func (st *streamer) takeCredit(size int) error {
 	s := st.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for s.credits == 0 {
+	for s.credits == 0 || !s.sent.room(size) {
 		if s.closed {
 			return link.ErrClosed
 		}
@@ -57,15 +58,17 @@ func (st *streamer) takeCredit() error {
 		s.cond.Wait()
 	}
 	s.credits--
+	s.sent.add(size)
 	return nil
 }
 
 func (st *streamer) add(e *wire.Entry) error {
-	if err := st.takeCredit(); err != nil {
+	size := wire.EntrySize(e)
+	if err := st.takeCredit(size); err != nil {
 		return err
 	}
 	st.batch = append(st.batch, *e)
-	st.bytes += wire.EntrySize(e)
+	st.bytes += size
 	if st.bytes >= maxBatchBytes || len(st.batch) >= 1024 {
 		return st.flush()
 	}
@@ -99,14 +102,15 @@ func (st *streamer) fileError(fe *role.FileError) {
 	if st.err = st.flush(); st.err != nil {
 		return
 	}
-	if st.err = st.takeCredit(); st.err != nil {
+	w := role.ToWireError(0, fe)
+	if st.err = st.takeCredit(wire.ErrorSize(w)); st.err != nil {
 		return
 	}
 	st.s.countError()
 	if st.s.Client && !st.deleteOnly { // the pass that transfers reports it
 		st.s.Emit(role.Event{Kind: role.EventError, Path: fe.Path, Err: fe})
 	}
-	st.err = st.s.Link.Send(role.ToWireError(0, fe))
+	st.err = st.s.Link.Send(w)
 }
 
 func (s *Engine) countError() {

@@ -28,7 +28,7 @@ type source struct {
 // openSource opens a source operand with rsync's trailing-slash rule: a
 // trailing slash (or a final "." or "..") sends the directory's contents,
 // otherwise the named entry itself.
-func openSource(b role.Base, op string) (*source, error) {
+func openSource(b *rootCache, op string) (*source, error) {
 	if op == "" {
 		return nil, fmt.Errorf("empty source operand")
 	}
@@ -45,11 +45,54 @@ func openSource(b role.Base, op string) (*source, error) {
 		return nil, fmt.Errorf("source %s: %w", op, err)
 	}
 	if _, err := r.Lstat(base); err != nil {
-		r.Close()
 		return nil, fmt.Errorf("source %s: %w", op, err)
 	}
 	return &source{root: r, name: base, confine: b.Root, confinePath: b.Rel(filepath.Dir(op))}, nil
 }
+
+// rootCache opens the operands' directories through a role.Base, once
+// each: operands in one directory share its descriptor, so that a peer's
+// Run naming "." 65,536 times holds one, not 65,536. It owns the roots.
+type rootCache struct {
+	role.Base
+	roots map[string]*os.Root
+}
+
+// OpenRoot returns the open directory name, opening it the first time.
+func (c *rootCache) OpenRoot(name string) (*os.Root, error) {
+	key := filepath.Clean(name)
+	if r := c.roots[key]; r != nil {
+		return r, nil
+	}
+	r, err := c.Base.OpenRoot(name)
+	if err != nil {
+		return nil, err
+	}
+	if c.roots == nil {
+		c.roots = map[string]*os.Root{}
+	}
+	c.roots[key] = r
+	return r, nil
+}
+
+// close closes every root.
+func (c *rootCache) close() {
+	for _, r := range c.roots {
+		r.Close()
+	}
+	c.roots = nil
+}
+
+// sourceKey identifies an operand by what it sends: its directory and
+// name; a second operand with the key of a first would send its entries
+// again.
+type sourceKey struct {
+	root     *os.Root
+	name     string
+	relative bool
+}
+
+func (s *source) key() sourceKey { return sourceKey{s.root, s.name, s.relative} }
 
 // covers reports whether transfer path p can come from s.
 func (s *source) covers(p string) bool {

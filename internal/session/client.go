@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -193,7 +194,7 @@ func (cl *Client) pass(ctx context.Context, paths []string, deleteOnly bool) (St
 		// A peer that cannot cancel a pass: cancelling ends the session.
 		st, err := cl.r.Pass(ctx, pb)
 		if err != nil {
-			cl.p.Link.Fail(err)
+			cl.fail(err)
 			return st, cl.connErr(ctx, err)
 		}
 		return st, nil
@@ -236,8 +237,19 @@ func (cl *Client) pass(ctx context.Context, paths []string, deleteOnly bool) (St
 	case err == nil:
 		return st, nil
 	}
-	cl.p.Link.Fail(err)
+	cl.fail(err)
 	return st, cl.connErr(ctx, err)
+}
+
+// fail ends the session for a pass's error: with a Fatal the server
+// receives when the server sent something wrong (an invalid entry path,
+// a message past a limit), else at once.
+func (cl *Client) fail(err error) {
+	if errors.Is(err, role.ErrProtocol) {
+		cl.p.Link.Abort(err)
+		return
+	}
+	cl.p.Link.Fail(err)
 }
 
 // cancelGrace bounds how long a cancelled pass may take to end (files in

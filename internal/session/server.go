@@ -68,6 +68,9 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		// do something else than the user asked.
 		return refuse(wire.FatalUsage, fmt.Errorf("run flags %#x unknown to this server (a newer client?)", extra))
 	}
+	if run.Role == wire.RoleSender && len(run.Paths) > wire.MaxRunSources {
+		return refuse(wire.FatalUsage, fmt.Errorf("%d source operands, more than %d", len(run.Paths), wire.MaxRunSources))
+	}
 	cfg := opts.Config
 	cfg.FromRun(run)
 	cfg.BackupDir, cfg.Suffix, cfg.BasisKind, cfg.BasisDirs = run.BackupDir, run.Suffix, run.BasisKind, run.BasisDirs

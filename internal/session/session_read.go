@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/ferrysync/ferry/internal/link"
@@ -30,6 +31,11 @@ func readLoop(p *role.Peer, c *link.Link, r engine, fl *follower) {
 	defer close(p.ReaderDone)
 	for {
 		m, err := c.Read()
+		if err != nil && peerFault(err) {
+			// The peer sent something this side refuses: tell it why.
+			p.Link.Abort(fmt.Errorf("%w: read: %w", ErrProtocol, err))
+			return
+		}
 		if err != nil {
 			p.Link.Fail(fmt.Errorf("read: %w", err))
 			return
@@ -74,4 +80,16 @@ func readLoop(p *role.Peer, c *link.Link, r engine, fl *follower) {
 			}
 		}
 	}
+}
+
+// peerFault reports whether a read error is the peer's doing (a frame or
+// message this side refuses), not the connection's: the session then ends
+// with a Fatal the peer receives.
+func peerFault(err error) bool {
+	for _, e := range []error{wire.ErrMalformed, wire.ErrFrameTooLarge, wire.ErrUnknownType, wire.ErrDecompress} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }

@@ -68,7 +68,8 @@ func (m *Entries) AppendTo(b []byte) []byte {
 	return b
 }
 
-// EntrySize estimates the encoded size of e, for batching.
+// EntrySize is e's size as the entry window and MaxEntriesBytes count it:
+// its strings and bytes, plus 32.
 func EntrySize(e *Entry) int {
 	n := 32 + len(e.Path) + len(e.User) + len(e.Group) + len(e.LinkTarget) + len(e.HardLink) + len(e.Checksum)
 	for _, x := range e.Xattrs {
@@ -147,11 +148,15 @@ func (m *Entries) decode(d *decoder) {
 		d.fail("entries: count beyond payload")
 		return
 	}
-	m.Entries = make([]Entry, 0, n)
+	m.Entries = make([]Entry, 0, min(n, 1024)) // grown as entries decode: a count costs nothing
 	prev := ""
+	total := 0
 	for range n {
 		var e Entry
 		decodeEntry(d, &e, prev)
+		if total += EntrySize(&e); d.err == nil && total > MaxEntriesBytes {
+			d.fail("entries: beyond MaxEntriesBytes decoded")
+		}
 		if d.err != nil {
 			m.Entries = nil
 			return
