@@ -54,6 +54,7 @@ comment = "public files"
 [module.drop]
 path = %q
 read_only = false
+uid = 0
 [module.hidden]
 path = %q
 list = false

@@ -92,7 +92,12 @@ func (c *serverConn) run(ctx context.Context) error {
 // client already sent for a moment, so that closing does not reset the
 // connection before the client has read the error.
 func (c *serverConn) sendError(code ErrorCode, msg string) {
-	c.conn.SetDeadline(time.Now().Add(2 * time.Second))
+	c.sendErrorWithin(code, msg, 2*time.Second)
+}
+
+// sendErrorWithin is sendError taking at most d.
+func (c *serverConn) sendErrorWithin(code ErrorCode, msg string, d time.Duration) {
+	c.conn.SetDeadline(time.Now().Add(d))
 	if writeFrame(c.conn, msgError, errorMsg{Code: code, Message: msg}.marshal()) != nil {
 		return
 	}
@@ -129,10 +134,6 @@ func (c *serverConn) phase(ctx context.Context) error {
 	if h.Version < 1 {
 		return &refusal{code: CodeVersion, msg: fmt.Sprintf("client speaks version %d, this daemon version %d", h.Version, ProtocolVersion), err: ErrVersion}
 	}
-	if !c.s.limits.acquireGlobal(c.s.cfg.MaxConnections) {
-		return refuse(CodeTooMany, "max connections (%d) reached -- try again later", c.s.cfg.MaxConnections)
-	}
-	defer c.s.limits.releaseGlobal()
 	g := greeting{Version: min(h.Version, ProtocolVersion), Name: c.s.cfg.Name, Motd: c.s.cfg.Motd}
 	if err := writeFrame(c.conn, msgGreeting, g.marshal()); err != nil {
 		return err

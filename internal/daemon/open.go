@@ -36,7 +36,8 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 		return refuse(CodeModuleMode, "module %q is write only", m.Name)
 	}
 	sess := &Session{Module: m.Name, Path: m.Path, Role: req.Role, User: user,
-		Remote: c.conn.RemoteAddr().String(), Timeout: time.Duration(m.Timeout), RefuseCompress: m.RefuseCompress}
+		Remote: c.conn.RemoteAddr().String(), Timeout: time.Duration(m.Timeout), RefuseCompress: m.RefuseCompress,
+		AllowSetID: m.AllowSetID, AllowDevices: m.AllowDevices}
 	if c.s.dropsPrivileges(m) {
 		return c.serveChild(ctx, m, sess, log)
 	}
@@ -95,9 +96,10 @@ func (c *serverConn) authenticate(m *Module) (string, error) {
 }
 
 // dropsPrivileges reports whether connections to m run in a child process
-// with the module's uid and gid: only when the daemon runs as root.
+// with the module's uid and gid: only when the daemon runs as root, and
+// not for uid = 0 without another gid.
 func (s *Server) dropsPrivileges(m *Module) bool {
-	return os.Geteuid() == 0 && (m.uid >= 0 || m.gid >= 0)
+	return os.Geteuid() == 0 && (m.uid > 0 || m.gid >= 0 && m.gid != os.Getgid())
 }
 
 // sortedNames returns the module names in order.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,6 +32,10 @@ type Session struct {
 	Timeout time.Duration
 	// RefuseCompress: the module's refuse_compress, for the Handler.
 	RefuseCompress bool
+	// AllowSetID and AllowDevices: the module's allow_setid and
+	// allow_devices; without them a receiving Handler clears setuid and
+	// setgid bits and creates no device nodes.
+	AllowSetID, AllowDevices bool
 }
 
 // Handler serves the sync protocol on conn after the daemon phase, as
@@ -61,8 +66,9 @@ type Server struct {
 	tlsCf *tls.Config // nil without tls_cert
 
 	// state
-	limits limiter
-	wg     sync.WaitGroup // connection goroutines
+	limits   limiter
+	refusing atomic.Int32   // connections being told they are over a limit
+	wg       sync.WaitGroup // connection goroutines
 }
 
 // NewServer returns a server for a validated configuration.
@@ -130,31 +136,4 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		}
 	}
 	return first
-}
-
-// Serve accepts connections on ln until ctx is done, then closes ln,
-// cancels the connections in progress and waits for them to end. It
-// returns nil after ctx is done, or the accept error that stopped it.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	defer s.wg.Wait()
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
-			}
-			return fmt.Errorf("accept: %w", err)
-		}
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			s.ServeConn(ctx, conn)
-		}()
-	}
 }
