@@ -78,7 +78,7 @@ func (c *serverConn) serveChild(ctx context.Context, m *Module, sess *Session, l
 	childF.Close()
 	log.Info("child started", "pid", cmd.Process.Pid, "uid", uid, "gid", gid)
 	c.conn.SetDeadline(time.Time{})
-	ic := newIdleConn(c.conn, time.Duration(m.Timeout))
+	ic := newIdleConn(c.conn, time.Duration(m.Timeout), c.s.rateGuard())
 	start := time.Now()
 	proxy(ic, parent)
 	werr := cmd.Wait()

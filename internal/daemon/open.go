@@ -25,7 +25,7 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 		return refuse(CodeTooMany, "max connections (%d) reached for module %q -- try again later", m.MaxConnections, m.Name)
 	}
 	defer c.s.limits.releaseModule(m.Name)
-	user, err := c.authenticate(m)
+	user, err := c.authenticate(ctx, m, log)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 
 // runSession runs the Handler with the idle timeout and logs the transfer.
 func (c *serverConn) runSession(ctx context.Context, m *Module, sess *Session, log *slog.Logger) {
-	ic := newIdleConn(c.conn, time.Duration(m.Timeout))
+	ic := newIdleConn(c.conn, time.Duration(m.Timeout), c.s.rateGuard())
 	start := time.Now()
 	err := c.s.opts.Handler(ctx, ic, sess)
 	args := []any{"user", sess.User, "bytes_in", ic.read.Load(), "bytes_out", ic.written.Load(),
@@ -69,9 +69,13 @@ func (c *serverConn) runSession(ctx context.Context, m *Module, sess *Session, l
 
 // authenticate runs the challenge-response for an auth module and returns
 // the user, or "" for a module without auth.
-func (c *serverConn) authenticate(m *Module) (string, error) {
+func (c *serverConn) authenticate(ctx context.Context, m *Module, log *slog.Logger) (string, error) {
 	if !m.NeedsAuth() {
 		return "", nil
+	}
+	host := hostKey(c.remote)
+	if d := c.s.logins.wait(host); d > 0 {
+		return "", refuse(CodeAuthFailed, "too many failed logins from %s -- try again in %s", c.remote, d.Round(time.Second))
 	}
 	nonce := newNonce()
 	if err := writeFrame(c.conn, msgChallenge, challenge{Nonce: nonce}.marshal()); err != nil {
@@ -85,13 +89,24 @@ func (c *serverConn) authenticate(m *Module) (string, error) {
 	if err := resp.unmarshal(f.payload); err != nil {
 		return "", err
 	}
+	// Key derivations run a few at a time: the authentication CPU of many
+	// clients together stays bounded.
+	select {
+	case c.s.kdf <- struct{}{}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
 	ok, err := verifyAuth(m, c.s.cfg.Name, nonce, resp)
+	<-c.s.kdf
 	if err != nil {
 		return "", &refusal{code: CodeInternal, msg: fmt.Sprintf("authentication unavailable for module %q", m.Name), err: err}
 	}
 	if !ok {
+		n, d := c.s.logins.failed(host)
+		log.Warn("login failed", "user", resp.User, "failures", n, "backoff", d.String())
 		return "", &refusal{code: CodeAuthFailed, msg: fmt.Sprintf("auth failed on module %q", m.Name), err: fmt.Errorf("user %q", resp.User)}
 	}
+	c.s.logins.succeeded(host)
 	return resp.User, nil
 }
 

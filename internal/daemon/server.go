@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -64,9 +65,15 @@ type Server struct {
 	opts  Options
 	log   *slog.Logger
 	tlsCf *tls.Config // nil without tls_cert
+	// rateWindow is the window of min_rate (DefaultRateWindow; tests
+	// shorten it), now the clock of the rate and login guards.
+	rateWindow time.Duration
+	now        func() time.Time
 
 	// state
 	limits   limiter
+	logins   loginGuard
+	kdf      chan struct{}  // slots for key derivations (authentication CPU)
 	refusing atomic.Int32   // connections being told they are over a limit
 	wg       sync.WaitGroup // connection goroutines
 }
@@ -76,7 +83,9 @@ func NewServer(cfg *Config, opts Options) (*Server, error) {
 	if opts.Handler == nil {
 		return nil, errors.New("ferry: daemon needs a session Handler")
 	}
-	s := &Server{cfg: cfg, opts: opts, log: opts.Logger}
+	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, rateWindow: DefaultRateWindow, now: time.Now}
+	s.logins.now = s.now
+	s.kdf = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
@@ -136,4 +145,12 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		}
 	}
 	return first
+}
+
+// DefaultRateWindow is the window over which min_rate is measured.
+const DefaultRateWindow = time.Minute
+
+// rateGuard returns a new session's min_rate guard, nil without one.
+func (s *Server) rateGuard() *rateGuard {
+	return newRateGuard(s.cfg.MinRate, s.rateWindow, s.now)
 }
