@@ -38,6 +38,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	spare, _ := os.Open(os.DevNull)
 	defer func() { spare.Close() }()
 	var delay time.Duration
+	var warn warnLimiter
 	for {
 		conn, err := ln.Accept()
 		if err == nil {
@@ -51,15 +52,23 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		if errors.Is(err, net.ErrClosed) {
 			return fmt.Errorf("accept: %w", err)
 		}
-		delay = min(max(2*delay, minAcceptDelay), maxAcceptDelay)
-		if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
-			if spare != nil {
-				spare.Close()
-				spare = nil
-				s.shed(ln)
+		if (errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE)) && spare != nil {
+			// Give up the reserve for the client waiting, close it, take
+			// the reserve again: the backlog drains at full speed.
+			spare.Close()
+			shed := s.shed(ln)
+			spare, _ = os.Open(os.DevNull)
+			if n := warn.allow(s.now()); n >= 0 {
+				s.log.Warn("accept failed: refusing clients", "err", err, "refused_since_last", n)
+			}
+			if shed && spare != nil {
+				continue
 			}
 		}
-		s.log.Warn("accept failed", "err", err, "retry_in", delay.String())
+		delay = min(max(2*delay, minAcceptDelay), maxAcceptDelay)
+		if n := warn.allow(s.now()); n >= 0 {
+			s.log.Warn("accept failed", "err", err, "retry_in", delay.String(), "failures_since_last", n)
+		}
 		select {
 		case <-ctx.Done():
 			return nil
@@ -71,20 +80,41 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
+// warnLimiter lets a repeated warning through once a second.
+type warnLimiter struct {
+	last       time.Time
+	suppressed int
+}
+
+// allow returns how many warnings it held back since the last one it let
+// through, or -1 to hold this one back too.
+func (w *warnLimiter) allow(now time.Time) int {
+	if now.Sub(w.last) < time.Second {
+		w.suppressed++
+		return -1
+	}
+	n := w.suppressed
+	w.last, w.suppressed = now, 0
+	return n
+}
+
 // shed accepts one waiting client with the descriptor just freed and
 // closes it at once: the client sees the connection closed, not hanging.
-func (s *Server) shed(ln net.Listener) {
+// It reports whether there was one.
+func (s *Server) shed(ln net.Listener) bool {
 	if tl, ok := ln.(interface{ SetDeadline(time.Time) error }); ok {
 		tl.SetDeadline(time.Now().Add(10 * time.Millisecond))
 		defer tl.SetDeadline(time.Time{})
 	}
-	if conn, err := ln.Accept(); err == nil {
-		s.log.Warn("refused", "remote", conn.RemoteAddr().String(), "err", "out of file descriptors")
-		if tc, ok := conn.(*net.TCPConn); ok {
-			tc.SetLinger(0)
-		}
-		conn.Close()
+	conn, err := ln.Accept()
+	if err != nil {
+		return false
 	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetLinger(0)
+	}
+	conn.Close()
+	return true
 }
 
 // admit counts conn against the connection limits and serves it, or
