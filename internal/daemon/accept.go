@@ -133,9 +133,7 @@ func (s *Server) admit(ctx context.Context, conn net.Conn) {
 	go func() {
 		defer s.wg.Done()
 		s.ServeConn(ctx, conn)
-		if s.limits.releaseConn(host) == 0 {
-			s.releaseMemory()
-		}
+		s.releaseMemory(s.limits.releaseConn(host) == 0)
 	}()
 }
 
@@ -159,9 +157,21 @@ func (s *Server) refuseBusy(conn net.Conn, msg string) {
 	}()
 }
 
-// releaseMemory returns the heap freed by the sessions to the system once
-// the last connection has ended, so that one burst of clients does not
-// leave the daemon holding its peak for good.
-func (s *Server) releaseMemory() {
-	debug.FreeOSMemory()
+// releaseInterval is how often at most a session's end returns memory to
+// the system while other connections go on.
+const releaseInterval = 30 * time.Second
+
+// releaseMemory returns the heap freed by the sessions to the system when
+// the last connection has ended (last), or at most once a releaseInterval
+// while others go on, so that one burst of clients does not leave the
+// daemon holding its peak for good.
+func (s *Server) releaseMemory(last bool) {
+	now := s.now().UnixNano()
+	prev := s.released.Load()
+	if !last && now-prev < int64(releaseInterval) {
+		return
+	}
+	if s.released.CompareAndSwap(prev, now) {
+		debug.FreeOSMemory()
+	}
 }

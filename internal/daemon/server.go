@@ -75,6 +75,7 @@ type Server struct {
 	logins   loginGuard
 	kdf      chan struct{}  // slots for key derivations (authentication CPU)
 	refusing atomic.Int32   // connections being told they are over a limit
+	released atomic.Int64   // when memory was last returned to the system (UnixNano)
 	wg       sync.WaitGroup // connection goroutines
 }
 
