@@ -176,6 +176,11 @@ func (r *Engine) Handle(m wire.Message) error {
 			return err
 		}
 		j.data(m)
+	case *wire.SourceError: // the sender could not remove a source file
+		if tree.ValidPath(m.Path) != nil {
+			return fmt.Errorf("%w: source-error for %q", role.ErrProtocol, m.Path)
+		}
+		r.fail("remove source", m.Path, r.FromWireError(&wire.FileError{Path: m.Path, Code: m.Code, Message: m.Message}))
 	case *wire.RefineSig: // refine hook (refine_receiver.go)
 		return r.refine(m)
 	case *wire.Handoff: // handoff hook (handoff.go)

@@ -43,11 +43,15 @@ func (s *Engine) removeSource(m *wire.SourceDone) error {
 			continue // the first source holding p sent it
 		}
 		if err != nil {
-			s.countError()
 			fe := &role.FileError{Op: "remove source", Path: p, Code: role.ErrCode(err), Err: err}
 			if s.Client {
+				s.countError()
 				s.Emit(role.Event{Kind: role.EventError, Path: p, Err: fe})
+				return nil
 			}
+			// The client is the receiver: it reports and counts it. On the
+			// reader goroutine: Send only queues.
+			return s.Link.Send(&wire.SourceError{Path: p, Code: fe.Code, Message: fmt.Sprintf("%s: %v", fe.Op, err)})
 		}
 		return nil
 	}

@@ -46,6 +46,15 @@ func TestRemoveSource(t *testing.T) {
 			if st.Errors != 1 {
 				t.Errorf("errors %d, want 1 (the changed file)", st.Errors)
 			}
+			reported := 0
+			for _, ev := range s.events {
+				if ev.Kind == EventError && ev.Path == "changed" {
+					reported++
+				}
+			}
+			if reported != 1 { // a remote sender's failure reaches the client (wire.SourceError)
+				t.Errorf("the changed file's error reported %d times to the client, want once", reported)
+			}
 		})
 	}
 }

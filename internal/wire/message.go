@@ -84,6 +84,8 @@ func newMessage(t Type) Message {
 		return new(Idle)
 	case TypePassCancel:
 		return new(PassCancel)
+	case TypeSourceError:
+		return new(SourceError)
 	case TypeFollow:
 		return new(Follow)
 	case TypeFollowEnd:

@@ -29,3 +29,36 @@ func (m *SourceDone) decode(d *decoder) {
 	m.Size = int64(d.small(1<<62, "source done: size"))
 	m.MTime = d.varint()
 }
+
+// TypeSourceError is the optional message of a sender's failure outside
+// the entry stream.
+const TypeSourceError Type = 0x84
+
+// SourceError reports, from the sender to the receiver, a failure tied to
+// Path that happened outside the entry stream: today, removing a source
+// file after its SourceDone (--remove-source-files). The receiver reports
+// it as that path's error of the pass (a client prints it, the run is
+// partial). The sender sends it before its PassDone; it does not count the
+// failure in its own stats, the receiver does. A receiver that does not
+// know the message skips it.
+type SourceError struct {
+	Path    string
+	Code    uint64 // an ErrCode*
+	Message string
+}
+
+// Type implements Message.
+func (*SourceError) Type() Type { return TypeSourceError }
+
+// AppendTo implements Message.
+func (m *SourceError) AppendTo(b []byte) []byte {
+	b = appendString(b, m.Path)
+	b = appendUvarint(b, m.Code)
+	return appendString(b, m.Message)
+}
+
+func (m *SourceError) decode(d *decoder) {
+	m.Path = d.string()
+	m.Code = d.uvarint()
+	m.Message = d.string()
+}

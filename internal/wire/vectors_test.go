@@ -71,6 +71,7 @@ var vectorMessages = []struct {
 	{"keepalive", &Keepalive{}},
 	{"idle", &Idle{Timeout: 5000}},
 	{"pass-cancel", &PassCancel{Pass: 3}},
+	{"source-error", &SourceError{Path: "a/b", Code: ErrCodePermission, Message: "unlink a/b: permission denied"}},
 	{"follow", &Follow{}},
 	{"follow-end", &FollowEnd{}},
 	{"itemized", &Itemized{Kind: ItemChanged, Path: "a.txt", Itemize: ">f.st......", Size: 3004}},
