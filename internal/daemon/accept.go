@@ -80,24 +80,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
-// warnLimiter lets a repeated warning through once a second.
-type warnLimiter struct {
-	last       time.Time
-	suppressed int
-}
-
-// allow returns how many warnings it held back since the last one it let
-// through, or -1 to hold this one back too.
-func (w *warnLimiter) allow(now time.Time) int {
-	if now.Sub(w.last) < time.Second {
-		w.suppressed++
-		return -1
-	}
-	n := w.suppressed
-	w.last, w.suppressed = now, 0
-	return n
-}
-
 // shed accepts one waiting client with the descriptor just freed and
 // closes it at once: the client sees the connection closed, not hanging.
 // It reports whether there was one.
@@ -141,7 +123,9 @@ func (s *Server) admit(ctx context.Context, conn net.Conn) {
 // a short deadline; when too many are being told already, it closes conn
 // at once.
 func (s *Server) refuseBusy(conn net.Conn, msg string) {
-	s.log.Info("refused", "remote", conn.RemoteAddr().String(), "err", msg)
+	if n := s.limitLog.allow(s.now()); n >= 0 {
+		s.log.Info("refused", "remote", conn.RemoteAddr().String(), "err", msg, "limit_refusals_not_logged", n)
+	}
 	if s.refusing.Add(1) > maxRefusing {
 		s.refusing.Add(-1)
 		conn.Close()

@@ -27,9 +27,14 @@ func (s *Server) ServeConn(ctx context.Context, conn net.Conn) {
 	conn.SetDeadline(time.Now().Add(time.Duration(s.cfg.HandshakeTimeout)))
 	if err := c.run(ctx); err != nil {
 		var r *refusal
-		if errors.As(err, &r) {
+		switch {
+		case errors.As(err, &r) && r.limited:
+			if n := s.limitLog.allow(s.now()); n >= 0 {
+				c.log.Info("refused", "err", err, "limit_refusals_not_logged", n)
+			}
+		case r != nil:
 			c.log.Info("refused", "err", err)
-		} else {
+		default:
 			c.log.Info("connection failed", "err", err)
 		}
 	}
@@ -48,6 +53,9 @@ type refusal struct {
 	code ErrorCode
 	msg  string
 	err  error // logged cause, may be nil
+	// limited marks a refusal by a limit a flood of clients meets
+	// (logged at most once a second).
+	limited bool
 }
 
 func (r *refusal) Error() string {

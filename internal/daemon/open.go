@@ -22,7 +22,9 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 		return refuse(CodeAccessDenied, "access denied to module %q from %s", m.Name, c.remote)
 	}
 	if !c.s.limits.acquireModule(m.Name, m.MaxConnections) {
-		return refuse(CodeTooMany, "max connections (%d) reached for module %q -- try again later", m.MaxConnections, m.Name)
+		r := refuse(CodeTooMany, "max connections (%d) reached for module %q -- try again later", m.MaxConnections, m.Name)
+		r.limited = true
+		return r
 	}
 	defer c.s.limits.releaseModule(m.Name)
 	user, err := c.authenticate(ctx, m, log)
@@ -75,7 +77,9 @@ func (c *serverConn) authenticate(ctx context.Context, m *Module, log *slog.Logg
 	}
 	host := hostKey(c.remote)
 	if d := c.s.logins.wait(host); d > 0 {
-		return "", refuse(CodeAuthFailed, "too many failed logins from %s -- try again in %s", c.remote, d.Round(time.Second))
+		r := refuse(CodeAuthFailed, "too many failed logins from %s -- try again in %s", c.remote, d.Round(time.Second))
+		r.limited = true
+		return "", r
 	}
 	nonce := newNonce()
 	if err := writeFrame(c.conn, msgChallenge, challenge{Nonce: nonce}.marshal()); err != nil {

@@ -76,6 +76,7 @@ type Server struct {
 	kdf      chan struct{}  // slots for key derivations (authentication CPU)
 	refusing atomic.Int32   // connections being told they are over a limit
 	released atomic.Int64   // when memory was last returned to the system (UnixNano)
+	limitLog warnLimiter    // refusals by a limit, logged once a second
 	wg       sync.WaitGroup // connection goroutines
 }
 
