@@ -103,6 +103,17 @@ func (s *Server) shed(ln net.Listener) bool {
 // refuses it with an ERROR when a limit is reached.
 func (s *Server) admit(ctx context.Context, conn net.Conn) {
 	host := hostKey(remoteAddr(conn))
+	if !s.fds.room(s.now()) {
+		// No descriptor to spare for telling it at leisure: a short
+		// error, written at once into the empty socket buffer, and close.
+		if n := s.limitLog.allow(s.now()); n >= 0 {
+			s.log.Warn("refused", "remote", conn.RemoteAddr().String(), "err", "out of file descriptors", "limit_refusals_not_logged", n)
+		}
+		conn.SetWriteDeadline(time.Now().Add(10 * time.Millisecond))
+		writeFrame(conn, msgError, errorMsg{Code: CodeTooMany, Message: "out of file descriptors -- try again later"}.marshal())
+		conn.Close()
+		return
+	}
 	switch s.limits.acquireConn(host, s.cfg.MaxConnections, s.cfg.MaxPerHost) {
 	case tooManyTotal:
 		s.refuseBusy(conn, fmt.Sprintf("max connections (%d) reached -- try again later", s.cfg.MaxConnections))

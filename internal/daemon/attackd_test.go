@@ -22,9 +22,10 @@ import (
 // descriptor limit and measure its descriptors, memory and CPU apart from
 // the attacking clients.
 const (
-	attackdEnv       = "FERRY_TEST_ATTACKD"        // the configuration file
-	attackdNofileEnv = "FERRY_TEST_ATTACKD_NOFILE" // RLIMIT_NOFILE to set, if any
-	attackdWindowEnv = "FERRY_TEST_ATTACKD_WINDOW" // min_rate window, if not the default
+	attackdEnv       = "FERRY_TEST_ATTACKD"            // the configuration file
+	attackdNofileEnv = "FERRY_TEST_ATTACKD_NOFILE"     // RLIMIT_NOFILE to set, if any
+	attackdWindowEnv = "FERRY_TEST_ATTACKD_WINDOW"     // min_rate window, if not the default
+	attackdNoBudget  = "FERRY_TEST_ATTACKD_NOBUDGET=1" // no descriptor budget
 )
 
 // attackdMain serves the configuration in $attackdEnv with lineHandler
@@ -49,6 +50,9 @@ func attackdMain() int {
 	}
 	if w, err := time.ParseDuration(os.Getenv(attackdWindowEnv)); err == nil {
 		srv.rateWindow = w
+	}
+	if os.Getenv(strings.TrimSuffix(attackdNoBudget, "=1")) != "" {
+		srv.fds = nil
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

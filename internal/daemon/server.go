@@ -77,6 +77,7 @@ type Server struct {
 	refusing atomic.Int32   // connections being told they are over a limit
 	released atomic.Int64   // when memory was last returned to the system (UnixNano)
 	limitLog warnLimiter    // refusals by a limit, logged once a second
+	fds      *fdBudget      // nil: none (a Server not made by NewServer)
 	wg       sync.WaitGroup // connection goroutines
 }
 
@@ -88,6 +89,7 @@ func NewServer(cfg *Config, opts Options) (*Server, error) {
 	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, rateWindow: DefaultRateWindow, now: time.Now}
 	s.logins.now = s.now
 	s.kdf = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
+	s.fds = newFDBudget()
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
