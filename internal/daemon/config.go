@@ -22,10 +22,11 @@ const (
 	// descriptors and memory soon enough.
 	DefaultTimeout = 5 * time.Minute
 	// DefaultMaxConnections bounds the connections served at once,
-	// counted from accept (before HELLO): with every session's
-	// descriptors bounded by PROTOCOL.md's limits, 64 sessions fit in a
-	// default 1024-descriptor table (several thousand in Go's raised
-	// limit), and exceed what a small server's disks and cores serve.
+	// counted from accept (before HELLO): 64 sessions exceed what a small
+	// server's disks and cores serve, and with every session's
+	// descriptors bounded by PROTOCOL.md's limits they fit in the table
+	// Go raises to the hard limit (the descriptor budget guards smaller
+	// ones).
 	DefaultMaxConnections = 64
 	// DefaultMaxPerHost bounds the connections from one address (an IPv6
 	// client's /64) at once, so that one client cannot take every slot.
