@@ -25,7 +25,7 @@ func startTestDaemon(t *testing.T, src, dst string, timeout time.Duration) strin
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	check(t, err)
 	addr := l.Addr().String()
-	conf := fmt.Sprintf("listen = [%q]\n[module.m]\npath = %q\nread_only = false\ntimeout = %q\n[module.src]\npath = %q\ntimeout = %q\n",
+	conf := fmt.Sprintf("listen = [%q]\n[module.m]\npath = %q\nread_only = false\nuid = 0\ntimeout = %q\n[module.src]\npath = %q\ntimeout = %q\n",
 		addr, dst, timeout.String(), src, timeout.String())
 	cfg, err := daemon.ParseConfig([]byte(conf), "test.toml")
 	check(t, err)

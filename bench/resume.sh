@@ -30,6 +30,7 @@ timeout = "0s"
 [module.m]
 path = "$d/mod"
 read_only = false
+uid = 0
 CONF
 "$FERRY" serve --config "$d/ferryd.toml" &
 dpid=$!

@@ -54,6 +54,7 @@ comment = "public files"
 [module.drop]
 path = %q
 read_only = false
+uid = 0
 [module.hidden]
 path = %q
 list = false
@@ -141,7 +142,16 @@ func TestDaemonListPullPush(t *testing.T) {
 
 func TestDaemonBusyIsAStartupError(t *testing.T) {
 	addr, _, _ := startDaemonWith(t, "max_connections = 1")
-	hold, err := daemon.Dial(t.Context(), addr, daemon.DialOptions{}) // takes the only slot
+	// hold takes the only slot, once the daemon has let go of the
+	// connection that found it up (connections count from accept).
+	var hold *daemon.Client
+	var err error
+	for range 100 {
+		if hold, err = daemon.Dial(t.Context(), addr, daemon.DialOptions{}); err == nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,9 @@ func (c *serverConn) serveChild(ctx context.Context, m *Module, sess *Session, l
 	args := append(argv[1:len(argv):len(argv)], "--child",
 		"--module", m.Name, "--path", m.Path, "--role", sess.Role.String(),
 		"--user", sess.User, "--remote", sess.Remote, "--flags", strconv.Itoa(int(m.flags())),
-		"--refuse-compress="+strconv.FormatBool(sess.RefuseCompress))
+		"--refuse-compress="+strconv.FormatBool(sess.RefuseCompress),
+		"--allow-setid="+strconv.FormatBool(sess.AllowSetID), "--allow-devices="+strconv.FormatBool(sess.AllowDevices),
+		"--timeout="+sess.Timeout.String())
 	cmd := exec.CommandContext(ctx, argv[0], args...)
 	cmd.ExtraFiles = []*os.File{childF}
 	cmd.Stderr = &logWriter{log: log}
@@ -76,7 +78,7 @@ func (c *serverConn) serveChild(ctx context.Context, m *Module, sess *Session, l
 	childF.Close()
 	log.Info("child started", "pid", cmd.Process.Pid, "uid", uid, "gid", gid)
 	c.conn.SetDeadline(time.Time{})
-	ic := newIdleConn(c.conn, time.Duration(m.Timeout))
+	ic := newIdleConn(c.conn, time.Duration(m.Timeout), c.s.rateGuard())
 	start := time.Now()
 	proxy(ic, parent)
 	werr := cmd.Wait()
@@ -118,6 +120,8 @@ type childArgs struct {
 	module, path, role, user, remote string
 	flags                            uint8
 	refuseCompress                   bool
+	allowSetID, allowDevices         bool
+	timeout                          time.Duration
 }
 
 // runChild serves one connection on file descriptor 3 (see serveChild).
@@ -146,7 +150,7 @@ func runChild(ctx context.Context, a childArgs, h Handler, stderr io.Writer) int
 		return 1
 	}
 	sess := &Session{Module: a.module, Root: root, Path: a.path, Role: role, User: a.user, Remote: a.remote,
-		RefuseCompress: a.refuseCompress, WriteOnly: a.flags&FlagWriteOnly != 0}
+		RefuseCompress: a.refuseCompress, WriteOnly: a.flags&FlagWriteOnly != 0, AllowSetID: a.allowSetID, AllowDevices: a.allowDevices, Timeout: a.timeout}
 	if err := h(ctx, conn, sess); err != nil {
 		fmt.Fprintf(stderr, "ferry serve --child: module %s: %v\n", a.module, err)
 		return 1

@@ -15,6 +15,26 @@ const (
 	DefaultPort             = 8873 // plain TCP
 	DefaultTLSPort          = 8874 // TLS
 	DefaultHandshakeTimeout = 30 * time.Second
+
+	// DefaultTimeout drops a session peer silent this long. Both sides
+	// send keepalives every third of the smaller timeout, so an honest
+	// idle peer is never dropped; 5 minutes frees a dead peer's
+	// descriptors and memory soon enough.
+	DefaultTimeout = 5 * time.Minute
+	// DefaultMaxConnections bounds the connections served at once,
+	// counted from accept (before HELLO): 64 sessions exceed what a small
+	// server's disks and cores serve, and with every session's
+	// descriptors bounded by PROTOCOL.md's limits they fit in the table
+	// Go raises to the hard limit (the descriptor budget guards smaller
+	// ones).
+	DefaultMaxConnections = 64
+	// DefaultMaxPerHost bounds the connections from one address (an IPv6
+	// client's /64) at once, so that one client cannot take every slot.
+	DefaultMaxPerHost = 8
+	// DefaultMinRate is the lowest rate, in bytes a second both ways
+	// together, a session may move over a rate window while its peer
+	// dribbles data in many small pieces (idle.go).
+	DefaultMinRate = 128
 )
 
 // Config is a daemon configuration, read from TOML (docs/ferryd.example.toml
@@ -34,9 +54,15 @@ type Config struct {
 	MotdFile         string   `toml:"motd_file"`         // message of the day, sent in GREETING
 	LogFile          string   `toml:"log_file"`          // "" or "-": stderr
 	LogFormat        string   `toml:"log_format"`        // "text" (default) or "json"
-	Timeout          Duration `toml:"timeout"`           // drop a peer silent this long during a session (0: never)
+	Timeout          Duration `toml:"timeout"`           // drop a peer silent this long during a session (default 5m; 0: never)
 	HandshakeTimeout Duration `toml:"handshake_timeout"` // bound on the daemon phase (default 30s)
-	MaxConnections   int      `toml:"max_connections"`   // all modules together (0: no limit)
+	MaxConnections   int      `toml:"max_connections"`   // all modules together, from accept on (default 64; 0: no limit)
+	// MaxPerHost bounds the connections from one address at once (an
+	// IPv6 address's /64; default 8; 0: no limit).
+	MaxPerHost int `toml:"max_connections_per_host"`
+	// MinRate drops a session peer that dribbles data slower than this
+	// many bytes a second (default 128; 0: never); see idle.go.
+	MinRate int `toml:"min_rate"`
 
 	Modules map[string]*Module `toml:"module"`
 
@@ -64,6 +90,11 @@ type Module struct {
 	GID            IDSpec   `toml:"gid"`             // act as this group when started as root
 	Timeout        Duration `toml:"timeout"`         // overrides the global timeout
 	RefuseCompress bool     `toml:"refuse_compress"` // never negotiate -z: spare the daemon's CPU
+	// AllowSetID lets clients create setuid and setgid files (default:
+	// the bits are cleared on receipt); AllowDevices lets them create
+	// device nodes (default: device entries are skipped).
+	AllowSetID   bool `toml:"allow_setid"`
+	AllowDevices bool `toml:"allow_devices"`
 
 	// filled in by validation
 	access hostAccess
@@ -149,7 +180,7 @@ func ParseConfig(data []byte, file string) (*Config, error) {
 		return nil, ce
 	}
 	c.File = file
-	v := validator{file: file, data: data}
+	v := validator{file: file, data: data, md: md}
 	for _, k := range md.Undecoded() {
 		return nil, v.errorf(k, "unknown key")
 	}

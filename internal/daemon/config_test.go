@@ -119,3 +119,42 @@ func TestModuleDefaults(t *testing.T) {
 		t.Errorf("handshake timeout %v", cfg.HandshakeTimeout)
 	}
 }
+
+// TestLimitDefaults: the limits default to safe values when left out; an
+// explicit 0 still means none, and a module's timeout = 0 overrides the
+// global one.
+func TestLimitDefaults(t *testing.T) {
+	tests := []struct {
+		name, text                 string
+		timeout, modTimeout        time.Duration
+		maxConns, perHost, minRate int
+		allowSetID, allowDevices   bool
+	}{
+		{"defaults", "[module.a]\npath = \"/tmp\"\n", DefaultTimeout, DefaultTimeout, DefaultMaxConnections, DefaultMaxPerHost, DefaultMinRate, false, false},
+		{"explicit none", "timeout = 0\nmax_connections = 0\nmax_connections_per_host = 0\nmin_rate = 0\n[module.a]\npath = \"/tmp\"\n", 0, 0, 0, 0, 0, false, false},
+		{"module override", "timeout = \"1h\"\n[module.a]\npath = \"/tmp\"\ntimeout = 0\nallow_setid = true\nallow_devices = true\n", time.Hour, 0, DefaultMaxConnections, DefaultMaxPerHost, DefaultMinRate, true, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := ParseConfig([]byte(tc.text), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := cfg.Modules["a"]
+			if time.Duration(cfg.Timeout) != tc.timeout || time.Duration(a.Timeout) != tc.modTimeout {
+				t.Errorf("timeout %v, module %v; want %v, %v", cfg.Timeout, a.Timeout, tc.timeout, tc.modTimeout)
+			}
+			if cfg.MaxConnections != tc.maxConns || cfg.MaxPerHost != tc.perHost || cfg.MinRate != tc.minRate {
+				t.Errorf("max_connections %d, per host %d, min_rate %d", cfg.MaxConnections, cfg.MaxPerHost, cfg.MinRate)
+			}
+			if a.AllowSetID != tc.allowSetID || a.AllowDevices != tc.allowDevices {
+				t.Errorf("allow_setid %v, allow_devices %v", a.AllowSetID, a.AllowDevices)
+			}
+		})
+	}
+	for _, k := range []string{"max_connections_per_host", "min_rate"} {
+		if _, err := ParseConfig([]byte(k+" = -1\n"), ""); err == nil || !strings.Contains(err.Error(), "must not be negative") {
+			t.Errorf("%s = -1: %v", k, err)
+		}
+	}
+}

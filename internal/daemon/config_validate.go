@@ -16,7 +16,8 @@ import (
 // validator checks a decoded Config and fills in its derived fields.
 type validator struct {
 	file string
-	data []byte // the TOML text, to find lines
+	data []byte        // the TOML text, to find lines
+	md   toml.MetaData // which keys the file sets, for defaults
 }
 
 // errorf returns a ConfigError for key, with the key's line if found.
@@ -42,8 +43,8 @@ func (v *validator) validate(c *Config) error {
 	if c.LogFile != "-" {
 		c.LogFile = c.resolve(c.LogFile)
 	}
-	if c.MaxConnections < 0 {
-		return v.errorf(toml.Key{"max_connections"}, "must not be negative")
+	if err := v.defaults(c); err != nil {
+		return err
 	}
 	if c.HandshakeTimeout == 0 {
 		c.HandshakeTimeout = Duration(DefaultHandshakeTimeout)
@@ -130,8 +131,11 @@ func (v *validator) validateModule(c *Config, m *Module) error {
 	if m.gid, err = m.GID.lookupGroup(); err != nil {
 		return v.errorf(key("gid"), "%s", err)
 	}
-	if m.Timeout == 0 {
+	if !v.md.IsDefined("module", m.Name, "timeout") {
 		m.Timeout = c.Timeout
+	}
+	if m.uid, m.gid, err = moduleIDs(m, os.Geteuid() == 0); err != nil {
+		return v.errorf(key("uid"), "%s", err)
 	}
 	return nil
 }

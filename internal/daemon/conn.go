@@ -27,9 +27,14 @@ func (s *Server) ServeConn(ctx context.Context, conn net.Conn) {
 	conn.SetDeadline(time.Now().Add(time.Duration(s.cfg.HandshakeTimeout)))
 	if err := c.run(ctx); err != nil {
 		var r *refusal
-		if errors.As(err, &r) {
+		switch {
+		case errors.As(err, &r) && r.limited:
+			if n := s.limitLog.allow(s.now()); n >= 0 {
+				c.log.Info("refused", "err", err, "limit_refusals_not_logged", n)
+			}
+		case r != nil:
 			c.log.Info("refused", "err", err)
-		} else {
+		default:
 			c.log.Info("connection failed", "err", err)
 		}
 	}
@@ -48,6 +53,9 @@ type refusal struct {
 	code ErrorCode
 	msg  string
 	err  error // logged cause, may be nil
+	// limited marks a refusal by a limit a flood of clients meets
+	// (logged at most once a second).
+	limited bool
 }
 
 func (r *refusal) Error() string {
@@ -92,7 +100,12 @@ func (c *serverConn) run(ctx context.Context) error {
 // client already sent for a moment, so that closing does not reset the
 // connection before the client has read the error.
 func (c *serverConn) sendError(code ErrorCode, msg string) {
-	c.conn.SetDeadline(time.Now().Add(2 * time.Second))
+	c.sendErrorWithin(code, msg, 2*time.Second)
+}
+
+// sendErrorWithin is sendError taking at most d.
+func (c *serverConn) sendErrorWithin(code ErrorCode, msg string, d time.Duration) {
+	c.conn.SetDeadline(time.Now().Add(d))
 	if writeFrame(c.conn, msgError, errorMsg{Code: code, Message: msg}.marshal()) != nil {
 		return
 	}
@@ -129,10 +142,6 @@ func (c *serverConn) phase(ctx context.Context) error {
 	if h.Version < 1 {
 		return &refusal{code: CodeVersion, msg: fmt.Sprintf("client speaks version %d, this daemon version %d", h.Version, ProtocolVersion), err: ErrVersion}
 	}
-	if !c.s.limits.acquireGlobal(c.s.cfg.MaxConnections) {
-		return refuse(CodeTooMany, "max connections (%d) reached -- try again later", c.s.cfg.MaxConnections)
-	}
-	defer c.s.limits.releaseGlobal()
 	g := greeting{Version: min(h.Version, ProtocolVersion), Name: c.s.cfg.Name, Motd: c.s.cfg.Motd}
 	if err := writeFrame(c.conn, msgGreeting, g.marshal()); err != nil {
 		return err

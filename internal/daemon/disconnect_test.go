@@ -39,7 +39,7 @@ func TestDisconnectMidTransfer(t *testing.T) {
 	mod := filepath.Join(dir, "mod")
 	old := []byte("old content of big.bin")
 	writeFile(t, filepath.Join(mod, "big.bin"), string(old), 0o644)
-	ts := startServer(t, dir, "[module.rw]\npath = \"%DIR%/mod\"\nread_only = false\n", SessionHandler())
+	ts := startServer(t, dir, "[module.rw]\npath = \"%DIR%/mod\"\nread_only = false\nuid = 0\n", SessionHandler())
 
 	local := t.TempDir()
 	big := make([]byte, 8<<20)

@@ -23,8 +23,17 @@
 // the client asked for; the daemon enforces read_only and write_only before
 // the Handler runs.
 //
+// The daemon holds under attack (docs/DAEMON.md 2.5, accept.go): accept
+// errors are retried with backoff, a reserve descriptor lets a full table
+// refuse clients instead of stalling them, connections count against
+// max_connections and max_connections_per_host from accept, a trickling
+// session peer is dropped (min_rate, idle.go) and failed logins back off
+// per host (authlimit.go). A receiving module clears set-id bits and makes
+// no device nodes unless allow_setid / allow_devices say so.
+//
 // When the daemon runs as root and a module sets uid or gid, each
 // connection to that module is served by a child process ("ferry serve
 // --child") started with those credentials, since a Go process cannot change
-// the credentials of one goroutine. The child also isolates crashes.
+// the credentials of one goroutine. The child also isolates crashes. A root
+// daemon serves a writable module without uid as nobody.
 package daemon

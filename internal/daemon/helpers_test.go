@@ -11,6 +11,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -91,6 +93,7 @@ func startServerConfig(t *testing.T, cfg *Config, opts Options, kind string) *te
 //	read NAME       -> file content, or "error: ..."
 //	write NAME DATA -> "ok" or "error: ..."
 //	whoami          -> "uid=N user=U role=R"
+//	alloc MIB       -> "ok MIB" after touching that much heap
 func lineHandler(ctx context.Context, conn net.Conn, s *Session) error {
 	line, err := bufio.NewReader(conn).ReadString('\n')
 	if err != nil {
@@ -119,6 +122,18 @@ func lineHandler(ctx context.Context, conn net.Conn, s *Session) error {
 			return err
 		}
 		_, err := fmt.Fprintf(conn, "ok\n")
+		return err
+	case f[0] == "alloc" && len(f) == 2: // alloc MiB: touch that much heap for the session
+		n, err := strconv.Atoi(f[1])
+		if err != nil || n < 0 || n > 1024 {
+			return fmt.Errorf("alloc %q", f[1])
+		}
+		buf := make([]byte, n<<20)
+		for i := range buf {
+			buf[i] = byte(i)
+		}
+		runtime.KeepAlive(buf)
+		_, err = fmt.Fprintf(conn, "ok %d\n", n)
 		return err
 	case f[0] == "whoami":
 		_, err := fmt.Fprintf(conn, "uid=%d user=%s role=%s\n", os.Geteuid(), s.User, s.Role)

@@ -40,8 +40,11 @@ func (f *serveFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.ca.user, "user", "", "internal (--child)")
 	fs.StringVar(&f.ca.remote, "remote", "", "internal (--child)")
 	fs.BoolVar(&f.ca.refuseCompress, "refuse-compress", false, "internal (--child)")
+	fs.BoolVar(&f.ca.allowSetID, "allow-setid", false, "internal (--child)")
+	fs.BoolVar(&f.ca.allowDevices, "allow-devices", false, "internal (--child)")
+	fs.DurationVar(&f.ca.timeout, "timeout", 0, "internal (--child)")
 	fs.Uint8Var(&f.ca.flags, "flags", 0, "internal (--child)")
-	for _, n := range []string{"child", "module", "path", "role", "user", "remote", "refuse-compress", "flags"} {
+	for _, n := range []string{"child", "module", "path", "role", "user", "remote", "refuse-compress", "flags", "allow-setid", "allow-devices", "timeout"} {
 		fs.MarkHidden(n)
 	}
 }
@@ -136,8 +139,8 @@ func warnConfig(cfg *Config, log *slog.Logger) {
 		switch {
 		case !root && (m.uid >= 0 || m.gid >= 0):
 			log.Warn("uid/gid ignored: the daemon is not running as root", "module", name)
-		case root && m.uid < 0 && !m.IsReadOnly():
-			log.Warn("writable module served as root: set uid and gid", "module", name)
+		case root && m.uid == 0 && !m.IsReadOnly():
+			log.Warn("writable module served as root (uid = 0)", "module", name)
 		}
 	}
 }

@@ -22,10 +22,12 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 		return refuse(CodeAccessDenied, "access denied to module %q from %s", m.Name, c.remote)
 	}
 	if !c.s.limits.acquireModule(m.Name, m.MaxConnections) {
-		return refuse(CodeTooMany, "max connections (%d) reached for module %q -- try again later", m.MaxConnections, m.Name)
+		r := refuse(CodeTooMany, "max connections (%d) reached for module %q -- try again later", m.MaxConnections, m.Name)
+		r.limited = true
+		return r
 	}
 	defer c.s.limits.releaseModule(m.Name)
-	user, err := c.authenticate(m)
+	user, err := c.authenticate(ctx, m, log)
 	if err != nil {
 		return err
 	}
@@ -37,7 +39,7 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 	}
 	sess := &Session{Module: m.Name, Path: m.Path, Role: req.Role, User: user,
 		Remote: c.conn.RemoteAddr().String(), Timeout: time.Duration(m.Timeout), RefuseCompress: m.RefuseCompress,
-		WriteOnly: m.WriteOnly}
+		WriteOnly: m.WriteOnly, AllowSetID: m.AllowSetID, AllowDevices: m.AllowDevices}
 	if c.s.dropsPrivileges(m) {
 		return c.serveChild(ctx, m, sess, log)
 	}
@@ -56,7 +58,7 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 
 // runSession runs the Handler with the idle timeout and logs the transfer.
 func (c *serverConn) runSession(ctx context.Context, m *Module, sess *Session, log *slog.Logger) {
-	ic := newIdleConn(c.conn, time.Duration(m.Timeout))
+	ic := newIdleConn(c.conn, time.Duration(m.Timeout), c.s.rateGuard())
 	start := time.Now()
 	err := c.s.opts.Handler(ctx, ic, sess)
 	args := []any{"user", sess.User, "bytes_in", ic.read.Load(), "bytes_out", ic.written.Load(),
@@ -69,9 +71,15 @@ func (c *serverConn) runSession(ctx context.Context, m *Module, sess *Session, l
 
 // authenticate runs the challenge-response for an auth module and returns
 // the user, or "" for a module without auth.
-func (c *serverConn) authenticate(m *Module) (string, error) {
+func (c *serverConn) authenticate(ctx context.Context, m *Module, log *slog.Logger) (string, error) {
 	if !m.NeedsAuth() {
 		return "", nil
+	}
+	host := hostKey(c.remote)
+	if d := c.s.logins.wait(host); d > 0 {
+		r := refuse(CodeAuthFailed, "too many failed logins from %s -- try again in %s", c.remote, d.Round(time.Second))
+		r.limited = true
+		return "", r
 	}
 	nonce := newNonce()
 	if err := writeFrame(c.conn, msgChallenge, challenge{Nonce: nonce}.marshal()); err != nil {
@@ -85,20 +93,32 @@ func (c *serverConn) authenticate(m *Module) (string, error) {
 	if err := resp.unmarshal(f.payload); err != nil {
 		return "", err
 	}
+	// Key derivations run a few at a time: the authentication CPU of many
+	// clients together stays bounded.
+	select {
+	case c.s.kdf <- struct{}{}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
 	ok, err := verifyAuth(m, c.s.cfg.Name, nonce, resp)
+	<-c.s.kdf
 	if err != nil {
 		return "", &refusal{code: CodeInternal, msg: fmt.Sprintf("authentication unavailable for module %q", m.Name), err: err}
 	}
 	if !ok {
+		n, d := c.s.logins.failed(host)
+		log.Warn("login failed", "user", resp.User, "failures", n, "backoff", d.String())
 		return "", &refusal{code: CodeAuthFailed, msg: fmt.Sprintf("auth failed on module %q", m.Name), err: fmt.Errorf("user %q", resp.User)}
 	}
+	c.s.logins.succeeded(host)
 	return resp.User, nil
 }
 
 // dropsPrivileges reports whether connections to m run in a child process
-// with the module's uid and gid: only when the daemon runs as root.
+// with the module's uid and gid: only when the daemon runs as root, and
+// not for uid = 0 without another gid.
 func (s *Server) dropsPrivileges(m *Module) bool {
-	return os.Geteuid() == 0 && (m.uid >= 0 || m.gid >= 0)
+	return os.Geteuid() == 0 && (m.uid > 0 || m.gid >= 0 && m.gid != os.Getgid())
 }
 
 // sortedNames returns the module names in order.

@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,6 +36,10 @@ type Session struct {
 	// WriteOnly: the module is write_only; the Handler's receiver tells
 	// the client nothing of what the module holds (role.Config.WriteOnly).
 	WriteOnly bool
+	// AllowSetID and AllowDevices: the module's allow_setid and
+	// allow_devices; without them a receiving Handler clears setuid and
+	// setgid bits and creates no device nodes.
+	AllowSetID, AllowDevices bool
 }
 
 // Handler serves the sync protocol on conn after the daemon phase, as
@@ -62,10 +68,20 @@ type Server struct {
 	opts  Options
 	log   *slog.Logger
 	tlsCf *tls.Config // nil without tls_cert
+	// rateWindow is the window of min_rate (DefaultRateWindow; tests
+	// shorten it), now the clock of the rate and login guards.
+	rateWindow time.Duration
+	now        func() time.Time
 
 	// state
-	limits limiter
-	wg     sync.WaitGroup // connection goroutines
+	limits   limiter
+	logins   loginGuard
+	kdf      chan struct{}  // slots for key derivations (authentication CPU)
+	refusing atomic.Int32   // connections being told they are over a limit
+	released atomic.Int64   // when memory was last returned to the system (UnixNano)
+	limitLog warnLimiter    // refusals by a limit, logged once a second
+	fds      *fdBudget      // nil: none (a Server not made by NewServer)
+	wg       sync.WaitGroup // connection goroutines
 }
 
 // NewServer returns a server for a validated configuration.
@@ -73,7 +89,10 @@ func NewServer(cfg *Config, opts Options) (*Server, error) {
 	if opts.Handler == nil {
 		return nil, errors.New("ferry: daemon needs a session Handler")
 	}
-	s := &Server{cfg: cfg, opts: opts, log: opts.Logger}
+	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, rateWindow: DefaultRateWindow, now: time.Now}
+	s.logins.now = s.now
+	s.kdf = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
+	s.fds = newFDBudget()
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
@@ -135,29 +154,10 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	return first
 }
 
-// Serve accepts connections on ln until ctx is done, then closes ln,
-// cancels the connections in progress and waits for them to end. It
-// returns nil after ctx is done, or the accept error that stopped it.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	defer s.wg.Wait()
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
-			}
-			return fmt.Errorf("accept: %w", err)
-		}
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			s.ServeConn(ctx, conn)
-		}()
-	}
+// DefaultRateWindow is the window over which min_rate is measured.
+const DefaultRateWindow = time.Minute
+
+// rateGuard returns a new session's min_rate guard, nil without one.
+func (s *Server) rateGuard() *rateGuard {
+	return newRateGuard(s.cfg.MinRate, s.rateWindow, s.now)
 }

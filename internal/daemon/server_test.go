@@ -41,10 +41,12 @@ list = false
 [module.drop]
 path = "%DIR%/drop"
 write_only = true
+uid = 0
 [module.priv]
 path = "%DIR%/priv"
 comment = "private"
 read_only = false
+uid = 0
 auth_users = ["alice"]
 secrets_file = "%DIR%/secrets"
 `

@@ -15,12 +15,13 @@ import (
 // must be the one the client asked for in OPEN (so read_only and write_only
 // hold), every path is checked by confinePath and passed on relative to
 // the module, whose os.Root the session opens everything through, and a
-// receiver never creates device nodes.
+// receiver creates no device nodes and no setuid or setgid files unless
+// the module allows them (allow_devices, allow_setid).
 func SessionHandler() Handler {
 	return func(ctx context.Context, conn net.Conn, s *Session) error {
 		return session.Serve(ctx, conn, session.ServeOptions{
 			Config: session.Config{Timeout: s.Timeout, RefuseCompress: s.RefuseCompress, UserXattrsOnly: true,
-				WriteOnly: s.WriteOnly && s.Role == RoleReceiver},
+				WriteOnly: s.WriteOnly && s.Role == RoleReceiver, NoSetID: !s.AllowSetID},
 			Check: func(run *wire.Run) error { return confineRun(s, run) },
 			// Operands are module-relative names opened through the
 			// module's root, never OS paths looked up again.
@@ -53,7 +54,7 @@ func confineRun(s *Session, run *wire.Run) error {
 		}
 	}
 	run.Paths = out
-	if run.Role == wire.RoleReceiver {
+	if run.Role == wire.RoleReceiver && !s.AllowDevices {
 		run.Flags &^= wire.FlagDevices
 	}
 	if s.WriteOnly {

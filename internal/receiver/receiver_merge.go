@@ -234,6 +234,9 @@ func (m *merger) item(it item) error {
 	if m.r.Client {
 		m.r.Cfg.Tweak(s) // --chmod, --chown: the client's own
 	}
+	if m.r.Cfg.NoSetID {
+		s.Mode &^= 0o6000 // a daemon's module without allow_setid
+	}
 	if err := tree.ValidPath(s.Path); err != nil {
 		return fmt.Errorf("%w: %w", role.ErrProtocol, err)
 	}

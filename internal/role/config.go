@@ -24,6 +24,11 @@ type Config struct {
 	// daemon neither sends nor applies trusted.* and security.* (file
 	// capabilities) for its clients.
 	UserXattrsOnly bool
+	// NoSetID makes a receiver clear the setuid and setgid bits of every
+	// entry it receives, before it compares or applies them: a daemon sets
+	// it for a module that does not allow_setid, so that no client creates
+	// set-id files. Set by the server, never from the wire.
+	NoSetID bool
 	// Relative (-R) opens each source operand at the directory before its
 	// "/./" (or at "/" or "."), keeping the rest of its path, whose
 	// parents are sent as implied directories (relative.go).
