@@ -197,6 +197,9 @@ func (w *inotifyWatcher) addTree(rel string) error {
 	if err := w.addWatch(rel); err != nil {
 		return err
 	}
+	if _, polled := w.polled[rel]; polled {
+		return nil // polled whole, with what is under it
+	}
 	ents, err := os.ReadDir(filepath.Join(w.root, filepath.FromSlash(rel)))
 	if err != nil {
 		return nil // vanished or unreadable: the pass reports it
