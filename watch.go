@@ -1,0 +1,137 @@
+package ferry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/ferrysync/ferry/internal/watch"
+)
+
+// WatchOptions configure Watch. The zero value is usable.
+type WatchOptions struct {
+	// Watcher is the change source: "auto" (or ""), "inotify" or "poll".
+	// Auto picks inotify on Linux and polling elsewhere.
+	Watcher string
+	// Delay is how long the source must be quiet before a batch of changes
+	// goes out (--watch-delay); default 10ms.
+	Delay time.Duration
+	// MaxDelay caps the wait: a batch goes out at most this long after its
+	// first change, however busy the source; default 100ms.
+	MaxDelay time.Duration
+	// PollInterval is the time between full passes of the poll watcher,
+	// and between passes over directories inotify could not watch;
+	// default 1s.
+	PollInterval time.Duration
+	// OnBatch, when set, is called after each batch's pass.
+	OnBatch func(WatchBatch)
+	// OnWarning receives watcher problems that do not stop the watch
+	// (the inotify watch limit reached: those directories are polled).
+	OnWarning func(error)
+
+	// overflow is a test hook: each receive acts as a kernel queue overflow.
+	overflow <-chan struct{}
+}
+
+// WatchBatch reports one batch of changes replicated by Watch.
+type WatchBatch struct {
+	// Paths that changed, relative to the source, coalesced (a directory
+	// stands for everything under it); empty for a full pass.
+	Paths []string
+	// Rescan: the whole tree was compared (events may have been lost, or
+	// the poll watcher asked for it).
+	Rescan bool
+	// Latency is from the batch's first change to the end of its pass.
+	Latency time.Duration
+	Stats   Stats
+	// Err is the pass's error; per-file failures (ErrPartial) do not stop
+	// the watch.
+	Err error
+}
+
+// Watch makes dst like src, then keeps it so: it runs a full pass, then,
+// over the same session, one pass per batch of changes in src until ctx is
+// done. src must be a local directory; dst is any destination Sync
+// accepts. The watcher starts before the first pass, so nothing changed
+// during it is missed. When ctx ends, the batch in flight finishes (the
+// first, full pass stops at once), and Watch returns the stats of every
+// pass added up, with a nil error. Per-file failures are reported through
+// Options.OnEvent (EventFileError) and do not stop the watch; a failure of
+// the session itself (the connection lost) does, and is returned.
+func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOptions) (Stats, error) {
+	op, err := ParseOperand(src)
+	if err != nil {
+		return Stats{}, err
+	}
+	if op.Kind != Local {
+		return Stats{}, fmt.Errorf("%w: watch needs a local source, not %s", ErrBadOperand, src)
+	}
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	w, err := watch.New(wctx, filepath.FromSlash(op.Path), watch.WithOverflowHook(watch.Options{
+		Backend: wopts.Watcher, PollInterval: wopts.PollInterval, OnWarning: wopts.OnWarning,
+	}, wopts.overflow))
+	if err != nil {
+		if errors.Is(err, watch.ErrBackend) {
+			return Stats{}, fmt.Errorf("%w: %w", ErrBadOption, err)
+		}
+		return Stats{}, fmt.Errorf("%w: %w", ErrBadOperand, err)
+	}
+	defer w.Close()
+	batches := watch.Batches(wctx, w.Changes(), wopts.Delay, wopts.MaxDelay)
+
+	// The session outlives ctx: the batch in flight when ctx ends
+	// finishes over it.
+	s, err := Open(context.WithoutCancel(ctx), []string{src}, dst, opts)
+	if err != nil {
+		return Stats{}, err
+	}
+	start := time.Now()
+	st, err := s.Pass(ctx, nil)
+	if err = watchErr(ctx, err); err != nil {
+		s.Close()
+		return s.Totals(), err
+	}
+	if wopts.OnBatch != nil && ctx.Err() == nil {
+		wopts.OnBatch(WatchBatch{Rescan: true, Latency: time.Since(start), Stats: st})
+	}
+	for ctx.Err() == nil {
+		var b watch.Batch
+		select {
+		case <-ctx.Done():
+			continue
+		case b = <-batches:
+		}
+		paths := b.Paths
+		if b.Rescan || (len(paths) == 1 && paths[0] == "") {
+			paths, b.Rescan = nil, true
+		}
+		st, err := s.Pass(context.WithoutCancel(ctx), paths)
+		if wopts.OnBatch != nil {
+			wopts.OnBatch(WatchBatch{Paths: paths, Rescan: b.Rescan, Latency: time.Since(b.First), Stats: st, Err: err})
+		}
+		if err = watchErr(ctx, err); err != nil {
+			s.Close()
+			return s.Totals(), err
+		}
+	}
+	cerr := s.Close()
+	if cerr != nil && !errors.Is(cerr, ErrPartial) {
+		return s.Totals(), cerr
+	}
+	return s.Totals(), nil
+}
+
+// watchErr is the error that ends a watch: nil for per-file failures,
+// deletions stopped by MaxDelete, and ctx's end.
+func watchErr(ctx context.Context, err error) error {
+	switch {
+	case err == nil, errors.Is(err, ErrPartial), errors.Is(err, ErrMaxDelete):
+		return nil
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return nil
+	}
+	return err
+}
