@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/ferrysync/ferry"
+	"github.com/spf13/pflag"
+)
+
+// watchFunc runs a watch; ferry.Watch in production.
+type watchFunc func(ctx context.Context, src, dst string, opts ferry.Options, wopts ferry.WatchOptions) (ferry.Stats, error)
+
+// watchOptions are the options "ferry watch" adds to the sync options.
+type watchOptions struct {
+	watcher string
+	delay   time.Duration
+}
+
+func (w *watchOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&w.watcher, "watcher", "auto", "how changes are seen: auto (inotify on Linux), inotify or poll")
+	fs.DurationVar(&w.delay, "watch-delay", 10*time.Millisecond, "send a batch once SRC has been quiet this long (at most 100ms after its first change)")
+}
+
+// watchFlagSet returns the flags "ferry watch" adds to the sync flags.
+func watchFlagSet() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("ferry watch", pflag.ContinueOnError)
+	new(watchOptions).addFlags(fs)
+	return fs
+}
+
+// watchRefused are sync flags that make no sense for a watch.
+var watchRefused = []string{"dry-run", "list-only", "files-from", "relative", "remove-source-files", "progress", "P"}
+
+const watchHelp = `Usage: ferry watch [OPTIONS] SRC DEST
+
+Makes DEST like SRC (a local directory), then keeps it so: every change in
+SRC is replicated over the same session, in batches, until SIGINT or SIGTERM,
+which finish the batch in flight, print the stats (--stats) and exit 0.
+DEST is any destination ferry takes: a path, HOST:PATH, ferry:// or HOST::MODULE.
+
+Watch options:
+%s
+The sync options apply (filters, --delete, -H, -z, --bwlimit, -e, --ferry-path,
+-v, -i, --json, --stats, --timeout, ...; see ferry --help), except
+--dry-run, --list-only, --files-from, --relative, --remove-source-files, --progress.
+`
+
+// runWatch runs "ferry watch [OPTIONS] SRC DEST".
+func runWatch(ctx context.Context, eng engine, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := newSyncOptions()
+	var wo watchOptions
+	fs := newSyncFlagSet(o)
+	wo.addFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return report(stderr, flagError(err))
+	}
+	if o.help {
+		fmt.Fprintf(stdout, watchHelp, watchFlagSet().FlagUsages())
+		return ExitOK
+	}
+	if err := unsupportedError(o.unsupported); err != nil {
+		return report(stderr, err)
+	}
+	for _, name := range watchRefused {
+		if fs.Changed(name) {
+			return report(stderr, usagef("ferry: --%s does not apply to ferry watch", fs.Lookup(name).Name))
+		}
+	}
+	if fs.NArg() != 2 {
+		return report(stderr, usagef("ferry: ferry watch takes SRC and DEST, not %d operands", fs.NArg()))
+	}
+	if wo.delay <= 0 {
+		return report(stderr, usagef("ferry: --watch-delay must be positive, not %v", wo.delay))
+	}
+	if err := o.finish(fs.Args(), stdin); err != nil {
+		return report(stderr, err)
+	}
+	wopts := ferry.WatchOptions{Watcher: wo.watcher, Delay: wo.delay,
+		OnWarning: func(err error) { fmt.Fprintln(stderr, "ferry: "+errorText(err)) }}
+	watch := eng.watch
+	o.engine = eng
+	// The run is a sync whose engine watches: output, stats and exit
+	// codes are a sync's.
+	o.engine.sync = func(ctx context.Context, srcs []string, dst string, opts ferry.Options) (ferry.Stats, error) {
+		return watch(ctx, srcs[0], dst, opts, wopts)
+	}
+	return runSync(ctx, o, stdout, stderr)
+}
