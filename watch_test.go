@@ -124,15 +124,38 @@ func converge(t *testing.T, what, src, dst string, batches <-chan WatchBatch) {
 	}
 }
 
-// TestWatchLocal replicates each kind of change through Watch to a local
-// destination.
-func TestWatchLocal(t *testing.T) {
-	src, dst := t.TempDir(), t.TempDir()
+// TestWatch replicates each kind of change through Watch: to a local
+// destination with inotify and with polling, and to a daemon module.
+func TestWatch(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		watcher string
+		daemon  bool
+	}{
+		{"local", "inotify", false},
+		{"local-poll", "poll", false},
+		{"daemon", "auto", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src, dst := t.TempDir(), t.TempDir()
+			to := dst
+			if tt.daemon {
+				to = "ferry://" + startTestDaemon(t, src, dst, 0) + "/m/"
+			}
+			testWatch(t, src, dst, to, WatchOptions{Watcher: tt.watcher, PollInterval: 20 * time.Millisecond})
+		})
+	}
+}
+
+// testWatch makes changes in src, each replicated to dst (reached as to)
+// before the next.
+func testWatch(t *testing.T, src, dst, to string, wo WatchOptions) {
 	write(t, src, map[string]string{"keep": "k", "dir/a": "a", "dir/sub/b": "b"})
 	o := DefaultOptions()
 	o.Delete = true
 	hook := make(chan struct{})
-	batches, stop := watching(t, src+"/", dst, o, WatchOptions{overflow: hook})
+	wo.overflow = hook
+	batches, stop := watching(t, src+"/", to, o, wo)
 	converge(t, "initial pass", src, dst, batches)
 	p := func(rel string) string { return filepath.Join(src, rel) }
 	steps := []struct {
