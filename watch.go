@@ -99,10 +99,18 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 	}
 	for ctx.Err() == nil {
 		var b watch.Batch
+		var ok bool
 		select {
 		case <-ctx.Done():
 			continue
-		case b = <-batches:
+		case b, ok = <-batches:
+		}
+		if !ok {
+			if ctx.Err() != nil {
+				continue // closed because ctx ended
+			}
+			s.Close()
+			return s.Totals(), fmt.Errorf("ferry: watching %s stopped unexpectedly", src)
 		}
 		paths := b.Paths
 		if b.Rescan || (len(paths) == 1 && paths[0] == "") {
