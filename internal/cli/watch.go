@@ -79,7 +79,8 @@ func runWatch(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 		return report(stderr, err)
 	}
 	wopts := ferry.WatchOptions{Watcher: wo.watcher, Delay: wo.delay,
-		OnWarning: func(err error) { fmt.Fprintln(stderr, "ferry: "+errorText(err)) }}
+		OnWarning: func(err error) { fmt.Fprintln(stderr, "ferry: "+errorText(err)) },
+		OnBatch:   batchReporter(o, stdout)}
 	watch := eng.watch
 	o.engine = eng
 	// The run is a sync whose engine watches: output, stats and exit
@@ -88,4 +89,45 @@ func runWatch(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 		return watch(ctx, srcs[0], dst, opts, wopts)
 	}
 	return runSync(ctx, o, stdout, stderr)
+}
+
+// jsonBatch is the --json line of a watch batch (docs/JSON.md).
+type jsonBatch struct {
+	Event            string   `json:"event"` // "batch"
+	Paths            []string `json:"paths,omitempty"`
+	Rescan           bool     `json:"rescan"`
+	LatencyMS        float64  `json:"latency_ms"`
+	FilesTransferred int64    `json:"files_transferred"`
+	Deleted          int64    `json:"deleted"`
+	Errors           int64    `json:"errors"`
+	Error            string   `json:"error,omitempty"`
+}
+
+// batchReporter shows each replicated batch: a JSON line with --json, a
+// text line with -v, nothing otherwise. Batches are reported one at a
+// time, between passes, so the writes do not interleave with the events'.
+func batchReporter(o *syncOptions, stdout io.Writer) func(ferry.WatchBatch) {
+	switch {
+	case o.json:
+		js := newJSONWriter(stdout)
+		return func(b ferry.WatchBatch) {
+			jb := jsonBatch{Event: "batch", Paths: b.Paths, Rescan: b.Rescan,
+				LatencyMS:        float64(b.Latency.Microseconds()) / 1000,
+				FilesTransferred: b.Stats.FilesTransferred, Deleted: b.Stats.Deleted, Errors: b.Stats.Errors}
+			if b.Err != nil {
+				jb.Error = errorText(b.Err)
+			}
+			js.enc.Encode(jb)
+		}
+	case o.verbose > 0:
+		return func(b ferry.WatchBatch) {
+			what := fmt.Sprintf("%d paths", len(b.Paths))
+			if b.Rescan {
+				what = "full pass"
+			}
+			fmt.Fprintf(stdout, "watch: %s, %d transferred, %d deleted, %d errors, in %v\n", what,
+				b.Stats.FilesTransferred, b.Stats.Deleted, b.Stats.Errors, b.Latency.Round(100*time.Microsecond))
+		}
+	}
+	return nil
 }

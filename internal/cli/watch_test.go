@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -105,5 +106,46 @@ func TestWatchRun(t *testing.T) {
 	}
 	if code := <-done; code != ExitOK || !strings.Contains(rest.String(), "Number of regular files transferred: 2") {
 		t.Errorf("code %d, output after the end %q, stderr %q", code, rest.String(), stderr.String())
+	}
+}
+
+// TestWatchJSON: --json shows each batch, with what changed and its
+// latency.
+func TestWatchJSON(t *testing.T) {
+	src, dst := t.TempDir(), filepath.Join(t.TempDir(), "dst")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		code := Main(ctx, []string{"watch", "--json", src + "/", dst}, nil, pw, &stderr)
+		pw.Close()
+		done <- code
+	}()
+	dec := json.NewDecoder(pr)
+	next := func() map[string]any {
+		t.Helper()
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			t.Fatalf("decode: %v; stderr %q", err, stderr.String())
+		}
+		return m
+	}
+	for m := next(); m["event"] != "batch" || m["rescan"] != true; m = next() {
+	}
+	if err := os.WriteFile(filepath.Join(src, "n"), []byte("n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := next()
+	for ; m["event"] != "batch"; m = next() {
+	}
+	if paths, _ := m["paths"].([]any); len(paths) != 1 || paths[0] != "n" || m["files_transferred"] != 1.0 || m["latency_ms"].(float64) <= 0 {
+		t.Errorf("batch %v, want paths [n], 1 transferred, a latency", m)
+	}
+	cancel()
+	io.Copy(io.Discard, pr)
+	if code := <-done; code != ExitOK {
+		t.Errorf("code %d", code)
 	}
 }
