@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"time"
 
@@ -27,6 +28,12 @@ type WatchOptions struct {
 	PollInterval time.Duration
 	// OnBatch, when set, is called after each batch's pass.
 	OnBatch func(WatchBatch)
+	// Events, when set, replaces the watcher: another program (a build
+	// tool, a file-event daemon) writes the paths that changed, relative
+	// to src, separated by NUL or newline ("." for the whole tree). The
+	// end of Events ends the watch, after the last batch. src may then be
+	// remote.
+	Events io.Reader
 	// OnWarning receives watcher problems that do not stop the watch
 	// (the inotify watch limit reached: those directories are polled).
 	OnWarning func(error)
@@ -59,25 +66,31 @@ type WatchBatch struct {
 // first, full pass stops at once), and Watch returns the stats of every
 // pass added up, with a nil error. Per-file failures are reported through
 // Options.OnEvent (EventFileError) and do not stop the watch; a failure of
-// the session itself (the connection lost) does, and is returned.
+// the session itself (the connection lost) does, and is returned. With
+// WatchOptions.Events, the end of Events ends the watch too.
 func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOptions) (Stats, error) {
 	op, err := ParseOperand(src)
 	if err != nil {
 		return Stats{}, err
 	}
-	if op.Kind != Local {
+	if op.Kind != Local && wopts.Events == nil {
 		return Stats{}, fmt.Errorf("%w: watch needs a local source, not %s", ErrBadOperand, src)
 	}
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
-	w, err := watch.New(wctx, filepath.FromSlash(op.Path), watch.WithOverflowHook(watch.Options{
-		Backend: wopts.Watcher, PollInterval: wopts.PollInterval, OnWarning: wopts.OnWarning,
-	}, wopts.overflow))
-	if err != nil {
-		if errors.Is(err, watch.ErrBackend) {
-			return Stats{}, fmt.Errorf("%w: %w", ErrBadOption, err)
+	var w watch.Watcher
+	if wopts.Events != nil {
+		w = watch.FromReader(wctx, wopts.Events)
+	} else {
+		w, err = watch.New(wctx, filepath.FromSlash(op.Path), watch.WithOverflowHook(watch.Options{
+			Backend: wopts.Watcher, PollInterval: wopts.PollInterval, OnWarning: wopts.OnWarning,
+		}, wopts.overflow))
+		if err != nil {
+			if errors.Is(err, watch.ErrBackend) {
+				return Stats{}, fmt.Errorf("%w: %w", ErrBadOption, err)
+			}
+			return Stats{}, fmt.Errorf("%w: %w", ErrBadOperand, err)
 		}
-		return Stats{}, fmt.Errorf("%w: %w", ErrBadOperand, err)
 	}
 	defer w.Close()
 	batches := watch.Batches(wctx, w.Changes(), wopts.Delay, wopts.MaxDelay)
@@ -106,8 +119,8 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 		case b, ok = <-batches:
 		}
 		if !ok {
-			if ctx.Err() != nil {
-				continue // closed because ctx ended
+			if ctx.Err() != nil || wopts.Events != nil {
+				break // closed because ctx ended, or at the end of Events
 			}
 			s.Close()
 			return s.Totals(), fmt.Errorf("ferry: watching %s stopped unexpectedly", src)

@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -231,5 +233,40 @@ func TestWatchErrors(t *testing.T) {
 				t.Errorf("Watch = %v, want %v", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestWatchEvents: with Events, the paths another program writes drive
+// the passes (a change it does not name is not replicated), and the end
+// of Events ends the watch.
+func TestWatchEvents(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	write(t, src, map[string]string{"a": "a"})
+	pr, pw := io.Pipe()
+	batches := make(chan WatchBatch, 10)
+	type result struct {
+		st  Stats
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		st, err := Watch(t.Context(), src+"/", dst, DefaultOptions(), WatchOptions{Events: pr, OnBatch: func(b WatchBatch) { batches <- b }})
+		done <- result{st, err}
+	}()
+	<-batches // the initial pass
+	write(t, src, map[string]string{"named": "n", "unnamed": "u"})
+	fmt.Fprint(pw, "./named\x00")
+	if b := <-batches; b.Err != nil || !slices.Equal(b.Paths, []string{"named"}) {
+		t.Errorf("batch %+v, want [named]", b)
+	}
+	if read(t, filepath.Join(dst, "named")) != "n" {
+		t.Error("named not replicated")
+	}
+	if _, err := os.Lstat(filepath.Join(dst, "unnamed")); err == nil {
+		t.Error("a path no event named was replicated: the watcher is not the events")
+	}
+	pw.Close()
+	if r := <-done; r.err != nil || r.st.FilesTransferred != 2 {
+		t.Errorf("Watch = %+v, %v; want 2 files and no error", r.st, r.err)
 	}
 }

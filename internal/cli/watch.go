@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/ferrysync/ferry"
@@ -15,12 +16,14 @@ type watchFunc func(ctx context.Context, src, dst string, opts ferry.Options, wo
 
 // watchOptions are the options "ferry watch" adds to the sync options.
 type watchOptions struct {
-	watcher string
-	delay   time.Duration
+	watcher    string
+	delay      time.Duration
+	eventsFrom string
 }
 
 func (w *watchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&w.watcher, "watcher", "auto", "how changes are seen: auto (inotify on Linux), inotify or poll")
+	fs.StringVar(&w.eventsFrom, "events-from", "", "read the paths that changed (relative to SRC, NUL- or newline-separated) from FILE (- for stdin) instead of watching; its end ends the watch")
 	fs.DurationVar(&w.delay, "watch-delay", 10*time.Millisecond, "send a batch once SRC has been quiet this long (at most 100ms after its first change)")
 }
 
@@ -36,9 +39,10 @@ var watchRefused = []string{"dry-run", "list-only", "files-from", "relative", "r
 
 const watchHelp = `Usage: ferry watch [OPTIONS] SRC DEST
 
-Makes DEST like SRC (a local directory), then keeps it so: every change in
-SRC is replicated over the same session, in batches, until SIGINT or SIGTERM,
-which finish the batch in flight, print the stats (--stats) and exit 0.
+Makes DEST like SRC, then keeps it so: every change in SRC (a local directory,
+or any SRC with --events-from) is replicated over the same session, in
+batches, until SIGINT or SIGTERM, which finish the batch in flight, print the
+stats (--stats) and exit 0.
 DEST is any destination ferry takes: a path, HOST:PATH, ferry:// or HOST::MODULE.
 
 Watch options:
@@ -81,6 +85,18 @@ func runWatch(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 	wopts := ferry.WatchOptions{Watcher: wo.watcher, Delay: wo.delay,
 		OnWarning: func(err error) { fmt.Fprintln(stderr, "ferry: "+errorText(err)) },
 		OnBatch:   batchReporter(o, stdout)}
+	switch wo.eventsFrom {
+	case "":
+	case "-":
+		wopts.Events = stdin
+	default:
+		f, err := os.Open(wo.eventsFrom)
+		if err != nil {
+			return report(stderr, usagef("ferry: --events-from: %v", err))
+		}
+		defer f.Close()
+		wopts.Events = f
+	}
 	watch := eng.watch
 	o.engine = eng
 	// The run is a sync whose engine watches: output, stats and exit

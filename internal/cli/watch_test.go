@@ -149,3 +149,21 @@ func TestWatchJSON(t *testing.T) {
 		t.Errorf("code %d", code)
 	}
 }
+
+// TestWatchEventsFrom: --events-from - takes the paths from stdin; its
+// end ends the watch with exit 0.
+func TestWatchEventsFrom(t *testing.T) {
+	src, dst := t.TempDir(), filepath.Join(t.TempDir(), "dst")
+	if err := os.WriteFile(filepath.Join(src, "a"), []byte("a"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := Main(t.Context(), []string{"watch", "--events-from=-", "-v", src + "/", dst}, strings.NewReader("a\n"), &stdout, &stderr)
+	if code != ExitOK || !strings.Contains(stdout.String(), "watch: 1 paths, 0 transferred") {
+		t.Errorf("code %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+	code = Main(t.Context(), []string{"watch", "--events-from=" + filepath.Join(src, "missing"), src + "/", dst}, nil, &stdout, &stderr)
+	if code != ExitUsage || !strings.Contains(stderr.String(), "--events-from: open") {
+		t.Errorf("missing file: code %d, stderr %q", code, stderr.String())
+	}
+}
