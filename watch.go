@@ -60,8 +60,9 @@ type WatchBatch struct {
 
 // Watch makes dst like src, then keeps it so: it runs a full pass, then,
 // over the same session, one pass per batch of changes in src until ctx is
-// done. src must be a local directory; dst is any destination Sync
-// accepts. The watcher starts before the first pass, so nothing changed
+// done. dst is any destination Sync accepts. src is a local directory,
+// or a remote one over ssh whose server watches it and starts the passes
+// (the session's Follow); a daemon module cannot be watched yet. The watcher starts before the first pass, so nothing changed
 // during it is missed. When ctx ends, the batch in flight finishes (the
 // first, full pass stops at once), and Watch returns the stats of every
 // pass added up, with a nil error. Per-file failures are reported through
@@ -74,7 +75,7 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 		return Stats{}, err
 	}
 	if op.Kind != Local && wopts.Events == nil {
-		return Stats{}, fmt.Errorf("%w: watch needs a local source, not %s", ErrBadOperand, src)
+		return watchRemote(ctx, src, dst, opts, wopts)
 	}
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()

@@ -133,31 +133,41 @@ func TestWatch(t *testing.T) {
 		name    string
 		watcher string
 		daemon  bool
+		ssh     bool // a remote source, over a remote shell (this test binary)
 	}{
-		{"local", "inotify", false},
-		{"local-poll", "poll", false},
-		{"daemon", "auto", true},
+		{"local", "inotify", false, false},
+		{"local-poll", "poll", false, false},
+		{"daemon", "auto", true, false},
+		{"remote-source", "auto", false, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			src, dst := t.TempDir(), t.TempDir()
-			to := dst
+			from, to := src+"/", dst
+			o := DefaultOptions()
 			if tt.daemon {
 				to = "ferry://" + startTestDaemon(t, src, dst, 0) + "/m/"
 			}
-			testWatch(t, src, dst, to, WatchOptions{Watcher: tt.watcher, PollInterval: 20 * time.Millisecond})
+			if tt.ssh {
+				t.Setenv("FERRY_TEST_RSH", "1")
+				exe, err := os.Executable()
+				check(t, err)
+				o.RemoteShell = exe
+				from = "fakehost:" + src + "/"
+			}
+			testWatch(t, src, dst, from, to, o, WatchOptions{Watcher: tt.watcher, PollInterval: 20 * time.Millisecond}, !tt.ssh)
 		})
 	}
 }
 
-// testWatch makes changes in src, each replicated to dst (reached as to)
-// before the next.
-func testWatch(t *testing.T, src, dst, to string, wo WatchOptions) {
+// testWatch makes changes in src (reached as from), each replicated to
+// dst (reached as to) before the next; with overflow, a forced queue
+// overflow too.
+func testWatch(t *testing.T, src, dst, from, to string, o Options, wo WatchOptions, overflow bool) {
 	write(t, src, map[string]string{"keep": "k", "dir/a": "a", "dir/sub/b": "b"})
-	o := DefaultOptions()
 	o.Delete = true
 	hook := make(chan struct{})
 	wo.overflow = hook
-	batches, stop := watching(t, src+"/", to, o, wo)
+	batches, stop := watching(t, from, to, o, wo)
 	converge(t, "initial pass", src, dst, batches)
 	p := func(rel string) string { return filepath.Join(src, rel) }
 	steps := []struct {
@@ -204,6 +214,9 @@ func testWatch(t *testing.T, src, dst, to string, wo WatchOptions) {
 			return nil
 		}},
 	}
+	if !overflow {
+		steps = steps[:len(steps)-1]
+	}
 	for _, s := range steps {
 		check(t, s.do())
 		converge(t, s.name, src, dst, batches)
@@ -224,7 +237,7 @@ func TestWatchErrors(t *testing.T) {
 		wo        WatchOptions
 		want      error
 	}{
-		{"remote source", "host:src/", WatchOptions{}, ErrBadOperand},
+		{"daemon source", "ferry://" + startTestDaemon(t, dir, t.TempDir(), 0) + "/src/", WatchOptions{}, ErrNotSupported},
 		{"missing source", filepath.Join(dir, "nope") + "/", WatchOptions{}, ErrBadOperand},
 		{"unknown watcher", dir + "/", WatchOptions{Watcher: "kqueue"}, ErrBadOption},
 	} {
