@@ -34,6 +34,11 @@ type WatchOptions struct {
 	// end of Events ends the watch, after the last batch. src may then be
 	// remote.
 	Events io.Reader
+	// RetryDelay is the wait before reconnecting when the session is lost
+	// (the connection dropped, the destination unreachable); it doubles
+	// on each failure, up to 30s. Once connected again, a full pass
+	// catches up. Default 1s.
+	RetryDelay time.Duration
 	// OnWarning receives watcher problems that do not stop the watch
 	// (the inotify watch limit reached: those directories are polled).
 	OnWarning func(error)
@@ -102,48 +107,96 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 	if err != nil {
 		return Stats{}, err
 	}
-	start := time.Now()
-	st, err := s.Pass(ctx, nil)
-	if err = watchErr(ctx, err); err != nil {
-		s.Close()
-		return s.Totals(), err
-	}
-	if wopts.OnBatch != nil && ctx.Err() == nil {
-		wopts.OnBatch(WatchBatch{Rescan: true, Latency: time.Since(start), Stats: st})
-	}
+	var lost Stats          // the stats of sessions lost, added up
+	full, up := true, false // the next pass is a full one; a pass has succeeded
+	first := time.Now()
 	for ctx.Err() == nil {
-		var b watch.Batch
-		var ok bool
-		select {
-		case <-ctx.Done():
-			continue
-		case b, ok = <-batches:
-		}
-		if !ok {
-			if ctx.Err() != nil || wopts.Events != nil {
-				break // closed because ctx ended, or at the end of Events
+		var paths []string
+		rescan := full
+		pctx := ctx // a full pass stops at once when ctx ends
+		if !full {
+			var b watch.Batch
+			var ok bool
+			select {
+			case <-ctx.Done():
+				continue
+			case b, ok = <-batches:
 			}
+			if !ok {
+				if ctx.Err() != nil || wopts.Events != nil {
+					break // closed because ctx ended, or at the end of Events
+				}
+				s.Close()
+				return addStats(lost, s.Totals()), fmt.Errorf("ferry: watching %s stopped unexpectedly", src)
+			}
+			paths, rescan, first = b.Paths, b.Rescan, b.First
+			if rescan || (len(paths) == 1 && paths[0] == "") {
+				paths, rescan = nil, true
+			}
+			pctx = context.WithoutCancel(ctx) // a batch finishes
+		}
+		st, err := s.Pass(pctx, paths)
+		if wopts.OnBatch != nil && (!full || ctx.Err() == nil) { // not a full pass cut short
+			wopts.OnBatch(WatchBatch{Paths: paths, Rescan: rescan, Latency: time.Since(first), Stats: st, Err: err})
+		}
+		err = watchErr(ctx, err)
+		if err == nil {
+			full, up = false, true
+			continue
+		}
+		if !up {
 			s.Close()
-			return s.Totals(), fmt.Errorf("ferry: watching %s stopped unexpectedly", src)
+			return addStats(lost, s.Totals()), err
 		}
-		paths := b.Paths
-		if b.Rescan || (len(paths) == 1 && paths[0] == "") {
-			paths, b.Rescan = nil, true
+		// The session is lost (the connection dropped, the destination
+		// went away): open another, then catch up with a full pass.
+		lost = addStats(lost, s.Totals())
+		s.Close()
+		if s = reopen(ctx, src, dst, opts, wopts, err); s == nil {
+			return lost, nil // ctx ended meanwhile
 		}
-		st, err := s.Pass(context.WithoutCancel(ctx), paths)
-		if wopts.OnBatch != nil {
-			wopts.OnBatch(WatchBatch{Paths: paths, Rescan: b.Rescan, Latency: time.Since(b.First), Stats: st, Err: err})
-		}
-		if err = watchErr(ctx, err); err != nil {
-			s.Close()
-			return s.Totals(), err
-		}
+		full, first = true, time.Now()
 	}
 	// Every pass has ended. A signal may have reached a remote shell too
 	// (^C goes to the whole process group), so a session that cannot say
 	// goodbye cleanly is no failure of the watch.
 	s.Close()
-	return s.Totals(), nil
+	return addStats(lost, s.Totals()), nil
+}
+
+// Retry delays of a watch whose session was lost: the first, and the cap
+// of the doubling.
+const (
+	defaultRetryDelay = time.Second
+	maxRetryDelay     = 30 * time.Second
+)
+
+// reopen opens a new session after cause ended the last one, retrying
+// with a doubling delay (WatchOptions.RetryDelay, capped) until it opens
+// or ctx ends (nil).
+func reopen(ctx context.Context, src, dst string, opts Options, wopts WatchOptions, cause error) *Session {
+	delay := wopts.RetryDelay
+	if delay <= 0 {
+		delay = defaultRetryDelay
+	}
+	for {
+		if wopts.OnWarning != nil {
+			wopts.OnWarning(fmt.Errorf("ferry: watch: the session ended (%w); reconnecting in %v", cause, delay))
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+		s, err := Open(context.WithoutCancel(ctx), []string{src}, dst, opts)
+		if err == nil {
+			return s
+		}
+		cause = err
+		delay = min(2*delay, max(maxRetryDelay, wopts.RetryDelay))
+	}
 }
 
 // watchErr is the error that ends a watch: nil for per-file failures,
