@@ -19,11 +19,13 @@ type watchOptions struct {
 	watcher    string
 	delay      time.Duration
 	eventsFrom string
+	retryDelay time.Duration
 }
 
 func (w *watchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&w.watcher, "watcher", "auto", "how changes are seen: auto (inotify on Linux), inotify or poll")
 	fs.StringVar(&w.eventsFrom, "events-from", "", "read the paths that changed (relative to SRC, NUL- or newline-separated) from FILE (- for stdin) instead of watching; its end ends the watch")
+	fs.DurationVar(&w.retryDelay, "retry-delay", time.Second, "when the session is lost, wait this long before reconnecting (doubling on each failure, up to 30s), then catch up with a full pass")
 	fs.DurationVar(&w.delay, "watch-delay", 10*time.Millisecond, "send a batch once SRC has been quiet this long (at most 100ms after its first change)")
 }
 
@@ -39,10 +41,11 @@ var watchRefused = []string{"dry-run", "list-only", "files-from", "relative", "r
 
 const watchHelp = `Usage: ferry watch [OPTIONS] SRC DEST
 
-Makes DEST like SRC, then keeps it so: every change in SRC (a local directory,
-or any SRC with --events-from) is replicated over the same session, in
-batches, until SIGINT or SIGTERM, which finish the batch in flight, print the
-stats (--stats) and exit 0.
+Makes DEST like SRC, then keeps it so: every change in SRC is replicated over
+the same session, in batches, until SIGINT or SIGTERM, which finish the batch
+in flight, print the stats (--stats) and exit 0. SRC is a local directory, or
+HOST:PATH (the remote ferry watches it), or any SRC with --events-from. A lost
+connection is retried (--retry-delay), then a full pass catches up.
 DEST is any destination ferry takes: a path, HOST:PATH, ferry:// or HOST::MODULE.
 
 Watch options:
@@ -82,7 +85,7 @@ func runWatch(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 	if err := o.finish(fs.Args(), stdin); err != nil {
 		return report(stderr, err)
 	}
-	wopts := ferry.WatchOptions{Watcher: wo.watcher, Delay: wo.delay,
+	wopts := ferry.WatchOptions{Watcher: wo.watcher, Delay: wo.delay, RetryDelay: wo.retryDelay,
 		OnWarning: func(err error) { fmt.Fprintln(stderr, "ferry: "+errorText(err)) },
 		OnBatch:   batchReporter(o, stdout)}
 	switch wo.eventsFrom {

@@ -50,12 +50,12 @@ func TestWatchOptions(t *testing.T) {
 		return ferry.Stats{Files: 3}, nil
 	}}
 	var stdout, stderr bytes.Buffer
-	args := []string{"watch", "--delete", "--exclude=*.o", "-H", "--watcher=poll", "--watch-delay=50ms", "--stats", "s/", "host:d"}
+	args := []string{"watch", "--delete", "--exclude=*.o", "-H", "--watcher=poll", "--watch-delay=50ms", "--retry-delay=3s", "--stats", "s/", "host:d"}
 	if code := mainWith(t.Context(), eng, args, nil, &stdout, &stderr); code != ExitOK {
 		t.Fatalf("code %d: %s", code, stderr.String())
 	}
 	if gotSrc != "s/" || gotDst != "host:d" || !gotOpts.Delete || !gotOpts.HardLinks || len(gotOpts.Filters) != 1 ||
-		gotW.Watcher != "poll" || gotW.Delay != 50*time.Millisecond {
+		gotW.Watcher != "poll" || gotW.Delay != 50*time.Millisecond || gotW.RetryDelay != 3*time.Second {
 		t.Errorf("engine got %q %q %+v %+v", gotSrc, gotDst, gotOpts, gotW)
 	}
 	if !strings.Contains(stdout.String(), "Number of files: 3") {
