@@ -99,3 +99,33 @@ func ExampleServe() {
 	fmt.Println(string(b))
 	// Output: hello
 }
+
+// Watch keeps a replica up to date: a full pass, then a pass per batch of
+// changes, until its context ends.
+func ExampleWatch() {
+	src, _ := os.MkdirTemp("", "src")
+	dst, _ := os.MkdirTemp("", "dst")
+	defer os.RemoveAll(src)
+	defer os.RemoveAll(dst)
+
+	ctx, stop := context.WithCancel(context.Background())
+	wopts := ferry.WatchOptions{OnBatch: func(b ferry.WatchBatch) {
+		if b.Rescan { // the initial full pass is done: change something
+			tmp := filepath.Join(os.TempDir(), "hello.txt") // then renamed in: one event
+			os.WriteFile(tmp, []byte("hello"), 0o644)
+			os.Rename(tmp, filepath.Join(src, "hello.txt"))
+			return
+		}
+		fmt.Println("replicated:", b.Paths)
+		stop() // a signal, in a real program
+	}}
+	stats, err := ferry.Watch(ctx, src+"/", dst, ferry.DefaultOptions(), wopts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dst, "hello.txt"))
+	fmt.Printf("%s, %d file transferred\n", b, stats.FilesTransferred)
+	// Output:
+	// replicated: [hello.txt]
+	// hello, 1 file transferred
+}

@@ -423,7 +423,11 @@ func ServeStdio(ctx context.Context, args []string, stdin io.Reader, stdout io.W
 		}
 		return nil
 	}
-	return session.Serve(ctx, transport.Stdio(stdin, stdout), session.ServeOptions{Check: check})
+	so := session.ServeOptions{Check: check}
+	if sender {
+		so.Follow = watchFollow(paths) // ferry watch host:src/ dst/ follows this side's changes
+	}
+	return session.Serve(ctx, transport.Stdio(stdin, stdout), so)
 }
 
 // ServerArgs returns the arguments that follow the ferry binary on the

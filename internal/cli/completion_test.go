@@ -95,7 +95,7 @@ func TestCompletionBash(t *testing.T) {
 		{"file as next word", []string{"ferry", "--password-file", "o"}, []string{"other"}},
 		{"dir", []string{"ferry", "--partial-dir", "=", ""}, []string{"lib"}},
 		{"no completion for a pattern", []string{"ferry", "--exclude", "=", "l"}, nil},
-		{"first operand", []string{"ferry", ""}, []string{"completion", "lib", "list.txt", "man", "other", "rdiff", "serve"}},
+		{"first operand", []string{"ferry", ""}, []string{"completion", "lib", "list.txt", "man", "other", "rdiff", "serve", "watch"}},
 		{"later operand", []string{"ferry", "lib/", "l"}, []string{"lib", "list.txt"}},
 		{"completion shells", []string{"ferry", "completion", ""}, []string{"bash", "fish", "zsh"}},
 		{"rdiff actions", []string{"ferry", "rdiff", "-f", "d"}, []string{"delta"}},
@@ -189,7 +189,7 @@ func TestCompletionFish(t *testing.T) {
 	}{
 		{"ferry --del", []string{"--del", "--delay-updates", "--delete", "--delete-after", "--delete-before", "--delete-delay", "--delete-during", "--delete-excluded"}},
 		{"ferry --exclude-from=li", []string{"--exclude-from=list.txt"}},
-		{"ferry ", []string{"completion", "list.txt", "man", "rdiff", "serve"}},
+		{"ferry ", []string{"completion", "list.txt", "man", "rdiff", "serve", "watch"}},
 		{"ferry completion ", []string{"bash", "fish", "zsh"}},
 		{"ferry rdiff --hash ", []string{"blake2", "md4"}},
 		{"ferry serve --", []string{"--config", "--listen"}},

@@ -20,11 +20,12 @@ type serveFunc func(ctx context.Context, args []string, stdin io.Reader, stdout 
 type engine struct {
 	sync   syncFunc
 	server serveFunc
+	watch  watchFunc
 }
 
 // defaultEngine returns the production engine.
 func defaultEngine() engine {
-	return engine{sync: ferry.SyncMany, server: ferry.ServeStdio}
+	return engine{sync: ferry.SyncMany, server: ferry.ServeStdio, watch: ferry.Watch}
 }
 
 // engineExitCode maps the engine's sentinel errors to exit codes. Order

@@ -19,7 +19,7 @@ var exitStatuses = []exitStatus{
 	{ExitSocketIO, "error in socket I/O", "a network connection failed or was refused"},
 	{ExitIO, "error in file I/O", "a local read or write error stopped the run, a destination directory that cannot be created; a merge file (`--filter='merge FILE'`) that cannot be read; `ferry serve` cannot open its log file; also the default for an unclassified fatal error"},
 	{ExitStream, "error in protocol data stream", "the peer sent malformed or unexpected data, or shares no protocol version with ferry"},
-	{ExitSignal, "received SIGUSR1 or SIGINT", "interrupted by SIGINT, SIGTERM or SIGHUP, also in the middle of a transfer whose other side (the in-process sender, the ssh child) the signal ended first: `ferry: received a signal (SIGINT), stopping (code 20)`"},
+	{ExitSignal, "received SIGUSR1 or SIGINT", "interrupted by SIGINT, SIGTERM or SIGHUP, also in the middle of a transfer whose other side (the in-process sender, the ssh child) the signal ended first: `ferry: received a signal (SIGINT), stopping (code 20)`. Not `ferry watch`: its way to end is a signal, which finishes the batch in flight and exits 0 (20 only when the batch in flight was lost with the connection)"},
 	{ExitPartial, "partial transfer due to error", "the run finished but some files failed (a source that does not exist among them); each was reported on stderr as `ferry: PATH: cause`. When every source failed, nothing is created at the destination"},
 	{ExitVanished, "partial transfer due to vanished source files", "the run finished but some source files disappeared before they were sent"},
 	{ExitMaxDelete, "the --max-delete limit stopped deletions", "the run finished, nothing failed, but `--max-delete=NUM` skipped deletions (stderr says how many)"},

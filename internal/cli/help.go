@@ -56,6 +56,7 @@ Usage: ferry [OPTIONS] SRC... DEST
   or   ferry [OPTIONS] SRC... ferry://[USER@]HOST[:PORT]/MODULE[/PATH]
   or   ferry [OPTIONS] ferry://[USER@]HOST[:PORT]/MODULE[/PATH] DEST
   or   ferry ferry://HOST[:PORT]/          (list the daemon's modules)
+  or   ferry watch [OPTIONS] SRC DEST     (sync, then replicate each change)
   or   ferry serve [--config FILE] [--listen ADDR]...
   or   ferry rdiff signature|delta|patch ARGS...
 ferrys:// is a daemon over TLS; HOST::MODULE/PATH is the same as ferry://.

@@ -11,7 +11,7 @@ import (
 
 // Main runs ferry with args (without the program name) and returns the
 // process exit code. The first argument selects a subcommand ("rdiff",
-// "serve", "man", "completion": the table in subcommands.go) or the remote side of a session ("--server"); anything else is
+// "watch", "serve", "man", "completion": the table in subcommands.go) or the remote side of a session ("--server"); anything else is
 // a sync: ferry [OPTIONS] SRC... DEST.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return mainWith(ctx, defaultEngine(), args, stdin, stdout, stderr)
@@ -29,6 +29,8 @@ func mainWith(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 			return runMan(args[1:], stdout, stderr)
 		case "completion":
 			return runCompletion(args[1:], stdout, stderr)
+		case "watch":
+			return runWatch(ctx, eng, args[1:], stdin, stdout, stderr)
 		case "--server":
 			return runServer(ctx, eng, args[1:], stdin, stdout, stderr)
 		}

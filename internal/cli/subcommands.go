@@ -19,6 +19,8 @@ type subcommand struct {
 
 // subcommands lists ferry's subcommands, in the order shown.
 var subcommands = []subcommand{
+	{name: "watch", usage: "[OPTIONS] SRC DEST", summary: "sync, then replicate every change in SRC until interrupted (the sync options apply)",
+		flags: watchFlagSet, files: true},
 	{name: "serve", usage: "[--config FILE] [--listen ADDR]...", summary: "run the ferry daemon",
 		flags: daemon.FlagSet},
 	{name: "rdiff", usage: "[OPTIONS] signature|delta|patch FILES...", summary: "librsync-compatible signature, delta and patch",
