@@ -41,8 +41,8 @@ echo "# generating $FILES files in $DIRS directories and a $SIZE_MIB MiB file pa
 mkdir -p "$d/big/new" && mv "$d/big/new.bin" "$d/big/new/big.bin"
 
 # The daemons: a writable module each, on 127.0.0.1.
-owner=""
-if [ "$(id -u)" -eq 0 ]; then owner=$'uid = root\ngid = root'; fi
+owner="" ferry_owner=""
+if [ "$(id -u)" -eq 0 ]; then owner=$'uid = root\ngid = root'; ferry_owner="uid = 0"; fi # the same for both daemons
 cat >"$d/rsyncd.conf" <<CONF
 use chroot = no
 $owner
@@ -59,6 +59,7 @@ timeout = "0s"
 [module.m]
 path = "$d/mod-ferry"
 read_only = false
+$ferry_owner
 CONF
 "$RSYNC" --daemon --no-detach --config="$d/rsyncd.conf" --address=127.0.0.1 --port="$PORT" &
 pids+=($!)

@@ -18,7 +18,7 @@ import (
 func writeOnlyDaemon(t *testing.T, src string) (addr, wo, drop string) {
 	t.Helper()
 	wo = filepath.Join(t.TempDir(), "wo")
-	addr, _, drop = startDaemonWith(t, fmt.Sprintf("[module.wo]\npath = %q\nwrite_only = true\n", wo))
+	addr, _, drop = startDaemonWith(t, fmt.Sprintf("[module.wo]\npath = %q\nwrite_only = true\nuid = 0\n", wo)) // uid 0: the test directories are root's
 	big := bytes.Repeat([]byte("0123456789abcdef"), 64<<10)
 	mtime := time.Unix(1_700_000_000, 0)
 	for _, dir := range []string{src, wo, drop} {

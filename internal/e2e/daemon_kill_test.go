@@ -43,7 +43,7 @@ func TestDaemonKillLeavesNoTemps(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	conf := filepath.Join(base, "ferryd.toml")
-	cfg := fmt.Sprintf("listen = [%q]\n[module.m]\npath = %q\nread_only = false\n", addr, mod)
+	cfg := fmt.Sprintf("listen = [%q]\n[module.m]\npath = %q\nread_only = false\nuid = 0\n", addr, mod) // uid 0: the test directory is root's
 	if err := os.WriteFile(conf, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
