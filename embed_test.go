@@ -179,3 +179,21 @@ func TestFollow(t *testing.T) {
 	check(t, s.Close())
 	check(t, <-done)
 }
+
+// TestFollowWithoutServerPass: Follow with a server that starts no passes
+// is ErrNoServerPass, and the session goes on.
+func TestFollowWithoutServerPass(t *testing.T) {
+	root, dst := t.TempDir(), t.TempDir()
+	write(t, root, map[string]string{"tree/a": "1"})
+	c, done := serveOne(t, ServeOptions{Root: root})
+	s, err := OpenConn(t.Context(), c, false, []string{"tree/"}, dst, DefaultOptions())
+	check(t, err)
+	if err := s.Follow(t.Context()); !errors.Is(err, ErrNoServerPass) {
+		t.Fatalf("Follow: %v, want ErrNoServerPass", err)
+	}
+	_, err = s.Pass(t.Context(), nil)
+	check(t, err)
+	check(t, s.Close())
+	check(t, <-done)
+	sameTrees(t, filepath.Join(root, "tree"), dst)
+}

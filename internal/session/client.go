@@ -59,7 +59,7 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 	c := link.NewConn(tc, cfg.Timeout)
 	zo := clientCompression(cfg) // compress hook (compress_send.go)
 	c.WatchTimeout()             // timeout hook (timeout.go): a peer silent from the start is dropped too
-	caps, err := handshake(c, zo, cfg.Handoff)
+	caps, err := handshake(c, zo, cfg.Handoff, false)
 	if err != nil {
 		c.Fail(err)
 		return nil, c.TimeoutErr(err)

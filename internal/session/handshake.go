@@ -36,10 +36,17 @@ func localHello() *wire.Hello {
 
 // handshake sends our Hello while reading the peer's (concurrently, so
 // neither side waits for the other's) and negotiates.
-func handshake(c *link.Link, z *link.CompressOffer, ho *Handoff) (caps []string, err error) {
+//
+// A server that starts no passes (no Follow) calls it with noServerPass:
+// it does not offer server-pass, so a client's Follow is refused at once
+// (ErrNoServerPass) instead of ending the session.
+func handshake(c *link.Link, z *link.CompressOffer, ho *Handoff, noServerPass bool) (caps []string, err error) {
 	local := localHello()
 	if role.TestHooks.NoSumXXH3 {
 		local.Caps = slices.DeleteFunc(local.Caps, func(c string) bool { return c == role.CapSumXXH3 })
+	}
+	if noServerPass {
+		local.Caps = slices.DeleteFunc(local.Caps, func(c string) bool { return c == CapServerPass })
 	}
 	local.Caps = append(local.Caps, z.Caps()...) // compress hook (compress_send.go)
 	if ho != nil {                               // handoff hook (handoff.go)

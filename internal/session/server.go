@@ -36,7 +36,7 @@ type ServeOptions struct {
 // Goodbye. It closes tc.
 func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 	c := link.NewConn(tc, opts.Config.Timeout)
-	if _, err := handshake(c, serverCompression(opts.Config), opts.Config.Handoff); err != nil { // compress hook (compress_send.go)
+	if _, err := handshake(c, serverCompression(opts.Config), opts.Config.Handoff, opts.Follow == nil); err != nil { // compress hook (compress_send.go)
 		tc.Close()
 		return err
 	}
