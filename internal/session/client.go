@@ -57,8 +57,8 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 		cfg.Seed = binary.LittleEndian.Uint64(b[:]) | 1
 	}
 	c := link.NewConn(tc, cfg.Timeout)
-	zo := clientCompression(cfg) // compress hook (compress_send.go)
-	c.WatchTimeout()             // timeout hook (timeout.go): a peer silent from the start is dropped too
+	zo := clientCompression(cfg) // compress hook (internal/link/compress_send.go)
+	c.WatchTimeout()             // timeout hook (internal/link/timeout.go): a peer silent from the start is dropped too
 	caps, err := handshake(c, zo, cfg.Handoff, false)
 	if err != nil {
 		c.Fail(err)
@@ -90,7 +90,7 @@ func Dial(ctx context.Context, tc transport.Conn, req Request) (*Client, error) 
 		c.Fail(err)
 		return nil, err
 	}
-	if err := c.SendCompressOptions(zo); err != nil { // compress hook (compress_send.go)
+	if err := c.SendCompressOptions(zo); err != nil { // compress hook (internal/link/compress_send.go)
 		c.Fail(err)
 		return nil, err
 	}

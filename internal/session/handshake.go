@@ -48,8 +48,8 @@ func handshake(c *link.Link, z *link.CompressOffer, ho *Handoff, noServerPass bo
 	if noServerPass {
 		local.Caps = slices.DeleteFunc(local.Caps, func(c string) bool { return c == CapServerPass })
 	}
-	local.Caps = append(local.Caps, z.Caps()...) // compress hook (compress_send.go)
-	if ho != nil {                               // handoff hook (handoff.go)
+	local.Caps = append(local.Caps, z.Caps()...) // compress hook (internal/link/compress_send.go)
+	if ho != nil {                               // handoff hook (internal/role/handoff.go)
 		local.Caps = append(local.Caps, role.CapHandoff)
 	}
 	werr := make(chan error, 1)
@@ -67,7 +67,7 @@ func handshake(c *link.Link, z *link.CompressOffer, ho *Handoff, noServerPass bo
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrProtocol, err)
 	}
-	c.Caps.Refine = slices.Contains(caps, sender.CapRefine) // refine hook (refine_sender.go)
+	c.Caps.Refine = slices.Contains(caps, sender.CapRefine) // refine hook (internal/sender/refine_sender.go)
 	c.Caps.Notice = slices.Contains(caps, CapNotice)
 	c.Caps.SumXXH3 = slices.Contains(caps, role.CapSumXXH3)
 	c.Caps.PassCancel = slices.Contains(caps, CapPassCancel)
@@ -75,7 +75,7 @@ func handshake(c *link.Link, z *link.CompressOffer, ho *Handoff, noServerPass bo
 	if slices.Contains(caps, role.CapHandoff) {
 		c.Caps.Handoff = true
 	}
-	if err := c.Negotiate(z, caps); err != nil { // compress hook (compress_send.go)
+	if err := c.Negotiate(z, caps); err != nil { // compress hook (internal/link/compress_send.go)
 		return nil, err
 	}
 	return caps, nil

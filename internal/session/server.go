@@ -36,7 +36,7 @@ type ServeOptions struct {
 // Goodbye. It closes tc.
 func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 	c := link.NewConn(tc, opts.Config.Timeout)
-	if _, err := handshake(c, serverCompression(opts.Config), opts.Config.Handoff, opts.Follow == nil); err != nil { // compress hook (compress_send.go)
+	if _, err := handshake(c, serverCompression(opts.Config), opts.Config.Handoff, opts.Follow == nil); err != nil { // compress hook (internal/link/compress_send.go)
 		tc.Close()
 		return err
 	}
@@ -77,7 +77,7 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 	cfg.TempDir = run.TempDir
 	p := role.NewPeer(c, cfg, false, nil)
 	p.Events = run.Flags&wire.FlagEvents != 0
-	p.OpBase = role.Base{Root: opts.Root} // correctness hook (base.go)
+	p.OpBase = role.Base{Root: opts.Root} // correctness hook (internal/role/base.go)
 	r, err := newRole(p, run.Role, run.Paths)
 	if err != nil {
 		return refuse(wire.FatalIO, err)

@@ -65,7 +65,7 @@ func readLoop(p *role.Peer, c *link.Link, r engine, fl *follower) {
 				return
 			}
 			p.CancelPass(m.Pass)
-		case *wire.Totals: // progress hook (totals.go)
+		case *wire.Totals: // progress hook (internal/role/totals.go)
 			p.GotTotals(m)
 		case *wire.Fatal:
 			p.Link.Fail(role.FatalError(m))
