@@ -32,6 +32,6 @@ go test -timeout 15m ./...
 echo "== go test -race (concurrent packages)"
 go test -race -timeout 15m . ./internal/cli/... ./internal/session/... ./internal/link/... ./internal/role/... ./internal/sender/... ./internal/receiver/... ./internal/wire/... ./internal/transport/... ./internal/daemon/... ./delta/... ./internal/tree/...
 if [ "${CI:-}" = true ]; then
-	echo "== fuzz (5s per target; scripts/fuzz.sh for longer)"
-	./scripts/fuzz.sh 5
+	echo "== fuzz (20,000 inputs per target; scripts/fuzz.sh for longer)"
+	./scripts/fuzz.sh 20000x
 fi

@@ -30,7 +30,9 @@ func FuzzScanPatterns(f *testing.F) {
 }
 
 // FuzzParseSync checks that any command line either parses into two or
-// more operands or fails with an exit code, without panicking.
+// more operands (a source and a destination), into sources to list (one
+// operand, or --list-only), into a daemon to list modules of, or fails
+// with an exit code, without panicking.
 func FuzzParseSync(f *testing.F) {
 	f.Add("-avn\x00src/\x00dst")
 	f.Add("--exclude\x00*.o\x00--no-p\x00a\x00b")
@@ -44,7 +46,13 @@ func FuzzParseSync(f *testing.F) {
 			}
 			return
 		}
-		if !o.help && !o.version && (len(o.srcs) == 0 || o.dst == "") {
+		switch {
+		case o.help, o.version, o.list != "":
+		case o.sync.ListOnly:
+			if len(o.srcs) == 0 {
+				t.Fatalf("parsed %q as a listing without sources", args)
+			}
+		case len(o.srcs) == 0 || o.dst == "":
 			t.Fatalf("parsed %q without operands", args)
 		}
 	})
