@@ -63,6 +63,10 @@ type Config struct {
 	// MinRate drops a session peer that dribbles data slower than this
 	// many bytes a second (default 128; 0: never); see idle.go.
 	MinRate int `toml:"min_rate"`
+	// MemoryLimit is the soft memory limit of the daemon and of each
+	// session process, in MiB (default 192; 0: none; GOMEMLIMIT in the
+	// environment overrides it); see memlimit.go.
+	MemoryLimit int `toml:"memory_limit"`
 
 	Modules map[string]*Module `toml:"module"`
 

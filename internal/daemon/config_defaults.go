@@ -22,6 +22,7 @@ func (v *validator) defaults(c *Config) error {
 		{"max_connections", &c.MaxConnections, DefaultMaxConnections},
 		{"max_connections_per_host", &c.MaxPerHost, DefaultMaxPerHost},
 		{"min_rate", &c.MinRate, DefaultMinRate},
+		{"memory_limit", &c.MemoryLimit, DefaultMemoryLimit},
 	} {
 		if *k.val < 0 {
 			return v.errorf(toml.Key{k.key}, "must not be negative")

@@ -102,6 +102,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, h Handler
 	}
 	defer closeLog()
 	warnConfig(cfg, logger)
+	applyMemoryLimit(cfg)
 	srv, err := NewServer(cfg, Options{Handler: h, Logger: logger})
 	if err != nil {
 		fmt.Fprintf(stderr, "ferry serve: %v\n", err)

@@ -57,6 +57,7 @@ type Engine struct {
 	// errors not yet taken (at most wire.MaxEntryWindow)
 	queuedBytes atomic.Int64
 	slots       chan struct{} // one per outstanding file request
+	ahead       atomic.Int32  // temp files created ahead of their data (ahead.go)
 
 	commits       chan *job // verified files for the committer
 	committerDone chan struct{}

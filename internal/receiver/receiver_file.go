@@ -34,6 +34,7 @@ type job struct {
 	basisSize int64
 	sig       bool        // the request carried a signature of basis
 	t         *fsys.Temp  // created ahead (createAhead) or at the first data
+	ahead     bool        // t was created ahead and has no data yet: it holds a slot of MaxAhead (ahead.go)
 	hw        *hashWriter // writes to t, hashing
 	patch     *delta.Patcher
 	werr      error // the first write error; the rest of the data is dropped
@@ -121,11 +122,13 @@ func (r *Engine) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name, 
 // the data of earlier files. On failure the reader tries again at the
 // first data and reports the error then.
 func (j *job) createAhead() {
-	if j.r.Cfg.Inplace || j.redo || j.resume {
+	if j.r.Cfg.Inplace || j.redo || j.resume || !j.r.takeAhead() {
 		return
 	}
 	if t, err := j.r.createFile(j.name, j.s.Mode, j.ex, j.s.Size); err == nil {
-		j.t = t
+		j.t, j.ahead = t, true
+	} else {
+		j.r.ahead.Add(-1)
 	}
 }
 

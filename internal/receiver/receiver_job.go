@@ -54,6 +54,7 @@ func (j *job) open() error {
 	if j.hw != nil {
 		return nil
 	}
+	j.dropAhead()
 	if err := j.create(); err != nil {
 		return err
 	}
@@ -186,6 +187,7 @@ func (j *job) commit() {
 
 // discard drops what was written so far.
 func (j *job) discard() {
+	j.dropAhead()
 	if j.t != nil {
 		j.t.Abort()
 		j.t = nil

@@ -109,6 +109,7 @@ func (s *Engine) Close() {
 	s.work.Broadcast()
 	s.mu.Unlock()
 	s.workers.Wait()
+	s.releaseAll()
 	s.roots.close()
 }
 
