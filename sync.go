@@ -292,7 +292,7 @@ func newRequest(opts Options) (session.Request, *eventCounter, error) {
 		return req, nil, err
 	}
 	var err error
-	if req.Config.Filters, err = expandFilters(opts.Filters); err != nil {
+	if req.Config.Filters, err = expandFilters(partialDirFilters(opts)); err != nil {
 		return req, nil, err
 	}
 	return req, ec, nil

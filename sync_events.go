@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -105,6 +107,18 @@ func partialDir(o Options) string {
 		return DelayUpdatesDir
 	}
 	return fsys.DefaultPartialDir
+}
+
+// partialDirFilters returns the filter rules with, for a partial
+// directory the user named, rsync's rule excluding it, appended: its
+// files are not sent, and not compared or deleted in the destination
+// (unless --delete-excluded).
+func partialDirFilters(o Options) []string {
+	pd := o.PartialDir
+	if pd == "" || o.Inplace || strings.Contains(strings.TrimSuffix(pd, "/"), "/") {
+		return o.Filters
+	}
+	return append(slices.Clip(o.Filters), "- "+strings.TrimSuffix(pd, "/")+"/")
 }
 
 // clientTweaks parses --chmod, --usermap and --groupmap into cfg.

@@ -21,6 +21,12 @@ func delayCases() []compareCase {
 		{name: "stale/delay-updates-dry-run", dest: staleDest, args: []string{"-n", "--delay-updates", "--delete"}},
 		{name: "stale/delay-updates-partial-dir", dest: staleDest, args: []string{"--delay-updates", "--partial-dir=.pd", "--delete"}},
 		{name: "stale/delay-updates-backup", dest: staleDest, args: []string{"--delay-updates", "-b", "--delete"}, nlink: true},
+		// A partial directory the user named that is also a directory of
+		// the tree, holding a file of the destination's own: rsync
+		// excludes it (not sent, not deleted) and keeps the file; ferry
+		// deleted both before.
+		{name: "stale/partial-dir-is-tree-dir", dest: staleDest, args: []string{"--partial-dir=owned-dir", "--delete"},
+			extraDest: []node{{path: "owned-dir", kind: kDir, perm: 0o755, mtime: baseTime}, {path: "owned-dir/mine", kind: kFile, perm: 0o644, mtime: baseTime, data: []byte("keep me")}}},
 		{name: "stale/delay-updates-inplace", dest: staleDest, args: []string{"--delay-updates", "--inplace"}, wantCode: 1},
 		{name: "fresh/temp-dir-missing", args: []string{"-T", "nosuch"}, wantCode: 1},
 		{name: "stale/temp-dir-inside", dest: staleDest, args: []string{"-T", ".tmpd"},

@@ -84,6 +84,14 @@ func (r *Engine) openPartial(name string) (*os.File, int64) {
 	return f, n
 }
 
+// ownPartialDir reports whether pd is one of the partial directories
+// ferry names itself (.ferry-partial, or .~tmp~ for --delay-updates), whose
+// files are all partial data: only those are cleaned of data nobody took
+// up.
+func ownPartialDir(pd string) bool {
+	return pd == fsys.DefaultPartialDir || pd == ".~tmp~"
+}
+
 // isPartialDir reports whether the destination entry at p is a partial
 // directory, which the merge neither compares nor deletes.
 func (r *Engine) isPartialDir(p string) bool {
@@ -131,6 +139,13 @@ func (m *merger) cleanPartials(d *dirNode) {
 	}
 	delete(m.partialDirs, d.path)
 	if r.Cfg.DryRun || r.Cfg.WriteOnly || !d.full || m.protected(d.path) || r.root == nil { // write-only hook: others' data, never taken up, never removed
+		return
+	}
+	if !ownPartialDir(r.Cfg.PartialDir) {
+		// A directory the user named may hold files of their own (it
+		// may even be a directory of the tree): as rsync, ferry then
+		// removes only the partial data it takes up (RemovePartial),
+		// and the directory once that leaves it empty.
 		return
 	}
 	keep := func(name string) bool {
