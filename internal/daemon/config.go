@@ -95,6 +95,8 @@ type Module struct {
 	// device nodes (default: device entries are skipped).
 	AllowSetID   bool `toml:"allow_setid"`
 	AllowDevices bool `toml:"allow_devices"`
+	// BWLimit caps the rate at which the module's sessions send (bwlimit.go).
+	BWLimit Rate `toml:"bwlimit"`
 
 	// filled in by validation
 	access hostAccess

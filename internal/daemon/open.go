@@ -60,7 +60,7 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 func (c *serverConn) runSession(ctx context.Context, m *Module, sess *Session, log *slog.Logger) {
 	ic := newIdleConn(c.conn, time.Duration(m.Timeout), c.s.rateGuard())
 	start := time.Now()
-	err := c.s.opts.Handler(ctx, ic, sess)
+	err := c.s.opts.Handler(ctx, paced(ic, m.BWLimit), sess)
 	args := []any{"user", sess.User, "bytes_in", ic.read.Load(), "bytes_out", ic.written.Load(),
 		"duration", time.Since(start).Round(time.Millisecond).String()}
 	if err != nil {
