@@ -22,11 +22,11 @@ const ChunkSize = 1 << 20
 
 // Limits of the manifest format, checked by the decoder before allocating.
 const (
-	MaxPath    = 4096     // bytes of a path or a symlink target
-	MaxSize    = 1 << 40  // bytes of one file (1 TiB: 1 Mi chunks, 32 MiB of hashes)
-	MaxEntries = 1 << 32  // entries of one manifest
-	maxModule  = 255      // bytes of the module name
-	HashSize   = 32       // BLAKE3-256
+	MaxPath    = 4096    // bytes of a path or a symlink target
+	MaxSize    = 1 << 40 // bytes of one file (1 TiB: 1 Mi chunks, 32 MiB of hashes)
+	MaxEntries = 1 << 32 // entries of one manifest
+	maxModule  = 255     // bytes of the module name
+	HashSize   = 32      // BLAKE3-256
 	magic      = "FERRYSWM"
 	version    = 1
 )
