@@ -61,6 +61,9 @@ func mainWith(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 		return runList(ctx, o, stdout, stderr)
 	}
 	o.engine = eng
+	if o.swarm.on {
+		return runSwarm(ctx, o, stdout, stderr)
+	}
 	return runSync(ctx, o, stdout, stderr)
 }
 

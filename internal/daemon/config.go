@@ -97,6 +97,8 @@ type Module struct {
 	AllowDevices bool `toml:"allow_devices"`
 	// BWLimit caps the rate at which the module's sessions send (bwlimit.go).
 	BWLimit Rate `toml:"bwlimit"`
+	// ModuleSwarm: many-source service (config_swarm.go).
+	ModuleSwarm
 
 	// filled in by validation
 	access hostAccess
@@ -126,6 +128,9 @@ func (m *Module) flags() uint8 {
 	}
 	if m.WriteOnly {
 		f |= FlagWriteOnly
+	}
+	if m.Swarm {
+		f |= FlagSwarm
 	}
 	return f
 }

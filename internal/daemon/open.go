@@ -36,6 +36,20 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 		return refuse(CodeModuleMode, "module %q is read only", m.Name)
 	case req.Role == RoleSender && m.WriteOnly:
 		return refuse(CodeModuleMode, "module %q is write only", m.Name)
+	case req.Role == RoleSwarm && (!m.Swarm || c.s.swarm == nil || c.s.swarm.stores[m.Name] == nil):
+		return refuse(CodeModuleMode, "module %q does not serve swarm", m.Name)
+	}
+	if req.Role == RoleSwarm {
+		root, err := openRoot(m)
+		if err != nil {
+			return &refusal{code: CodeInternal, msg: fmt.Sprintf("module %q is unavailable", m.Name), err: err}
+		}
+		defer root.Close()
+		if err := writeFrame(c.conn, msgReady, ready{Flags: m.flags()}.marshal()); err != nil {
+			return err
+		}
+		c.serveSwarm(ctx, m, root, log)
+		return nil
 	}
 	sess := &Session{Module: m.Name, Path: m.Path, Role: req.Role, User: user,
 		Remote: c.conn.RemoteAddr().String(), Timeout: time.Duration(m.Timeout), RefuseCompress: m.RefuseCompress,
