@@ -111,11 +111,13 @@ func writeSwarmJSON(w io.Writer, res *ferry.SwarmResult, el time.Duration) {
 		BytesFetched int64    `json:"bytes_fetched"`
 		BytesReused  int64    `json:"bytes_reused"`
 		Seconds      float64  `json:"seconds"`
+		ChunkMedian  float64  `json:"chunk_median_seconds"`
+		Tail         float64  `json:"tail_seconds"`
 		Sources      []src    `json:"sources"`
 		Errors       []string `json:"errors,omitempty"`
 	}{Event: "swarm", Generation: hex.EncodeToString(res.Generation[:]), Entries: res.Entries,
 		FilesFetched: res.FilesFetched, UpToDate: res.FilesUpToDate, BytesFetched: res.BytesFetched,
-		BytesReused: res.BytesReused, Seconds: el.Seconds()}
+		BytesReused: res.BytesReused, Seconds: el.Seconds(), ChunkMedian: res.ChunkMedian.Seconds(), Tail: res.Tail.Seconds()}
 	for _, s := range res.Sources {
 		out.Sources = append(out.Sources, src{s.Name, s.Skipped, s.Dropped, s.Banned, s.Chunks, s.Bytes, s.Rate})
 	}

@@ -40,6 +40,9 @@ func (a *assembler) plan(ctx context.Context, e *Entry) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if e.Path == "." {
+		return nil // the destination itself; its metadata comes last
+	}
 	fi, lerr := a.root.Lstat(e.Path)
 	switch e.Type {
 	case TypeDir:

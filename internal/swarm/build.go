@@ -14,9 +14,9 @@ import (
 )
 
 // walk visits the entries of root in canonical order (fs.WalkDir reads
-// each directory sorted by name, depth first: tree.Compare's order),
-// skipping the top directory and what a manifest does not carry (devices,
-// fifos, sockets).
+// each directory sorted by name, depth first: tree.Compare's order), the
+// top directory "." first, skipping what a manifest does not carry
+// (devices, fifos, sockets).
 func walk(ctx context.Context, root *os.Root, fn func(path string, fi fs.FileInfo) error) error {
 	return fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -24,9 +24,6 @@ func walk(ctx context.Context, root *os.Root, fn func(path string, fi fs.FileInf
 		}
 		if err := ctx.Err(); err != nil {
 			return err
-		}
-		if p == "." {
-			return nil
 		}
 		fi, err := d.Info()
 		if err != nil {

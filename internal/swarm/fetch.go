@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -61,6 +62,10 @@ type Result struct {
 	// FileErrors are the files that could not be completed; each left
 	// the destination's old file (if any) in place.
 	FileErrors []error
+	// ChunkMedian is the median time from a chunk's request to its
+	// verified reply; Tail the time the last 1% of the bytes (at least
+	// the last chunk) took.
+	ChunkMedian, Tail time.Duration
 }
 
 // Errors of Fetch.
@@ -135,6 +140,9 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	}
 	defer root.Close()
 
+	// The origin serves only what no mirror can when mirrors hold the
+	// generation: offloading it is the point of mirrors.
+	srcs[0].reserve = len(srcs) > 1
 	a := &assembler{root: root, res: res, sched: newSched(gen, o.Timeout), open: map[*fileJob]bool{}}
 	s := a.sched
 	s.sources = srcs
@@ -189,6 +197,10 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 		}
 	}
 	res.Sources = stats
+	res.ChunkMedian = median(s.samples)
+	if !s.tailStart.IsZero() {
+		res.Tail = s.lastDone.Sub(s.tailStart)
+	}
 	if perr != nil {
 		return res, perr
 	}
@@ -273,6 +285,14 @@ func connectMirrors(ctx context.Context, o FetchOptions, gen Hash, key ed25519.P
 	}
 	wg.Wait()
 	return out
+}
+
+func median(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	slices.Sort(d)
+	return d[len(d)/2]
 }
 
 // short is a generation's first 8 bytes in hex, for messages.

@@ -83,6 +83,10 @@ func TestFetchOriginAndThreeMirrors(t *testing.T) {
 	if chunks != 32 || used < 2 {
 		t.Fatalf("%d chunks from %d sources, want 32 from several: %+v", chunks, used, res.Sources)
 	}
+	// Mirrors at the origin's generation take the whole load.
+	if o := res.Sources[0]; o.Chunks != 0 {
+		t.Fatalf("origin served %d chunks beside current mirrors", o.Chunks)
+	}
 	res, err = s.fetch(t, dst, 0)
 	if err != nil || res.FilesFetched != 0 || res.BytesFetched != 0 || res.FilesUpToDate != 25 {
 		t.Fatalf("second fetch: %+v, %v", res, err)

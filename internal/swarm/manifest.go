@@ -49,7 +49,7 @@ type Hash [HashSize]byte
 
 // Entry is one path of a manifest.
 type Entry struct {
-	Path   string // slash-separated, relative, canonical order (tree.Compare)
+	Path   string // slash-separated, relative, canonical order (tree.Compare); "." the top directory
 	Type   uint8  // TypeFile, TypeDir, TypeSymlink
 	Mode   uint32 // permission bits (07777)
 	Size   int64  // regular files; 0 otherwise
@@ -184,10 +184,15 @@ func checkEntry(en *Entry, last string, n uint64) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: entry %d (%q): %s", ErrManifest, n, en.Path, fmt.Sprintf(format, args...))
 	}
-	if err := validPath(en.Path); err != nil {
+	if en.Path == "." {
+		// The top directory, first if at all.
+		if n != 0 || en.Type != TypeDir {
+			return bad("\".\" must be the first entry, a directory")
+		}
+	} else if err := validPath(en.Path); err != nil {
 		return bad("%v", err)
 	}
-	if last != "" && comparePaths(last, en.Path) >= 0 {
+	if n > 0 && comparePaths(last, en.Path) >= 0 {
 		return bad("not after %q in canonical order", last)
 	}
 	if en.Mode&^0o7777 != 0 {

@@ -20,10 +20,11 @@ import (
 // verified copy wins and the others are cancelled.
 
 const (
-	minDepth    = 2
-	maxDepth    = 16
+	minInflight = 2 * ChunkSize // bytes in flight at any source, at least
+	maxDepth    = MaxOutstanding
 	depthWindow = 150 * time.Millisecond
 	rateWeight  = 0.3 // EWMA weight of a new rate sample
+	maxSamples  = 1 << 16
 )
 
 // source is one source of a fetch.
@@ -33,7 +34,11 @@ type source struct {
 
 	// guarded by sched.mu
 	inflight map[uint32]*chunk
-	dead     bool
+	inBytes  int64 // bytes of the chunks in inflight
+	// reserve: the origin when mirrors hold the generation; it serves
+	// only chunks no live mirror can (offloading it is the point).
+	reserve bool
+	dead    bool
 	banned   bool
 	reason   string
 	chunks   int
@@ -44,9 +49,20 @@ type source struct {
 	dupWins  int       // endgame duplicates it won
 }
 
-func (s *source) depth() int {
-	d := 1 + int(s.rate*depthWindow.Seconds()/ChunkSize)
-	return min(max(d, minDepth), maxDepth)
+// hasRoom reports whether src may take another request: fewer than
+// maxDepth in flight, and fewer bytes than depthWindow of its measured
+// rate (at least minInflight), so a fast source has enough in flight to
+// never idle for a round trip and a slow one does not hoard chunks.
+func (s *source) hasRoom() bool {
+	return len(s.inflight) < maxDepth && s.inBytes < max(minInflight, int64(s.rate*depthWindow.Seconds()))
+}
+
+// remove forgets request id (chunk c) at s; guarded by sched.mu.
+func (s *source) remove(id uint32, c *chunk) {
+	if _, ok := s.inflight[id]; ok {
+		delete(s.inflight, id)
+		s.inBytes -= int64(c.len)
+	}
 }
 
 // holder is one copy of a chunk in flight.
@@ -83,6 +99,11 @@ type sched struct {
 	over      bool // the fetch is finished or failed
 	openFiles int
 	err       error // fatal: no source left
+	// measurements: bytes queued and written, chunk times (request to
+	// verified reply), when 99% of the bytes were in
+	totalBytes, doneBytes int64
+	samples               []time.Duration
+	tailStart, lastDone   time.Time
 	// fileDone is called (without mu) when a file's last chunk is written
 	// or the file failed.
 	fileDone func(f *fileJob)
@@ -98,6 +119,9 @@ func newSched(gen Hash, timeout time.Duration) *sched {
 func (s *sched) add(cs []*chunk) {
 	s.mu.Lock()
 	s.queue = append(s.queue, cs...)
+	for _, c := range cs {
+		s.totalBytes += int64(c.len)
+	}
 	s.mu.Unlock()
 	s.cond.Broadcast()
 }
@@ -111,7 +135,7 @@ func (s *sched) next(src *source) (*chunk, uint32) {
 		if src.dead || s.over {
 			return nil, 0
 		}
-		if len(src.inflight) < src.depth() {
+		if src.hasRoom() {
 			if c := s.take(src); c != nil {
 				return c, s.assign(src, c)
 			}
@@ -130,12 +154,12 @@ func (s *sched) take(src *source) *chunk {
 			i--
 			continue
 		}
-		if !c.excluded[src] {
+		if !c.excluded[src] && (!src.reserve || !s.mirrorCan(c)) {
 			s.queue = append(s.queue[:i], s.queue[i+1:]...)
 			return c
 		}
 	}
-	if !s.planned || len(s.queue) > 0 || s.noEndgame {
+	if !s.planned || len(s.queue) > 0 || s.noEndgame || src.reserve {
 		return nil
 	}
 	// Endgame: the oldest request of another source, not yet duplicated.
@@ -157,6 +181,16 @@ func (s *sched) take(src *source) *chunk {
 	return best
 }
 
+// mirrorCan reports whether a live source other than a reserve may serve c.
+func (s *sched) mirrorCan(c *chunk) bool {
+	for _, o := range s.sources {
+		if !o.reserve && !o.dead && !c.excluded[o] {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *sched) assign(src *source, c *chunk) uint32 {
 	s.nextID++
 	id := s.nextID
@@ -166,6 +200,7 @@ func (s *sched) assign(src *source, c *chunk) uint32 {
 	}
 	c.holders[src] = holder{id: id, sent: now}
 	src.inflight[id] = c
+	src.inBytes += int64(c.len)
 	if src.first.IsZero() {
 		src.first = now
 	}
@@ -197,7 +232,7 @@ func (s *sched) complete(src *source, id uint32, c *chunk) (bool, map[*source]ho
 		return false, nil
 	}
 	h := c.holders[src]
-	delete(src.inflight, id)
+	src.remove(id, c)
 	delete(c.holders, src)
 	now := s.now()
 	start := h.sent
@@ -224,9 +259,17 @@ func (s *sched) complete(src *source, id uint32, c *chunk) (bool, map[*source]ho
 	}
 	others := c.holders
 	for o, oh := range others {
-		delete(o.inflight, oh.id)
+		o.remove(oh.id, c)
 	}
 	c.holders = nil
+	s.doneBytes += int64(c.len)
+	s.lastDone = now
+	if len(s.samples) < maxSamples {
+		s.samples = append(s.samples, now.Sub(h.sent))
+	}
+	if s.tailStart.IsZero() && s.planned && s.totalBytes-s.doneBytes <= max(s.totalBytes/100, ChunkSize) {
+		s.tailStart = now
+	}
 	return true, others
 }
 
@@ -266,7 +309,7 @@ func (s *sched) failed(src *source, id uint32, code uint16, msg string) {
 		s.mu.Unlock()
 		return
 	}
-	delete(src.inflight, id)
+	src.remove(id, c)
 	delete(c.holders, src)
 	if c.excluded == nil {
 		c.excluded = map[*source]bool{}
@@ -310,7 +353,7 @@ func (s *sched) drop(src *source, banned bool, reason string) {
 	src.dead, src.banned, src.reason = true, banned, reason
 	var failedFiles []*fileJob
 	for id, c := range src.inflight {
-		delete(src.inflight, id)
+		src.remove(id, c)
 		delete(c.holders, src)
 		if f := s.requeue(c, errors.New(reason)); f != nil {
 			failedFiles = append(failedFiles, f)
