@@ -39,14 +39,14 @@ type source struct {
 	// only chunks no live mirror can (offloading it is the point).
 	reserve bool
 	dead    bool
-	banned   bool
-	reason   string
-	chunks   int
-	bytes    int64
-	first    time.Time // first request
-	last     time.Time // last completion
-	rate     float64   // bytes a second, EWMA
-	dupWins  int       // endgame duplicates it won
+	banned  bool
+	reason  string
+	chunks  int
+	bytes   int64
+	first   time.Time // first request
+	last    time.Time // last completion
+	rate    float64   // bytes a second, EWMA
+	dupWins int       // endgame duplicates it won
 }
 
 // hasRoom reports whether src may take another request: fewer than
