@@ -12,6 +12,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferrysync/ferry/internal/fsys"
@@ -34,6 +35,10 @@ type FetchOptions struct {
 	SpoolDir       string        // where the manifest is kept while in use ("": os.TempDir)
 	// MaxManifest bounds the manifest's size (0: 16 GiB).
 	MaxManifest int64
+
+	// NoNominations: without Mirrors, use the origin alone instead of the
+	// live mirrors the origin nominates for its generation.
+	NoNominations bool
 
 	noEndgame bool // tests: no duplicate requests
 }
@@ -92,11 +97,12 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 		o.MaxManifest = 16 << 30
 	}
 	res := &Result{}
+	var originRead atomic.Int64
 	oc, err := o.Dial(ctx, o.Origin)
 	if err != nil {
 		return nil, err
 	}
-	origin, err := NewClient(ctx, oc)
+	origin, err := NewClient(ctx, activityConn{oc, &originRead})
 	if err != nil {
 		oc.Close()
 		return nil, fmt.Errorf("swarm origin %s: %w", o.Origin, err)
@@ -123,12 +129,21 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	defer os.Remove(spool.Name())
 	defer spool.Close()
 
-	srcs := []*source{{name: o.Origin, cl: origin, inflight: map[uint32]*chunk{}}}
+	if len(o.Mirrors) == 0 && !o.NoNominations {
+		ms, err := origin.Mirrors(ctx, gen)
+		if err != nil {
+			return nil, fmt.Errorf("swarm origin %s: mirror list: %w", o.Origin, err)
+		}
+		for _, m := range ms {
+			o.Mirrors = append(o.Mirrors, m.Address)
+		}
+	}
+	srcs := []*source{{name: o.Origin, cl: origin, inflight: map[uint32]*chunk{}, lastRead: &originRead}}
 	stats := []SourceStats{{Name: o.Origin, Kind: KindOrigin}}
 	for i, m := range connectMirrors(ctx, o, gen, key) {
 		stats = append(stats, m.stats)
 		if m.cl != nil {
-			srcs = append(srcs, &source{name: o.Mirrors[i], cl: m.cl, inflight: map[uint32]*chunk{}})
+			srcs = append(srcs, &source{name: o.Mirrors[i], cl: m.cl, inflight: map[uint32]*chunk{}, lastRead: m.lastRead})
 		}
 	}
 	if err := os.MkdirAll(o.Dest, 0o755); err != nil {
@@ -152,6 +167,8 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	for _, src := range srcs {
 		s.run(src, &wg)
 	}
+	watchDone := make(chan struct{})
+	wg.Go(func() { s.watch(watchDone) })
 	stop := context.AfterFunc(ctx, func() { s.cond.Broadcast() })
 	defer stop()
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
@@ -171,6 +188,7 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	ferr := s.err
 	s.mu.Unlock()
 	s.cond.Broadcast()
+	close(watchDone)
 	for _, src := range srcs {
 		src.cl.Close()
 	}
@@ -247,8 +265,9 @@ func fetchManifest(ctx context.Context, cl *Client, gen Hash, key ed25519.Public
 
 // mirrorConn is a mirror's connection, or why it is not used.
 type mirrorConn struct {
-	cl    *Client
-	stats SourceStats
+	cl       *Client
+	lastRead *atomic.Int64
+	stats    SourceStats
 }
 
 // connectMirrors reaches every mirror at once and keeps those that hold
@@ -264,7 +283,8 @@ func connectMirrors(ctx context.Context, o FetchOptions, gen Hash, key ed25519.P
 				out[i].stats.Skipped = err.Error()
 				return
 			}
-			cl, err := NewClient(ctx, c)
+			out[i].lastRead = new(atomic.Int64)
+			cl, err := NewClient(ctx, activityConn{c, out[i].lastRead})
 			if err != nil {
 				c.Close()
 				out[i].stats.Skipped = err.Error()

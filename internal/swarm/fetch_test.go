@@ -123,7 +123,7 @@ func TestFetchStalledMirrorDropped(t *testing.T) {
 	res, err := Fetch(t.Context(), FetchOptions{Origin: s.osrc.addr, Mirrors: s.mirrors, Dial: dialTCP,
 		Key: s.origin.Key(), Dest: dst, Timeout: 300 * time.Millisecond, SpoolDir: t.TempDir(), noEndgame: true})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v; sources %+v", err, res.Sources)
 	}
 	if got, want := treeOf(t, dst), treeOf(t, s.odir); got != want {
 		t.Fatalf("destination:\n%s\nwant:\n%s", got, want)

@@ -23,6 +23,13 @@ type testSource struct {
 
 func serveSource(t *testing.T, dir string, st Store, tamper func(context.Context, *chunkReq, []byte)) *testSource {
 	t.Helper()
+	return serveSourceOpts(t, dir, ServeOptions{Store: st, tamper: tamper})
+}
+
+// serveSourceOpts serves o (Root opened per connection at dir).
+func serveSourceOpts(t *testing.T, dir string, o ServeOptions) *testSource {
+	t.Helper()
+	st := o.Store
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +57,9 @@ func serveSource(t *testing.T, dir string, st Store, tamper func(context.Context
 					return
 				}
 				defer root.Close()
-				Serve(ctx, c, ServeOptions{Store: st, Root: root, tamper: tamper})
+				so := o
+				so.Root = root
+				Serve(ctx, c, so)
 			})
 		}
 	})

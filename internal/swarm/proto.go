@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 )
 
 // The swarm service runs on a daemon connection after OPEN with role
@@ -26,12 +27,19 @@ const (
 	msgChunk        msgType = 0x26 // server -> client: id, data
 	msgFail         msgType = 0x27 // server -> client: id, code, message
 	msgCancel       msgType = 0x28 // client -> server: id
+	msgRegBegin     msgType = 0x29 // mirror -> origin: asks for a nonce
+	msgRegChallenge msgType = 0x2a // origin -> mirror: nonce
+	msgRegister     msgType = 0x2b // mirror -> origin: user, mac, address, generation, ttl
+	msgRegistered   msgType = 0x2c // origin -> mirror: ttl granted
+	msgGetMirrors   msgType = 0x2d // client -> origin: generation (zeros: all)
+	msgMirrors      msgType = 0x2e // origin -> client: live mirrors
 )
 
 func (t msgType) String() string {
 	names := map[msgType]string{msgHello: "SWARM_HELLO", msgInfo: "SWARM_INFO", msgGetManifest: "GET_MANIFEST",
 		msgManifest: "MANIFEST", msgManifestData: "MANIFEST_DATA", msgGetChunk: "GET_CHUNK", msgChunk: "CHUNK",
-		msgFail: "FAIL", msgCancel: "CANCEL"}
+		msgFail: "FAIL", msgCancel: "CANCEL", msgRegBegin: "REGISTER_BEGIN", msgRegChallenge: "REGISTER_CHALLENGE",
+		msgRegister: "REGISTER", msgRegistered: "REGISTERED", msgGetMirrors: "GET_MIRRORS", msgMirrors: "MIRRORS"}
 	if n, ok := names[t]; ok {
 		return n
 	}
@@ -42,6 +50,7 @@ func (t msgType) String() string {
 const (
 	CapManifest = "manifest-v1" // GET_MANIFEST
 	CapChunks   = "chunks-v1"   // GET_CHUNK, CHUNK, FAIL, CANCEL
+	CapRegistry = "registry-v1" // REGISTER_BEGIN, REGISTER, GET_MIRRORS (origins)
 )
 
 // Limits of the swarm service.
@@ -61,6 +70,7 @@ const (
 	FailNotFound uint16 = 2 // no such file, or it cannot be read
 	FailChanged  uint16 = 3 // the file's data no longer matches the hash
 	FailBad      uint16 = 4 // malformed request (bad path, length)
+	FailRefused  uint16 = 5 // registration refused (credentials, full)
 )
 
 // ErrProtocol reports a malformed swarm message.
@@ -284,4 +294,79 @@ func (m *failMsg) unmarshal(b []byte) error {
 	m.Code = d.u16()
 	m.Message = d.str(4096)
 	return d.done()
+}
+
+// regContext opens the data a registration's MAC covers.
+const regContext = "ferry-swarm-register-v1\x00"
+
+// registerReq is REGISTER: Address (what clients dial) holds Gen and asks
+// to be listed for TTL seconds; MAC authenticates User over RegMessage.
+type registerReq struct {
+	User    string
+	MAC     [32]byte
+	Address string
+	Gen     Hash
+	TTL     uint32
+}
+
+func (m registerReq) marshal() []byte {
+	var e enc
+	e.str(m.User)
+	e.raw(m.MAC[:])
+	e.str(m.Address)
+	e.raw(m.Gen[:])
+	e.u32(m.TTL)
+	return e.b
+}
+
+func (m *registerReq) unmarshal(b []byte) error {
+	d := dec{t: msgRegister, b: b}
+	m.User = d.str(255)
+	copy(m.MAC[:], d.take(32))
+	m.Address = d.str(maxAddress)
+	m.Gen = d.hash()
+	m.TTL = d.u32()
+	return d.done()
+}
+
+// RegMessage returns the bytes a registration's MAC covers: the context,
+// the origin's nonce, then user, address, generation and TTL as in
+// REGISTER.
+func RegMessage(nonce [32]byte, user, address string, gen Hash, ttl uint32) []byte {
+	var e enc
+	e.raw([]byte(regContext))
+	e.raw(nonce[:])
+	e.str(user)
+	e.str(address)
+	e.raw(gen[:])
+	e.u32(ttl)
+	return e.b
+}
+
+func marshalMirrors(ms []MirrorInfo) []byte {
+	var e enc
+	e.u16(uint16(len(ms)))
+	for _, m := range ms {
+		e.str(m.Address)
+		e.raw(m.Generation[:])
+		e.u32(uint32(m.ExpiresIn / 1e9))
+	}
+	return e.b
+}
+
+func unmarshalMirrors(b []byte) ([]MirrorInfo, error) {
+	d := dec{t: msgMirrors, b: b}
+	n := int(d.u16())
+	if n > maxMirrors {
+		d.fail("%d mirrors", n)
+	}
+	var out []MirrorInfo
+	for i := 0; i < n && d.err == nil; i++ {
+		var m MirrorInfo
+		m.Address = d.str(maxAddress)
+		m.Generation = d.hash()
+		m.ExpiresIn = time.Duration(d.u32()) * time.Second
+		out = append(out, m)
+	}
+	return out, d.done()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -35,6 +36,8 @@ type source struct {
 	// guarded by sched.mu
 	inflight map[uint32]*chunk
 	inBytes  int64 // bytes of the chunks in inflight
+	// lastRead is when bytes last came from the source (UnixNano).
+	lastRead *atomic.Int64
 	// reserve: the origin when mirrors hold the generation; it serves
 	// only chunks no live mirror can (offloading it is the point).
 	reserve bool
@@ -401,18 +404,8 @@ func (s *sched) run(src *source, wg *sync.WaitGroup) {
 // writes it; a chunk that does not verify bans the source.
 func (s *sched) read(src *source) {
 	for {
-		if s.timeout > 0 {
-			src.cl.conn.SetReadDeadline(s.now().Add(s.timeout))
-		}
 		r, err := src.cl.readReply()
 		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() && s.idle(src) {
-				continue
-			}
-			if errors.As(err, &ne) && ne.Timeout() {
-				err = fmt.Errorf("stalled: nothing received for %v", s.timeout)
-			}
 			s.mu.Lock()
 			over := s.over
 			s.mu.Unlock()
@@ -448,4 +441,57 @@ func (s *sched) read(src *source) {
 		}
 		s.written(c)
 	}
+}
+
+// watch drops a source that received nothing for the timeout while it had
+// requests in flight all that time (checked every quarter of the
+// timeout), until the fetch is over.
+func (s *sched) watch(done <-chan struct{}) {
+	tick := time.NewTicker(max(s.timeout/4, 10*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+		}
+		now := s.now()
+		var stalled []*source
+		s.mu.Lock()
+		for _, src := range s.sources {
+			if src.dead || len(src.inflight) == 0 {
+				continue
+			}
+			var oldest time.Time
+			for _, c := range src.inflight {
+				if h := c.holders[src]; oldest.IsZero() || h.sent.Before(oldest) {
+					oldest = h.sent
+				}
+			}
+			if last := time.Unix(0, src.lastRead.Load()); last.After(oldest) {
+				oldest = last
+			}
+			if now.Sub(oldest) >= s.timeout {
+				stalled = append(stalled, src)
+			}
+		}
+		s.mu.Unlock()
+		for _, src := range stalled {
+			s.drop(src, false, fmt.Sprintf("stalled: nothing received for %v", s.timeout))
+		}
+	}
+}
+
+// activityConn records when bytes last arrived.
+type activityConn struct {
+	net.Conn
+	last *atomic.Int64
+}
+
+func (c activityConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.last.Store(time.Now().UnixNano())
+	}
+	return n, err
 }

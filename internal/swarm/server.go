@@ -18,6 +18,11 @@ type ServeOptions struct {
 	Store Store
 	// Root is the module directory; chunks are read through it only.
 	Root *os.Root
+	// Registry, on an origin, takes mirror registrations (Authorize must
+	// accept them) and answers GET_MIRRORS; nil: neither is offered.
+	Registry *Registry
+	// Authorize checks a registration's MAC over RegMessage for user.
+	Authorize func(user string, msg []byte, mac [32]byte) bool
 
 	// tamper, a test's fault switch, may change or hold a chunk after it
 	// was read and checked, making a corrupt or stalled source.
@@ -44,7 +49,11 @@ func Serve(ctx context.Context, conn net.Conn, o ServeOptions) error {
 	if err != nil {
 		return err
 	}
-	info := Info{Caps: []string{CapManifest, CapChunks}, Kind: o.Store.Kind(), Generation: g.ID, Size: g.Size}
+	caps := []string{CapManifest, CapChunks}
+	if o.Registry != nil {
+		caps = append(caps, CapRegistry)
+	}
+	info := Info{Caps: caps, Kind: o.Store.Kind(), Generation: g.ID, Size: g.Size}
 	copy(info.Key[:], o.Store.Key())
 	if _, err := conn.Write(frame(msgInfo, info.marshal())); err != nil {
 		return err
@@ -76,11 +85,13 @@ func Serve(ctx context.Context, conn net.Conn, o ServeOptions) error {
 	return rerr
 }
 
-// request is one queued request: a chunk, or a manifest (manifest set).
+// request is one queued request: a chunk, or another message (typ set).
 type request struct {
 	chunk    chunkReq
 	manifest bool
 	gen      Hash
+	typ      msgType // msgRegBegin, msgRegister, msgGetMirrors
+	payload  []byte
 }
 
 // server is the state of one connection's service.
@@ -91,9 +102,10 @@ type server struct {
 	mu        sync.Mutex // guards cancelled
 	cancelled map[uint32]bool
 
-	// the worker's open file
-	path string
-	f    *os.File
+	// the worker's open file, and the nonce of a registration
+	path  string
+	f     *os.File
+	nonce *[32]byte
 }
 
 // readRequests reads frames into reqs until EOF or an error; CANCEL marks
@@ -118,6 +130,8 @@ func (s *server) readRequests(reqs chan<- request) error {
 				return err
 			}
 			reqs <- request{chunk: r}
+		case msgRegBegin, msgRegister, msgGetMirrors:
+			reqs <- request{typ: t, payload: b}
 		case msgCancel:
 			if len(b) != 4 {
 				return fmt.Errorf("%w: CANCEL of %d bytes", ErrProtocol, len(b))
@@ -136,6 +150,9 @@ func (s *server) readRequests(reqs chan<- request) error {
 func (s *server) answer(ctx context.Context, r request) error {
 	if r.manifest {
 		return s.sendManifest(r.gen)
+	}
+	if r.typ != 0 {
+		return s.registry(r.typ, r.payload)
 	}
 	s.mu.Lock()
 	c := s.cancelled[r.chunk.ID]
