@@ -52,16 +52,52 @@ func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Opti
 	} else {
 		return nil, fmt.Errorf("%w: %w", ErrBadOption, swarm.ErrNoKey)
 	}
-	targets := map[string]daemon.Target{src: origin}
 	for _, m := range so.Mirrors {
-		t, err := swarmTarget(m)
-		if err != nil {
+		if _, err := swarmTarget(m); err != nil {
 			return nil, fmt.Errorf("--mirror: %w", err)
 		}
-		targets[m] = t
 	}
-	fo.Dial = func(ctx context.Context, name string) (net.Conn, error) {
-		t := targets[name]
+	fo.Dial = swarmDialer(opts)
+	res, err := swarm.Fetch(ctx, fo)
+	switch {
+	case errors.Is(err, swarm.ErrSignature), errors.Is(err, swarm.ErrWrongKey), errors.Is(err, swarm.ErrManifest),
+		errors.Is(err, swarm.ErrProtocol):
+		return res, fmt.Errorf("%w: %w", ErrProtocol, err)
+	case err != nil:
+		return res, err
+	case len(res.FileErrors) > 0:
+		return res, fmt.Errorf("%w: %d files failed", ErrPartial, len(res.FileErrors))
+	}
+	return res, nil
+}
+
+// SwarmMirror is a live mirror an origin lists.
+type SwarmMirror = swarm.MirrorInfo
+
+// SwarmMirrors returns the origin module src's current generation and its
+// live registered mirrors (--mirrors), those at that generation first.
+func SwarmMirrors(ctx context.Context, src string, opts Options) ([32]byte, []SwarmMirror, error) {
+	conn, err := swarmDialer(opts)(ctx, src)
+	if err != nil {
+		return [32]byte{}, nil, err
+	}
+	defer conn.Close()
+	cl, err := swarm.NewClient(ctx, conn)
+	if err != nil {
+		return [32]byte{}, nil, err
+	}
+	ms, err := cl.Mirrors(ctx, swarm.Hash{})
+	return cl.Info.Generation, ms, err
+}
+
+// swarmDialer opens swarm services named by ferry:// addresses, with
+// opts' TLS, port and password settings.
+func swarmDialer(opts Options) func(ctx context.Context, name string) (net.Conn, error) {
+	return func(ctx context.Context, name string) (net.Conn, error) {
+		t, err := swarmTarget(name)
+		if err != nil {
+			return nil, err
+		}
 		op := Operand{Kind: Daemon, User: t.User, Host: t.Host, Port: t.Port, PortSet: t.PortSet, TLS: t.TLS}
 		op = defaultPort(op, opts)
 		t.Port = op.Port
@@ -85,17 +121,6 @@ func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Opti
 		}
 		return conn, nil
 	}
-	res, err := swarm.Fetch(ctx, fo)
-	switch {
-	case errors.Is(err, swarm.ErrSignature), errors.Is(err, swarm.ErrWrongKey), errors.Is(err, swarm.ErrManifest),
-		errors.Is(err, swarm.ErrProtocol):
-		return res, fmt.Errorf("%w: %w", ErrProtocol, err)
-	case err != nil:
-		return res, err
-	case len(res.FileErrors) > 0:
-		return res, fmt.Errorf("%w: %d files failed", ErrPartial, len(res.FileErrors))
-	}
-	return res, nil
 }
 
 // swarmTarget parses a swarm source: a daemon module with no path.

@@ -17,11 +17,13 @@ type swarmFlags struct {
 	on      bool     // --swarm
 	mirrors []string // --mirror URL, repeatable
 	key     string   // --swarm-key ed25519:HEX
+	list    bool     // --mirrors: list the origin's live mirrors
 }
 
 func (o *syncOptions) addSwarmFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.swarm.on, "swarm", false, "fetch a daemon module from its origin and mirrors at once, every chunk verified against the origin's signed manifest")
 	fs.StringArrayVar(&o.swarm.mirrors, "mirror", nil, "with --swarm, also fetch from the mirror module at `URL` (ferry://host/module; repeatable)")
+	fs.BoolVar(&o.swarm.list, "mirrors", false, "list the live mirrors registered with the origin module SRC, and exit")
 	fs.StringVar(&o.swarm.key, "swarm-key", "", "with --swarm, the origin's public `KEY` (ed25519:HEX, from the origin daemon's log)")
 }
 
@@ -60,6 +62,28 @@ func runSwarm(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, finalMessage(ctx, err, code))
 	}
 	return code
+}
+
+// runMirrors runs `ferry --mirrors ferry://origin/module`: one line per
+// live mirror: address, generation, "current" when it holds the origin's,
+// and the seconds its registration has left.
+func runMirrors(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int {
+	if len(o.srcs) != 1 || o.dst != "" {
+		return report(stderr, usagef("ferry: --mirrors takes one origin module (ferry://host/module)"))
+	}
+	gen, ms, err := ferry.SwarmMirrors(ctx, o.srcs[0], o.sync)
+	if err != nil {
+		fmt.Fprintln(stderr, "ferry: "+errorText(err))
+		return exitCode(err)
+	}
+	for _, m := range ms {
+		state := "behind"
+		if m.Generation == gen {
+			state = "current"
+		}
+		fmt.Fprintf(stdout, "%s %s %s %ds\n", m.Address, hex.EncodeToString(m.Generation[:8]), state, int(m.ExpiresIn.Seconds()))
+	}
+	return ExitOK
 }
 
 // writeSwarmStats prints each source's share and rate, then the totals.

@@ -28,6 +28,19 @@ type ModuleSwarm struct {
 	// MirrorInterval is how often a mirror asks its origin for a new
 	// generation (default 1m).
 	MirrorInterval Duration `toml:"mirror_interval"`
+	// MirrorSecretsFile, on an origin, holds the user:password lines of
+	// the mirrors that may register (the same format as secrets_file);
+	// without it the origin takes no registrations.
+	MirrorSecretsFile string `toml:"mirror_secrets_file"`
+	// MirrorAddress, on a mirror, is the address clients reach this
+	// module at ("ferry://m1.example/data"); with it the mirror registers
+	// with its origin as MirrorUser (password in MirrorPasswordFile, first
+	// line) for MirrorTTL (default 3 x mirror_interval), again at every
+	// refresh.
+	MirrorAddress      string   `toml:"mirror_address"`
+	MirrorUser         string   `toml:"mirror_user"`
+	MirrorPasswordFile string   `toml:"mirror_password_file"`
+	MirrorTTL          Duration `toml:"mirror_ttl"`
 
 	// filled in by validation
 	swarmPriv ed25519.PrivateKey
@@ -42,7 +55,8 @@ const DefaultMirrorInterval = time.Minute
 func (v *validator) validateSwarm(c *Config, m *Module) error {
 	key := func(k string) toml.Key { return toml.Key{"module", m.Name, k} }
 	if !m.Swarm {
-		for _, k := range []string{"swarm_key", "swarm_cache", "mirror_of", "swarm_origin_key", "mirror_interval"} {
+		for _, k := range []string{"swarm_key", "swarm_cache", "mirror_of", "swarm_origin_key", "mirror_interval",
+			"mirror_secrets_file", "mirror_address", "mirror_user", "mirror_password_file", "mirror_ttl"} {
 			if v.md.IsDefined("module", m.Name, k) {
 				return v.errorf(key(k), "needs swarm = true")
 			}
@@ -71,6 +85,17 @@ func (v *validator) validateSwarm(c *Config, m *Module) error {
 			return v.errorf(key("swarm_key"), "%s", err)
 		}
 		m.swarmPriv, m.swarmPub = k, k.Public().(ed25519.PublicKey)
+		if m.MirrorSecretsFile != "" {
+			m.MirrorSecretsFile = c.resolve(m.MirrorSecretsFile)
+			if err := checkSecretsFile(m.MirrorSecretsFile); err != nil {
+				return v.errorf(key("mirror_secrets_file"), "%s", err)
+			}
+		}
+		for _, k := range []string{"mirror_address", "mirror_user", "mirror_password_file", "mirror_ttl"} {
+			if v.md.IsDefined("module", m.Name, k) {
+				return v.errorf(key(k), "is for mirrors (mirror_of)")
+			}
+		}
 	case m.MirrorOf != "":
 		t, err := ParseTarget(m.MirrorOf)
 		if err != nil || t.Module == "" || t.Path != "" {
@@ -89,8 +114,25 @@ func (v *validator) validateSwarm(c *Config, m *Module) error {
 		if m.swarmPub, err = swarm.ParseKey(m.SwarmOriginKey); err != nil {
 			return v.errorf(key("swarm_origin_key"), "%s", err)
 		}
+		if m.MirrorSecretsFile != "" {
+			return v.errorf(key("mirror_secrets_file"), "is for origins (swarm_key)")
+		}
+		if m.MirrorAddress != "" {
+			if t, err := ParseTarget(m.MirrorAddress); err != nil || t.Module == "" || t.Path != "" {
+				return v.errorf(key("mirror_address"), "want ferry://host[:port]/module or ferrys://...")
+			}
+			if m.MirrorUser == "" || m.MirrorPasswordFile == "" {
+				return v.errorf(key("mirror_address"), "registration needs mirror_user and mirror_password_file")
+			}
+			m.MirrorPasswordFile = c.resolve(m.MirrorPasswordFile)
+		}
+		if m.MirrorTTL == 0 {
+			m.MirrorTTL = 3 * m.MirrorInterval
+		}
 	default:
 		return v.errorf(key("swarm"), "needs swarm_key (an origin) or mirror_of (a mirror)")
 	}
 	return nil
 }
+
+func (d Duration) d() time.Duration { return time.Duration(d) }

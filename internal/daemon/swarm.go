@@ -16,13 +16,15 @@ import (
 // swarmService holds the stores of a daemon's swarm modules and runs the
 // mirrors' refresh loops (docs/DAEMON.md §10).
 type swarmService struct {
-	stores  map[string]swarm.Store
-	mirrors map[string]*swarm.Mirror
-	once    sync.Once
+	stores     map[string]swarm.Store
+	mirrors    map[string]*swarm.Mirror
+	registries map[string]*swarm.Registry // origins with mirror_secrets_file
+	once       sync.Once
 }
 
 func newSwarmService(cfg *Config, log *slog.Logger) (*swarmService, error) {
-	sv := &swarmService{stores: map[string]swarm.Store{}, mirrors: map[string]*swarm.Mirror{}}
+	sv := &swarmService{stores: map[string]swarm.Store{}, mirrors: map[string]*swarm.Mirror{},
+		registries: map[string]*swarm.Registry{}}
 	for _, name := range sortedNames(cfg.Modules) {
 		m := cfg.Modules[name]
 		if !m.Swarm {
@@ -34,6 +36,9 @@ func newSwarmService(cfg *Config, log *slog.Logger) (*swarmService, error) {
 				return nil, fmt.Errorf("module %s: %w", m.Name, err)
 			}
 			sv.stores[name] = o
+			if m.MirrorSecretsFile != "" {
+				sv.registries[name] = swarm.NewRegistry(nil, 0)
+			}
 			log.Info("swarm origin", "module", name, "key", swarm.FormatKey(m.swarmPub))
 			continue
 		}
@@ -103,7 +108,7 @@ func (s *Server) refreshMirror(ctx context.Context, m *Module, mi *swarm.Mirror)
 		return swarm.Generation{}, err
 	}
 	if cur, _ := mi.Current(ctx); cur.ID == cl.Info.Generation {
-		return cur, nil
+		return cur, registerMirror(ctx, m, cl, cur.ID)
 	}
 	f, err := os.CreateTemp(m.SwarmCache, ".fetch-*")
 	if err != nil {
@@ -117,7 +122,15 @@ func (s *Server) refreshMirror(ctx context.Context, m *Module, mi *swarm.Mirror)
 	if err != nil {
 		return swarm.Generation{}, err
 	}
-	return mi.Adopt(ctx, f.Name())
+	g, err := mi.Adopt(ctx, f.Name())
+	if err != nil {
+		// Still listed for the generation it holds, if any.
+		if cur, _ := mi.Current(ctx); cur.ID != (swarm.Hash{}) {
+			registerMirror(ctx, m, cl, cur.ID)
+		}
+		return g, err
+	}
+	return g, registerMirror(ctx, m, cl, g.ID)
 }
 
 // DialSwarm opens the swarm service of t's module: a connection after
@@ -144,7 +157,11 @@ func DialSwarm(ctx context.Context, t Target, o DialOptions, oo OpenOptions) (ne
 func (c *serverConn) serveSwarm(ctx context.Context, m *Module, root *os.Root, log *slog.Logger) {
 	ic := newIdleConn(c.conn, time.Duration(m.Timeout), c.s.rateGuard())
 	start := time.Now()
-	err := swarm.Serve(ctx, paced(ic, m.BWLimit), swarm.ServeOptions{Store: c.s.swarm.stores[m.Name], Root: root})
+	so := swarm.ServeOptions{Store: c.s.swarm.stores[m.Name], Root: root}
+	if reg := c.s.swarm.registries[m.Name]; reg != nil {
+		so.Registry, so.Authorize = reg, c.s.authorizer(ctx, m)
+	}
+	err := swarm.Serve(ctx, paced(ic, m.BWLimit), so)
 	args := []any{"bytes_in", ic.read.Load(), "bytes_out", ic.written.Load(),
 		"duration", time.Since(start).Round(time.Millisecond).String()}
 	if err != nil && !errors.Is(err, net.ErrClosed) {
