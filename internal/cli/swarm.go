@@ -18,11 +18,17 @@ type swarmFlags struct {
 	mirrors []string // --mirror URL, repeatable
 	key     string   // --swarm-key ed25519:HEX
 	list    bool     // --mirrors: list the origin's live mirrors
+	seed    string   // --seed ADDR: serve what was fetched
+	seedAt  string   // --seed-address URL
+	seedFor time.Duration
 }
 
 func (o *syncOptions) addSwarmFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.swarm.on, "swarm", false, "fetch a daemon module from its origin and mirrors at once, every chunk verified against the origin's signed manifest")
 	fs.StringArrayVar(&o.swarm.mirrors, "mirror", nil, "with --swarm, also fetch from the mirror module at `URL` (ferry://host/module; repeatable)")
+	fs.StringVar(&o.swarm.seed, "seed", "", "with --swarm, then serve the fetched tree on `ADDR` (host:port) to other clients, registered with the origin as a short-lived mirror (as the user of SRC's address)")
+	fs.StringVar(&o.swarm.seedAt, "seed-address", "", "with --seed, the `URL` other clients reach the seed at (default ferry://ADDR/MODULE)")
+	fs.DurationVar(&o.swarm.seedFor, "seed-time", 10*time.Minute, "with --seed, seed for `DURATION` (0: until interrupted)")
 	fs.BoolVar(&o.swarm.list, "mirrors", false, "list the live mirrors registered with the origin module SRC, and exit")
 	fs.StringVar(&o.swarm.key, "swarm-key", "", "with --swarm, the origin's public `KEY` (ed25519:HEX, from the origin daemon's log)")
 }
@@ -60,6 +66,17 @@ func runSwarm(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, finalMessage(ctx, err, code))
+		return code
+	}
+	if o.swarm.seed != "" {
+		if !o.quiet {
+			fmt.Fprintf(stderr, "ferry: seeding %s on %s for %v\n", o.dst, o.swarm.seed, o.swarm.seedFor)
+		}
+		sd := ferry.SeedOptions{Listen: o.swarm.seed, Address: o.swarm.seedAt, Time: o.swarm.seedFor, Key: o.swarm.key}
+		if err := ferry.SwarmSeed(ctx, o.srcs[0], o.dst, sd, o.sync); err != nil && ctx.Err() == nil {
+			fmt.Fprintln(stderr, "ferry: "+errorText(err))
+			return exitCode(err)
+		}
 	}
 	return code
 }
