@@ -23,7 +23,13 @@ type SwarmOptions struct {
 	// Timeout drops a source silent this long while requests are in
 	// flight (0: Options.Timeout, or 60s).
 	Timeout time.Duration
+	// Progress, if set, is called about twice a second with each
+	// source's bytes and rate.
+	Progress func(SwarmProgress)
 }
+
+// SwarmProgress is a snapshot of a swarm fetch.
+type SwarmProgress = swarm.Progress
 
 // SwarmResult reports a swarm fetch: per-source chunks, bytes and rates,
 // files fetched, kept and failed.
@@ -39,7 +45,7 @@ func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Opti
 	if err != nil {
 		return nil, err
 	}
-	fo := swarm.FetchOptions{Origin: src, Mirrors: so.Mirrors, Dest: dst, Timeout: so.Timeout}
+	fo := swarm.FetchOptions{Origin: src, Mirrors: so.Mirrors, Dest: dst, Timeout: so.Timeout, Progress: so.Progress}
 	if fo.Timeout == 0 {
 		fo.Timeout = opts.Timeout
 	}

@@ -39,10 +39,16 @@ func runSwarm(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int
 		return report(stderr, usagef("ferry: --swarm takes one source module and one destination"))
 	}
 	so := ferry.SwarmOptions{Key: o.swarm.key, Mirrors: o.swarm.mirrors}
+	if o.progress && !o.json {
+		so.Progress = func(p ferry.SwarmProgress) { writeSwarmProgress(stderr, p) }
+	}
 	start := time.Now()
 	res, err := ferry.SwarmFetch(ctx, o.srcs[0], o.dst, so, o.sync)
 	err = signalWins(ctx, err)
 	code := exitCode(err)
+	if so.Progress != nil {
+		fmt.Fprintln(stderr)
+	}
 	if res != nil {
 		for _, fe := range res.FileErrors {
 			fmt.Fprintf(stderr, "ferry: %v\n", fe)
@@ -101,6 +107,28 @@ func runMirrors(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) i
 		fmt.Fprintf(stdout, "%s %s %s %ds\n", m.Address, hex.EncodeToString(m.Generation[:8]), state, int(m.ExpiresIn.Seconds()))
 	}
 	return ExitOK
+}
+
+// writeSwarmProgress rewrites one progress line on w: the bytes done and
+// each source's share and rate.
+func writeSwarmProgress(w io.Writer, p ferry.SwarmProgress) {
+	pct := 0.0
+	if p.Total > 0 {
+		pct = 100 * float64(p.Done) / float64(p.Total)
+	}
+	line := fmt.Sprintf("%5.1f%% %d/%d MiB", pct, p.Done>>20, p.Total>>20)
+	for _, s := range p.Sources {
+		share := 0.0
+		if p.Done > 0 {
+			share = 100 * float64(s.Bytes) / float64(p.Done)
+		}
+		state := ""
+		if s.Dead {
+			state = " dropped"
+		}
+		line += fmt.Sprintf(" | %s %.0f%% %.1f MiB/s%s", s.Name, share, s.Rate/(1<<20), state)
+	}
+	fmt.Fprintf(w, "\r%s\x1b[K", line)
 }
 
 // writeSwarmStats prints each source's share and rate, then the totals.

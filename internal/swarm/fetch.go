@@ -36,6 +36,9 @@ type FetchOptions struct {
 	// MaxManifest bounds the manifest's size (0: 16 GiB).
 	MaxManifest int64
 
+	// Progress, if set, is called about twice a second with each
+	// source's bytes and rate, and once at the end (from one goroutine).
+	Progress func(Progress)
 	// NoNominations: without Mirrors, use the origin alone instead of the
 	// live mirrors the origin nominates for its generation.
 	NoNominations bool
@@ -169,6 +172,9 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	}
 	watchDone := make(chan struct{})
 	wg.Go(func() { s.watch(watchDone) })
+	if o.Progress != nil {
+		wg.Go(func() { s.report(o.Progress, watchDone) })
+	}
 	stop := context.AfterFunc(ctx, func() { s.cond.Broadcast() })
 	defer stop()
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {

@@ -232,3 +232,23 @@ func TestFetchEndgameDuplicates(t *testing.T) {
 		t.Fatalf("stuck mirror: %+v", st)
 	}
 }
+
+// TestFetchProgress: the progress callback ends with every byte done and
+// each source's share.
+func TestFetchProgress(t *testing.T) {
+	s := setup(t, nil, nil)
+	var last Progress
+	calls := 0
+	_, err := Fetch(t.Context(), FetchOptions{Origin: s.osrc.addr, Mirrors: s.mirrors, Dial: dialTCP, Key: s.origin.Key(),
+		Dest: t.TempDir(), SpoolDir: t.TempDir(), Progress: func(p Progress) { last = p; calls++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	for _, sp := range last.Sources {
+		sum += sp.Bytes
+	}
+	if calls == 0 || last.Done != last.Total || last.Total == 0 || sum != last.Done || len(last.Sources) != 3 {
+		t.Fatalf("%d calls, last %+v", calls, last)
+	}
+}
