@@ -38,6 +38,12 @@ func runSwarm(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int
 	if len(o.srcs) != 1 {
 		return report(stderr, usagef("ferry: --swarm takes one source module and one destination"))
 	}
+	switch {
+	case o.sync.Delete:
+		return report(stderr, usagef("ferry: --delete is not supported with --swarm yet"))
+	case o.sync.DryRun:
+		return report(stderr, usagef("ferry: --dry-run is not supported with --swarm yet"))
+	}
 	so := ferry.SwarmOptions{Key: o.swarm.key, Mirrors: o.swarm.mirrors}
 	if o.progress && !o.json {
 		so.Progress = func(p ferry.SwarmProgress) { writeSwarmProgress(stderr, p) }

@@ -128,4 +128,10 @@ func TestSwarmNeedsKey(t *testing.T) {
 	if _, err := os.Stat(dst); !os.IsNotExist(err) {
 		t.Fatalf("destination made")
 	}
+	for _, opt := range []string{"--delete", "-n"} {
+		code, _, stderr := runCLI(t, "--swarm", opt, "--swarm-key", "ed25519:"+strings.Repeat("00", 32), "ferry://"+origin+"/data/", dst)
+		if code != ExitUsage || !strings.Contains(stderr, "not supported with --swarm") {
+			t.Fatalf("%s: exit %d, stderr %q", opt, code, stderr)
+		}
+	}
 }
