@@ -217,13 +217,6 @@ func (s *sched) lookup(src *source, id uint32) *chunk {
 	return src.inflight[id]
 }
 
-// idle reports whether src has nothing in flight.
-func (s *sched) idle(src *source) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(src.inflight) == 0 || s.over
-}
-
 // complete records the verified data of request id at src and returns
 // whether the caller must write it (false: another copy won), and the
 // duplicates to cancel.
