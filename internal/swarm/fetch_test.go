@@ -252,3 +252,23 @@ func TestFetchProgress(t *testing.T) {
 		t.Fatalf("%d calls, last %+v", calls, last)
 	}
 }
+
+// TestMirrorRecheckDropsChangedTree: a mirror whose tree changes under
+// its generation stops claiming it.
+func TestMirrorRecheckDropsChangedTree(t *testing.T) {
+	s := setup(t)
+	m, dir := newTestMirror(t, s.origin, s.files)
+	if g, _ := m.Current(t.Context()); g.ID == (Hash{}) {
+		t.Fatal("mirror adopted nothing")
+	}
+	if err := m.Recheck(t.Context()); err != nil {
+		t.Fatalf("Recheck of an unchanged tree: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "dir", "small"), []byte("edited on the mirror\n"), 0o644)
+	if err := m.Recheck(t.Context()); !errors.Is(err, ErrTreeDiffers) {
+		t.Fatalf("Recheck = %v, want ErrTreeDiffers", err)
+	}
+	if g, _ := m.Current(t.Context()); g.ID != (Hash{}) {
+		t.Fatalf("mirror still claims %x", g.ID[:8])
+	}
+}
