@@ -17,12 +17,12 @@
 #        SIZE_MIB=1024 FILES=10000 RATE=40M bench/swarm.sh  (the issue's figure)
 #        PORT=18960 KEEP=1 REPEAT=3 ...
 set -euo pipefail
+REPEAT="${REPEAT:-1}" # each fetch once: its own figures are what is compared
 . "$(dirname "$0")/sync-common.sh"
 SIZE_MIB="${SIZE_MIB:-192}"
 FILES="${FILES:-2000}"
 RATE="${RATE:-16M}"
 PORT="${PORT:-18960}"
-REPEAT="${REPEAT:-1}"
 DIRS=$(((FILES + 99) / 100))
 
 rate_bytes() { # 16M -> bytes a second (1024-based units, as bwlimit)
