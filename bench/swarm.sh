@@ -15,7 +15,7 @@
 #
 # usage: bench/swarm.sh                                   (quick: SIZE_MIB=192 FILES=2000 RATE=16M)
 #        SIZE_MIB=1024 FILES=10000 RATE=40M bench/swarm.sh  (the issue's figure)
-#        PORT=18960 KEEP=1 REPEAT=3 ...
+#        PORT=18960 KEEP=1 ...
 set -euo pipefail
 REPEAT="${REPEAT:-1}" # each fetch once: its own figures are what is compared
 . "$(dirname "$0")/sync-common.sh"

@@ -41,6 +41,11 @@ type ModuleSwarm struct {
 	MirrorUser         string   `toml:"mirror_user"`
 	MirrorPasswordFile string   `toml:"mirror_password_file"`
 	MirrorTTL          Duration `toml:"mirror_ttl"`
+	// MirrorSync (default true) lets a mirror bring its own tree to a new
+	// generation: a swarm fetch from its origin (and the mirrors the
+	// origin nominates) into its path, every chunk verified. false: the
+	// tree is kept in sync by other means and adopted when it matches.
+	MirrorSync *bool `toml:"mirror_sync"`
 
 	// filled in by validation
 	swarmPriv ed25519.PrivateKey
@@ -56,7 +61,7 @@ func (v *validator) validateSwarm(c *Config, m *Module) error {
 	key := func(k string) toml.Key { return toml.Key{"module", m.Name, k} }
 	if !m.Swarm {
 		for _, k := range []string{"swarm_key", "swarm_cache", "mirror_of", "swarm_origin_key", "mirror_interval",
-			"mirror_secrets_file", "mirror_address", "mirror_user", "mirror_password_file", "mirror_ttl"} {
+			"mirror_secrets_file", "mirror_address", "mirror_user", "mirror_password_file", "mirror_ttl", "mirror_sync"} {
 			if v.md.IsDefined("module", m.Name, k) {
 				return v.errorf(key(k), "needs swarm = true")
 			}
@@ -91,7 +96,7 @@ func (v *validator) validateSwarm(c *Config, m *Module) error {
 				return v.errorf(key("mirror_secrets_file"), "%s", err)
 			}
 		}
-		for _, k := range []string{"mirror_address", "mirror_user", "mirror_password_file", "mirror_ttl"} {
+		for _, k := range []string{"mirror_address", "mirror_user", "mirror_password_file", "mirror_ttl", "mirror_sync"} {
 			if v.md.IsDefined("module", m.Name, k) {
 				return v.errorf(key(k), "is for mirrors (mirror_of)")
 			}
@@ -136,3 +141,6 @@ func (v *validator) validateSwarm(c *Config, m *Module) error {
 }
 
 func (d Duration) d() time.Duration { return time.Duration(d) }
+
+// syncsTree reports whether a mirror fetches its own tree (mirror_sync).
+func (m *Module) syncsTree() bool { return m.MirrorSync == nil || *m.MirrorSync }

@@ -92,11 +92,16 @@ func (s *Server) RefreshMirror(ctx context.Context, module string) error {
 	return err
 }
 
-// refreshMirror drops the current generation if the tree left it, asks
-// the origin for its generation and, when new, fetches the manifest and
-// adopts it if the tree matches (ErrTreeDiffers otherwise: the tree is
-// not synced yet).
+// refreshMirror is refreshMirrorSync, syncing the tree when needed.
 func (s *Server) refreshMirror(ctx context.Context, m *Module, mi *swarm.Mirror) (swarm.Generation, error) {
+	return s.refreshMirrorSync(ctx, m, mi, m.syncsTree())
+}
+
+// refreshMirrorSync drops the current generation if the tree left it,
+// asks the origin for its generation and, when new, fetches the manifest
+// and adopts it if the tree matches; otherwise, with sync, it fetches the
+// tree first (syncMirrorTree), else returns ErrTreeDiffers.
+func (s *Server) refreshMirrorSync(ctx context.Context, m *Module, mi *swarm.Mirror, sync bool) (swarm.Generation, error) {
 	mi.Recheck(ctx)
 	conn, err := DialSwarm(ctx, m.mirrorOf, DialOptions{TLS: m.mirrorOf.TLS}, OpenOptions{})
 	if err != nil {
@@ -123,6 +128,14 @@ func (s *Server) refreshMirror(ctx context.Context, m *Module, mi *swarm.Mirror)
 		return swarm.Generation{}, err
 	}
 	g, err := mi.Adopt(ctx, f.Name())
+	if errors.Is(err, swarm.ErrTreeDiffers) && sync {
+		// Bring the tree to the origin's generation, then adopt (once:
+		// an origin changing meanwhile waits for the next refresh).
+		conn.Close()
+		if err = s.syncMirrorTree(ctx, m, mi); err == nil {
+			return s.refreshMirrorSync(ctx, m, mi, false)
+		}
+	}
 	if err != nil {
 		// Still listed for the generation it holds, if any.
 		if cur, _ := mi.Current(ctx); cur.ID != (swarm.Hash{}) {
@@ -131,6 +144,38 @@ func (s *Server) refreshMirror(ctx context.Context, m *Module, mi *swarm.Mirror)
 		return g, err
 	}
 	return g, registerMirror(ctx, m, cl, g.ID)
+}
+
+// syncMirrorTree fetches the origin's current tree into mirror m's path
+// with a swarm fetch (the origin and the mirrors it nominates, every chunk
+// verified against the origin's key). Files the origin no longer has are
+// left: clients only ask for what the manifest lists.
+func (s *Server) syncMirrorTree(ctx context.Context, m *Module, mi *swarm.Mirror) error {
+	res, err := swarm.Fetch(ctx, swarm.FetchOptions{
+		Origin: m.MirrorOf, Key: mi.Key(), Dest: m.Path, SpoolDir: m.SwarmCache, Timeout: time.Duration(m.Timeout),
+		Dial: func(ctx context.Context, name string) (net.Conn, error) {
+			t, err := ParseTarget(name)
+			if err != nil {
+				return nil, err
+			}
+			if !t.PortSet {
+				t.Port = DefaultPort
+				if t.TLS {
+					t.Port = DefaultTLSPort
+				}
+			}
+			return DialSwarm(ctx, t, DialOptions{TLS: t.TLS}, OpenOptions{})
+		},
+	})
+	if err == nil && len(res.FileErrors) > 0 {
+		err = fmt.Errorf("%d files failed, first: %w", len(res.FileErrors), res.FileErrors[0])
+	}
+	if err != nil {
+		return fmt.Errorf("sync from %s: %w", m.MirrorOf, err)
+	}
+	s.log.Info("mirror synced", "module", m.Name, "files", res.FilesFetched, "bytes", res.BytesFetched,
+		"reused", res.BytesReused)
+	return nil
 }
 
 // DialSwarm opens the swarm service of t's module: a connection after

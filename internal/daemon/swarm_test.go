@@ -66,6 +66,7 @@ mirror_of = "ferry://`+origin.addr+`/data"
 swarm_origin_key = "`+swarm.FormatKey(pub)+`"
 swarm_cache = "`+filepath.Join(dir, "mcache"+string(rune('0'+i)))+`"
 bwlimit = "8M"
+mirror_sync = false
 `, nil)
 		err := ms.srv.RefreshMirror(t.Context(), "copy")
 		if tree == "stale" != errors.Is(err, swarm.ErrTreeDiffers) {
@@ -151,5 +152,54 @@ func TestSwarmConfig(t *testing.T) {
 				t.Fatalf("err = %v, want %q", err, tc.err)
 			}
 		})
+	}
+}
+
+// TestSwarmMirrorSyncsItself: a mirror with an empty tree fetches the
+// origin's tree at its refresh, adopts the generation and then serves it.
+func TestSwarmMirrorSyncsItself(t *testing.T) {
+	dir := t.TempDir()
+	pub, err := swarm.GenerateKey(filepath.Join(dir, "swarm.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	swarmTree(t, filepath.Join(dir, "origin"))
+	origin := startServer(t, dir, `[module.data]
+path = "%DIR%/origin"
+swarm = true
+swarm_key = "%DIR%/swarm.key"
+`, nil)
+	mdir := filepath.Join(dir, "mirror")
+	os.MkdirAll(mdir, 0o755)
+	ms := startServer(t, mdir, `[module.copy]
+path = "%DIR%"
+swarm = true
+mirror_of = "ferry://`+origin.addr+`/data"
+swarm_origin_key = "`+swarm.FormatKey(pub)+`"
+swarm_cache = "`+filepath.Join(dir, "mcache")+`"
+`, nil)
+	if err := ms.srv.RefreshMirror(t.Context(), "copy"); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"big", "d/small", "d/e/other"} {
+		want, _ := os.ReadFile(filepath.Join(dir, "origin", name))
+		got, err := os.ReadFile(filepath.Join(mdir, name))
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("mirror's %s: %d bytes, %v; want %d", name, len(got), err, len(want))
+		}
+	}
+	tg, _ := ParseTarget("ferry://" + ms.addr + "/copy")
+	conn, err := DialSwarm(t.Context(), tg, DialOptions{}, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	cl, err := swarm.NewClient(t.Context(), conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	og, err := origin.srv.swarm.stores["data"].Current(t.Context())
+	if err != nil || cl.Info.Generation != og.ID || og.ID == (swarm.Hash{}) {
+		t.Fatalf("mirror at %x, %v", cl.Info.Generation[:8], err)
 	}
 }
