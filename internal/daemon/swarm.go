@@ -20,6 +20,7 @@ type swarmService struct {
 	mirrors    map[string]*swarm.Mirror
 	registries map[string]*swarm.Registry // origins with mirror_secrets_file
 	once       sync.Once
+	kick       chan struct{} // RefreshMirrorsNow: refresh every mirror at once
 }
 
 func newSwarmService(cfg *Config, log *slog.Logger) (*swarmService, error) {
@@ -48,6 +49,7 @@ func newSwarmService(cfg *Config, log *slog.Logger) (*swarmService, error) {
 		}
 		sv.stores[name], sv.mirrors[name] = mi, mi
 	}
+	sv.kick = make(chan struct{}, max(1, len(sv.mirrors)))
 	return sv, nil
 }
 
@@ -77,6 +79,18 @@ func (s *Server) mirrorLoop(ctx context.Context, m *Module, mi *swarm.Mirror) {
 		case <-ctx.Done():
 			return
 		case <-time.After(time.Duration(m.MirrorInterval)):
+		case <-s.swarm.kick:
+		}
+	}
+}
+
+// RefreshMirrorsNow makes the mirrors' refresh loops run now instead of
+// at their next interval ("on demand": ferry serve does it on SIGUSR1).
+func (s *Server) RefreshMirrorsNow() {
+	for range s.swarm.mirrors {
+		select {
+		case s.swarm.kick <- struct{}{}:
+		default:
 		}
 	}
 }
