@@ -45,14 +45,17 @@ func runSwarm(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int
 		return report(stderr, usagef("ferry: --dry-run is not supported with --swarm yet"))
 	}
 	so := ferry.SwarmOptions{Key: o.swarm.key, Mirrors: o.swarm.mirrors}
-	if o.progress && !o.json {
+	switch {
+	case o.progress && o.json:
+		so.Progress = func(p ferry.SwarmProgress) { writeSwarmProgressJSON(stdout, p) }
+	case o.progress:
 		so.Progress = func(p ferry.SwarmProgress) { writeSwarmProgress(stderr, p) }
 	}
 	start := time.Now()
 	res, err := ferry.SwarmFetch(ctx, o.srcs[0], o.dst, so, o.sync)
 	err = signalWins(ctx, err)
 	code := exitCode(err)
-	if so.Progress != nil {
+	if so.Progress != nil && !o.json {
 		fmt.Fprintln(stderr)
 	}
 	if res != nil {
@@ -135,6 +138,27 @@ func writeSwarmProgress(w io.Writer, p ferry.SwarmProgress) {
 		line += fmt.Sprintf(" | %s %.0f%% %.1f MiB/s%s", s.Name, share, s.Rate/(1<<20), state)
 	}
 	fmt.Fprintf(w, "\r%s\x1b[K", line)
+}
+
+// writeSwarmProgressJSON writes one "swarm-progress" JSON object: bytes
+// done and queued, and each source's bytes and rate.
+func writeSwarmProgressJSON(w io.Writer, p ferry.SwarmProgress) {
+	type src struct {
+		Name    string  `json:"name"`
+		Bytes   int64   `json:"bytes"`
+		Rate    float64 `json:"rate"`
+		Dropped bool    `json:"dropped,omitempty"`
+	}
+	out := struct {
+		Event   string `json:"event"`
+		Done    int64  `json:"bytes_done"`
+		Total   int64  `json:"bytes_total"`
+		Sources []src  `json:"sources"`
+	}{Event: "swarm-progress", Done: p.Done, Total: p.Total}
+	for _, s := range p.Sources {
+		out.Sources = append(out.Sources, src{s.Name, s.Bytes, s.Rate, s.Dead})
+	}
+	json.NewEncoder(w).Encode(out)
 }
 
 // writeSwarmStats prints each source's share and rate, then the totals.

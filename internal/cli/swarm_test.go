@@ -135,3 +135,20 @@ func TestSwarmNeedsKey(t *testing.T) {
 		}
 	}
 }
+
+// TestSwarmJSONProgress: --json --progress writes swarm-progress objects,
+// the last one complete, then the swarm summary.
+func TestSwarmJSONProgress(t *testing.T) {
+	origin, key, _ := startSwarmOrigin(t, map[string]string{"f": strings.Repeat("x", 3<<20)})
+	code, out, stderr := runCLI(t, "--swarm", "--swarm-key", key, "--json", "--progress", "ferry://"+origin+"/data/", t.TempDir())
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var last, summary map[string]any
+	json.Unmarshal([]byte(lines[len(lines)-2]), &last)
+	json.Unmarshal([]byte(lines[len(lines)-1]), &summary)
+	if last["event"] != "swarm-progress" || last["bytes_done"] != float64(3<<20) || summary["event"] != "swarm" {
+		t.Fatalf("output:\n%s", out)
+	}
+}
