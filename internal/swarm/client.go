@@ -111,20 +111,51 @@ type reply struct {
 	id   uint32
 	data []byte
 	fail *failMsg
+	buf  *[maxServerFrame]byte // the pooled buffer of data, or nil
 }
 
-// readReply reads the next CHUNK or FAIL.
+// chunkBufs recycles the buffers CHUNK data is read into (putChunkBuf).
+var chunkBufs = sync.Pool{New: func() any { return new([maxServerFrame]byte) }}
+
+// putChunkBuf gives back the buffer of a reply's data once it is written.
+func putChunkBuf(r reply) {
+	if r.buf != nil {
+		chunkBufs.Put(r.buf)
+	}
+}
+
+// readReply reads the next CHUNK or FAIL; a CHUNK's data is in a pooled
+// buffer (putChunkBuf).
 func (c *Client) readReply() (reply, error) {
-	t, b, err := readFrame(c.conn, maxServerFrame)
-	if err != nil {
+	var hdr [5]byte
+	if _, err := io.ReadFull(c.conn, hdr[:]); err != nil {
 		return reply{}, err
+	}
+	t, n := msgType(hdr[0]), binary.BigEndian.Uint32(hdr[1:])
+	if uint64(n) > maxServerFrame {
+		return reply{}, fmt.Errorf("%w: %s of %d bytes (max %d)", ErrProtocol, t, n, maxServerFrame)
+	}
+	var b []byte
+	var buf *[maxServerFrame]byte
+	if t == msgChunk {
+		buf = chunkBufs.Get().(*[maxServerFrame]byte)
+		b = buf[:n]
+	} else {
+		b = make([]byte, n)
+	}
+	if _, err := io.ReadFull(c.conn, b); err != nil {
+		if buf != nil {
+			chunkBufs.Put(buf)
+		}
+		return reply{}, fmt.Errorf("read %s: %w", t, err)
 	}
 	switch t {
 	case msgChunk:
 		if len(b) < 4 {
+			chunkBufs.Put(buf)
 			return reply{}, fmt.Errorf("%w: short CHUNK", ErrProtocol)
 		}
-		return reply{id: binary.BigEndian.Uint32(b), data: b[4:]}, nil
+		return reply{id: binary.BigEndian.Uint32(b), data: b[4:], buf: buf}, nil
 	case msgFail:
 		var f failMsg
 		if err := f.unmarshal(b); err != nil {

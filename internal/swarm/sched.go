@@ -411,29 +411,39 @@ func (s *sched) read(src *source) {
 			s.failed(src, r.id, r.fail.Code, r.fail.Message)
 			continue
 		}
-		c := s.lookup(src, r.id)
-		if c == nil {
-			continue // a cancelled duplicate
-		}
-		if len(r.data) != c.len || ChunkHash(r.data) != c.hash {
-			s.drop(src, true, fmt.Sprintf("chunk %d of %s failed verification", c.idx, c.f.e.Path))
+		if !s.chunk(src, r) {
 			return
 		}
-		win, others := s.complete(src, r.id, c)
-		for o, h := range others {
-			o.cl.cancel(h.id)
-		}
-		if !win {
-			continue
-		}
-		if err := c.f.write(r.data, int64(c.idx)*ChunkSize); err != nil {
-			if c.f.fail(err) {
-				s.finishFile(c.f)
-			}
-			continue
-		}
-		s.written(c)
 	}
+}
+
+// chunk handles a CHUNK reply: verified, written, counted; false when
+// it banned the source. The reply's buffer is given back.
+func (s *sched) chunk(src *source, r reply) bool {
+	defer putChunkBuf(r)
+	c := s.lookup(src, r.id)
+	if c == nil {
+		return true // a cancelled duplicate
+	}
+	if len(r.data) != c.len || ChunkHash(r.data) != c.hash {
+		s.drop(src, true, fmt.Sprintf("chunk %d of %s failed verification", c.idx, c.f.e.Path))
+		return false
+	}
+	win, others := s.complete(src, r.id, c)
+	for o, h := range others {
+		o.cl.cancel(h.id)
+	}
+	if !win {
+		return true
+	}
+	if err := c.f.write(r.data, int64(c.idx)*ChunkSize); err != nil {
+		if c.f.fail(err) {
+			s.finishFile(c.f)
+		}
+		return true
+	}
+	s.written(c)
+	return true
 }
 
 // watch drops a source that received nothing for the timeout while it had

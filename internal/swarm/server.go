@@ -106,6 +106,7 @@ type server struct {
 	path  string
 	f     *os.File
 	nonce *[32]byte
+	buf   []byte // chunk data, reused
 }
 
 // readRequests reads frames into reqs until EOF or an error; CANCEL marks
@@ -169,9 +170,13 @@ func (s *server) answer(ctx context.Context, r request) error {
 	if s.o.tamper != nil {
 		s.o.tamper(ctx, &r.chunk, data)
 	}
-	var id [4]byte
-	binary.BigEndian.PutUint32(id[:], r.chunk.ID)
-	_, err := s.conn.Write(frame(msgChunk, id[:], data))
+	// Header and data without copying the data into one buffer.
+	var hdr [9]byte
+	hdr[0] = byte(msgChunk)
+	binary.BigEndian.PutUint32(hdr[1:], uint32(4+len(data)))
+	binary.BigEndian.PutUint32(hdr[5:], r.chunk.ID)
+	bufs := net.Buffers{hdr[:], data}
+	_, err := bufs.WriteTo(s.conn)
 	return err
 }
 
@@ -227,7 +232,10 @@ func (s *server) readChunk(r *chunkReq) ([]byte, uint16, string) {
 		}
 		s.f, s.path = f, r.Path
 	}
-	data := make([]byte, r.Length)
+	if cap(s.buf) < int(r.Length) {
+		s.buf = make([]byte, ChunkSize)
+	}
+	data := s.buf[:r.Length]
 	n, err := s.f.ReadAt(data, int64(r.Index)*ChunkSize)
 	if n != len(data) {
 		if err == nil || errors.Is(err, io.EOF) {
