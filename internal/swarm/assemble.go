@@ -85,7 +85,13 @@ func (a *assembler) plan(ctx context.Context, e *Entry) error {
 		a.fileError(e.Path, errors.New("a directory is in the way"))
 		return nil
 	}
-	t, err := a.root.CreateTempPerm(e.Path, e.Mode)
+	var t *fsys.Temp
+	var err error
+	if errors.Is(lerr, fs.ErrNotExist) {
+		t, err = a.root.CreateNew(e.Path, e.Mode) // unnamed until whole (O_TMPFILE)
+	} else {
+		t, err = a.root.CreateTempPerm(e.Path, e.Mode)
+	}
 	if err != nil {
 		a.fileError(e.Path, err)
 		return nil

@@ -84,7 +84,7 @@ var (
 
 // maxOpenFiles bounds the files assembled at once (descriptors, and the
 // chunks queued).
-const maxOpenFiles = 64
+const maxOpenFiles = 256
 
 // Fetch makes o.Dest a copy of the origin's tree: it fetches and verifies
 // the origin's manifest, finds what the destination lacks (quick check,
