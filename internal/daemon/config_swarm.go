@@ -25,6 +25,10 @@ type ModuleSwarm struct {
 	// SwarmOriginKey is the origin's public key a mirror checks the
 	// manifest against ("ed25519:HEX").
 	SwarmOriginKey string `toml:"swarm_origin_key"`
+	// MirrorTLSFingerprint pins the certificate of a ferrys:// origin
+	// ("sha256:HEX", as clients' --tls-fingerprint) instead of verifying
+	// its chain.
+	MirrorTLSFingerprint string `toml:"mirror_tls_fingerprint"`
 	// MirrorInterval is how often a mirror asks its origin for a new
 	// generation (default 1m).
 	MirrorInterval Duration `toml:"mirror_interval"`
@@ -61,7 +65,8 @@ func (v *validator) validateSwarm(c *Config, m *Module) error {
 	key := func(k string) toml.Key { return toml.Key{"module", m.Name, k} }
 	if !m.Swarm {
 		for _, k := range []string{"swarm_key", "swarm_cache", "mirror_of", "swarm_origin_key", "mirror_interval",
-			"mirror_secrets_file", "mirror_address", "mirror_user", "mirror_password_file", "mirror_ttl", "mirror_sync"} {
+			"mirror_secrets_file", "mirror_address", "mirror_user", "mirror_password_file", "mirror_ttl", "mirror_sync",
+			"mirror_tls_fingerprint"} {
 			if v.md.IsDefined("module", m.Name, k) {
 				return v.errorf(key(k), "needs swarm = true")
 			}
@@ -96,7 +101,7 @@ func (v *validator) validateSwarm(c *Config, m *Module) error {
 				return v.errorf(key("mirror_secrets_file"), "%s", err)
 			}
 		}
-		for _, k := range []string{"mirror_address", "mirror_user", "mirror_password_file", "mirror_ttl", "mirror_sync"} {
+		for _, k := range []string{"mirror_address", "mirror_user", "mirror_password_file", "mirror_ttl", "mirror_sync", "mirror_tls_fingerprint"} {
 			if v.md.IsDefined("module", m.Name, k) {
 				return v.errorf(key(k), "is for mirrors (mirror_of)")
 			}
@@ -121,6 +126,9 @@ func (v *validator) validateSwarm(c *Config, m *Module) error {
 		}
 		if m.MirrorSecretsFile != "" {
 			return v.errorf(key("mirror_secrets_file"), "is for origins (swarm_key)")
+		}
+		if m.MirrorTLSFingerprint != "" && !t.TLS {
+			return v.errorf(key("mirror_tls_fingerprint"), "needs a ferrys:// mirror_of")
 		}
 		if m.MirrorAddress != "" {
 			if t, err := ParseTarget(m.MirrorAddress); err != nil || t.Module == "" || t.Path != "" {

@@ -117,7 +117,7 @@ func (s *Server) refreshMirror(ctx context.Context, m *Module, mi *swarm.Mirror)
 // tree first (syncMirrorTree), else returns ErrTreeDiffers.
 func (s *Server) refreshMirrorSync(ctx context.Context, m *Module, mi *swarm.Mirror, sync bool) (swarm.Generation, error) {
 	mi.Recheck(ctx)
-	conn, err := DialSwarm(ctx, m.mirrorOf, DialOptions{TLS: m.mirrorOf.TLS}, OpenOptions{})
+	conn, err := DialSwarm(ctx, m.mirrorOf, DialOptions{TLS: m.mirrorOf.TLS, Fingerprint: m.MirrorTLSFingerprint}, OpenOptions{})
 	if err != nil {
 		return swarm.Generation{}, err
 	}
@@ -178,7 +178,11 @@ func (s *Server) syncMirrorTree(ctx context.Context, m *Module, mi *swarm.Mirror
 					t.Port = DefaultTLSPort
 				}
 			}
-			return DialSwarm(ctx, t, DialOptions{TLS: t.TLS}, OpenOptions{})
+			o := DialOptions{TLS: t.TLS}
+			if t.Addr() == m.mirrorOf.Addr() {
+				o.Fingerprint = m.MirrorTLSFingerprint // the origin's pinned certificate
+			}
+			return DialSwarm(ctx, t, o, OpenOptions{})
 		},
 	})
 	if err == nil && len(res.FileErrors) > 0 {

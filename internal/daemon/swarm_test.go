@@ -142,6 +142,7 @@ func TestSwarmConfig(t *testing.T) {
 		{"mirror without key", "swarm = true\nmirror_of = \"ferry://h/m\"", "origin's public key"},
 		{"mirror of a path", "swarm = true\nmirror_of = \"ferry://h/m/sub\"\nswarm_origin_key = \"ed25519:" + strings.Repeat("ab", 32) + "\"", "want ferry://"},
 		{"both", "swarm = true\nswarm_key = \"" + key + "\"\nmirror_of = \"ferry://h/m\"", "cannot be a mirror"},
+		{"fingerprint without TLS", "swarm = true\nmirror_of = \"ferry://h/m\"\nswarm_origin_key = \"ed25519:" + strings.Repeat("ab", 32) + "\"\nmirror_tls_fingerprint = \"sha256:00\"", "needs a ferrys://"},
 		{"write only", "swarm = true\nwrite_only = true\nswarm_key = \"" + key + "\"", "write_only"},
 		{"missing key file", "swarm = true\nswarm_key = \"" + key + ".none\"", "no such file"},
 	}
