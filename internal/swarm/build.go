@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+	"time"
 
 	"github.com/zeebo/blake3"
 )
@@ -73,8 +74,35 @@ func Stamp(ctx context.Context, root *os.Root) (Hash, error) {
 // Build writes the manifest body of root's tree to w (every file read and
 // hashed) and returns the generation.
 func Build(ctx context.Context, root *os.Root, module string, created int64, w io.Writer) (Hash, error) {
+	return BuildFrom(ctx, root, module, created, w, nil)
+}
+
+// BuildFrom is Build reusing the hashes of prev, a verified manifest of
+// an earlier state of the tree (nil: none): a file whose size and mtime
+// are those prev lists, and whose mtime is more than a second older than
+// created (a file written in the same second as its mtime could change
+// without changing it), is not read again. Both are in canonical order,
+// so prev is read alongside the walk, never held.
+func BuildFrom(ctx context.Context, root *os.Root, module string, created int64, w io.Writer, prev *Reader) (Hash, error) {
 	mw := NewWriter(w, Header{Module: module, Created: created})
 	buf := make([]byte, ChunkSize)
+	var old *Entry // prev's next entry not yet passed
+	reuse := func(en *Entry) bool {
+		for prev != nil && (old == nil || comparePaths(old.Path, en.Path) < 0) {
+			e, err := prev.Next()
+			if err != nil {
+				prev = nil // ended or unreadable: hash the rest
+				return false
+			}
+			old = e
+		}
+		if old == nil || old.Path != en.Path || old.Type != TypeFile || old.Size != en.Size || old.MTime != en.MTime ||
+			created-en.MTime <= int64(time.Second) {
+			return false
+		}
+		en.Chunks, en.Root = old.Chunks, old.Root
+		return true
+	}
 	err := walk(ctx, root, func(p string, fi fs.FileInfo) error {
 		en := &Entry{Path: p, Mode: perm(fi), MTime: fi.ModTime().UnixNano()}
 		switch fi.Mode().Type() {
@@ -89,6 +117,10 @@ func Build(ctx context.Context, root *os.Root, module string, created int64, w i
 			en.Target = t
 		default:
 			en.Type = TypeFile
+			en.Size = fi.Size()
+			if reuse(en) {
+				break
+			}
 			if err := hashFile(root, p, en, buf); err != nil {
 				return err
 			}

@@ -190,3 +190,44 @@ func FuzzManifestReader(f *testing.F) {
 		}
 	})
 }
+
+// entryOf returns path's entry in the origin's current manifest.
+func entryOf(t *testing.T, o *Origin, path string) *Entry {
+	t.Helper()
+	g, err := o.Current(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.Open(g.File)
+	defer f.Close()
+	var found *Entry
+	ForEach(f, g.Size, func(e *Entry) error {
+		if e.Path == path {
+			found = e
+		}
+		return nil
+	})
+	if found == nil {
+		t.Fatalf("%s not in the manifest", path)
+	}
+	return found
+}
+
+// TestOriginReusesHashes: a new generation reads only the files whose
+// size or mtime changed; the others keep their hashes (the quick check,
+// as rsync's: a same-size rewrite that restores the mtime is not seen).
+func TestOriginReusesHashes(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"a": "first a", "b": "first b"})
+	o := newTestOrigin(t, dir, testKey(t, 3))
+	a1, b1 := entryOf(t, o, "a"), entryOf(t, o, "b")
+	writeTree(t, dir, map[string]string{"a": "other a"}) // same size, mtime restored
+	os.WriteFile(filepath.Join(dir, "b"), []byte("second b, longer"), 0o644)
+	a2, b2 := entryOf(t, o, "a"), entryOf(t, o, "b")
+	if a2.Root != a1.Root {
+		t.Fatalf("a was hashed again")
+	}
+	if b2.Root == b1.Root || b2.Chunks[0] != ChunkHash([]byte("second b, longer")) {
+		t.Fatalf("b not hashed again")
+	}
+}

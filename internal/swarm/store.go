@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -148,7 +149,7 @@ func (o *Origin) Current(ctx context.Context) (Generation, error) {
 		return Generation{}, err
 	}
 	defer os.Remove(f.Name())
-	id, err := Build(ctx, root, o.module, time.Now().UnixNano(), f)
+	id, err := o.build(ctx, root, f)
 	if err == nil {
 		_, err = f.Write(Trailer(o.key, id))
 	}
@@ -166,6 +167,21 @@ func (o *Origin) Current(ctx context.Context) (Generation, error) {
 	// the next call build again.
 	o.stamp, o.cur = st, g
 	return g, nil
+}
+
+// build writes a new manifest body to f, reusing the hashes of the
+// current generation's manifest for unchanged files.
+func (o *Origin) build(ctx context.Context, root *os.Root, f *os.File) (Hash, error) {
+	var prev *Reader
+	if g, ok := o.cache.lookup(o.cur.ID); ok && o.cur.ID != (Hash{}) {
+		if pf, err := os.Open(g.File); err == nil {
+			defer pf.Close()
+			if r, err := NewReader(&io.LimitedReader{R: pf, N: g.Size - TrailerSize}); err == nil {
+				prev = r
+			}
+		}
+	}
+	return BuildFrom(ctx, root, o.module, time.Now().UnixNano(), f, prev)
 }
 
 // Mirror is the store of a module that holds a copy of an origin's tree
