@@ -36,4 +36,11 @@
 //	    elsewhere; a chunk no source can serve fails its file only
 //	a file whose chunks are all written is committed by rename
 //	directories get their modes and times last
+//
+// An origin may keep a Registry: mirrors register (REGISTER, with an HMAC
+// the daemon checks) the address clients dial and the generation they
+// hold, for a TTL; GET_MIRRORS nominates the live mirrors of a generation,
+// which Fetch uses when it is given no mirrors. internal/daemon runs the
+// mirrors' refresh loop (adopt, or fetch the tree with Fetch, then
+// register) and the seeds of `ferry --swarm --seed`.
 package swarm
