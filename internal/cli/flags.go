@@ -55,6 +55,8 @@ type syncOptions struct {
 	deleteWhen    []string            // the --delete-WHEN options given, for the conflict check
 
 	engine engine // the engine to run; not a flag
+
+	swarm swarmFlags // --swarm, --mirror, --swarm-key (swarm.go)
 }
 
 // newSyncOptions returns options with ferry's defaults (archive mode).
@@ -65,6 +67,8 @@ func newSyncOptions() *syncOptions {
 // AddFlags binds o's fields to rsync-spelled flags in fs.
 func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	p := &o.sync
+
+	o.addSwarmFlags(fs)
 
 	// Output.
 	fs.CountVarP(&o.verbose, "verbose", "v", "increase verbosity")

@@ -61,6 +61,12 @@ func mainWith(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 		return runList(ctx, o, stdout, stderr)
 	}
 	o.engine = eng
+	switch {
+	case o.swarm.list:
+		return runMirrors(ctx, o, stdout, stderr)
+	case o.swarm.on:
+		return runSwarm(ctx, o, stdout, stderr)
+	}
 	return runSync(ctx, o, stdout, stderr)
 }
 

@@ -35,6 +35,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
 	defer s.wg.Wait()
+	if s.swarm != nil {
+		s.startMirrors(ctx)
+	}
 	spare, _ := os.Open(os.DevNull)
 	defer func() { spare.Close() }()
 	var delay time.Duration

@@ -80,7 +80,7 @@ func (c *serverConn) serveChild(ctx context.Context, m *Module, sess *Session, l
 	c.conn.SetDeadline(time.Time{})
 	ic := newIdleConn(c.conn, time.Duration(m.Timeout), c.s.rateGuard())
 	start := time.Now()
-	proxy(ic, parent)
+	proxy(paced(ic, m.BWLimit), parent)
 	werr := cmd.Wait()
 	args2 := []any{"user", sess.User, "bytes_in", ic.read.Load(), "bytes_out", ic.written.Load(),
 		"duration", time.Since(start).Round(time.Millisecond).String()}

@@ -99,6 +99,10 @@ type Module struct {
 	// device nodes (default: device entries are skipped).
 	AllowSetID   bool `toml:"allow_setid"`
 	AllowDevices bool `toml:"allow_devices"`
+	// BWLimit caps the rate at which the module's sessions send (bwlimit.go).
+	BWLimit Rate `toml:"bwlimit"`
+	// ModuleSwarm: many-source service (config_swarm.go).
+	ModuleSwarm
 
 	// filled in by validation
 	access hostAccess
@@ -128,6 +132,9 @@ func (m *Module) flags() uint8 {
 	}
 	if m.WriteOnly {
 		f |= FlagWriteOnly
+	}
+	if m.Swarm {
+		f |= FlagSwarm
 	}
 	return f
 }

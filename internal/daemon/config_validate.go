@@ -137,7 +137,7 @@ func (v *validator) validateModule(c *Config, m *Module) error {
 	if m.uid, m.gid, err = moduleIDs(m, os.Geteuid() == 0); err != nil {
 		return v.errorf(key("uid"), "%s", err)
 	}
-	return nil
+	return v.validateSwarm(c, m)
 }
 
 // checkModuleName allows letters, digits, '.', '_' and '-', not starting

@@ -108,6 +108,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, h Handler
 		fmt.Fprintf(stderr, "ferry serve: %v\n", err)
 		return exitUsage
 	}
+	defer srv.refreshOnSignal(ctx)() // SIGUSR1: mirrors refresh now (swarm_signal_unix.go)
 	if err := srv.ListenAndServe(ctx); err != nil {
 		fmt.Fprintf(stderr, "ferry serve: %v\n", err)
 		return exitConnect

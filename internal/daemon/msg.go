@@ -64,6 +64,7 @@ const (
 	FlagAuth      uint8 = 1 << 0 // the module requires authentication
 	FlagReadOnly  uint8 = 1 << 1 // clients may only pull (the daemon sends)
 	FlagWriteOnly uint8 = 1 << 2 // clients may only push (the daemon receives)
+	FlagSwarm     uint8 = 1 << 3 // the module serves manifests and chunks (RoleSwarm)
 )
 
 // Role is what the daemon does in the sync session a client opens.
@@ -73,6 +74,7 @@ type Role uint8
 const (
 	RoleSender   Role = 1 // the daemon sends: the client pulls from the module
 	RoleReceiver Role = 2 // the daemon receives: the client pushes into the module
+	RoleSwarm    Role = 3 // the daemon serves manifests and chunks (internal/swarm)
 )
 
 func (r Role) String() string {
@@ -81,6 +83,8 @@ func (r Role) String() string {
 		return "sender"
 	case RoleReceiver:
 		return "receiver"
+	case RoleSwarm:
+		return "swarm"
 	}
 	return fmt.Sprintf("role(%d)", uint8(r))
 }

@@ -74,7 +74,7 @@ func (m *openRequest) unmarshal(b []byte) error {
 	m.Module = d.str("module", maxNameLen)
 	m.Role = Role(d.u8("role"))
 	m.Hops = d.u8("hops")
-	if d.err == nil && m.Role != RoleSender && m.Role != RoleReceiver {
+	if d.err == nil && m.Role != RoleSender && m.Role != RoleReceiver && m.Role != RoleSwarm {
 		d.fail("unknown role %d", m.Role)
 	}
 	return d.done()

@@ -36,6 +36,20 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 		return refuse(CodeModuleMode, "module %q is read only", m.Name)
 	case req.Role == RoleSender && m.WriteOnly:
 		return refuse(CodeModuleMode, "module %q is write only", m.Name)
+	case req.Role == RoleSwarm && (!m.Swarm || c.s.swarm == nil || c.s.swarm.stores[m.Name] == nil):
+		return refuse(CodeModuleMode, "module %q does not serve swarm", m.Name)
+	}
+	if req.Role == RoleSwarm {
+		root, err := openRoot(m)
+		if err != nil {
+			return &refusal{code: CodeInternal, msg: fmt.Sprintf("module %q is unavailable", m.Name), err: err}
+		}
+		defer root.Close()
+		if err := writeFrame(c.conn, msgReady, ready{Flags: m.flags()}.marshal()); err != nil {
+			return err
+		}
+		c.serveSwarm(ctx, m, root, log)
+		return nil
 	}
 	sess := &Session{Module: m.Name, Path: m.Path, Role: req.Role, User: user,
 		Remote: c.conn.RemoteAddr().String(), Timeout: time.Duration(m.Timeout), RefuseCompress: m.RefuseCompress,
@@ -60,7 +74,7 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 func (c *serverConn) runSession(ctx context.Context, m *Module, sess *Session, log *slog.Logger) {
 	ic := newIdleConn(c.conn, time.Duration(m.Timeout), c.s.rateGuard())
 	start := time.Now()
-	err := c.s.opts.Handler(ctx, ic, sess)
+	err := c.s.opts.Handler(ctx, paced(ic, m.BWLimit), sess)
 	args := []any{"user", sess.User, "bytes_in", ic.read.Load(), "bytes_out", ic.written.Load(),
 		"duration", time.Since(start).Round(time.Millisecond).String()}
 	if err != nil {

@@ -81,6 +81,7 @@ type Server struct {
 	released atomic.Int64   // when memory was last returned to the system (UnixNano)
 	limitLog warnLimiter    // refusals by a limit, logged once a second
 	fds      *fdBudget      // nil: none (a Server not made by NewServer)
+	swarm    *swarmService  // swarm modules' stores (swarm.go)
 	wg       sync.WaitGroup // connection goroutines
 }
 
@@ -95,6 +96,10 @@ func NewServer(cfg *Config, opts Options) (*Server, error) {
 	s.fds = newFDBudget()
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	var err error
+	if s.swarm, err = newSwarmService(cfg, s.log); err != nil {
+		return nil, err
 	}
 	if cfg.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)

@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferrysync/ferry/internal/swarm"
+)
+
+// startSwarmOrigin runs "ferry serve" with a swarm origin module "data"
+// holding files, accepting mirror user "seeder" (password "pw").
+func startSwarmOrigin(t *testing.T, files map[string]string) (addr, key, dir string) {
+	t.Helper()
+	root := t.TempDir()
+	dir = filepath.Join(root, "data")
+	for name, c := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		writeTestFile(t, filepath.Join(dir, name), c)
+	}
+	pub, err := swarm.GenerateKey(filepath.Join(root, "swarm.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := filepath.Join(root, "mirrors.secrets")
+	writeTestFile(t, secrets, "seeder:pw\n")
+	os.Chmod(secrets, 0o600)
+	addr = fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	conf := filepath.Join(root, "ferryd.toml")
+	writeTestFile(t, conf, fmt.Sprintf(`listen = [%q]
+[module.data]
+path = %q
+swarm = true
+swarm_key = %q
+mirror_secrets_file = %q
+`, addr, dir, filepath.Join(root, "swarm.key"), secrets))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var logs bytes.Buffer
+	go func() { done <- Main(ctx, []string{"serve", "--config", conf}, nil, &logs, &logs) }()
+	t.Cleanup(func() { cancel(); <-done })
+	waitListening(t, addr)
+	return addr, swarm.FormatKey(pub), dir
+}
+
+// waitListening waits until addr accepts connections (a daemon starting).
+func waitListening(t *testing.T, addr string) {
+	t.Helper()
+	for i := 0; ; i++ {
+		if code, _, _ := runCLI(t, "ferry://"+addr+"/"); code == ExitOK {
+			return
+		}
+		if i == 500 {
+			t.Fatalf("nothing listens on %s", addr)
+		}
+		time.Sleep(10 * time.Millisecond) // polling a daemon's start, not a timing assertion
+	}
+}
+
+// TestSwarmSeedServesNextClient: a client fetches with --swarm and seeds;
+// the origin lists it (--mirrors) and the next client fetches everything
+// from it, nothing from the origin.
+func TestSwarmSeedServesNextClient(t *testing.T) {
+	files := map[string]string{"big": strings.Repeat("0123456789", 300000), "d/small": "small\n"}
+	origin, key, src := startSwarmOrigin(t, files)
+	t.Setenv("FERRY_PASSWORD", "pw")
+	seedAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	dst1, dst2 := filepath.Join(t.TempDir(), "one"), filepath.Join(t.TempDir(), "two")
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan int, 1)
+	var e1 bytes.Buffer
+	go func() {
+		done <- Main(ctx, []string{"--swarm", "--swarm-key", key, "--seed", seedAddr, "--seed-time", "0",
+			"ferry://seeder@" + origin + "/data/", dst1}, strings.NewReader(""), &bytes.Buffer{}, &e1)
+	}()
+	defer func() { cancel(); <-done }()
+	for i := 0; ; i++ {
+		_, out, _ := runCLI(t, "--mirrors", "ferry://"+origin+"/data")
+		if strings.Contains(out, "ferry://"+seedAddr+"/data") && strings.Contains(out, " current ") {
+			break
+		}
+		if i == 500 {
+			t.Fatalf("the seed never registered: %q; its stderr: %s", out, e1.String())
+		}
+		time.Sleep(10 * time.Millisecond) // polling for the registration, not a timing assertion
+	}
+	code, out, stderr := runCLI(t, "--swarm", "--swarm-key", key, "--json", "ferry://"+origin+"/data/", dst2)
+	if code != ExitOK {
+		t.Fatalf("second client: exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Sources []struct {
+			Name   string
+			Chunks int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(res.Sources) != 2 || res.Sources[0].Chunks != 0 || res.Sources[1].Name != "ferry://"+seedAddr+"/data" || res.Sources[1].Chunks != 4 {
+		t.Fatalf("sources %+v, want everything from the seed", res.Sources)
+	}
+	for name, want := range files {
+		got, err := os.ReadFile(filepath.Join(dst2, name))
+		if err != nil || string(got) != want {
+			t.Fatalf("%s: %d bytes, %v", name, len(got), err)
+		}
+		_ = src
+	}
+}
+
+// TestSwarmNeedsKey: without --swarm-key over plain TCP the run is refused
+// (exit 1) before anything is fetched.
+func TestSwarmNeedsKey(t *testing.T) {
+	origin, _, _ := startSwarmOrigin(t, map[string]string{"f": "x"})
+	dst := filepath.Join(t.TempDir(), "dst")
+	code, _, stderr := runCLI(t, "--swarm", "ferry://"+origin+"/data/", dst)
+	if code != ExitUsage || !strings.Contains(stderr, "public key") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(dst); !os.IsNotExist(err) {
+		t.Fatalf("destination made")
+	}
+	for _, opt := range []string{"--delete", "-n"} {
+		code, _, stderr := runCLI(t, "--swarm", opt, "--swarm-key", "ed25519:"+strings.Repeat("00", 32), "ferry://"+origin+"/data/", dst)
+		if code != ExitUsage || !strings.Contains(stderr, "not supported with --swarm") {
+			t.Fatalf("%s: exit %d, stderr %q", opt, code, stderr)
+		}
+	}
+}
+
+// TestSwarmJSONProgress: --json --progress writes swarm-progress objects,
+// the last one complete, then the swarm summary.
+func TestSwarmJSONProgress(t *testing.T) {
+	origin, key, _ := startSwarmOrigin(t, map[string]string{"f": strings.Repeat("x", 3<<20)})
+	code, out, stderr := runCLI(t, "--swarm", "--swarm-key", key, "--json", "--progress", "ferry://"+origin+"/data/", t.TempDir())
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var last, summary map[string]any
+	json.Unmarshal([]byte(lines[len(lines)-2]), &last)
+	json.Unmarshal([]byte(lines[len(lines)-1]), &summary)
+	if last["event"] != "swarm-progress" || last["bytes_done"] != float64(3<<20) || summary["event"] != "swarm" {
+		t.Fatalf("output:\n%s", out)
+	}
+}

@@ -1,0 +1,188 @@
+package swarm
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/zeebo/blake3"
+)
+
+// walk visits the entries of root in canonical order (fs.WalkDir reads
+// each directory sorted by name, depth first: tree.Compare's order), the
+// top directory "." first, skipping what a manifest does not carry
+// (devices, fifos, sockets).
+func walk(ctx context.Context, root *os.Root, fn func(path string, fi fs.FileInfo) error) error {
+	return fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch t := fi.Mode().Type(); {
+		case t == 0, t == fs.ModeDir, t == fs.ModeSymlink:
+			return fn(p, fi)
+		}
+		return nil
+	})
+}
+
+// perm returns the permission bits of fi (with set-id and sticky bits).
+func perm(fi fs.FileInfo) uint32 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return uint32(st.Mode) & 0o7777
+	}
+	return uint32(fi.Mode().Perm())
+}
+
+// Stamp returns a hash of what the quick check sees of root's tree
+// (paths, types, modes, sizes, mtimes, ctimes, inodes): equal stamps
+// mean the manifest built for the first still holds, without reading a
+// file.
+func Stamp(ctx context.Context, root *os.Root) (Hash, error) {
+	h := blake3.New()
+	err := walk(ctx, root, func(p string, fi fs.FileInfo) error {
+		var b []byte
+		b = binary.BigEndian.AppendUint16(b, uint16(len(p)))
+		b = append(b, p...)
+		b = binary.BigEndian.AppendUint32(b, uint32(fi.Mode()))
+		b = binary.BigEndian.AppendUint64(b, uint64(fi.Size()))
+		b = binary.BigEndian.AppendUint64(b, uint64(fi.ModTime().UnixNano()))
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			b = binary.BigEndian.AppendUint64(b, uint64(st.Ctim.Nano()))
+			b = binary.BigEndian.AppendUint64(b, st.Ino)
+		}
+		h.Write(b)
+		return nil
+	})
+	var s Hash
+	h.Sum(s[:0])
+	return s, err
+}
+
+// Build writes the manifest body of root's tree to w (every file read and
+// hashed) and returns the generation.
+func Build(ctx context.Context, root *os.Root, module string, created int64, w io.Writer) (Hash, error) {
+	return BuildFrom(ctx, root, module, created, w, nil)
+}
+
+// BuildFrom is Build reusing the hashes of prev, a verified manifest of
+// an earlier state of the tree (nil: none): a file whose size and mtime
+// are those prev lists, and whose mtime is more than a second older than
+// created (a file written in the same second as its mtime could change
+// without changing it), is not read again. Both are in canonical order,
+// so prev is read alongside the walk, never held.
+func BuildFrom(ctx context.Context, root *os.Root, module string, created int64, w io.Writer, prev *Reader) (Hash, error) {
+	mw := NewWriter(w, Header{Module: module, Created: created})
+	buf := make([]byte, ChunkSize)
+	var old *Entry // prev's next entry not yet passed
+	reuse := func(en *Entry) bool {
+		for prev != nil && (old == nil || comparePaths(old.Path, en.Path) < 0) {
+			e, err := prev.Next()
+			if err != nil {
+				prev = nil // ended or unreadable: hash the rest
+				return false
+			}
+			old = e
+		}
+		if old == nil || old.Path != en.Path || old.Type != TypeFile || old.Size != en.Size || old.MTime != en.MTime ||
+			created-en.MTime <= int64(time.Second) {
+			return false
+		}
+		en.Chunks, en.Root = old.Chunks, old.Root
+		return true
+	}
+	err := walk(ctx, root, func(p string, fi fs.FileInfo) error {
+		en := &Entry{Path: p, Mode: perm(fi), MTime: fi.ModTime().UnixNano()}
+		switch fi.Mode().Type() {
+		case fs.ModeDir:
+			en.Type = TypeDir
+		case fs.ModeSymlink:
+			en.Type = TypeSymlink
+			t, err := root.Readlink(p)
+			if err != nil {
+				return err
+			}
+			en.Target = t
+		default:
+			en.Type = TypeFile
+			en.Size = fi.Size()
+			if reuse(en) {
+				break
+			}
+			if err := hashFile(root, p, en, buf); err != nil {
+				return err
+			}
+		}
+		return mw.Add(en)
+	})
+	if err != nil {
+		return Hash{}, err
+	}
+	return mw.Close()
+}
+
+// errChanged reports a file that changed while it was hashed.
+var errChanged = errors.New("changed while being read")
+
+// hashFile fills in en's size, mtime, chunks and root from the file's
+// content, retrying a few times if the file changes meanwhile.
+func hashFile(root *os.Root, p string, en *Entry, buf []byte) error {
+	for try := 0; ; try++ {
+		err := hashOnce(root, p, en, buf)
+		if !errors.Is(err, errChanged) || try == 3 {
+			return err
+		}
+	}
+}
+
+func hashOnce(root *os.Root, p string, en *Entry, buf []byte) error {
+	f, err := root.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	before, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if before.Size() > MaxSize {
+		return fmt.Errorf("%s: %d bytes, more than a manifest carries", p, before.Size())
+	}
+	en.Chunks = en.Chunks[:0]
+	var size int64
+	for {
+		n, err := io.ReadFull(f, buf)
+		if n > 0 {
+			en.Chunks = append(en.Chunks, ChunkHash(buf[:n]))
+			size += int64(n)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	after, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if size != before.Size() || after.Size() != size || !after.ModTime().Equal(before.ModTime()) {
+		return fmt.Errorf("%s: %w", p, errChanged)
+	}
+	en.Size, en.MTime, en.Mode = size, after.ModTime().UnixNano(), perm(after)
+	en.Root = FileRoot(size, en.Chunks)
+	return nil
+}

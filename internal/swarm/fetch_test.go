@@ -1,0 +1,274 @@
+package swarm
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// swarmSetup is an origin and mirrors of sampleTree.
+type swarmSetup struct {
+	key     ed25519.PrivateKey
+	files   map[string]string
+	odir    string
+	origin  *Origin
+	osrc    *testSource
+	mirrors []string
+}
+
+func setup(t *testing.T, tampers ...func(context.Context, *chunkReq, []byte)) *swarmSetup {
+	t.Helper()
+	s := &swarmSetup{key: testKey(t, 7), files: sampleTree(), odir: t.TempDir()}
+	writeTree(t, s.odir, s.files)
+	s.origin = newTestOrigin(t, s.odir, s.key)
+	s.osrc = serveSource(t, s.odir, s.origin, nil)
+	for _, tm := range tampers {
+		m, dir := newTestMirror(t, s.origin, s.files)
+		s.mirrors = append(s.mirrors, serveSource(t, dir, m, tm).addr)
+	}
+	return s
+}
+
+func (s *swarmSetup) fetch(t *testing.T, dst string, timeout time.Duration) (*Result, error) {
+	t.Helper()
+	return Fetch(t.Context(), FetchOptions{Origin: s.osrc.addr, Mirrors: s.mirrors, Dial: dialTCP,
+		Key: s.key.Public().(ed25519.PublicKey), Dest: dst, Timeout: timeout, SpoolDir: t.TempDir()})
+}
+
+func sourceNamed(t *testing.T, res *Result, name string) SourceStats {
+	t.Helper()
+	for _, s := range res.Sources {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no source %s in %+v", name, res.Sources)
+	return SourceStats{}
+}
+
+// TestFetchOriginAndThreeMirrors: one tree from an origin and three
+// mirrors; the destination ends equal to the origin, and a second fetch
+// finds everything up to date.
+func TestFetchOriginAndThreeMirrors(t *testing.T) {
+	s := setup(t, nil, nil, nil)
+	dst := filepath.Join(t.TempDir(), "dst")
+	// An old version of big whose first chunk still matches: reused.
+	writeTree(t, dst, map[string]string{"big": pattern(ChunkSize, 1) + "old tail"})
+	res, err := s.fetch(t, dst, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := treeOf(t, dst), treeOf(t, s.odir); got != want {
+		t.Fatalf("destination:\n%s\nwant:\n%s", got, want)
+	}
+	if len(res.FileErrors) != 0 || res.BytesReused != ChunkSize {
+		t.Fatalf("errors %v, reused %d", res.FileErrors, res.BytesReused)
+	}
+	var chunks, used int
+	for _, src := range res.Sources {
+		if src.Skipped != "" || src.Dropped != "" {
+			t.Fatalf("source %+v not used", src)
+		}
+		chunks += src.Chunks
+		if src.Chunks > 0 {
+			used++
+		}
+	}
+	// 5 (big, first reused) + 2 + 4 + 20 small + dir/small = 32 chunks.
+	if chunks != 32 || used < 2 {
+		t.Fatalf("%d chunks from %d sources, want 32 from several: %+v", chunks, used, res.Sources)
+	}
+	// Mirrors at the origin's generation take the whole load.
+	if o := res.Sources[0]; o.Chunks != 0 {
+		t.Fatalf("origin served %d chunks beside current mirrors", o.Chunks)
+	}
+	res, err = s.fetch(t, dst, 0)
+	if err != nil || res.FilesFetched != 0 || res.BytesFetched != 0 || res.FilesUpToDate != 25 {
+		t.Fatalf("second fetch: %+v, %v", res, err)
+	}
+}
+
+// TestFetchCorruptMirrorBanned: a mirror that corrupts every chunk it
+// sends costs time but writes nothing corrupt, and is banned.
+func TestFetchCorruptMirrorBanned(t *testing.T) {
+	corrupt := func(_ context.Context, _ *chunkReq, b []byte) { b[len(b)/2] ^= 0x40 }
+	s := setup(t, nil, corrupt)
+	dst := t.TempDir()
+	res, err := s.fetch(t, dst, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := treeOf(t, dst), treeOf(t, s.odir); got != want {
+		t.Fatalf("destination:\n%s\nwant:\n%s", got, want)
+	}
+	bad := sourceNamed(t, res, s.mirrors[1])
+	if !bad.Banned || bad.Chunks != 0 || !strings.Contains(bad.Dropped, "failed verification") {
+		t.Fatalf("corrupt mirror: %+v", bad)
+	}
+}
+
+// TestFetchStalledMirrorDropped: a mirror that stops answering is dropped
+// after the timeout and its chunks fetched elsewhere.
+func TestFetchStalledMirrorDropped(t *testing.T) {
+	stall := func(ctx context.Context, _ *chunkReq, _ []byte) { <-ctx.Done() }
+	s := setup(t, stall)
+	dst := t.TempDir()
+	// Without the endgame, the origin cannot finish the stalled mirror's
+	// chunks first: they wait for the timeout.
+	res, err := Fetch(t.Context(), FetchOptions{Origin: s.osrc.addr, Mirrors: s.mirrors, Dial: dialTCP,
+		Key: s.origin.Key(), Dest: dst, Timeout: 300 * time.Millisecond, SpoolDir: t.TempDir(), noEndgame: true})
+	if err != nil {
+		t.Fatalf("%v; sources %+v", err, res.Sources)
+	}
+	if got, want := treeOf(t, dst), treeOf(t, s.odir); got != want {
+		t.Fatalf("destination:\n%s\nwant:\n%s", got, want)
+	}
+	st := sourceNamed(t, res, s.mirrors[0])
+	if st.Banned || !strings.Contains(st.Dropped, "stalled") || st.Chunks != 0 {
+		t.Fatalf("stalled mirror: %+v", st)
+	}
+}
+
+// TestFetchOldGenerationMirrorNotUsed: a mirror still at the previous
+// generation is not asked for anything.
+func TestFetchOldGenerationMirrorNotUsed(t *testing.T) {
+	s := setup(t, nil)
+	old := s.mirrors[0]
+	writeTree(t, s.odir, map[string]string{"dir/small": "changed on the origin\n"})
+	dst := t.TempDir()
+	res, err := s.fetch(t, dst, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := treeOf(t, dst), treeOf(t, s.odir); got != want {
+		t.Fatalf("destination:\n%s\nwant:\n%s", got, want)
+	}
+	st := sourceNamed(t, res, old)
+	if !strings.Contains(st.Skipped, "holds generation") || st.Chunks != 0 {
+		t.Fatalf("old mirror: %+v", st)
+	}
+}
+
+// TestMirrorAdoptRefusesOtherTree: a mirror whose tree differs from the
+// manifest does not adopt it.
+func TestMirrorAdoptRefusesOtherTree(t *testing.T) {
+	s := setup(t)
+	files := sampleTree()
+	files["dir/small"] = "not the origin's\n"
+	dir := t.TempDir()
+	writeTree(t, dir, files)
+	m, err := NewMirror(dir, s.origin.Key(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := adoptCurrent(t, s.origin, m); !errors.Is(err, ErrTreeDiffers) {
+		t.Fatalf("Adopt = %v, want ErrTreeDiffers", err)
+	}
+	if g, _ := m.Current(t.Context()); g.ID != (Hash{}) {
+		t.Fatalf("mirror serves %x", g.ID)
+	}
+}
+
+// tamperedStore serves a manifest file of its own under a real
+// generation's id.
+type tamperedStore struct {
+	*Origin
+	g Generation
+}
+
+func (s tamperedStore) Current(context.Context) (Generation, error) { return s.g, nil }
+func (s tamperedStore) Holds(Hash) (Generation, bool)               { return s.g, true }
+
+// TestFetchTamperedManifestRefused: a manifest altered after signing, or
+// signed by another key, is refused before anything is written.
+func TestFetchTamperedManifestRefused(t *testing.T) {
+	s := setup(t)
+	g, err := s.origin.Current(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(g.File)
+	bad := filepath.Join(t.TempDir(), "bad.fsm")
+	data[len(data)/3] ^= 1
+	os.WriteFile(bad, data, 0o600)
+	tg := g
+	tg.File = bad
+	src := serveSource(t, s.odir, tamperedStore{s.origin, tg}, nil)
+	dst := filepath.Join(t.TempDir(), "dst")
+	_, err = Fetch(t.Context(), FetchOptions{Origin: src.addr, Dial: dialTCP, Key: s.origin.Key(), Dest: dst, SpoolDir: t.TempDir()})
+	if !errors.Is(err, ErrSignature) && !errors.Is(err, ErrManifest) {
+		t.Fatalf("Fetch = %v, want a signature error", err)
+	}
+	if _, err := os.Stat(dst); !os.IsNotExist(err) {
+		t.Fatalf("destination made: %v", err)
+	}
+	other := testKey(t, 9).Public().(ed25519.PublicKey)
+	_, err = Fetch(t.Context(), FetchOptions{Origin: s.osrc.addr, Dial: dialTCP, Key: other, Dest: dst, SpoolDir: t.TempDir()})
+	if !errors.Is(err, ErrWrongKey) {
+		t.Fatalf("Fetch with another pinned key = %v, want ErrWrongKey", err)
+	}
+}
+
+// TestFetchEndgameDuplicates: chunks stuck at a source that never answers
+// are requested again from the others at the end, so the fetch does not
+// wait for the (long) timeout; the stuck requests are cancelled.
+func TestFetchEndgameDuplicates(t *testing.T) {
+	stall := func(ctx context.Context, _ *chunkReq, _ []byte) { <-ctx.Done() }
+	s := setup(t, stall, nil)
+	dst := t.TempDir()
+	res, err := s.fetch(t, dst, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := treeOf(t, dst), treeOf(t, s.odir); got != want {
+		t.Fatalf("destination:\n%s\nwant:\n%s", got, want)
+	}
+	if st := sourceNamed(t, res, s.mirrors[0]); st.Chunks != 0 || st.Dropped != "" {
+		t.Fatalf("stuck mirror: %+v", st)
+	}
+}
+
+// TestFetchProgress: the progress callback ends with every byte done and
+// each source's share.
+func TestFetchProgress(t *testing.T) {
+	s := setup(t, nil, nil)
+	var last Progress
+	calls := 0
+	_, err := Fetch(t.Context(), FetchOptions{Origin: s.osrc.addr, Mirrors: s.mirrors, Dial: dialTCP, Key: s.origin.Key(),
+		Dest: t.TempDir(), SpoolDir: t.TempDir(), Progress: func(p Progress) { last = p; calls++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	for _, sp := range last.Sources {
+		sum += sp.Bytes
+	}
+	if calls == 0 || last.Done != last.Total || last.Total == 0 || sum != last.Done || len(last.Sources) != 3 {
+		t.Fatalf("%d calls, last %+v", calls, last)
+	}
+}
+
+// TestMirrorRecheckDropsChangedTree: a mirror whose tree changes under
+// its generation stops claiming it.
+func TestMirrorRecheckDropsChangedTree(t *testing.T) {
+	s := setup(t)
+	m, dir := newTestMirror(t, s.origin, s.files)
+	if g, _ := m.Current(t.Context()); g.ID == (Hash{}) {
+		t.Fatal("mirror adopted nothing")
+	}
+	if err := m.Recheck(t.Context()); err != nil {
+		t.Fatalf("Recheck of an unchanged tree: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "dir", "small"), []byte("edited on the mirror\n"), 0o644)
+	if err := m.Recheck(t.Context()); !errors.Is(err, ErrTreeDiffers) {
+		t.Fatalf("Recheck = %v, want ErrTreeDiffers", err)
+	}
+	if g, _ := m.Current(t.Context()); g.ID != (Hash{}) {
+		t.Fatalf("mirror still claims %x", g.ID[:8])
+	}
+}

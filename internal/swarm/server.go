@@ -1,0 +1,267 @@
+package swarm
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"slices"
+	"sync"
+	"syscall"
+)
+
+// ServeOptions configure the swarm service of one connection.
+type ServeOptions struct {
+	Store Store
+	// Root is the module directory; chunks are read through it only.
+	Root *os.Root
+	// Registry, on an origin, takes mirror registrations (Authorize must
+	// accept them) and answers GET_MIRRORS; nil: neither is offered.
+	Registry *Registry
+	// Authorize checks a registration's MAC over RegMessage for user.
+	Authorize func(user string, msg []byte, mac [32]byte) bool
+
+	// tamper, a test's fault switch, may change or hold a chunk after it
+	// was read and checked, making a corrupt or stalled source.
+	tamper func(ctx context.Context, req *chunkReq, data []byte)
+}
+
+// Serve runs the swarm service on conn after READY: HELLO, INFO, then
+// requests until the client closes the connection. Requests are answered
+// in order; at most MaxOutstanding wait.
+func Serve(ctx context.Context, conn net.Conn, o ServeOptions) error {
+	t, b, err := readFrame(conn, maxClientFrame)
+	if err != nil {
+		return err
+	}
+	if t != msgHello {
+		return fmt.Errorf("%w: %s before SWARM_HELLO", ErrProtocol, t)
+	}
+	d := dec{t: msgHello, b: b}
+	decodeCaps(&d)
+	if err := d.done(); err != nil {
+		return err
+	}
+	g, err := o.Store.Current(ctx)
+	if err != nil {
+		return err
+	}
+	caps := []string{CapManifest, CapChunks}
+	if o.Registry != nil {
+		caps = append(caps, CapRegistry)
+	}
+	info := Info{Caps: caps, Kind: o.Store.Kind(), Generation: g.ID, Size: g.Size}
+	copy(info.Key[:], o.Store.Key())
+	if _, err := conn.Write(frame(msgInfo, info.marshal())); err != nil {
+		return err
+	}
+	s := &server{o: o, conn: conn, cancelled: map[uint32]bool{}}
+	reqs := make(chan request, MaxOutstanding)
+	var rerr error
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		rerr = s.readRequests(reqs)
+		close(reqs)
+		if !errors.Is(rerr, io.EOF) {
+			cancel() // the client is gone: stop work on its behalf
+		}
+	}()
+	defer s.closeFile()
+	for r := range reqs {
+		if err := s.answer(ctx, r); err != nil {
+			conn.Close()
+			for range reqs {
+			}
+			return err
+		}
+	}
+	if errors.Is(rerr, io.EOF) {
+		return nil
+	}
+	return rerr
+}
+
+// request is one queued request: a chunk, or another message (typ set).
+type request struct {
+	chunk    chunkReq
+	manifest bool
+	gen      Hash
+	typ      msgType // msgRegBegin, msgRegister, msgGetMirrors
+	payload  []byte
+}
+
+// server is the state of one connection's service.
+type server struct {
+	o    ServeOptions
+	conn net.Conn
+
+	mu        sync.Mutex // guards cancelled
+	cancelled map[uint32]bool
+
+	// the worker's open file, and the nonce of a registration
+	path  string
+	f     *os.File
+	nonce *[32]byte
+	buf   []byte // chunk data, reused
+}
+
+// readRequests reads frames into reqs until EOF or an error; CANCEL marks
+// a queued request.
+func (s *server) readRequests(reqs chan<- request) error {
+	for {
+		t, b, err := readFrame(s.conn, maxClientFrame)
+		if err != nil {
+			return err
+		}
+		switch t {
+		case msgGetManifest:
+			d := dec{t: t, b: b}
+			g := d.hash()
+			if err := d.done(); err != nil {
+				return err
+			}
+			reqs <- request{manifest: true, gen: g}
+		case msgGetChunk:
+			var r chunkReq
+			if err := r.unmarshal(b); err != nil {
+				return err
+			}
+			reqs <- request{chunk: r}
+		case msgRegBegin, msgRegister, msgGetMirrors:
+			reqs <- request{typ: t, payload: b}
+		case msgCancel:
+			if len(b) != 4 {
+				return fmt.Errorf("%w: CANCEL of %d bytes", ErrProtocol, len(b))
+			}
+			s.mu.Lock()
+			if len(s.cancelled) < 4*MaxOutstanding {
+				s.cancelled[binary.BigEndian.Uint32(b)] = true
+			}
+			s.mu.Unlock()
+		default:
+			return fmt.Errorf("%w: unexpected %s", ErrProtocol, t)
+		}
+	}
+}
+
+func (s *server) answer(ctx context.Context, r request) error {
+	if r.manifest {
+		return s.sendManifest(r.gen)
+	}
+	if r.typ != 0 {
+		return s.registry(r.typ, r.payload)
+	}
+	s.mu.Lock()
+	c := s.cancelled[r.chunk.ID]
+	delete(s.cancelled, r.chunk.ID)
+	s.mu.Unlock()
+	if c {
+		return nil
+	}
+	data, code, msg := s.readChunk(&r.chunk)
+	if code != 0 {
+		_, err := s.conn.Write(frame(msgFail, failMsg{ID: r.chunk.ID, Code: code, Message: msg}.marshal()))
+		return err
+	}
+	if s.o.tamper != nil {
+		s.o.tamper(ctx, &r.chunk, data)
+	}
+	// Header and data without copying the data into one buffer.
+	var hdr [9]byte
+	hdr[0] = byte(msgChunk)
+	binary.BigEndian.PutUint32(hdr[1:], uint32(4+len(data)))
+	binary.BigEndian.PutUint32(hdr[5:], r.chunk.ID)
+	bufs := net.Buffers{hdr[:], data}
+	_, err := bufs.WriteTo(s.conn)
+	return err
+}
+
+// sendManifest streams a held manifest: MANIFEST(size), then its bytes in
+// MANIFEST_DATA frames; FAIL (ID 0) when the generation is not held.
+func (s *server) sendManifest(gen Hash) error {
+	g, ok := s.o.Store.Holds(gen)
+	var f *os.File
+	var err error
+	if ok {
+		f, err = os.Open(g.File)
+	}
+	if !ok || err != nil {
+		_, err := s.conn.Write(frame(msgFail, failMsg{Code: FailNotHeld, Message: "generation not held"}.marshal()))
+		return err
+	}
+	defer f.Close()
+	var e enc
+	e.u64(uint64(g.Size))
+	if _, err := s.conn.Write(frame(msgManifest, e.b)); err != nil {
+		return err
+	}
+	buf := make([]byte, manifestDataSize)
+	for left := g.Size; left > 0; {
+		n, err := io.ReadFull(f, buf[:min(left, manifestDataSize)])
+		if err != nil {
+			return fmt.Errorf("read manifest %s: %w", g.File, err)
+		}
+		if _, err := s.conn.Write(frame(msgManifestData, buf[:n])); err != nil {
+			return err
+		}
+		left -= int64(n)
+	}
+	return nil
+}
+
+// readChunk reads and checks a requested chunk; a non-zero code says why
+// it cannot be served. A source never sends data that does not match the
+// hash asked for, so an honest source whose file changed answers
+// FailChanged instead of being taken for a corrupt one.
+func (s *server) readChunk(r *chunkReq) ([]byte, uint16, string) {
+	if _, ok := s.o.Store.Holds(r.Gen); !ok {
+		return nil, FailNotHeld, "generation not held"
+	}
+	if err := validPath(r.Path); err != nil {
+		return nil, FailBad, err.Error()
+	}
+	if s.f == nil || s.path != r.Path {
+		s.closeFile()
+		f, err := s.o.Root.OpenFile(r.Path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+		if err != nil {
+			return nil, FailNotFound, "cannot open " + r.Path
+		}
+		s.f, s.path = f, r.Path
+	}
+	if cap(s.buf) < int(r.Length) {
+		s.buf = make([]byte, ChunkSize)
+	}
+	data := s.buf[:r.Length]
+	n, err := s.f.ReadAt(data, int64(r.Index)*ChunkSize)
+	if n != len(data) {
+		if err == nil || errors.Is(err, io.EOF) {
+			return nil, FailChanged, "file shorter than the chunk"
+		}
+		return nil, FailNotFound, "cannot read " + r.Path
+	}
+	if ChunkHash(data) != r.Hash {
+		return nil, FailChanged, "chunk changed"
+	}
+	return data, 0, ""
+}
+
+func (s *server) closeFile() {
+	if s.f != nil {
+		s.f.Close()
+		s.f, s.path = nil, ""
+	}
+}
+
+// hasCaps reports whether caps holds every one of want.
+func hasCaps(caps []string, want ...string) bool {
+	for _, w := range want {
+		if !slices.Contains(caps, w) {
+			return false
+		}
+	}
+	return true
+}

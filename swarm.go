@@ -1,0 +1,142 @@
+package ferry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/ferrysync/ferry/internal/daemon"
+	"github.com/ferrysync/ferry/internal/swarm"
+)
+
+// SwarmOptions configure SwarmFetch.
+type SwarmOptions struct {
+	// Key is the origin's public key, "ed25519:" and 64 hex digits, as
+	// the origin daemon logs it (--swarm-key). Without it, an origin
+	// reached over TLS (ferrys://, verified) is trusted to tell its key.
+	Key string
+	// Mirrors are ferry:// or ferrys:// addresses of mirror modules
+	// (--mirror); those not at the origin's generation are not used.
+	Mirrors []string
+	// Timeout drops a source silent this long while requests are in
+	// flight (0: Options.Timeout, or 60s).
+	Timeout time.Duration
+	// Progress, if set, is called about twice a second with each
+	// source's bytes and rate.
+	Progress func(SwarmProgress)
+}
+
+// SwarmProgress is a snapshot of a swarm fetch.
+type SwarmProgress = swarm.Progress
+
+// SwarmResult reports a swarm fetch: per-source chunks, bytes and rates,
+// files fetched, kept and failed.
+type SwarmResult = swarm.Result
+
+// SwarmFetch makes the local directory dst a copy of the daemon module
+// src (ferry://host/module/), fetching chunks from the origin and the
+// mirrors at once, each verified against the origin's signed manifest
+// (docs/DAEMON.md §10). Files that could not be completed are in the
+// result's FileErrors, and the error matches ErrPartial.
+func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Options) (*SwarmResult, error) {
+	origin, err := swarmTarget(src)
+	if err != nil {
+		return nil, err
+	}
+	fo := swarm.FetchOptions{Origin: src, Mirrors: so.Mirrors, Dest: dst, Timeout: so.Timeout, Progress: so.Progress}
+	if fo.Timeout == 0 {
+		fo.Timeout = opts.Timeout
+	}
+	if so.Key != "" {
+		if fo.Key, err = swarm.ParseKey(so.Key); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadOption, err)
+		}
+	} else if origin.TLS {
+		fo.TrustOriginKey = true
+	} else {
+		return nil, fmt.Errorf("%w: %w", ErrBadOption, swarm.ErrNoKey)
+	}
+	for _, m := range so.Mirrors {
+		if _, err := swarmTarget(m); err != nil {
+			return nil, fmt.Errorf("--mirror: %w", err)
+		}
+	}
+	fo.Dial = swarmDialer(opts)
+	res, err := swarm.Fetch(ctx, fo)
+	switch {
+	case errors.Is(err, swarm.ErrSignature), errors.Is(err, swarm.ErrWrongKey), errors.Is(err, swarm.ErrManifest),
+		errors.Is(err, swarm.ErrProtocol):
+		return res, fmt.Errorf("%w: %w", ErrProtocol, err)
+	case err != nil:
+		return res, err
+	case len(res.FileErrors) > 0:
+		return res, fmt.Errorf("%w: %d files failed", ErrPartial, len(res.FileErrors))
+	}
+	return res, nil
+}
+
+// SwarmMirror is a live mirror an origin lists.
+type SwarmMirror = swarm.MirrorInfo
+
+// SwarmMirrors returns the origin module src's current generation and its
+// live registered mirrors (--mirrors), those at that generation first.
+func SwarmMirrors(ctx context.Context, src string, opts Options) ([32]byte, []SwarmMirror, error) {
+	conn, err := swarmDialer(opts)(ctx, src)
+	if err != nil {
+		return [32]byte{}, nil, err
+	}
+	defer conn.Close()
+	cl, err := swarm.NewClient(ctx, conn)
+	if err != nil {
+		return [32]byte{}, nil, err
+	}
+	ms, err := cl.Mirrors(ctx, swarm.Hash{})
+	return cl.Info.Generation, ms, err
+}
+
+// swarmDialer opens swarm services named by ferry:// addresses, with
+// opts' TLS, port and password settings.
+func swarmDialer(opts Options) func(ctx context.Context, name string) (net.Conn, error) {
+	return func(ctx context.Context, name string) (net.Conn, error) {
+		t, err := swarmTarget(name)
+		if err != nil {
+			return nil, err
+		}
+		op := Operand{Kind: Daemon, User: t.User, Host: t.Host, Port: t.Port, PortSet: t.PortSet, TLS: t.TLS}
+		op = defaultPort(op, opts)
+		t.Port = op.Port
+		if t.Port == 0 {
+			t.Port = daemon.DefaultPort
+			if t.TLS {
+				t.Port = daemon.DefaultTLSPort
+			}
+		}
+		oo := daemon.OpenOptions{User: t.User}
+		if t.User != "" {
+			pw, err := daemon.Password(opts.PasswordFile)
+			if err != nil && !errors.Is(err, daemon.ErrNoPassword) {
+				return nil, err
+			}
+			oo.Password = pw
+		}
+		conn, err := daemon.DialSwarm(ctx, t, daemonDialOptions(op, opts), oo)
+		if err != nil {
+			return nil, daemonRefusal(op, opts, err)
+		}
+		return conn, nil
+	}
+}
+
+// swarmTarget parses a swarm source: a daemon module with no path.
+func swarmTarget(s string) (daemon.Target, error) {
+	t, err := daemon.ParseTarget(s)
+	if err != nil {
+		return t, fmt.Errorf("%w: %w", ErrBadOperand, err)
+	}
+	if t.Module == "" || t.Path != "" {
+		return t, fmt.Errorf("%w: %s: a swarm source is a whole module (ferry://host/module/)", ErrBadOperand, s)
+	}
+	return t, nil
+}
