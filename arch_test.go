@@ -22,6 +22,7 @@ var layers = []string{
 	"internal/session",
 	"internal/sender|internal/receiver",
 	"internal/role",
+	"internal/coop", // the shard function and claims, which the receiver applies: below role, not beside session
 	"internal/link",
 	"internal/wire",
 	"internal/transport",

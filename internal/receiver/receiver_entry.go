@@ -31,6 +31,9 @@ func (r *Engine) count(f func(s *role.Stats)) {
 
 // countEntry counts the source entry s in the stats.
 func (r *Engine) countEntry(s *tree.Entry) {
+	if s.Type == tree.TypeDir && !r.Cfg.Shard.Owns(s.Path, "") {
+		return // shard hook (shard.go): a directory counts in one shard's stats
+	}
 	r.count(func(st *role.Stats) {
 		st.Files++
 		switch s.Type {
@@ -48,6 +51,9 @@ func (r *Engine) countEntry(s *tree.Entry) {
 // process decides and acts on one source entry s, whose destination
 // counterpart is ex (nil when missing).
 func (r *Engine) process(m *merger, s, ex *tree.Entry, parent *dirNode) error {
+	if r.outOfShard(s) { // shard hook (shard.go)
+		return nil
+	}
 	name := r.dstName(s.Path)
 	r.countEntry(s)
 	switch s.Type {

@@ -336,6 +336,9 @@ func (m *merger) deletable(p string) bool {
 	if n := len(m.dels); n > 0 && tree.Contains(m.dels[n-1].path, p) {
 		return true
 	}
+	if !m.r.deletableInShard(p) { // shard hook (shard.go)
+		return false
+	}
 	for _, q := range m.paths {
 		if q == p {
 			return true
