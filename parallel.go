@@ -22,6 +22,9 @@ func checkCoop(opts Options) error {
 	if err := (coop.Shard{K: opts.Shard, N: opts.Shards}).Check(); err != nil {
 		return fmt.Errorf("%w: %d/%d", err, opts.Shard, opts.Shards)
 	}
+	if opts.Cooperate && opts.DelayUpdates {
+		return fmt.Errorf("%w: --cooperate cannot be combined with --delay-updates (claims are held until each file is in place)", ErrBadOperand)
+	}
 	if opts.Parallel < 0 || max(opts.Shards, 1)*opts.Parallel > coop.MaxShards {
 		return fmt.Errorf("ferry: bad --parallel %d", opts.Parallel)
 	}

@@ -18,6 +18,8 @@ func (o *syncOptions) finishCoop() error {
 		return usagef("ferry: --parallel must be between 1 and 64, not %d", p)
 	case p > 1 && o.sync.Shards*p > coop.MaxShards:
 		return usagef("ferry: --shard %s with --parallel %d makes more than %d shards", o.shard, p, coop.MaxShards)
+	case o.sync.Cooperate && o.sync.DelayUpdates:
+		return usagef("ferry: --cooperate cannot be combined with --delay-updates")
 	case p > 1 && o.sync.ListOnly:
 		return usagef("ferry: --parallel cannot list a source")
 	}

@@ -263,6 +263,13 @@ func (r *Engine) doFile(m *merger, s, ex *tree.Entry, parent *dirNode, name stri
 			return nil
 		}
 	}
+	if r.Cfg.Cooperate && !r.Cfg.DryRun { // coop hook (coop.go)
+		c, done := r.claimFile(s, parent, name)
+		if done {
+			return nil
+		}
+		r.coop.next = c
+	}
 	return r.startFile(m, s, ex, parent, name, r.itemize('>', s, ex, sumDiffers), nil)
 }
 
@@ -310,6 +317,10 @@ func (r *Engine) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) err
 		return nil
 	}
 	r.mu.Unlock()
+	if r.Cfg.Cooperate && r.coop.skippedLeader(s, parent, name) { // coop hook (coop.go): linked once the leader is there
+		r.addPending(parent)
+		return nil
+	}
 	if r.deferLink(s.HardLink, follower{s: s, ex: ex, dir: parent, name: name}) { // delay hook (delay.go): the leader is held
 		return nil
 	}

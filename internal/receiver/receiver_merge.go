@@ -201,6 +201,9 @@ func (m *merger) endPass(it item, pb *wire.PassBegin) error {
 	if err := m.drainDest(""); err != nil {
 		return err
 	}
+	if err := m.recheckClaims(); err != nil { // coop hook (coop.go)
+		return err
+	}
 	m.flushDeletes("") // before the directories' times are set: a removal changes them
 	m.leaveDirs("")
 	if m.owed > 0 {

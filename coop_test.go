@@ -1,0 +1,69 @@
+package ferry
+
+import (
+	"math/rand/v2"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// TestCooperate syncs three copies of one source into one destination at
+// once with Cooperate: the destination ends as one run leaves it, and the
+// three together move each file once (their transferred files and literal
+// bytes add up to one run's); a fourth run afterwards moves nothing.
+func TestCooperate(t *testing.T) {
+	base := t.TempDir()
+	src := filepath.Join(base, "src")
+	rng := rand.New(rand.NewPCG(5, 9))
+	makeDirTimesTree(t, src, rng, true)
+	ageDirs(t, src)
+	o := DefaultOptions()
+	o.HardLinks, o.Delete = true, true
+	o.BWLimit = 1 << 40 // no descriptor handoff: the data crosses the connection and is counted
+	one := filepath.Join(base, "one")
+	oneSt, err := Sync(t.Context(), src+"/", one, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := treeState(t, one, src)
+
+	for run := range 3 {
+		dst := filepath.Join(t.TempDir(), "dst")
+		srcs := make([]string, 3)
+		for i := range srcs {
+			srcs[i] = filepath.Join(t.TempDir(), "src")
+			copyTree(t, src, srcs[i])
+		}
+		co := o
+		co.Cooperate = true
+		stats := make([]Stats, len(srcs))
+		var wg sync.WaitGroup
+		for i, s := range srcs {
+			wg.Go(func() {
+				var err error
+				if stats[i], err = Sync(t.Context(), s+"/", dst, co); err != nil {
+					t.Errorf("process %d: %v", i, err)
+				}
+			})
+		}
+		wg.Wait()
+		var sum Stats
+		for _, st := range stats {
+			sum = addStats(sum, st)
+			t.Logf("run %d: %d files, %d bytes", run, st.FilesTransferred, st.LiteralBytes)
+		}
+		if sum.FilesTransferred != oneSt.FilesTransferred || sum.LiteralBytes != oneSt.LiteralBytes {
+			t.Errorf("run %d: together %d files, %d literal bytes; one run %d, %d", run,
+				sum.FilesTransferred, sum.LiteralBytes, oneSt.FilesTransferred, oneSt.LiteralBytes)
+		}
+		diffStates(t, "cooperating", treeState(t, dst, src), want)
+		late, err := Sync(t.Context(), srcs[0]+"/", dst, co)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if late.FilesTransferred != 0 || late.Created != 0 {
+			t.Errorf("a late run moved %d files, created %d", late.FilesTransferred, late.Created)
+		}
+		diffStates(t, "after a late run", treeState(t, dst, src), want)
+	}
+}
