@@ -25,8 +25,8 @@ type job struct {
 	dir       *dirNode
 	name      string
 	itemize   string
-	followers []follower // hard links waiting for this file (guarded by r.mu)
-	alt       *basisDir  // a basis directory's file of this name, the delta basis (basis.go)
+	followers []follower  // hard links waiting for this file (guarded by r.mu)
+	alt       *basisDir   // a basis directory's file of this name, the delta basis (basis.go)
 	claim     *fsys.Claim // --cooperate: this process's claim on the file, released by finish (coop.go)
 
 	// transfer state, owned by the reader goroutine once the request is out
