@@ -25,6 +25,10 @@ func shardFixture(t *testing.T) (src, dst0 string, o Options) {
 		t.Fatal(err)
 	}
 	addExtraneous(t, src, dst0, rng)
+	// A file where the source has a directory: every shard makes the
+	// directory, all at once in some cases.
+	check(t, os.RemoveAll(filepath.Join(dst0, "d0", "empty")))
+	write(t, dst0, map[string]string{"d0/empty": "was a dir"})
 	updateFiles(t, src, rng, false)
 	check(t, os.Link(filepath.Join(src, "d1/f03"), filepath.Join(src, "d4/s2/new-link")))
 	check(t, os.RemoveAll(filepath.Join(src, "d2/s1")))

@@ -25,6 +25,11 @@ func checkCoop(opts Options) error {
 	if opts.Cooperate && opts.DelayUpdates {
 		return fmt.Errorf("%w: --cooperate cannot be combined with --delay-updates (claims are held until each file is in place)", ErrBadOperand)
 	}
+	if opts.Parallel > 1 && opts.FilesFrom != nil {
+		// Each session would read the one list: read it into memory and
+		// give each its own reader, when someone needs this.
+		return fmt.Errorf("%w: --parallel cannot be combined with --files-from yet", ErrBadOperand)
+	}
 	if opts.Parallel < 0 || max(opts.Shards, 1)*opts.Parallel > coop.MaxShards {
 		return fmt.Errorf("ferry: bad --parallel %d", opts.Parallel)
 	}

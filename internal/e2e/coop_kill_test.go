@@ -51,16 +51,7 @@ func TestCooperateSIGKILL(t *testing.T) {
 		}
 		return cmd, &out
 	}
-	claims := func() []string {
-		var got []string
-		filepath.WalkDir(dst, func(p string, d os.DirEntry, err error) error {
-			if err == nil && strings.HasSuffix(p, ".ferry-claim") {
-				got = append(got, p)
-			}
-			return nil
-		})
-		return got
-	}
+	claims := func() []string { return namesIn(dst, ".ferry-claim") }
 	first, _ := start(srcs[0])
 	waitFor(t, claims) // the first holds a claim: it is alone
 	var others []*exec.Cmd
@@ -98,5 +89,20 @@ func TestCooperateSIGKILL(t *testing.T) {
 	if r.code != 0 || strings.Contains(r.stdout, ">f") {
 		t.Errorf("a late run: %v", r)
 	}
+	if left := namesIn(dst, ".ferry-tmp"); len(left) > 0 {
+		t.Errorf("temp files left after the late run: %v", left)
+	}
 	t.Logf("moved after the kill: %d files by the survivors", len(moved))
+}
+
+// namesIn lists the paths under dir whose names end in suffix.
+func namesIn(dir, suffix string) []string {
+	var got []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, suffix) {
+			got = append(got, p)
+		}
+		return nil
+	})
+	return got
 }

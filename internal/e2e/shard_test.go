@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -67,6 +69,26 @@ func TestShardsWithDaemon(t *testing.T) {
 		}
 	}
 	requireSameTree(t, "pulled in shards", want, takeSnapshot(t, pulled), compareOpts{ignoreRootMtime: true})
+
+	// Two cooperating pushes at once into a new directory of the module:
+	// the daemon's receivers claim the files.
+	var cmds []*exec.Cmd
+	var outs []*bytes.Buffer
+	for range 2 {
+		var out bytes.Buffer
+		c := exec.CommandContext(t.Context(), ferryBin, "-H", "--cooperate", "--stats", src+"/", url+"coop/")
+		c.Stdout, c.Stderr = &out, &out
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds, outs = append(cmds, c), append(outs, &out)
+	}
+	for i, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatalf("cooperating push %d: %v\n%s", i, err, outs[i])
+		}
+	}
+	requireSameTree(t, "cooperating pushes", want, takeSnapshot(t, filepath.Join(mod, "coop")), compareOpts{ignoreRootMtime: true})
 }
 
 // freeAddr returns a loopback address nothing listens on.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/ferrysync/ferry/internal/role"
 
@@ -195,7 +196,10 @@ func (r *Engine) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name strin
 			if !r.backup(s.Path, name, false, parent) {
 				return
 			}
-		} else if err := r.root.Remove(name); err != nil {
+		} else if err := r.root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			// Gone already: removed by another run into this destination
+			// at once (--shard, --parallel, --cooperate: each makes every
+			// directory).
 			r.fail("delete", s.Path, err)
 			return
 		}

@@ -86,6 +86,7 @@ func (m *merger) credit() error {
 
 func (r *Engine) merge(ctx context.Context, pb *wire.PassBegin, deletesDone bool) error {
 	m := &merger{r: r, ctx: ctx, paths: role.NormalizePaths(pb.Paths), deleteOnly: pb.DeleteOnly, deletesDone: deletesDone}
+	r.coop = coopState{} // coop hook (coop.go): what a cut-short pass skipped is the next pass's to find
 	err := m.run(pb)
 	if role.Cancelled(ctx, err) && !m.ended {
 		if derr := m.drainCancelled(); derr != nil {
