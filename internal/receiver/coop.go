@@ -113,8 +113,7 @@ func (m *merger) recheckClaims() error {
 			return err
 		}
 		if k.follow {
-			r.link(k.s, r.lstat(k.name), r.dstName(k.s.HardLink), k.name)
-			r.dirProgress(k.dir, 1)
+			r.linkRechecked(k)
 			continue
 		}
 		c, err := r.root.Claim(k.name, true)
@@ -139,6 +138,25 @@ func (m *merger) recheckClaims() error {
 		}
 	}
 	return nil
+}
+
+// linkRechecked makes the hard link k to its skipped leader: now, or, when
+// the leader was taken over here and is still in flight, once it is
+// committed (the job's finish counts k done in its directory).
+func (r *Engine) linkRechecked(k coopSkip) {
+	ex := r.lstat(k.name)
+	r.mu.Lock()
+	if j := r.byPath[k.s.HardLink]; j != nil {
+		j.followers = append(j.followers, follower{s: k.s, ex: ex, dir: k.dir, name: k.name})
+		if r.order != nil {
+			r.order.reserve(k.s.Path)
+		}
+		r.mu.Unlock()
+		return
+	}
+	r.mu.Unlock()
+	r.link(k.s, ex, r.dstName(k.s.HardLink), k.name)
+	r.dirProgress(k.dir, 1)
 }
 
 // dropStaleClaim removes the claim file name, met in the destination walk,
