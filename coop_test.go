@@ -1,10 +1,14 @@
 package ferry
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/ferrysync/ferry/internal/role"
 )
 
 // TestCooperate syncs three copies of one source into one destination at
@@ -65,5 +69,36 @@ func TestCooperate(t *testing.T) {
 			t.Errorf("a late run moved %d files, created %d", late.FilesTransferred, late.Created)
 		}
 		diffStates(t, "after a late run", treeState(t, dst, src), want)
+	}
+}
+
+// TestCooperateKeepsNewEntries checks that a cooperating run does not
+// delete what another process made in the destination after the run
+// began (from a newer copy of the source): an extraneous directory that
+// gets a file once the run has started stays; without Cooperate it goes.
+func TestCooperateKeepsNewEntries(t *testing.T) {
+	for _, cooperate := range []bool{true, false} {
+		t.Run(fmt.Sprint("cooperate=", cooperate), func(t *testing.T) {
+			src, dst := t.TempDir(), t.TempDir()
+			write(t, src, map[string]string{"a": "a", "b": "b"})
+			write(t, dst, map[string]string{"zz/old": "x"})
+			once := false
+			role.TestHooks.Prepared = func(string) {
+				if !once { // another process, from a newer source, during this run
+					once = true
+					write(t, dst, map[string]string{"zz/new": "y"})
+				}
+			}
+			defer func() { role.TestHooks.Prepared = nil }()
+			o := DefaultOptions()
+			o.Delete, o.Cooperate = true, cooperate
+			if _, err := Sync(t.Context(), src+"/", dst, o); err != nil {
+				t.Fatal(err)
+			}
+			_, err := os.Stat(filepath.Join(dst, "zz", "new"))
+			if kept := err == nil; kept != cooperate {
+				t.Errorf("zz/new kept: %v, want %v", kept, cooperate)
+			}
+		})
 	}
 }

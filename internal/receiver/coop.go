@@ -2,6 +2,8 @@ package receiver
 
 import (
 	"errors"
+	"syscall"
+	"time"
 
 	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/tree"
@@ -17,8 +19,10 @@ import (
 // again, waiting for its holder: the holder finished it (the quick check
 // says so, and only its attributes are checked) or died (the file is
 // moved here). Hard links whose leader was skipped are made then too.
-// Deletions need no claim: every process deletes only what no source has,
-// and a deletion that finds the entry gone counts nothing.
+// Deletions need no claim: every process deletes only what its source
+// lacks, and a deletion that finds the entry gone counts nothing; an
+// entry changed (ctime) since the pass began is left alone (coopKeeps),
+// as another process may have just made it from a newer source.
 
 // coopState is the receiver's cooperation state; the merge goroutine
 // alone uses it.
@@ -168,4 +172,20 @@ func (r *Engine) dropStaleClaim(name string) {
 	if err := r.root.RemoveStaleClaim(name); err != nil {
 		r.fail("remove stale claim", name, err)
 	}
+}
+
+// coopKeeps reports whether the extraneous destination entry p is kept
+// from deletion because it changed after this pass began (its ctime,
+// which no one can set back): cooperating, another process may have
+// made it from its source.
+func (r *Engine) coopKeeps(p string) bool {
+	if !r.Cfg.Cooperate {
+		return false
+	}
+	fi, err := r.root.Lstat(p)
+	if err != nil {
+		return false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && time.Unix(st.Ctim.Unix()).After(r.passStart)
 }

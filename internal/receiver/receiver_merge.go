@@ -334,6 +334,9 @@ func (m *merger) deletable(p string) bool {
 	if !m.r.Cfg.Delete || m.deletesDone {
 		return false
 	}
+	if m.r.coopKeeps(p) { // coop hook (coop.go)
+		return false
+	}
 	if m.protected(p) || m.r.protectedBackup(p) { // backup hook (backup.go)
 		return false
 	}
