@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/ferrysync/ferry/internal/role"
 )
@@ -75,17 +77,21 @@ func TestCooperate(t *testing.T) {
 // TestCooperateKeepsNewEntries checks that a cooperating run does not
 // delete what another process made in the destination after the run
 // began (from a newer copy of the source): an extraneous directory that
-// gets a file once the run has started stays; without Cooperate it goes.
+// gets a file once the run has started stays (without Cooperate it goes),
+// while an older extraneous one goes.
 func TestCooperateKeepsNewEntries(t *testing.T) {
+	role.TestHooks.ExactCtime = true
+	defer func() { role.TestHooks.ExactCtime = false }()
 	for _, cooperate := range []bool{true, false} {
 		t.Run(fmt.Sprint("cooperate=", cooperate), func(t *testing.T) {
 			src, dst := t.TempDir(), t.TempDir()
 			write(t, src, map[string]string{"a": "a", "b": "b"})
-			write(t, dst, map[string]string{"zz/old": "x"})
+			write(t, dst, map[string]string{"zz/old": "x", "yy/old": "x"})
 			once := false
 			role.TestHooks.Prepared = func(string) {
 				if !once { // another process, from a newer source, during this run
 					once = true
+					afterCoarseTick(t, dst, time.Now())
 					write(t, dst, map[string]string{"zz/new": "y"})
 				}
 			}
@@ -99,6 +105,27 @@ func TestCooperateKeepsNewEntries(t *testing.T) {
 			if kept := err == nil; kept != cooperate {
 				t.Errorf("zz/new kept: %v, want %v", kept, cooperate)
 			}
+			if _, err := os.Stat(filepath.Join(dst, "yy")); err == nil {
+				t.Error("the older extraneous yy was kept")
+			}
 		})
+	}
+}
+
+// afterCoarseTick returns once the file clock (the kernel's coarse clock,
+// a tick behind time.Now) has passed t: a file made then has a later
+// ctime.
+func afterCoarseTick(t *testing.T, dir string, after time.Time) {
+	t.Helper()
+	probe := filepath.Join(dir, ".probe")
+	defer os.Remove(probe)
+	for {
+		check(t, os.WriteFile(probe, nil, 0o600))
+		fi, err := os.Stat(probe)
+		check(t, err)
+		st := fi.Sys().(*syscall.Stat_t)
+		if time.Unix(st.Ctim.Unix()).After(after) {
+			return
+		}
 	}
 }

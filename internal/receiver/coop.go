@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ferrysync/ferry/internal/fsys"
+	"github.com/ferrysync/ferry/internal/role"
 	"github.com/ferrysync/ferry/internal/tree"
 )
 
@@ -175,7 +176,8 @@ func (r *Engine) dropStaleClaim(name string) {
 }
 
 // coopKeeps reports whether the extraneous destination entry p is kept
-// from deletion because it changed after this pass began (its ctime,
+// from deletion because it changed after this pass began, give or take
+// coopCtimeSlack (its ctime,
 // which no one can set back): cooperating, another process may have
 // made it from its source.
 func (r *Engine) coopKeeps(p string) bool {
@@ -187,5 +189,14 @@ func (r *Engine) coopKeeps(p string) bool {
 		return false
 	}
 	st, ok := fi.Sys().(*syscall.Stat_t)
-	return ok && time.Unix(st.Ctim.Unix()).After(r.passStart)
+	since := r.passStart.Add(-coopCtimeSlack)
+	if role.TestHooks.ExactCtime {
+		since = r.passStart
+	}
+	return ok && time.Unix(st.Ctim.Unix()).After(since)
 }
+
+// coopCtimeSlack is how long before the pass began a change still counts
+// as made during it: file times come from the kernel's coarse clock (a
+// tick behind), some filesystems keep whole seconds.
+const coopCtimeSlack = 2 * time.Second
