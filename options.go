@@ -152,6 +152,23 @@ type Options struct {
 	// It cannot be combined with Inplace.
 	DelayUpdates bool
 
+	// Cooperation (docs/COOPERATION.md). Shard and Shards split the tree
+	// into Shards disjoint parts by a hash of each path (--shard K/N,
+	// 0 <= K < N) and make this run handle part Shard only: its files,
+	// every directory, and the deletion of extraneous entries of its
+	// part; N runs, in any order or at once, do what one run does.
+	// Shards 0 is the whole tree.
+	Shard, Shards int
+	// Parallel runs that many shards of this run at once (--parallel N),
+	// each a session over its own connection, with summed stats and one
+	// progress; 0 or 1: one session.
+	Parallel int
+	// Cooperate claims each file in the destination before moving it, so
+	// that several processes syncing into one destination (each from its
+	// own copy of the source) move each file once; a process's files are
+	// taken over by the others when it dies (--cooperate).
+	Cooperate bool
+
 	// Backup renames each destination entry that is replaced or deleted to
 	// a backup name first (-b): its name plus Suffix, beside it or, with
 	// BackupDir, at its relative path under BackupDir (a BackupDir implies

@@ -86,6 +86,12 @@ func Sync(ctx context.Context, src, dst string, opts Options) (Stats, error) {
 // with FilesFrom, the one source is the directory the listed paths are
 // relative to.
 func SyncMany(ctx context.Context, srcs []string, dst string, opts Options) (Stats, error) {
+	if err := checkCoop(opts); err != nil {
+		return Stats{}, err
+	}
+	if opts.Parallel > 1 {
+		return syncParallel(ctx, srcs, dst, opts) // parallel.go
+	}
 	if opts.FilesFrom != nil {
 		if len(srcs) != 1 {
 			return Stats{}, fmt.Errorf("%w: --files-from takes exactly one source directory, not %d", ErrBadOperand, len(srcs))

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ferrysync/ferry/internal/coop"
 	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/session"
 	"github.com/ferrysync/ferry/internal/tree"
@@ -33,6 +34,7 @@ func sessionConfig(o Options) session.Config {
 		IgnoreErrors: o.IgnoreErrors, Existing: o.Existing, MinSize: o.MinSize, MaxSize: o.MaxSize,
 		IgnoreTimes: o.IgnoreTimes, ModifyWindow: o.ModifyWindow, RemoveSource: o.RemoveSource,
 		TempDir: o.TempDir, DelayUpdates: o.DelayUpdates,
+		Shard: coop.Shard{K: o.Shard, N: o.Shards}, Cooperate: o.Cooperate,
 	}
 }
 

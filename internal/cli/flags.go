@@ -48,6 +48,7 @@ type syncOptions struct {
 	partial     bool        // --partial
 	filesFrom   string      // --files-from FILE ("-": stdin)
 	chown       string      // --chown USER:GROUP
+	shard       string      // --shard K/N
 	recursiveOn bool        // -r/--recursive given explicitly (not only through -a)
 	// filesFromFile is the open --files-from file, closed after the run.
 	filesFromFile *os.File
@@ -144,6 +145,9 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&p.PartialDir, "partial-dir", "", "put a partially transferred file into `DIR`")
 	fs.BoolVar(&p.DelayUpdates, "delay-updates", false, "put all updated files into place at transfer's end")
 	fs.StringVarP(&p.TempDir, "temp-dir", "T", "", "create temporary files in directory `DIR`")
+	fs.StringVar(&o.shard, "shard", "", "handle only shard `K/N` of the tree (0 <= K < N; docs/COOPERATION.md)")
+	fs.IntVar(&p.Parallel, "parallel", 0, "run `N` shards at once over N connections")
+	fs.BoolVar(&p.Cooperate, "cooperate", false, "claim files in DEST so that several ferry processes share the work")
 	fs.BoolVarP(&p.OneFileSystem, "one-file-system", "x", false, "don't cross filesystem boundaries")
 	fs.BoolVar(&p.MkPath, "mkpath", false, "create destination's missing path components")
 	onOff(fs, &p.Relative, "relative", "R", "use relative path names", "no-relative", "no-R")

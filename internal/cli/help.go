@@ -37,6 +37,7 @@ var helpGroups = []helpGroup{
 		"whole-file", "no-whole-file", "inplace", "sparse", "no-sparse", "preallocate", "fuzzy", "partial", "partial-dir",
 		"delay-updates", "temp-dir", "mkpath",
 		"relative", "no-relative", "no-implied-dirs", "files-from", "from0"}},
+	{"Sharing one job between processes (docs/COOPERATION.md, docs/SCALE-OUT.md)", []string{"shard", "parallel", "cooperate"}},
 	{"Backups and snapshots", []string{"backup", "backup-dir", "suffix", "compare-dest", "copy-dest", "link-dest"}},
 	{"Deleting and filtering", []string{
 		"delete", "del", "delete-before", "delete-during", "delete-delay", "delete-after", "delete-excluded",

@@ -96,6 +96,9 @@ func (o *syncOptions) finish(operands []string, stdin io.Reader) error {
 	if o.sync.PasswordFile != "" && !anyDaemon(operands) {
 		return usagef("ferry: the --password-file option may only be used when accessing a ferry daemon")
 	}
+	if err := o.finishCoop(); err != nil {
+		return err
+	}
 	if o.sync.Inplace && o.sync.DelayUpdates {
 		return usagef("ferry: --delay-updates cannot be combined with --inplace")
 	}

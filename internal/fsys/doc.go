@@ -49,6 +49,11 @@
 // (a --backup-dir outside the destination). Each name is resolved in its own
 // Root with the same rules, so neither can reach outside either directory.
 //
+// Cooperating processes (--cooperate) claim a file before moving it: Claim
+// creates ".<base>.ferry-claim" beside it under an flock that the kernel
+// drops when the holder dies, Release removes it; RemoveStaleClaim drops
+// one nobody holds (claim.go, docs/COOPERATION.md).
+//
 // Interrupted transfers may keep their data in a partial directory
 // (DefaultPartialDir, ".ferry-partial", inside the file's directory) under
 // the file's own name, where OpenPartial finds it on the next run: as a

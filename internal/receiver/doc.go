@@ -9,4 +9,9 @@
 // never waits for the writer); a committer goroutine applies metadata and
 // renames. Jobs are keyed by request ID on the receiver's one Peer. It
 // never imports the sender or a link's internals.
+//
+// With a shard (--shard, shard.go) it handles only its shard's
+// non-directories and extraneous entries; cooperating (--cooperate,
+// coop.go) it claims each file before moving it, leaves those others hold
+// and takes them again, waiting, at the end of the pass.
 package receiver

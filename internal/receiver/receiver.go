@@ -35,6 +35,8 @@ type Engine struct {
 	// entries it excludes are neither deleted nor compared; nil if none.
 	destFilter *tree.Filter
 
+	coop coopState // --cooperate (coop.go): claims skipped, to check again at the end of the pass
+
 	root     *fsys.Root // nil until the first pass opens it (or in a dry run on a missing destination)
 	fileMode string     // single-file transfer: the destination name of the one entry
 	fileSrc  string

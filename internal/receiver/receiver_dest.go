@@ -157,6 +157,10 @@ func (m *merger) advanceDest() error {
 				m.r.dropStaleTemp(e.Path)
 				continue
 			}
+			if fsys.IsClaimName(e.Name()) && e.Type != tree.TypeDir {
+				m.r.dropStaleClaim(e.Path) // coop.go
+				continue
+			}
 			if fsys.IsTempName(e.Name()) && (!m.r.Cfg.Delete || m.r.Cfg.KeepDirLinks) { // correctness hook
 				continue
 			}

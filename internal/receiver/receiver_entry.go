@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/ferrysync/ferry/internal/role"
 
@@ -31,6 +32,9 @@ func (r *Engine) count(f func(s *role.Stats)) {
 
 // countEntry counts the source entry s in the stats.
 func (r *Engine) countEntry(s *tree.Entry) {
+	if s.Type == tree.TypeDir && !r.Cfg.Shard.Owns(s.Path, "") {
+		return // shard hook (shard.go): a directory counts in one shard's stats
+	}
 	r.count(func(st *role.Stats) {
 		st.Files++
 		switch s.Type {
@@ -48,6 +52,9 @@ func (r *Engine) countEntry(s *tree.Entry) {
 // process decides and acts on one source entry s, whose destination
 // counterpart is ex (nil when missing).
 func (r *Engine) process(m *merger, s, ex *tree.Entry, parent *dirNode) error {
+	if r.outOfShard(s) { // shard hook (shard.go)
+		return nil
+	}
 	name := r.dstName(s.Path)
 	r.countEntry(s)
 	switch s.Type {
@@ -189,7 +196,10 @@ func (r *Engine) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name strin
 			if !r.backup(s.Path, name, false, parent) {
 				return
 			}
-		} else if err := r.root.Remove(name); err != nil {
+		} else if err := r.root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			// Gone already: removed by another run into this destination
+			// at once (--shard, --parallel, --cooperate: each makes every
+			// directory).
 			r.fail("delete", s.Path, err)
 			return
 		}
@@ -257,6 +267,13 @@ func (r *Engine) doFile(m *merger, s, ex *tree.Entry, parent *dirNode, name stri
 			return nil
 		}
 	}
+	if r.Cfg.Cooperate && !r.Cfg.DryRun { // coop hook (coop.go)
+		c, done := r.claimFile(s, parent, name)
+		if done {
+			return nil
+		}
+		r.coop.next = c
+	}
 	return r.startFile(m, s, ex, parent, name, r.itemize('>', s, ex, sumDiffers), nil)
 }
 
@@ -304,6 +321,10 @@ func (r *Engine) doHardLink(s, ex *tree.Entry, parent *dirNode, name string) err
 		return nil
 	}
 	r.mu.Unlock()
+	if r.Cfg.Cooperate && r.coop.skippedLeader(s, parent, name) { // coop hook (coop.go): linked once the leader is there
+		r.addPending(parent)
+		return nil
+	}
 	if r.deferLink(s.HardLink, follower{s: s, ex: ex, dir: parent, name: name}) { // delay hook (delay.go): the leader is held
 		return nil
 	}

@@ -25,8 +25,9 @@ type job struct {
 	dir       *dirNode
 	name      string
 	itemize   string
-	followers []follower // hard links waiting for this file (guarded by r.mu)
-	alt       *basisDir  // a basis directory's file of this name, the delta basis (basis.go)
+	followers []follower  // hard links waiting for this file (guarded by r.mu)
+	alt       *basisDir   // a basis directory's file of this name, the delta basis (basis.go)
+	claim     *fsys.Claim // --cooperate: this process's claim on the file, released by finish (coop.go)
 
 	// transfer state, owned by the reader goroutine once the request is out
 	redo      bool     // this attempt is the whole-file retry
@@ -67,9 +68,12 @@ func (r *Engine) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name, 
 		r.count(func(st *role.Stats) { st.FilesTransferred++ })
 		return nil
 	}
+	claim := r.coop.take() // coop hook (coop.go): released once the file is in place
 	if s.Size == 0 {
 		// Nothing to ask for: write the empty file here.
-		if err := r.writeEmpty(s, ex, parent, name); err != nil {
+		err := r.writeEmpty(s, ex, parent, name)
+		r.releaseClaim(claim, s.Path)
+		if err != nil {
 			r.fail("create", s.Path, err)
 			return nil
 		}
@@ -80,11 +84,13 @@ func (r *Engine) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name, 
 	select {
 	case r.slots <- struct{}{}:
 	case <-r.Link.Done():
+		r.releaseClaim(claim, s.Path)
 		return r.Link.Err()
 	case <-m.ctx.Done():
+		r.releaseClaim(claim, s.Path)
 		return m.ctx.Err()
 	}
-	j := &job{r: r, s: s, ex: ex, dir: parent, name: name, itemize: it, lookPartial: m.mayHavePartial(parent, s.Path), alt: alt}
+	j := &job{r: r, s: s, ex: ex, dir: parent, name: name, itemize: it, lookPartial: m.mayHavePartial(parent, s.Path), alt: alt, claim: claim}
 	r.mu.Lock()
 	r.nextID++
 	j.ID = r.nextID

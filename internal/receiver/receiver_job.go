@@ -205,6 +205,8 @@ func (j *job) finish(err error) {
 	r := j.r
 	j.discard()
 	j.closeBasis()
+	r.releaseClaim(j.claim, j.s.Path) // coop hook (coop.go): after the rename
+	j.claim = nil
 	r.mu.Lock()
 	delete(r.jobs, j.ID)
 	delete(r.byPath, j.s.Path)

@@ -86,6 +86,7 @@ func (m *merger) credit() error {
 
 func (r *Engine) merge(ctx context.Context, pb *wire.PassBegin, deletesDone bool) error {
 	m := &merger{r: r, ctx: ctx, paths: role.NormalizePaths(pb.Paths), deleteOnly: pb.DeleteOnly, deletesDone: deletesDone}
+	r.coop = coopState{} // coop hook (coop.go): what a cut-short pass skipped is the next pass's to find
 	err := m.run(pb)
 	if role.Cancelled(ctx, err) && !m.ended {
 		if derr := m.drainCancelled(); derr != nil {
@@ -199,6 +200,9 @@ func (m *merger) endPass(it item, pb *wire.PassBegin) error {
 	}
 	// Whatever is left of the destination walk is extraneous.
 	if err := m.drainDest(""); err != nil {
+		return err
+	}
+	if err := m.recheckClaims(); err != nil { // coop hook (coop.go)
 		return err
 	}
 	m.flushDeletes("") // before the directories' times are set: a removal changes them
@@ -330,11 +334,17 @@ func (m *merger) deletable(p string) bool {
 	if !m.r.Cfg.Delete || m.deletesDone {
 		return false
 	}
+	if m.r.coopKeeps(p) { // coop hook (coop.go)
+		return false
+	}
 	if m.protected(p) || m.r.protectedBackup(p) { // backup hook (backup.go)
 		return false
 	}
 	if n := len(m.dels); n > 0 && tree.Contains(m.dels[n-1].path, p) {
 		return true
+	}
+	if !m.r.deletableInShard(p) { // shard hook (shard.go)
+		return false
 	}
 	for _, q := range m.paths {
 		if q == p {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/ferrysync/ferry/internal/coop"
 	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/ferrysync/ferry/internal/wire"
 )
@@ -121,6 +122,14 @@ type Config struct {
 	// DelayUpdates: the receiver holds each updated file in PartialDir
 	// and renames them all into place at the end of the pass (delay.go).
 	DelayUpdates bool
+	// Shard limits the receiver to one shard of the tree (--shard K/N):
+	// the non-directories it owns and the extraneous entries it deletes
+	// (internal/coop, docs/COOPERATION.md). The zero value is all.
+	Shard coop.Shard
+	// Cooperate makes the receiver claim each file in the destination
+	// before moving it, and leave files claimed by other processes to
+	// them until it ends (--cooperate; receiver/coop.go).
+	Cooperate bool
 
 	Timeout time.Duration // drop a peer silent this long (0: never)
 
@@ -178,7 +187,7 @@ func (c *Config) bits() []struct {
 		{&c.IgnoreErrors, wire.FlagIgnoreErrors}, {&c.Existing, wire.FlagExisting},
 		{&c.IgnoreTimes, wire.FlagIgnoreTimes}, {&c.RemoveSource, wire.FlagRemoveSource},
 		{&c.Backup, wire.FlagBackup}, {&c.NoImpliedDirs, wire.FlagNoImpliedDirs},
-		{&c.DelayUpdates, wire.FlagDelayUpdates},
+		{&c.DelayUpdates, wire.FlagDelayUpdates}, {&c.Cooperate, wire.FlagCooperate},
 	}
 }
 
@@ -213,6 +222,10 @@ func (c *Config) ToRun(run *wire.Run) {
 	run.MaxDelete = limitToWire(c.MaxDelete)
 	run.MinSize, run.MaxSize = limitToWire(c.MinSize), limitToWire(c.MaxSize)
 	run.ModifyWindow = int64(c.ModifyWindow)
+	if c.Shard.N > 0 {
+		run.Flags |= wire.FlagShard
+		run.ShardK, run.ShardN = uint64(c.Shard.K), uint64(c.Shard.N)
+	}
 }
 
 // FromRun sets c's options from run.
@@ -222,6 +235,10 @@ func (c *Config) FromRun(run *wire.Run) {
 	c.MaxDelete = limitFromWire(run.MaxDelete)
 	c.MinSize, c.MaxSize = limitFromWire(run.MinSize), limitFromWire(run.MaxSize)
 	c.ModifyWindow = int(max(min(run.ModifyWindow, 1<<30), -1))
+	c.Shard = coop.Shard{}
+	if run.Flags&wire.FlagShard != 0 { // checked by the decoder
+		c.Shard = coop.Shard{K: int(run.ShardK), N: int(run.ShardN)}
+	}
 }
 
 // limitToWire encodes a limit as the wire does: 0 when unset (v is 0),

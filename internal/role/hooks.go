@@ -17,4 +17,8 @@ var TestHooks struct {
 	// (--delay-updates); Unhold before the held files are renamed.
 	Held   func(path string)
 	Unhold func()
+	// ExactCtime makes a cooperating receiver keep from deletion only what
+	// changed after its pass began, without the slack for coarse file
+	// clocks (receiver/coop.go).
+	ExactCtime bool
 }

@@ -133,7 +133,7 @@ func (s *Engine) stream(ctx context.Context, pb *wire.PassBegin) error {
 		send = func(e *tree.Entry) error { return p.add(e, toWire) }
 	}
 	emit := func(e *tree.Entry) error {
-		if e.Type != tree.TypeDir && fsys.IsTempName(e.Name()) { // correctness hook: a killed run's temp file is never an entry
+		if e.Type != tree.TypeDir && (fsys.IsTempName(e.Name()) || fsys.IsClaimName(e.Name())) { // correctness hook: a killed run's temp file, a cooperating run's claim, is never an entry
 			return nil
 		}
 		if s.Cfg.HardLinks && e.Type == tree.TypeFile {

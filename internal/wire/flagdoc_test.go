@@ -30,6 +30,7 @@ func TestFlagTableDocumented(t *testing.T) {
 		"delete-delay": FlagDeleteDelay, "force": FlagForce, "ignore-errors": FlagIgnoreErrors, "existing": FlagExisting,
 		"ignore-times": FlagIgnoreTimes, "remove-source": FlagRemoveSource, "backup": FlagBackup,
 		"no-implied-dirs": FlagNoImpliedDirs, "delay-updates": FlagDelayUpdates, "temp-dir": FlagTempDir,
+		"shard": FlagShard, "cooperate": FlagCooperate,
 	}
 	rows := regexp.MustCompile("(?m)^\\| (\\d+) \\| `([a-z-]+)` \\| ([a-z]+) \\|.*\\|$").FindAllStringSubmatch(string(doc), -1)
 	if len(rows) != len(want) || bits.OnesCount64(KnownFlags) != len(want) {

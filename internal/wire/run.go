@@ -72,6 +72,15 @@ const (
 	// FlagTempDir: the receiver writes temp files in Run.TempDir, which
 	// the Run carries at the end of the destination tail (-T).
 	FlagTempDir
+	// FlagShard: the receiver handles only the non-directory entries of
+	// shard Run.ShardK of Run.ShardN and deletes only the extraneous
+	// entries of that shard (--shard; docs/COOPERATION.md). A Run with it
+	// carries the destination tail.
+	FlagShard
+	// FlagCooperate: the receiver claims each file in the destination
+	// before it moves it and leaves files claimed by other processes to
+	// them (--cooperate; docs/COOPERATION.md).
+	FlagCooperate
 
 	flagEnd // the first bit no flag uses: add new flags above this line
 )
@@ -118,11 +127,13 @@ type Run struct {
 	BasisKind uint8    // Basis* constant; BasisNone without BasisDirs
 	BasisDirs []string // relative to the destination unless absolute
 	TempDir   string   // with FlagTempDir only: relative to the destination unless absolute
+	// With FlagShard only: this run's shard, 0 <= ShardK < ShardN.
+	ShardK, ShardN uint64
 }
 
 // hasTail reports whether m carries the destination tail.
 func (m *Run) hasTail() bool {
-	return m.Flags&(FlagBackup|FlagTempDir) != 0 || len(m.BasisDirs) > 0
+	return m.Flags&(FlagBackup|FlagTempDir|FlagShard) != 0 || len(m.BasisDirs) > 0
 }
 
 // Type implements Message.
@@ -150,6 +161,10 @@ func (m *Run) AppendTo(b []byte) []byte {
 	if m.Flags&FlagTempDir != 0 {
 		b = appendString(b, m.TempDir)
 	}
+	if m.Flags&FlagShard != 0 {
+		b = appendUvarint(b, m.ShardK)
+		b = appendUvarint(b, m.ShardN)
+	}
 	return b
 }
 
@@ -167,7 +182,7 @@ func (m *Run) decode(d *decoder) {
 	if d.err == nil && m.Role != RoleSender && m.Role != RoleReceiver {
 		d.fail("run: bad role")
 	}
-	if d.err != nil || (len(d.b) == 0 && m.Flags&(FlagBackup|FlagTempDir) == 0) {
+	if d.err != nil || (len(d.b) == 0 && m.Flags&(FlagBackup|FlagTempDir|FlagShard) == 0) {
 		return
 	}
 	m.BackupDir = d.string()
@@ -176,6 +191,9 @@ func (m *Run) decode(d *decoder) {
 	m.BasisDirs = d.strings()
 	if m.Flags&FlagTempDir != 0 {
 		m.TempDir = d.string()
+	}
+	if m.Flags&FlagShard != 0 {
+		m.ShardK, m.ShardN = d.uvarint(), d.uvarint()
 	}
 	switch {
 	case d.err != nil:
@@ -189,6 +207,8 @@ func (m *Run) decode(d *decoder) {
 		d.fail("run: backup settings without the backup flag")
 	case (m.Flags&FlagTempDir != 0) != (m.TempDir != ""):
 		d.fail("run: temp dir flag without a temp dir, or an empty one")
+	case m.Flags&FlagShard != 0 && (m.ShardN == 0 || m.ShardN > 1<<16 || m.ShardK >= m.ShardN):
+		d.fail("run: bad shard")
 	}
 }
 

@@ -56,11 +56,17 @@ func TestRunTailRejects(t *testing.T) {
 	tempNoFlag := base
 	tempNoFlag.Flags = FlagBackup
 	tempNoFlagB := append(enc(tempNoFlag), 2, '/', 't') // a temp_dir without its flag: trailing bytes
+	badShard := base
+	badShard.Flags, badShard.ShardK, badShard.ShardN = FlagShard, 4, 4
+	zeroShards := base
+	zeroShards.Flags = FlagShard
 	tests := []struct {
 		name    string
 		payload []byte
 		want    string
 	}{
+		{"shard not below shard_n", enc(badShard), "bad shard"},
+		{"zero shards", enc(zeroShards), "bad shard"},
 		{"too many basis dirs", enc(tooMany), "too many"},
 		{"bad basis kind", badKindB, "bad basis kind"},
 		{"dirs without a kind", kindlessB, "basis kind"},

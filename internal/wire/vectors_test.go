@@ -68,6 +68,7 @@ var vectorMessages = []struct {
 	{"goodbye", &Goodbye{}},
 	{"fatal", &Fatal{Code: FatalUsage, Message: "unknown run flags"}},
 	{"run-tempdir", &Run{Role: RoleReceiver, Paths: []string{"dst"}, Flags: FlagRecursive | FlagDelayUpdates | FlagTempDir, PartialDir: ".~tmp~", TempDir: "/var/tmp/ferry"}},
+	{"run-shard", &Run{Role: RoleReceiver, Paths: []string{"dst"}, Flags: FlagRecursive | FlagDelete | FlagShard | FlagCooperate, ShardK: 2, ShardN: 4}},
 	{"keepalive", &Keepalive{}},
 	{"idle", &Idle{Timeout: 5000}},
 	{"pass-cancel", &PassCancel{Pass: 3}},
