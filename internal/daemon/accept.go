@@ -114,12 +114,12 @@ func (s *Server) admit(ctx context.Context, conn net.Conn) {
 		conn.Close()
 		return
 	}
-	switch s.limits.acquireConn(host, s.cfg.MaxConnections, s.cfg.MaxPerHost) {
+	switch s.limits.acquireConn(host, s.config().MaxConnections, s.config().MaxPerHost) {
 	case tooManyTotal:
-		s.refuseBusy(conn, fmt.Sprintf("max connections (%d) reached -- try again later", s.cfg.MaxConnections))
+		s.refuseBusy(conn, fmt.Sprintf("max connections (%d) reached -- try again later", s.config().MaxConnections))
 		return
 	case tooManyHost:
-		s.refuseBusy(conn, fmt.Sprintf("max connections per host (%d) reached -- try again later", s.cfg.MaxPerHost))
+		s.refuseBusy(conn, fmt.Sprintf("max connections per host (%d) reached -- try again later", s.config().MaxPerHost))
 		return
 	}
 	s.wg.Add(1)

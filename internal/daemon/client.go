@@ -91,7 +91,7 @@ func NewClient(ctx context.Context, conn net.Conn, software string, deadline tim
 	if err := c.greeting.unmarshal(f.payload); err != nil {
 		return nil, err
 	}
-	if c.greeting.Version != ProtocolVersion {
+	if c.greeting.Version < 1 || c.greeting.Version > ProtocolVersion {
 		return nil, fmt.Errorf("%w: daemon chose %d", ErrVersion, c.greeting.Version)
 	}
 	return c, nil
@@ -174,7 +174,7 @@ func (c *Client) Open(ctx context.Context, o OpenOptions) (net.Conn, uint8, erro
 func (c *Client) open(ctx context.Context, o OpenOptions) (net.Conn, uint8, error) {
 	stop := c.guard(ctx)
 	defer stop()
-	req := openRequest{Module: o.Module, Role: o.Role, Hops: o.Hops}
+	req := openRequest{Module: o.Module, Role: o.Role, Hops: o.Hops, Version: c.greeting.Version, Caps: []string{CapRedirect}}
 	if err := writeFrame(c.conn, msgOpen, req.marshal()); err != nil {
 		return nil, 0, err
 	}
@@ -200,6 +200,8 @@ func (c *Client) open(ctx context.Context, o OpenOptions) (net.Conn, uint8, erro
 		if f, err = c.read(msgReady); err != nil {
 			return nil, 0, err
 		}
+	} else if f.typ == msgRedirect {
+		return nil, 0, redirectError(f.payload, o.Module)
 	} else if f, err = c.check(f, msgReady); err != nil {
 		return nil, 0, err
 	}

@@ -3,6 +3,7 @@ package daemon
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"time"
@@ -66,6 +67,11 @@ type Config struct {
 
 	Modules map[string]*Module `toml:"module"`
 
+	// TrustedProxies are the gateways whose FORWARD (the client address
+	// they proxy for) this daemon believes (config_proxy.go).
+	TrustedProxies []string `toml:"trusted_proxies"`
+	trusted        []netip.Prefix
+
 	// File is the path the configuration was loaded from, if any; relative
 	// paths in it are resolved against its directory.
 	File string `toml:"-"`
@@ -95,6 +101,16 @@ type Module struct {
 	// device nodes (default: device entries are skipped).
 	AllowSetID   bool `toml:"allow_setid"`
 	AllowDevices bool `toml:"allow_devices"`
+
+	// Gateway modules (config_proxy.go): Proxy relays to backend
+	// daemons, Redirect sends clients elsewhere; either replaces Path.
+	Proxy          ProxyList `toml:"proxy"`
+	Redirect       string    `toml:"redirect"`
+	TLSFingerprint string    `toml:"tls_fingerprint"` // pins the ferrys:// backends' certificate
+	TLSCA          string    `toml:"tls_ca"`          // verifies the ferrys:// backends with these roots
+	ProxyBind      string    `toml:"proxy_bind"`      // source address for dials to the backends
+	backends       []backend
+	bind           netip.Addr
 
 	// filled in by validation
 	access hostAccess

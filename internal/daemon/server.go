@@ -74,6 +74,8 @@ type Server struct {
 	now        func() time.Time
 
 	// state
+	live     atomic.Pointer[Config] // the configuration new connections get (reload.go)
+	backends backendHealth          // proxy backends' recent failures (proxy_dial.go)
 	limits   limiter
 	logins   loginGuard
 	kdf      chan struct{}  // slots for key derivations (authentication CPU)
@@ -91,6 +93,7 @@ func NewServer(cfg *Config, opts Options) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, rateWindow: DefaultRateWindow, now: time.Now}
 	s.logins.now = s.now
+	s.live.Store(cfg)
 	s.kdf = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 	s.fds = newFDBudget()
 	if s.log == nil {
@@ -159,5 +162,5 @@ const DefaultRateWindow = time.Minute
 
 // rateGuard returns a new session's min_rate guard, nil without one.
 func (s *Server) rateGuard() *rateGuard {
-	return newRateGuard(s.cfg.MinRate, s.rateWindow, s.now)
+	return newRateGuard(s.config().MinRate, s.rateWindow, s.now)
 }
