@@ -25,6 +25,8 @@ func sampleMessages() map[msgType]message {
 		msgAuth:      authResponse{User: "alice", MAC: [32]byte{7, 31: 8}},
 		msgReady:     ready{Flags: FlagAuth},
 		msgError:     errorMsg{Code: CodeTooMany, Message: "max connections (1) reached"},
+		msgRedirect:  redirectMsg{URL: "ferrys://[::1]:9000/data"},
+		msgForward:   forwardMsg{Client: "2001:db8::1", Via: "gw", ViaModule: "pub"},
 	}
 }
 
@@ -45,6 +47,14 @@ func decodeMessage(t msgType, p []byte) (message, error) {
 		return m, err
 	case msgOpen:
 		var m openRequest
+		err := m.unmarshal(p)
+		return m, err
+	case msgRedirect:
+		var m redirectMsg
+		err := m.unmarshal(p)
+		return m, err
+	case msgForward:
+		var m forwardMsg
 		err := m.unmarshal(p)
 		return m, err
 	case msgChallenge:

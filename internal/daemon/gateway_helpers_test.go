@@ -1,0 +1,116 @@
+package daemon
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// daemonSet starts several daemons whose configurations name each other's
+// addresses: every listener is opened first, then each configuration has
+// %ADDR:NAME% replaced by daemon NAME's host:port and %DIR% by dir.
+type daemonSet struct {
+	t     *testing.T
+	dir   string
+	lns   map[string]net.Listener
+	addrs map[string]string
+	srvs  map[string]*testServer
+}
+
+func newDaemonSet(t *testing.T, dir string, names ...string) *daemonSet {
+	t.Helper()
+	ds := &daemonSet{t: t, dir: dir, lns: map[string]net.Listener{}, addrs: map[string]string{}, srvs: map[string]*testServer{}}
+	for _, n := range names {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		ds.lns[n], ds.addrs[n] = ln, ln.Addr().String()
+	}
+	return ds
+}
+
+// expand replaces %ADDR:NAME% and %DIR% in s.
+func (ds *daemonSet) expand(s string) string {
+	for n, a := range ds.addrs {
+		s = strings.ReplaceAll(s, "%ADDR:"+n+"%", a)
+	}
+	return strings.ReplaceAll(s, "%DIR%", ds.dir)
+}
+
+// start serves daemon name with cfgText (tls: behind a TLS listener).
+func (ds *daemonSet) start(name, cfgText string, useTLS bool) *testServer {
+	t := ds.t
+	t.Helper()
+	cfg, err := ParseConfig([]byte(ds.expand(cfgText)), filepath.Join(ds.dir, name+".toml"))
+	if err != nil {
+		t.Fatalf("%s: ParseConfig: %v", name, err)
+	}
+	logs := &syncBuffer{}
+	srv, err := NewServer(cfg, Options{Handler: lineHandler, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	if err != nil {
+		t.Fatalf("%s: NewServer: %v", name, err)
+	}
+	ln := ds.lns[name]
+	if useTLS {
+		ln = tls.NewListener(ln, srv.tlsCf)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil && !errors.Is(err, net.ErrClosed) {
+			t.Errorf("%s: Serve: %v", name, err)
+		}
+	})
+	ts := &testServer{addr: ds.addrs[name], srv: srv, cfg: cfg, log: logs}
+	ds.srvs[name] = ts
+	return ts
+}
+
+// dialFrom connects to addr from the local address from (an address of
+// 127.0.0.0/8) and runs HELLO and GREETING.
+func dialFrom(t *testing.T, from, addr string) (*Client, error) {
+	t.Helper()
+	d := net.Dialer{Timeout: 10 * time.Second, LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}}
+	conn, err := d.DialContext(t.Context(), "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	c, err := NewClient(t.Context(), conn, "test", time.Now().Add(10*time.Second))
+	if err != nil {
+		conn.Close()
+	}
+	return c, err
+}
+
+// commandVia runs one lineHandler command on client c's module.
+func commandVia(t *testing.T, c *Client, o OpenOptions, cmd string) (string, error) {
+	t.Helper()
+	conn, _, err := c.Open(t.Context(), o)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := conn.Write([]byte(cmd + "\n")); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	for {
+		n, err := conn.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			return b.String(), nil
+		}
+	}
+}
