@@ -127,11 +127,19 @@ func (c *Client) read(want msgType) (frame, error) {
 }
 
 // List asks for the module listing and closes the connection.
-func (c *Client) List(ctx context.Context) ([]ModuleInfo, error) {
+func (c *Client) List(ctx context.Context) ([]ModuleInfo, error) { return c.list(ctx, 0) }
+
+// list sends LIST with hops (version 2 on; a gateway asking its backends
+// sends 1, which they answer from their configuration alone).
+func (c *Client) list(ctx context.Context, hops uint8) ([]ModuleInfo, error) {
 	defer c.conn.Close()
 	stop := c.guard(ctx)
 	defer stop()
-	if err := writeFrame(c.conn, msgList, nil); err != nil {
+	var p []byte
+	if hops > 0 && c.greeting.Version >= capsVersion {
+		p = []byte{hops}
+	}
+	if err := writeFrame(c.conn, msgList, p); err != nil {
 		return nil, err
 	}
 	f, err := c.read(msgModules)

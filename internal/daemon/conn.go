@@ -169,10 +169,11 @@ func (c *serverConn) phase(ctx context.Context) error {
 		}
 	}
 	if f.typ == msgList {
-		if len(f.payload) != 0 {
-			return fmt.Errorf("%w: LIST with a payload", ErrProtocol)
+		hops, err := listHops(f.payload, c.version)
+		if err != nil {
+			return err
 		}
-		return c.list()
+		return c.list(ctx, hops)
 	}
 	req := openRequest{Version: c.version}
 	if err := req.unmarshal(f.payload); err != nil {
@@ -183,15 +184,17 @@ func (c *serverConn) phase(ctx context.Context) error {
 
 // list answers LIST with the modules that are listed and that the client's
 // address may use; nothing but names, comments and flags.
-func (c *serverConn) list() error {
+func (c *serverConn) list(ctx context.Context, hops uint8) error {
 	var ml moduleList
 	for _, name := range sortedNames(c.cfg.Modules) {
 		m := c.cfg.Modules[name]
 		if m.IsListed() && m.access.allowed(c.client()) {
-			ml.Modules = append(ml.Modules, ModuleInfo{Name: m.Name, Comment: m.Comment, Flags: m.flags()})
+			ml.Modules = append(ml.Modules, ModuleInfo{Name: m.Name, Comment: m.Comment, Flags: m.listFlags()})
 		}
 	}
-	c.listProxied(&ml)
+	if hops == 0 {
+		c.listProxied(ctx, &ml)
+	}
 	c.log.Info("module list", "modules", len(ml.Modules))
 	return writeFrame(c.conn, msgModules, ml.marshal())
 }

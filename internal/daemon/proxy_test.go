@@ -255,3 +255,66 @@ proxy = "ferry://`+deadAddr+`/data"
 		t.Errorf("every backend down: %v, want code %d", err, CodeUnavailable)
 	}
 }
+
+// TestProxyListing: a gateway lists its local modules and its proxy
+// modules, with the backend's flags and comment; a backend that is down
+// leaves its module listed; two gateways listing each other do not loop.
+func TestProxyListing(t *testing.T) {
+	dir := moduleTree(t)
+	dead, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadAddr := dead.Addr().String()
+	dead.Close()
+	ds := newDaemonSet(t, dir, "gw", "be")
+	ds.start("be", backendCfg(`
+[module.back]
+proxy = "ferry://%ADDR:gw%/local"
+`), false)
+	gw := ds.start("gw", `
+[module.local]
+path = "%DIR%/pub"
+comment = "local files"
+[module.data]
+proxy = "ferry://%ADDR:be%/data"
+[module.vault]
+proxy = "ferry://%ADDR:be%/priv"
+comment = "the vault, via the gateway"
+[module.gone]
+proxy = "ferry://`+deadAddr+`/data"
+comment = "backend down"
+[module.moved]
+redirect = "ferry://%ADDR:be%/data"
+comment = "moved"
+`, false)
+	c, err := Dial(t.Context(), gw.addr, DialOptions{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mods, err := c.List(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ModuleInfo{
+		{Name: "data", Comment: "the backend's data"},
+		{Name: "gone", Comment: "backend down"},
+		{Name: "local", Comment: "local files", Flags: FlagReadOnly},
+		{Name: "moved", Comment: "moved"},
+		{Name: "vault", Comment: "the vault, via the gateway", Flags: FlagAuth | FlagReadOnly},
+	}
+	if fmt.Sprint(mods) != fmt.Sprint(want) {
+		t.Errorf("listing through the gateway:\n got %v\nwant %v", mods, want)
+	}
+	// The backend, itself proxying to the gateway, answers the gateway's
+	// one-hop LIST from its configuration: no loop, and its own listing
+	// asks the gateway once.
+	c, err = Dial(t.Context(), ds.addrs["be"], DialOptions{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mods, err = c.List(t.Context())
+	if err != nil || len(mods) != 3 || mods[0].Name != "back" || mods[0].Comment != "local files" {
+		t.Errorf("backend listing: %v, %v", mods, err)
+	}
+}

@@ -76,6 +76,7 @@ type Server struct {
 	// state
 	live     atomic.Pointer[Config] // the configuration new connections get (reload.go)
 	backends backendHealth          // proxy backends' recent failures (proxy_dial.go)
+	lists    listCache              // backends' listings (list_proxy.go)
 	limits   limiter
 	logins   loginGuard
 	kdf      chan struct{}  // slots for key derivations (authentication CPU)
