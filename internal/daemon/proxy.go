@@ -43,7 +43,13 @@ func (c *serverConn) proxy(ctx context.Context, m *Module, req openRequest, log 
 	}
 	deadline := time.Now().Add(time.Duration(c.cfg.HandshakeTimeout))
 	bc, b, err := c.s.dialBackends(ctx, m, deadline)
-	if err != nil {
+	var re *RemoteError
+	switch {
+	case errors.As(err, &re):
+		// A backend refused (over its limits, say): its reason, which
+		// the client may act on (try again later).
+		return &refusal{code: re.Code, msg: fmt.Sprintf("module %q: %s", m.Name, re.Message), err: err, limited: re.Code == CodeTooMany}
+	case err != nil:
 		return &refusal{code: CodeUnavailable, msg: fmt.Sprintf("module %q is unavailable: no backend answered", m.Name), err: err}
 	}
 	defer bc.conn.Close()

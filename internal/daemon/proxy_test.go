@@ -318,3 +318,22 @@ comment = "moved"
 		t.Errorf("backend listing: %v, %v", mods, err)
 	}
 }
+
+// TestProxyBackendBusy: a backend over its connection limit is skipped,
+// and when every backend refuses, the client gets the backend's reason.
+func TestProxyBackendBusy(t *testing.T) {
+	dir := moduleTree(t)
+	ds := newDaemonSet(t, dir, "gw", "be")
+	be := ds.start("be", backendCfg("max_connections = 1"), false)
+	gw := ds.start("gw", "[module.m]\nproxy = \"ferry://%ADDR:be%/data\"\n", false)
+	hold, err := Dial(t.Context(), be.addr, DialOptions{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Close()
+	_, err = command(t, gw.addr, OpenOptions{Module: "m", Role: RoleSender}, "read hello.txt")
+	var re *RemoteError
+	if !errors.As(err, &re) || re.Code != CodeTooMany || !strings.Contains(re.Message, "max connections (1) reached") {
+		t.Fatalf("backend at its limit: %v, want its refusal", err)
+	}
+}
