@@ -103,6 +103,7 @@ func (s *Server) shed(ln net.Listener) bool {
 // refuses it with an ERROR when a limit is reached.
 func (s *Server) admit(ctx context.Context, conn net.Conn) {
 	host := hostKey(remoteAddr(conn))
+	s.metrics.accepted.Inc()
 	if !s.fds.room(s.now()) {
 		// No descriptor to spare for telling it at leisure: a short
 		// error, written at once into the empty socket buffer, and close.
@@ -122,9 +123,11 @@ func (s *Server) admit(ctx context.Context, conn net.Conn) {
 		s.refuseBusy(conn, fmt.Sprintf("max connections per host (%d) reached -- try again later", s.config().MaxPerHost))
 		return
 	}
+	s.metrics.open.Inc()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		defer s.metrics.open.Dec()
 		s.ServeConn(ctx, conn)
 		s.releaseMemory(s.limits.releaseConn(host) == 0)
 	}()
@@ -134,6 +137,7 @@ func (s *Server) admit(ctx context.Context, conn net.Conn) {
 // a short deadline; when too many are being told already, it closes conn
 // at once.
 func (s *Server) refuseBusy(conn net.Conn, msg string) {
+	s.metrics.refused(CodeTooMany)
 	if n := s.limitLog.allow(s.now()); n >= 0 {
 		s.log.Info("refused", "remote", conn.RemoteAddr().String(), "err", msg, "limit_refusals_not_logged", n)
 	}

@@ -71,6 +71,9 @@ type Config struct {
 	// they proxy for) this daemon believes (config_proxy.go).
 	TrustedProxies []string `toml:"trusted_proxies"`
 	trusted        []netip.Prefix
+	// MetricsListen serves Prometheus metrics at http://ADDR/metrics
+	// (metrics.go); "" for none.
+	MetricsListen string `toml:"metrics_listen"`
 
 	// File is the path the configuration was loaded from, if any; relative
 	// paths in it are resolved against its directory.

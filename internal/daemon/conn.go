@@ -105,6 +105,7 @@ func (c *serverConn) run(ctx context.Context) error {
 			r = &refusal{code: CodeInternal, msg: "internal error", err: err}
 		}
 	}
+	c.s.metrics.refused(r.code)
 	c.sendError(r.code, r.msg)
 	return err
 }

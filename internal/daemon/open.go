@@ -73,6 +73,7 @@ func (c *serverConn) runSession(ctx context.Context, m *Module, sess *Session, l
 		args = append(args, "err", err.Error())
 	}
 	log.Info("transfer", args...)
+	c.s.metrics.session(m.Name, "", ic.read.Load(), ic.written.Load())
 }
 
 // authenticate runs the challenge-response for an auth module and returns
@@ -117,6 +118,7 @@ func (c *serverConn) authenticate(ctx context.Context, m *Module, log *slog.Logg
 		return "", &refusal{code: CodeInternal, msg: fmt.Sprintf("authentication unavailable for module %q", m.Name), err: err}
 	}
 	if !ok {
+		c.s.metrics.authFailures.WithLabelValues(m.Name).Inc()
 		n, d := c.s.logins.failed(host)
 		log.Warn("login failed", "user", resp.User, "failures", n, "backoff", d.String())
 		return "", &refusal{code: CodeAuthFailed, msg: fmt.Sprintf("auth failed on module %q", m.Name), err: fmt.Errorf("user %q", resp.User)}

@@ -82,7 +82,7 @@ func (c *serverConn) proxy(ctx context.Context, m *Module, req openRequest, log 
 			if err := writeFrame(c.conn, f.typ, f.payload); err != nil {
 				return err
 			}
-			c.relaySession(ctx, bc.conn, log)
+			c.relaySession(ctx, bc.conn, m, b, log)
 			return nil
 		case msgError, msgRedirect:
 			what := f.typ.String()
@@ -140,7 +140,7 @@ func (c *serverConn) drain() {
 
 // relaySession copies bytes between the client and the backend until both
 // directions end, and logs the session.
-func (c *serverConn) relaySession(ctx context.Context, backend net.Conn, log *slog.Logger) {
+func (c *serverConn) relaySession(ctx context.Context, backend net.Conn, m *Module, b backend, log *slog.Logger) {
 	c.conn.SetDeadline(time.Time{})
 	backend.SetDeadline(time.Time{})
 	start := time.Now()
@@ -150,6 +150,7 @@ func (c *serverConn) relaySession(ctx context.Context, backend net.Conn, log *sl
 		args = append(args, "err", err.Error())
 	}
 	log.Info("proxy", args...)
+	c.s.metrics.session(m.Name, b.URL, in, out)
 }
 
 // relay copies a to b and b to a until both directions end. When one

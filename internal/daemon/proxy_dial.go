@@ -81,6 +81,7 @@ func (s *Server) dialBackends(ctx context.Context, m *Module, deadline time.Time
 			s.backends.fail(b.URL, s.now())
 		}
 		s.log.Warn("backend failed", "module", m.Name, "backend", b.URL, "err", err)
+		s.metrics.dialFailures.WithLabelValues(m.Name, b.URL).Inc()
 		errs = append(errs, fmt.Errorf("%s: %w", b.URL, err))
 		if ctx.Err() != nil || time.Now().After(deadline) {
 			break

@@ -33,6 +33,7 @@ func (c *serverConn) redirect(m *Module, req openRequest, log *slog.Logger) erro
 		return err
 	}
 	log.Info("redirect", "to", m.Redirect)
+	c.s.metrics.redirects.WithLabelValues(m.Name).Inc()
 	c.drain()
 	return nil
 }

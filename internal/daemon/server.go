@@ -77,6 +77,7 @@ type Server struct {
 	live     atomic.Pointer[Config] // the configuration new connections get (reload.go)
 	backends backendHealth          // proxy backends' recent failures (proxy_dial.go)
 	lists    listCache              // backends' listings (list_proxy.go)
+	metrics  *metrics
 	limits   limiter
 	logins   loginGuard
 	kdf      chan struct{}  // slots for key derivations (authentication CPU)
@@ -95,6 +96,7 @@ func NewServer(cfg *Config, opts Options) (*Server, error) {
 	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, rateWindow: DefaultRateWindow, now: time.Now}
 	s.logins.now = s.now
 	s.live.Store(cfg)
+	s.metrics = newMetrics()
 	s.kdf = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 	s.fds = newFDBudget()
 	if s.log == nil {
@@ -140,6 +142,22 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	lns, err := s.Listen(ctx)
 	if err != nil {
 		return err
+	}
+	if s.cfg.MetricsListen != "" {
+		if err := s.serveMetrics(ctx, s.cfg.MetricsListen); err != nil {
+			for _, ln := range lns {
+				ln.Close()
+			}
+			return fmt.Errorf("metrics_listen: %w", err)
+		}
+	}
+	if s.cfg.MetricsListen != "" {
+		if err := s.serveMetrics(ctx, s.cfg.MetricsListen); err != nil {
+			for _, ln := range lns {
+				ln.Close()
+			}
+			return fmt.Errorf("metrics_listen: %w", err)
+		}
 	}
 	if s.tlsCf != nil {
 		s.log.Info("tls certificate", "fingerprint", Fingerprint(s.tlsCf.Certificates[0].Certificate[0]))
