@@ -74,6 +74,14 @@ type Config struct {
 	// MetricsListen serves Prometheus metrics at http://ADDR/metrics
 	// (metrics.go); "" for none.
 	MetricsListen string `toml:"metrics_listen"`
+	// Upstream discovery (config_upstream.go): daemons asked for a
+	// module this one lacks, and what to do with one that has it.
+	Upstreams              []string `toml:"upstreams"`
+	UpstreamMode           string   `toml:"upstream_mode"` // "proxy" (default) or "redirect"
+	UpstreamTTL            Duration `toml:"upstream_ttl"`  // answers kept this long (default 1m)
+	UpstreamTLSCA          string   `toml:"upstream_tls_ca"`
+	UpstreamTLSFingerprint string   `toml:"upstream_tls_fingerprint"`
+	upstreams              []Target
 
 	// File is the path the configuration was loaded from, if any; relative
 	// paths in it are resolved against its directory.

@@ -200,6 +200,10 @@ func TestGatewayConfigErrors(t *testing.T) {
 		{"tls keys without proxy", "[module.m]\npath = \"/x\"\ntls_ca = \"ca.pem\"", "must be set with"},
 		{"redirect bad", "[module.m]\nredirect = \"http://h/m\"", "want ferry://"},
 		{"trusted host name", "trusted_proxies = [\"gw.example\"]", "trusted_proxies"},
+		{"upstream with a module", "upstreams = [\"ferry://h/m\"]", "daemon's address only"},
+		{"upstream not a URL", "upstreams = [\"h::\"]", "want ferry://"},
+		{"upstream mode", "upstreams = [\"ferry://h\"]\nupstream_mode = \"relay\"", "upstream_mode"},
+		{"ttl without upstreams", "upstream_ttl = \"5m\"", "upstreams"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

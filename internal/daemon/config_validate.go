@@ -69,6 +69,9 @@ func (v *validator) validate(c *Config) error {
 	if err := v.validateTrusted(c); err != nil {
 		return err
 	}
+	if err := v.validateUpstreams(c); err != nil {
+		return err
+	}
 	names := make([]string, 0, len(c.Modules))
 	for name := range c.Modules {
 		names = append(names, name)

@@ -157,12 +157,15 @@ func (c *serverConn) phase(ctx context.Context) error {
 		return &refusal{code: CodeVersion, msg: fmt.Sprintf("client speaks version %d, this daemon version %d", h.Version, ProtocolVersion), err: ErrVersion}
 	}
 	c.version = min(h.Version, ProtocolVersion)
-	g := greeting{Version: c.version, Name: c.cfg.Name, Motd: c.cfg.Motd, Caps: []string{CapForward}}
+	g := greeting{Version: c.version, Name: c.cfg.Name, Motd: c.cfg.Motd, Caps: []string{CapForward, CapQuery}}
 	if err := writeFrame(c.conn, msgGreeting, g.marshal()); err != nil {
 		return err
 	}
-	if f, err = c.readMsg(msgList, msgOpen, msgForward); err != nil {
+	if f, err = c.readMsg(msgList, msgOpen, msgForward, msgQuery); err != nil {
 		return err
+	}
+	if f.typ == msgQuery {
+		return c.query(ctx, f)
 	}
 	if f.typ == msgForward {
 		if f, err = c.forwarded(f); err != nil {
@@ -195,6 +198,7 @@ func (c *serverConn) list(ctx context.Context, hops uint8) error {
 	}
 	if hops == 0 {
 		c.listProxied(ctx, &ml)
+		c.listDiscovered(&ml)
 	}
 	c.log.Info("module list", "modules", len(ml.Modules))
 	return writeFrame(c.conn, msgModules, ml.marshal())

@@ -45,6 +45,8 @@
 // and "redirect" answers OPEN with REDIRECT (redirect.go). A backend
 // believes FORWARD only from trusted_proxies (forward.go). Daemon-phase
 // version 2 carries the capability lists these messages depend on
-// (msg_gateway.go); a version 1 peer is served as before. SIGHUP reloads
-// the configuration (reload.go).
+// (msg_gateway.go); a version 1 peer is served as before. A module the
+// daemon lacks is looked up at its upstreams (upstream.go, QUERY with a
+// hop count), then proxied or redirected. SIGHUP reloads the
+// configuration (reload.go); metrics.go serves Prometheus metrics.
 package daemon

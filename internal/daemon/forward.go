@@ -27,7 +27,7 @@ func (c *serverConn) forwarded(f frame) (frame, error) {
 		c.fwd = &fm
 		c.log = c.log.With("client", fm.Client, "via", fm.Via)
 	} else {
-		c.log.Warn("FORWARD from an untrusted peer ignored (not in trusted_proxies)", "claimed_client", fm.Client)
+		c.log.Info("FORWARD from an untrusted peer ignored (not in trusted_proxies)", "claimed_client", fm.Client)
 	}
 	return c.readMsg(msgOpen)
 }

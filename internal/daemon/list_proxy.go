@@ -3,6 +3,8 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -138,4 +140,19 @@ func (s *Server) listBackend(ctx context.Context, m *Module, b backend) ([]Modul
 	}
 	defer c.Close()
 	return c.list(ctx, 1)
+}
+
+// listDiscovered adds the modules upstreams were found to have (and still
+// fresh) that the configuration does not name, in name order.
+func (c *serverConn) listDiscovered(ml *moduleList) {
+	if len(c.cfg.upstreams) == 0 {
+		return
+	}
+	found := c.s.upstreams.found(c.s.now())
+	for _, mi := range found {
+		if c.cfg.Modules[mi.Name] == nil {
+			ml.Modules = append(ml.Modules, mi)
+		}
+	}
+	slices.SortFunc(ml.Modules, func(a, b ModuleInfo) int { return strings.Compare(a.Name, b.Name) })
 }

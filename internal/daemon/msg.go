@@ -42,6 +42,10 @@ func (t msgType) String() string {
 		return "REDIRECT"
 	case msgForward:
 		return "FORWARD"
+	case msgQuery:
+		return "QUERY"
+	case msgAnswer:
+		return "ANSWER"
 	}
 	return fmt.Sprintf("message 0x%02x", uint8(t))
 }

@@ -15,6 +15,11 @@ const (
 	// it proxies for, and the name and module that client opened (gateway
 	// -> backend, only to a server with CapForward).
 	msgForward msgType = 0x0b
+	// msgQuery asks whether the server has a module (gateway -> its
+	// upstream, only to a server with CapQuery), instead of LIST or OPEN.
+	msgQuery msgType = 0x0c
+	// msgAnswer answers QUERY; the server then closes.
+	msgAnswer msgType = 0x0d
 )
 
 // Capability names carried in GREETING and OPEN (version 2).
@@ -23,6 +28,8 @@ const (
 	CapRedirect = "redirect"
 	// CapForward in GREETING: the server reads FORWARD before OPEN.
 	CapForward = "forward"
+	// CapQuery in GREETING: the server answers QUERY.
+	CapQuery = "query"
 )
 
 // capsVersion is the first daemon-phase version with capability lists.
@@ -79,6 +86,61 @@ func (m *forwardMsg) unmarshal(b []byte) error {
 	m.Client = d.str("client", maxNameLen)
 	m.Via = d.str("via", maxNameLen)
 	m.ViaModule = d.str("via module", maxNameLen)
+	return d.done()
+}
+
+// queryMsg asks for a module, Hops daemons into a chain of queries.
+type queryMsg struct {
+	Module string
+	Hops   uint8
+}
+
+// answerMsg answers a query: whether the server has the module (itself,
+// as a gateway module, or through its own upstreams), and its listing.
+type answerMsg struct {
+	Have    bool
+	Flags   uint8
+	Comment string
+}
+
+func (m queryMsg) marshal() []byte {
+	var e encoder
+	e.str(m.Module)
+	e.u8(m.Hops)
+	return e.buf
+}
+
+func (m *queryMsg) unmarshal(b []byte) error {
+	d := decoder{msg: msgQuery, buf: b}
+	m.Module = d.str("module", maxNameLen)
+	m.Hops = d.u8("hops")
+	return d.done()
+}
+
+func (m answerMsg) marshal() []byte {
+	var e encoder
+	have := uint8(0)
+	if m.Have {
+		have = 1
+	}
+	e.u8(have)
+	e.u8(m.Flags)
+	e.str(m.Comment)
+	return e.buf
+}
+
+func (m *answerMsg) unmarshal(b []byte) error {
+	d := decoder{msg: msgAnswer, buf: b}
+	have := d.u8("have")
+	m.Flags = d.u8("flags")
+	m.Comment = d.str("comment", maxCommentLen)
+	if d.err == nil && have > 1 {
+		d.fail("have = %d", have)
+	}
+	m.Have = have == 1
+	if d.err == nil && !m.Have && (m.Flags != 0 || m.Comment != "") {
+		d.fail("a negative answer with flags or a comment")
+	}
 	return d.done()
 }
 

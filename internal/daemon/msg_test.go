@@ -27,6 +27,8 @@ func sampleMessages() map[msgType]message {
 		msgError:     errorMsg{Code: CodeTooMany, Message: "max connections (1) reached"},
 		msgRedirect:  redirectMsg{URL: "ferrys://[::1]:9000/data"},
 		msgForward:   forwardMsg{Client: "2001:db8::1", Via: "gw", ViaModule: "pub"},
+		msgQuery:     queryMsg{Module: "data", Hops: 3},
+		msgAnswer:    answerMsg{Have: true, Flags: FlagAuth, Comment: "upstream data"},
 	}
 }
 
@@ -55,6 +57,14 @@ func decodeMessage(t msgType, p []byte) (message, error) {
 		return m, err
 	case msgForward:
 		var m forwardMsg
+		err := m.unmarshal(p)
+		return m, err
+	case msgQuery:
+		var m queryMsg
+		err := m.unmarshal(p)
+		return m, err
+	case msgAnswer:
+		var m answerMsg
 		err := m.unmarshal(p)
 		return m, err
 	case msgChallenge:

@@ -14,6 +14,11 @@ import (
 // session. Nothing about the module's contents is read before READY.
 func (c *serverConn) open(ctx context.Context, req openRequest) error {
 	m := c.cfg.Modules[req.Module]
+	if m == nil && req.Hops < MaxHops {
+		if e, ok := c.s.discover(ctx, c.cfg, req.Module, req.Hops+1); ok {
+			m = c.cfg.discovered(e)
+		}
+	}
 	if m == nil {
 		return refuse(CodeUnknownModule, "unknown module %q", req.Module)
 	}

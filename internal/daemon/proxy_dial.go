@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"slices"
 	"sync"
 	"time"
@@ -94,17 +95,23 @@ func (s *Server) dialBackends(ctx context.Context, m *Module, deadline time.Time
 // the module's tls_ca or tls_fingerprint) and exchanges HELLO and
 // GREETING.
 func (s *Server) dialBackend(ctx context.Context, m *Module, b backend, deadline time.Time) (*Client, error) {
-	t := b.Target
+	return dialTarget(ctx, b.Target, m.TLSCA, m.TLSFingerprint, m.bind, deadline)
+}
+
+// dialTarget connects to the daemon at t (TLS checked with ca or pin for
+// ferrys://, from the source address bind when valid) and exchanges HELLO
+// and GREETING.
+func dialTarget(ctx context.Context, t Target, ca, pin string, bind netip.Addr, deadline time.Time) (*Client, error) {
 	d := net.Dialer{Deadline: deadline}
-	if m.bind.IsValid() {
-		d.LocalAddr = &net.TCPAddr{IP: m.bind.AsSlice()}
+	if bind.IsValid() {
+		d.LocalAddr = &net.TCPAddr{IP: bind.AsSlice()}
 	}
 	conn, err := d.DialContext(ctx, "tcp", t.Addr())
 	if err != nil {
 		return nil, err
 	}
 	if t.TLS {
-		cf, err := clientTLSConfig(t.Host, m.TLSCA, m.TLSFingerprint)
+		cf, err := clientTLSConfig(t.Host, ca, pin)
 		if err != nil {
 			conn.Close()
 			return nil, err

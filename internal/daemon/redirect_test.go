@@ -84,7 +84,7 @@ proxy = "ferry://%ADDR:a%/m"
 	}
 }
 
-// TestGatewayMessagesMalformed: REDIRECT and FORWARD decoders reject
+// TestGatewayMessagesMalformed: REDIRECT, FORWARD, QUERY and ANSWER decoders reject
 // what a hostile peer may send.
 func TestGatewayMessagesMalformed(t *testing.T) {
 	long := strings.Repeat("x", maxURLLen+1)
@@ -104,6 +104,11 @@ func TestGatewayMessagesMalformed(t *testing.T) {
 		{"redirect trailing", msgRedirect, append(redirectMsg{URL: "ferry://h/m"}.marshal(), 0), "trailing"},
 		{"forward short", msgForward, []byte{0, 9, '1'}, "need 9 bytes"},
 		{"forward trailing", msgForward, append(forwardMsg{Client: "::1"}.marshal(), 1), "trailing"},
+		{"query no hops", msgQuery, []byte{0, 1, 'm'}, "need 1 bytes"},
+		{"query bad utf8", msgQuery, []byte{0, 1, 0xff, 0}, "UTF-8"},
+		{"answer have 2", msgAnswer, []byte{2, 0, 0, 0}, "have = 2"},
+		{"answer no with comment", msgAnswer, []byte{0, 0, 0, 1, 'x'}, "negative answer"},
+		{"answer short", msgAnswer, []byte{1}, "need 1 bytes"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

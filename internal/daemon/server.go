@@ -74,18 +74,19 @@ type Server struct {
 	now        func() time.Time
 
 	// state
-	live     atomic.Pointer[Config] // the configuration new connections get (reload.go)
-	backends backendHealth          // proxy backends' recent failures (proxy_dial.go)
-	lists    listCache              // backends' listings (list_proxy.go)
-	metrics  *metrics
-	limits   limiter
-	logins   loginGuard
-	kdf      chan struct{}  // slots for key derivations (authentication CPU)
-	refusing atomic.Int32   // connections being told they are over a limit
-	released atomic.Int64   // when memory was last returned to the system (UnixNano)
-	limitLog warnLimiter    // refusals by a limit, logged once a second
-	fds      *fdBudget      // nil: none (a Server not made by NewServer)
-	wg       sync.WaitGroup // connection goroutines
+	live      atomic.Pointer[Config] // the configuration new connections get (reload.go)
+	backends  backendHealth          // proxy backends' recent failures (proxy_dial.go)
+	lists     listCache              // backends' listings (list_proxy.go)
+	metrics   *metrics
+	upstreams upstreamCache // upstreams' answers (upstream.go)
+	limits    limiter
+	logins    loginGuard
+	kdf       chan struct{}  // slots for key derivations (authentication CPU)
+	refusing  atomic.Int32   // connections being told they are over a limit
+	released  atomic.Int64   // when memory was last returned to the system (UnixNano)
+	limitLog  warnLimiter    // refusals by a limit, logged once a second
+	fds       *fdBudget      // nil: none (a Server not made by NewServer)
+	wg        sync.WaitGroup // connection goroutines
 }
 
 // NewServer returns a server for a validated configuration.
