@@ -337,3 +337,35 @@ func TestProxyBackendBusy(t *testing.T) {
 		t.Fatalf("backend at its limit: %v, want its refusal", err)
 	}
 }
+
+// TestProxyIPv6: a gateway on ::1 proxies to a backend on 127.0.0.1 and
+// to one on ::1 that trusts it and judges the forwarded client address.
+func TestProxyIPv6(t *testing.T) {
+	dir := moduleTree(t)
+	ds := newDaemonSet(t, dir, "v6gw", "v6be", "be")
+	ds.start("be", backendCfg(""), false)
+	be6 := ds.start("v6be", `
+trusted_proxies = ["::1"]
+[module.data]
+path = "%DIR%/pub"
+hosts_allow = ["::1/128"]
+`, false)
+	gw := ds.start("v6gw", `
+[module.four]
+proxy = "ferry://%ADDR:be%/data"
+[module.six]
+proxy = "ferry://%ADDR:v6be%/data"
+`, false)
+	for _, mod := range []string{"four", "six"} {
+		c, err := dialFrom(t, "::1", gw.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := commandVia(t, c, OpenOptions{Module: mod, Role: RoleSender}, "read hello.txt"); err != nil || got != "hello from pub" {
+			t.Errorf("module %s over IPv6: %q, %v", mod, got, err)
+		}
+	}
+	if !strings.Contains(be6.log.String(), "client=::1") {
+		t.Errorf("IPv6 backend log does not name the forwarded client:\n%s", be6.log)
+	}
+}
