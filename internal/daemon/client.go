@@ -190,7 +190,12 @@ func (c *Client) open(ctx context.Context, o OpenOptions) (net.Conn, uint8, erro
 	if err != nil {
 		return nil, 0, err
 	}
-	if f.typ == msgChallenge {
+	// Answer each CHALLENGE: a gateway module with users of its own
+	// challenges first, its backend then (docs/DAEMON.md 10.1).
+	for n := 0; f.typ == msgChallenge; n++ {
+		if n == maxChallenges {
+			return nil, 0, fmt.Errorf("%w: more than %d challenges", ErrProtocol, maxChallenges)
+		}
 		var ch challenge
 		if err := ch.unmarshal(f.payload); err != nil {
 			return nil, 0, err
@@ -205,12 +210,14 @@ func (c *Client) open(ctx context.Context, o OpenOptions) (net.Conn, uint8, erro
 		if err := writeFrame(c.conn, msgAuth, authResponse{User: o.User, MAC: mac}.marshal()); err != nil {
 			return nil, 0, err
 		}
-		if f, err = c.read(msgReady); err != nil {
+		if f, err = readFrame(c.conn, MaxFramePayload); err != nil {
 			return nil, 0, err
 		}
-	} else if f.typ == msgRedirect {
+	}
+	if f.typ == msgRedirect {
 		return nil, 0, redirectError(f.payload, o.Module)
-	} else if f, err = c.check(f, msgReady); err != nil {
+	}
+	if f, err = c.check(f, msgReady); err != nil {
 		return nil, 0, err
 	}
 	var r ready

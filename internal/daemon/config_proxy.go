@@ -101,9 +101,6 @@ func (v *validator) validateGateway(c *Config, m *Module) (bool, error) {
 		}
 		return true, nil
 	case len(m.Proxy) > 0:
-		if m.NeedsAuth() {
-			return false, v.errorf(key("auth_users"), "a proxy module's backend authenticates its clients, end to end: set auth_users there")
-		}
 		if m.UID.Set || m.GID.Set {
 			return false, v.errorf(key("uid"), "a proxy module opens no files: uid and gid do not apply")
 		}

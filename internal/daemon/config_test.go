@@ -193,7 +193,7 @@ func TestGatewayConfigErrors(t *testing.T) {
 		{"proxy no module", "[module.m]\nproxy = \"ferry://h/\"", "no module"},
 		{"proxy empty list", "[module.m]\nproxy = []", "empty list"},
 		{"proxy list of numbers", "[module.m]\nproxy = [1]", "list of ferry://"},
-		{"proxy with auth", "[module.m]\nproxy = \"ferry://h/m\"\nauth_users = [\"a\"]\nsecrets_file = \"s\"", "end to end"},
+		{"proxy with uid", "[module.m]\nproxy = \"ferry://h/m\"\nuid = 0", "uid and gid do not apply"},
 		{"pin without TLS backend", "[module.m]\nproxy = \"ferry://h/m\"\ntls_fingerprint = \"sha256:" + strings.Repeat("00", 32) + "\"", "no ferrys://"},
 		{"bad pin", "[module.m]\nproxy = \"ferrys://h/m\"\ntls_fingerprint = \"md5:1\"", "tls_fingerprint"},
 		{"bind not an IP", "[module.m]\nproxy = \"ferry://h/m\"\nproxy_bind = \"gw.example\"", "IP address"},

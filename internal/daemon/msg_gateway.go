@@ -38,6 +38,10 @@ const capsVersion = 2
 // maxCaps bounds the capability names of one message.
 const maxCaps = 64
 
+// maxChallenges bounds the CHALLENGEs a client answers for one OPEN: a
+// gateway module's own, its backend's, and a few gateways more.
+const maxChallenges = 4
+
 // maxURLLen bounds a REDIRECT's address.
 const maxURLLen = 1024
 

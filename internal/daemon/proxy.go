@@ -41,6 +41,11 @@ func (c *serverConn) proxy(ctx context.Context, m *Module, req openRequest, log 
 	case req.Role == RoleSender && m.WriteOnly:
 		return refuse(CodeModuleMode, "module %q is write only", m.Name)
 	}
+	// The gateway's own users, if it has any, before any backend is
+	// contacted; the backend may challenge again.
+	if _, err := c.authenticate(ctx, m, log); err != nil {
+		return err
+	}
 	deadline := time.Now().Add(time.Duration(c.cfg.HandshakeTimeout))
 	bc, b, err := c.s.dialBackends(ctx, m, deadline)
 	var re *RemoteError

@@ -369,3 +369,40 @@ proxy = "ferry://%ADDR:v6be%/data"
 		t.Errorf("IPv6 backend log does not name the forwarded client:\n%s", be6.log)
 	}
 }
+
+// TestProxyGatewayUsers: a proxy module with users of its own
+// authenticates them before contacting a backend; when the backend
+// challenges too, the client answers both.
+func TestProxyGatewayUsers(t *testing.T) {
+	dir := moduleTree(t)
+	ds := newDaemonSet(t, dir, "gw", "be")
+	be := ds.start("be", backendCfg(`trusted_proxies = ["127.0.0.1"]`), false)
+	gw := ds.start("gw", `
+name = "gateway"
+[module.open]
+proxy = "ferry://%ADDR:be%/data"
+auth_users = ["alice"]
+secrets_file = "%DIR%/secrets"
+[module.both]
+proxy = "ferry://%ADDR:be%/priv"
+auth_users = ["alice"]
+secrets_file = "%DIR%/secrets"
+`, false)
+	for _, mod := range []string{"open", "both"} {
+		got, err := command(t, gw.addr, OpenOptions{Module: mod, Role: RoleSender, User: "alice", Password: "s3cret"}, "whoami")
+		if err != nil || !strings.Contains(got, "role=sender") {
+			t.Errorf("module %s with the right password: %q, %v", mod, got, err)
+		}
+	}
+	before := be.log.String()
+	_, err := command(t, gw.addr, OpenOptions{Module: "open", Role: RoleSender, User: "alice", Password: "wrong"}, "whoami")
+	if !errors.Is(err, ErrAuthFailed) {
+		t.Fatalf("wrong password at the gateway: %v", err)
+	}
+	if be.log.String() != before {
+		t.Errorf("the backend was contacted for a client the gateway refused:\n%s", be.log.String()[len(before):])
+	}
+	if !strings.Contains(gw.log.String(), `msg="login failed"`) {
+		t.Errorf("gateway did not log the failed login:\n%s", gw.log)
+	}
+}
