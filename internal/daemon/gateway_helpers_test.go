@@ -17,14 +17,14 @@ import (
 // with "v6", else on 127.0.0.1), then each configuration has %ADDR:NAME%
 // replaced by daemon NAME's host:port and %DIR% by dir.
 type daemonSet struct {
-	t     *testing.T
+	t     testing.TB
 	dir   string
 	lns   map[string]net.Listener
 	addrs map[string]string
 	srvs  map[string]*testServer
 }
 
-func newDaemonSet(t *testing.T, dir string, names ...string) *daemonSet {
+func newDaemonSet(t testing.TB, dir string, names ...string) *daemonSet {
 	t.Helper()
 	ds := &daemonSet{t: t, dir: dir, lns: map[string]net.Listener{}, addrs: map[string]string{}, srvs: map[string]*testServer{}}
 	for _, n := range names {
