@@ -140,3 +140,32 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestReloadKeepsProxiedSession: a session relayed through a gateway goes
+// on after a reload that removed its proxy module.
+func TestReloadKeepsProxiedSession(t *testing.T) {
+	dir := moduleTree(t)
+	ds := newDaemonSet(t, dir, "gw", "be")
+	ds.start("be", backendCfg(""), false)
+	gw := ds.start("gw", "[module.m]\nproxy = \"ferry://%ADDR:be%/data\"\n", false)
+	c, err := Dial(t.Context(), gw.addr, DialOptions{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, _, err := c.Open(t.Context(), OpenOptions{Module: "m", Role: RoleSender})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := gw.srv.reload(func() (*Config, error) { return ParseConfig([]byte("[module.other]\npath = \"/\"\n"), "new.toml") }); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(conn, "read hello.txt\n")
+	if b, err := io.ReadAll(conn); err != nil || string(b) != "hello from pub" {
+		t.Fatalf("proxied session after the reload: %q, %v", b, err)
+	}
+	if _, err := command(t, gw.addr, OpenOptions{Module: "m", Role: RoleSender}, "read hello.txt"); !errors.Is(err, ErrUnknownModule) {
+		t.Errorf("the removed proxy module after the reload: %v", err)
+	}
+}
