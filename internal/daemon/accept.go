@@ -102,7 +102,14 @@ func (s *Server) shed(ln net.Listener) bool {
 // admit counts conn against the connection limits and serves it, or
 // refuses it with an ERROR when a limit is reached.
 func (s *Server) admit(ctx context.Context, conn net.Conn) {
+	cfg := s.config()
 	host := hostKey(remoteAddr(conn))
+	maxHost := cfg.MaxPerHost
+	if matchAny(cfg.trusted, remoteAddr(conn)) {
+		// A trusted gateway carries many clients, whose own per-host
+		// limit it applies itself.
+		maxHost = 0
+	}
 	s.metrics.accepted.Inc()
 	if !s.fds.room(s.now()) {
 		// No descriptor to spare for telling it at leisure: a short
@@ -115,12 +122,12 @@ func (s *Server) admit(ctx context.Context, conn net.Conn) {
 		conn.Close()
 		return
 	}
-	switch s.limits.acquireConn(host, s.config().MaxConnections, s.config().MaxPerHost) {
+	switch s.limits.acquireConn(host, cfg.MaxConnections, maxHost) {
 	case tooManyTotal:
-		s.refuseBusy(conn, fmt.Sprintf("max connections (%d) reached -- try again later", s.config().MaxConnections))
+		s.refuseBusy(conn, fmt.Sprintf("max connections (%d) reached -- try again later", cfg.MaxConnections))
 		return
 	case tooManyHost:
-		s.refuseBusy(conn, fmt.Sprintf("max connections per host (%d) reached -- try again later", s.config().MaxPerHost))
+		s.refuseBusy(conn, fmt.Sprintf("max connections per host (%d) reached -- try again later", maxHost))
 		return
 	}
 	s.metrics.open.Inc()

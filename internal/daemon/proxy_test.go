@@ -406,3 +406,37 @@ secrets_file = "%DIR%/secrets"
 		t.Errorf("gateway did not log the failed login:\n%s", gw.log)
 	}
 }
+
+// TestProxyTrustedNotPerHostLimited: a backend's max_connections_per_host
+// does not hold back a trusted gateway, which carries many clients; an
+// untrusted one is held to it.
+func TestProxyTrustedNotPerHostLimited(t *testing.T) {
+	dir := moduleTree(t)
+	for _, trusted := range []bool{true, false} {
+		t.Run(fmt.Sprint("trusted=", trusted), func(t *testing.T) {
+			ds := newDaemonSet(t, dir, "gw", "be")
+			extra := "max_connections_per_host = 1"
+			if trusted {
+				extra += "\ntrusted_proxies = [\"127.0.0.2\"]"
+			}
+			ds.start("be", backendCfg(extra), false)
+			gw := ds.start("gw", "[module.m]\nproxy = \"ferry://%ADDR:be%/data\"\nproxy_bind = \"127.0.0.2\"\n", false)
+			c, err := Dial(t.Context(), gw.addr, DialOptions{Timeout: 10 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, _, err := c.Open(t.Context(), OpenOptions{Module: "m", Role: RoleSender})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer first.Close()
+			got, err := command(t, gw.addr, OpenOptions{Module: "m", Role: RoleSender}, "read hello.txt")
+			if trusted && (err != nil || got != "hello from pub") {
+				t.Errorf("second client through a trusted gateway: %q, %v", got, err)
+			}
+			if !trusted && !errors.Is(err, ErrTooMany) {
+				t.Errorf("second client through an untrusted gateway: %v, want the backend's per-host limit", err)
+			}
+		})
+	}
+}
