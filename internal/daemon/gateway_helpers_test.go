@@ -8,6 +8,7 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -22,11 +23,12 @@ type daemonSet struct {
 	lns   map[string]net.Listener
 	addrs map[string]string
 	srvs  map[string]*testServer
+	stops map[string]func()
 }
 
 func newDaemonSet(t testing.TB, dir string, names ...string) *daemonSet {
 	t.Helper()
-	ds := &daemonSet{t: t, dir: dir, lns: map[string]net.Listener{}, addrs: map[string]string{}, srvs: map[string]*testServer{}}
+	ds := &daemonSet{t: t, dir: dir, lns: map[string]net.Listener{}, addrs: map[string]string{}, srvs: map[string]*testServer{}, stops: map[string]func(){}}
 	for _, n := range names {
 		addr := "127.0.0.1:0"
 		if strings.HasPrefix(n, "v6") {
@@ -70,16 +72,22 @@ func (ds *daemonSet) start(name, cfgText string, useTLS bool) *testServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
+	stop := sync.OnceFunc(func() {
 		cancel()
 		if err := <-done; err != nil && !errors.Is(err, net.ErrClosed) {
 			t.Errorf("%s: Serve: %v", name, err)
 		}
 	})
+	ds.stops[name] = stop
+	t.Cleanup(stop)
 	ts := &testServer{addr: ds.addrs[name], srv: srv, cfg: cfg, log: logs}
 	ds.srvs[name] = ts
 	return ts
 }
+
+// stop stops daemon name and waits until every connection it served has
+// ended, so that what it logs and counts at a connection's end is there.
+func (ds *daemonSet) stop(name string) { ds.stops[name]() }
 
 // dialFrom connects to addr from the local address from (an address of
 // 127.0.0.0/8) and runs HELLO and GREETING.

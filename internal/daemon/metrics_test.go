@@ -10,6 +10,21 @@ import (
 	"time"
 )
 
+// acceptedCount returns the connections daemon ts accepted, from its
+// metrics.
+func acceptedCount(t *testing.T, ts *testServer) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	ts.srv.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for _, line := range strings.Split(rec.Body.String(), "\n") {
+		if v, ok := strings.CutPrefix(line, "ferry_daemon_connections_accepted_total "); ok {
+			return v
+		}
+	}
+	t.Fatal("no ferry_daemon_connections_accepted_total")
+	return ""
+}
+
 // TestMetrics: a gateway counts proxied sessions and their bytes per
 // module and backend, backend failures, redirects and refusals; a backend
 // counts failed logins; metrics_listen serves them over HTTP.
@@ -38,6 +53,8 @@ redirect = "ferry://%ADDR:be%/data"
 	command(t, gw.addr, OpenOptions{Module: "v", Role: RoleSender, User: "alice", Password: "wrong"}, "x")
 	command(t, gw.addr, OpenOptions{Module: "nope", Role: RoleSender}, "x")
 
+	ds.stop("gw") // sessions are counted when they end
+	ds.stop("be")
 	scrape := func(ts *testServer) string {
 		rec := httptest.NewRecorder()
 		ts.srv.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))

@@ -29,11 +29,11 @@ func (c *serverConn) redirect(m *Module, req openRequest, log *slog.Logger) erro
 	if !hasCap(req.Caps, CapRedirect) {
 		return refuse(CodeMoved, "module %q has moved to %s", m.Name, m.Redirect)
 	}
+	log.Info("redirect", "to", m.Redirect)
+	c.s.metrics.redirects.WithLabelValues(m.Name).Inc()
 	if err := writeFrame(c.conn, msgRedirect, redirectMsg{URL: m.Redirect}.marshal()); err != nil {
 		return err
 	}
-	log.Info("redirect", "to", m.Redirect)
-	c.s.metrics.redirects.WithLabelValues(m.Name).Inc()
 	c.drain()
 	return nil
 }

@@ -40,9 +40,6 @@ path = "%DIR%/pub"
 	if n := strings.Count(up.log.String(), `msg="module query"`); n != 2 {
 		t.Errorf("the upstream was asked %d times, want 2 (data and nope, once each: with an upstream down, a negative answer is kept 10s):\n%s", n, up.log)
 	}
-	if !strings.Contains(gw.log.String(), "backend=ferry://"+ds.addrs["up"]+"/data") {
-		t.Errorf("gateway log does not name the upstream used:\n%s", gw.log)
-	}
 	c, err := Dial(t.Context(), gw.addr, DialOptions{Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +47,10 @@ path = "%DIR%/pub"
 	mods, err := c.List(t.Context())
 	if err != nil || fmt.Sprint(mods) != fmt.Sprint([]ModuleInfo{{Name: "data", Comment: "the backend's data"}, {Name: "local", Flags: FlagReadOnly}}) {
 		t.Errorf("listing with a discovered module: %v, %v", mods, err)
+	}
+	ds.stop("gw")
+	if !strings.Contains(gw.log.String(), "backend=ferry://"+ds.addrs["up"]+"/data") {
+		t.Errorf("gateway log does not name the upstream used:\n%s", gw.log)
 	}
 }
 
