@@ -69,28 +69,19 @@ func dialDaemon(ctx context.Context, op Operand, opts Options, serverSends bool)
 		return nil, fmt.Errorf("%w: %s names no module", ErrBadOperand, op)
 	}
 	op = defaultPort(op, opts)
-	c, err := daemon.Dial(ctx, daemonAddr(op), daemonDialOptions(op, opts))
-	if err != nil {
-		return nil, daemonRefusal(op, opts, err)
-	}
 	role := daemon.RoleReceiver
 	if serverSends {
 		role = daemon.RoleSender
 	}
-	oo := daemon.OpenOptions{Module: op.Module, Role: role, User: op.User}
+	oo := daemon.OpenOptions{Role: role, User: op.User}
 	if op.User != "" {
 		pw, err := daemon.Password(opts.PasswordFile)
 		if err != nil && !errors.Is(err, daemon.ErrNoPassword) {
-			c.Close()
 			return nil, err
 		}
 		oo.Password = pw
 	}
-	conn, _, err := c.Open(ctx, oo)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrDaemon, daemonAddr(op), err)
-	}
-	return conn, nil
+	return openModule(ctx, op, opts, oo)
 }
 
 func daemonAddr(op Operand) string {

@@ -219,6 +219,12 @@ type Options struct {
 	PasswordFile   string // file holding the module password ("" reads FERRY_PASSWORD)
 	TLSCAFile      string // PEM roots that verify a TLS daemon instead of the system's
 	TLSFingerprint string // pin the daemon's certificate ("sha256:HEX") instead of verifying a chain
+	// NoRedirect refuses a daemon's redirect (--no-redirect) instead of
+	// following it (daemon_redirect.go).
+	NoRedirect bool
+	// OnRedirect, if not nil, is told each redirect followed: the module
+	// address that redirected and the one it named.
+	OnRedirect func(from, to string)
 
 	// Callbacks. Each may be nil. They are called from ferry's goroutines,
 	// one at a time (never concurrently).

@@ -38,7 +38,7 @@ type SwarmResult = swarm.Result
 // SwarmFetch makes the local directory dst a copy of the daemon module
 // src (ferry://host/module/), fetching chunks from the origin and the
 // mirrors at once, each verified against the origin's signed manifest
-// (docs/DAEMON.md §10). Files that could not be completed are in the
+// (docs/DAEMON.md §11). Files that could not be completed are in the
 // result's FileErrors, and the error matches ErrPartial.
 func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Options) (*SwarmResult, error) {
 	origin, err := swarmTarget(src)

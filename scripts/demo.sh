@@ -3,14 +3,18 @@
 #   1. a local sync of a tree, then an update of it (only the changes move);
 #   2. a ferry daemon on loopback serving the tree as a module, and a client
 #      listing the daemon's modules and pulling from it;
-#   3. an rdiff-compatible signature/delta/patch round trip on a generated file.
+#   3. a gateway daemon in front of that daemon and a second one: a pull
+#      through a proxy module and one that follows a redirect;
+#   4. an rdiff-compatible signature/delta/patch round trip on a generated file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 go build -o bin/ferry ./cmd/ferry
 ferry=$PWD/bin/ferry
 demo=$(mktemp -d /tmp/ferry-demo.XXXXXX)
-daemon_pid=""
-trap '[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null; rm -rf "$demo"' EXIT
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$demo"' EXIT
+# wait_port PORT waits until something listens on 127.0.0.1:PORT.
+wait_port() { for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && break; sleep 0.1; done; }
 
 echo "== generating a demo tree in $demo/src"
 mkdir -p "$demo/src/docs" "$demo/src/data/raw" "$demo/src/empty"
@@ -38,15 +42,49 @@ path = "$demo/src"
 comment = "the demo tree, read only"
 TOML
 "$ferry" serve --config "$demo/ferryd.toml" 2>"$demo/ferryd.log" &
-daemon_pid=$!
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+pids+=($!)
+wait_port "$port"
 echo "-- ferry ferry://127.0.0.1:$port/   (module list)"
 "$ferry" "ferry://127.0.0.1:$port/"
 echo "-- ferry -i ferry://127.0.0.1:$port/demo/docs/ pulled/"
 "$ferry" -i "ferry://127.0.0.1:$port/demo/docs/" "$demo/pulled/"
 diff -r "$demo/src/docs" "$demo/pulled" && echo "pulled tree is identical"
-kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; daemon_pid=""
+
+echo "== a gateway in front of that daemon and a second one (docs/DAEMON.md section 10)"
+port2=$((port + 1)) gwport=$((port + 2))
+cat >"$demo/second.toml" <<TOML
+listen = ["127.0.0.1:$port2"]
+[module.notes]
+path = "$demo/src/docs"
+comment = "notes, on the second daemon"
+TOML
+cat >"$demo/gateway.toml" <<TOML
+listen = ["127.0.0.1:$gwport"]
+[module.mirror]
+proxy = "ferry://127.0.0.1:$port/demo"
+comment = "the demo tree, proxied by the gateway"
+[module.notes]
+redirect = "ferry://127.0.0.1:$port2/notes"
+comment = "moved to the second daemon"
+TOML
+"$ferry" serve --config "$demo/second.toml" 2>"$demo/second.log" &
+pids+=($!)
+"$ferry" serve --config "$demo/gateway.toml" 2>"$demo/gateway.log" &
+pids+=($!)
+wait_port "$port2"
+wait_port "$gwport"
+echo "-- ferry ferry://127.0.0.1:$gwport/   (the gateway's modules)"
+"$ferry" "ferry://127.0.0.1:$gwport/"
+echo "-- ferry -i ferry://127.0.0.1:$gwport/mirror/data/raw/ via-proxy/"
+"$ferry" -i "ferry://127.0.0.1:$gwport/mirror/data/raw/" "$demo/via-proxy/"
+diff -r "$demo/src/data/raw" "$demo/via-proxy" && echo "pulled through the proxy: identical"
+echo "-- ferry -v ferry://127.0.0.1:$gwport/notes/ via-redirect/"
+"$ferry" -v "ferry://127.0.0.1:$gwport/notes/" "$demo/via-redirect/"
+diff -r "$demo/src/docs" "$demo/via-redirect" && echo "pulled after the redirect: identical"
+for p in "${pids[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
+pids=()
 echo "-- daemon log:"; cat "$demo/ferryd.log"
+echo "-- gateway log:"; cat "$demo/gateway.log"
 
 echo "== rdiff round trip: signature, delta, patch"
 head -c 2000000 /dev/urandom >"$demo/old.bin"

@@ -48,6 +48,8 @@ func engineExitCode(err error) (int, bool) {
 		return ExitDaemonTimeout, true
 	case errors.Is(err, ferry.ErrMaxDelete):
 		return ExitMaxDelete, true
+	case errors.Is(err, ferry.ErrRedirect):
+		return ExitRedirect, true
 	case errors.Is(err, ferry.ErrDaemon), errors.Is(err, ferry.ErrStartup):
 		return ExitStartup, true
 	case errors.Is(err, ferry.ErrProtocol):

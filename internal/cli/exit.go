@@ -10,6 +10,7 @@ const (
 	ExitProtocol      = 2   // protocol incompatibility
 	ExitFileSelect    = 3   // errors selecting input/output files or directories
 	ExitStartup       = 5   // error starting the client-server protocol
+	ExitRedirect      = 16  // a daemon redirect was not followed (ferry's own: loop, TLS to plain, --no-redirect)
 	ExitSocketIO      = 10  // error in socket I/O
 	ExitIO            = 11  // error in file I/O (the run stopped)
 	ExitStream        = 12  // error in the protocol data stream

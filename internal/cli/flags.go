@@ -197,6 +197,7 @@ func (o *syncOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&p.PasswordFile, "password-file", "", "read the daemon module password from `FILE` (default: $FERRY_PASSWORD)")
 	fs.StringVar(&p.TLSCAFile, "tls-ca", "", "verify a ferrys:// daemon with the PEM roots in `FILE`")
 	fs.StringVar(&p.TLSFingerprint, "tls-fingerprint", "", "pin a ferrys:// daemon's certificate by `sha256:HEX` fingerprint")
+	fs.BoolVar(&p.NoRedirect, "no-redirect", false, "refuse a daemon's redirect to another address (exit 16)")
 
 	addUnsupportedFlags(fs, &o.unsupported)
 }

@@ -25,6 +25,9 @@ func runSync(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int 
 		sink.log = lf
 	}
 	opts := o.sync
+	if o.verbose > 0 && opts.OnRedirect == nil {
+		opts.OnRedirect = func(from, to string) { fmt.Fprintf(stderr, "ferry: %s redirects to %s\n", from, to) }
+	}
 	// The scan that runs ahead for totals is a second walk of the source:
 	// only --progress and --json show what it finds.
 	opts.NoTotals = !o.progress && !o.json

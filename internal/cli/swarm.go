@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// swarmFlags are the many-source options (docs/DAEMON.md §10).
+// swarmFlags are the many-source options (docs/DAEMON.md §11).
 type swarmFlags struct {
 	on      bool     // --swarm
 	mirrors []string // --mirror URL, repeatable

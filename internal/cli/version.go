@@ -34,7 +34,7 @@ func features() []feature {
 		{"symlinks", true}, {"hardlinks", true}, {"devices", true}, {"specials", true},
 		{"ACLs", linux}, {"xattrs", linux},
 		{"sparse", true}, {"prealloc", linux}, {"inplace", true}, {"fuzzy", true},
-		{"ssh", true}, {"daemon", true}, {"TLS", true}, {"IPv6", true},
+		{"ssh", true}, {"daemon", true}, {"gateway", true}, {"TLS", true}, {"IPv6", true},
 		{"zstd", true}, {"rdiff", true}, {"copy_file_range", linux},
 	}
 }

@@ -105,7 +105,15 @@ func (s *Server) shed(ln net.Listener) bool {
 // admit counts conn against the connection limits and serves it, or
 // refuses it with an ERROR when a limit is reached.
 func (s *Server) admit(ctx context.Context, conn net.Conn) {
+	cfg := s.config()
 	host := hostKey(remoteAddr(conn))
+	maxHost := cfg.MaxPerHost
+	if matchAny(cfg.trusted, remoteAddr(conn)) {
+		// A trusted gateway carries many clients, whose own per-host
+		// limit it applies itself.
+		maxHost = 0
+	}
+	s.metrics.accepted.Inc()
 	if !s.fds.room(s.now()) {
 		// No descriptor to spare for telling it at leisure: a short
 		// error, written at once into the empty socket buffer, and close.
@@ -117,17 +125,19 @@ func (s *Server) admit(ctx context.Context, conn net.Conn) {
 		conn.Close()
 		return
 	}
-	switch s.limits.acquireConn(host, s.cfg.MaxConnections, s.cfg.MaxPerHost) {
+	switch s.limits.acquireConn(host, cfg.MaxConnections, maxHost) {
 	case tooManyTotal:
-		s.refuseBusy(conn, fmt.Sprintf("max connections (%d) reached -- try again later", s.cfg.MaxConnections))
+		s.refuseBusy(conn, fmt.Sprintf("max connections (%d) reached -- try again later", cfg.MaxConnections))
 		return
 	case tooManyHost:
-		s.refuseBusy(conn, fmt.Sprintf("max connections per host (%d) reached -- try again later", s.cfg.MaxPerHost))
+		s.refuseBusy(conn, fmt.Sprintf("max connections per host (%d) reached -- try again later", maxHost))
 		return
 	}
+	s.metrics.open.Inc()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		defer s.metrics.open.Dec()
 		s.ServeConn(ctx, conn)
 		s.releaseMemory(s.limits.releaseConn(host) == 0)
 	}()
@@ -137,6 +147,7 @@ func (s *Server) admit(ctx context.Context, conn net.Conn) {
 // a short deadline; when too many are being told already, it closes conn
 // at once.
 func (s *Server) refuseBusy(conn net.Conn, msg string) {
+	s.metrics.refused(CodeTooMany)
 	if n := s.limitLog.allow(s.now()); n >= 0 {
 		s.log.Info("refused", "remote", conn.RemoteAddr().String(), "err", msg, "limit_refusals_not_logged", n)
 	}

@@ -194,7 +194,7 @@ func rawDial(t *testing.T, local, addr string) (net.Conn, error) {
 // or ERROR.
 func helloFrom(conn net.Conn) (frame, error) {
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	if err := writeFrame(conn, msgHello, hello{Version: ProtocolVersion, Software: "hostile"}.marshal()); err != nil {
+	if err := writeFrame(conn, msgHello, hello{Version: 1, Software: "hostile"}.marshal()); err != nil {
 		return frame{}, err
 	}
 	return readFrame(conn, MaxFramePayload)

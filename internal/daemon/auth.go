@@ -69,10 +69,11 @@ func newNonce() [nonceLen]byte {
 	return n
 }
 
-// verifyAuth checks resp against the secrets file for module m. An
+// verifyAuth checks resp, an answer bound to server and module (m's own
+// names, or a trusted gateway's), against the secrets file of m. An
 // unknown user costs the same key derivation as a known one, so response
 // times do not reveal which users exist.
-func verifyAuth(m *Module, server string, nonce [nonceLen]byte, resp authResponse) (bool, error) {
+func verifyAuth(m *Module, server, module string, nonce [nonceLen]byte, resp authResponse) (bool, error) {
 	allowed := false
 	for _, u := range m.AuthUsers {
 		if u == resp.User {
@@ -90,7 +91,7 @@ func verifyAuth(m *Module, server string, nonce [nonceLen]byte, resp authRespons
 	if err != nil {
 		return false, err
 	}
-	want := authMAC(key, nonce, server, m.Name, resp.User)
+	want := authMAC(key, nonce, server, module, resp.User)
 	ok := hmac.Equal(want[:], resp.MAC[:])
 	return ok && found && allowed, nil
 }

@@ -35,7 +35,7 @@ func TestVerifyAuth(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ok, err := verifyAuth(m, "srv", nonce, tc.resp)
+			ok, err := verifyAuth(m, "srv", m.Name, nonce, tc.resp)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -51,7 +51,7 @@ func TestVerifyAuthRefusesOpenSecrets(t *testing.T) {
 	m := &Module{Name: "priv", AuthUsers: []string{"alice"}, SecretsFile: secrets}
 	nonce := newNonce()
 	mac, _ := ClientMAC(nonce, "srv", "priv", "alice", "s3cret")
-	if ok, err := verifyAuth(m, "srv", nonce, authResponse{User: "alice", MAC: mac}); ok || err == nil {
+	if ok, err := verifyAuth(m, "srv", m.Name, nonce, authResponse{User: "alice", MAC: mac}); ok || err == nil {
 		t.Fatalf("verifyAuth with an other-readable secrets file = %v, %v; want refusal", ok, err)
 	}
 }

@@ -91,7 +91,7 @@ func NewClient(ctx context.Context, conn net.Conn, software string, deadline tim
 	if err := c.greeting.unmarshal(f.payload); err != nil {
 		return nil, err
 	}
-	if c.greeting.Version != ProtocolVersion {
+	if c.greeting.Version < 1 || c.greeting.Version > ProtocolVersion {
 		return nil, fmt.Errorf("%w: daemon chose %d", ErrVersion, c.greeting.Version)
 	}
 	return c, nil
@@ -127,11 +127,19 @@ func (c *Client) read(want msgType) (frame, error) {
 }
 
 // List asks for the module listing and closes the connection.
-func (c *Client) List(ctx context.Context) ([]ModuleInfo, error) {
+func (c *Client) List(ctx context.Context) ([]ModuleInfo, error) { return c.list(ctx, 0) }
+
+// list sends LIST with hops (version 2 on; a gateway asking its backends
+// sends 1, which they answer from their configuration alone).
+func (c *Client) list(ctx context.Context, hops uint8) ([]ModuleInfo, error) {
 	defer c.conn.Close()
 	stop := c.guard(ctx)
 	defer stop()
-	if err := writeFrame(c.conn, msgList, nil); err != nil {
+	var p []byte
+	if hops > 0 && c.greeting.Version >= capsVersion {
+		p = []byte{hops}
+	}
+	if err := writeFrame(c.conn, msgList, p); err != nil {
 		return nil, err
 	}
 	f, err := c.read(msgModules)
@@ -174,7 +182,7 @@ func (c *Client) Open(ctx context.Context, o OpenOptions) (net.Conn, uint8, erro
 func (c *Client) open(ctx context.Context, o OpenOptions) (net.Conn, uint8, error) {
 	stop := c.guard(ctx)
 	defer stop()
-	req := openRequest{Module: o.Module, Role: o.Role, Hops: o.Hops}
+	req := openRequest{Module: o.Module, Role: o.Role, Hops: o.Hops, Version: c.greeting.Version, Caps: []string{CapRedirect}}
 	if err := writeFrame(c.conn, msgOpen, req.marshal()); err != nil {
 		return nil, 0, err
 	}
@@ -182,7 +190,12 @@ func (c *Client) open(ctx context.Context, o OpenOptions) (net.Conn, uint8, erro
 	if err != nil {
 		return nil, 0, err
 	}
-	if f.typ == msgChallenge {
+	// Answer each CHALLENGE: a gateway module with users of its own
+	// challenges first, its backend then (docs/DAEMON.md 10.1).
+	for n := 0; f.typ == msgChallenge; n++ {
+		if n == maxChallenges {
+			return nil, 0, fmt.Errorf("%w: more than %d challenges", ErrProtocol, maxChallenges)
+		}
 		var ch challenge
 		if err := ch.unmarshal(f.payload); err != nil {
 			return nil, 0, err
@@ -197,10 +210,14 @@ func (c *Client) open(ctx context.Context, o OpenOptions) (net.Conn, uint8, erro
 		if err := writeFrame(c.conn, msgAuth, authResponse{User: o.User, MAC: mac}.marshal()); err != nil {
 			return nil, 0, err
 		}
-		if f, err = c.read(msgReady); err != nil {
+		if f, err = readFrame(c.conn, MaxFramePayload); err != nil {
 			return nil, 0, err
 		}
-	} else if f, err = c.check(f, msgReady); err != nil {
+	}
+	if f.typ == msgRedirect {
+		return nil, 0, redirectError(f.payload, o.Module)
+	}
+	if f, err = c.check(f, msgReady); err != nil {
 		return nil, 0, err
 	}
 	var r ready

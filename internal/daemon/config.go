@@ -3,6 +3,7 @@ package daemon
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"time"
@@ -70,6 +71,22 @@ type Config struct {
 
 	Modules map[string]*Module `toml:"module"`
 
+	// TrustedProxies are the gateways whose FORWARD (the client address
+	// they proxy for) this daemon believes (config_proxy.go).
+	TrustedProxies []string `toml:"trusted_proxies"`
+	trusted        []netip.Prefix
+	// MetricsListen serves Prometheus metrics at http://ADDR/metrics
+	// (metrics.go); "" for none.
+	MetricsListen string `toml:"metrics_listen"`
+	// Upstream discovery (config_upstream.go): daemons asked for a
+	// module this one lacks, and what to do with one that has it.
+	Upstreams              []string `toml:"upstreams"`
+	UpstreamMode           string   `toml:"upstream_mode"` // "proxy" (default) or "redirect"
+	UpstreamTTL            Duration `toml:"upstream_ttl"`  // answers kept this long (default 1m)
+	UpstreamTLSCA          string   `toml:"upstream_tls_ca"`
+	UpstreamTLSFingerprint string   `toml:"upstream_tls_fingerprint"`
+	upstreams              []Target
+
 	// File is the path the configuration was loaded from, if any; relative
 	// paths in it are resolved against its directory.
 	File string `toml:"-"`
@@ -103,6 +120,16 @@ type Module struct {
 	BWLimit Rate `toml:"bwlimit"`
 	// ModuleSwarm: many-source service (config_swarm.go).
 	ModuleSwarm
+
+	// Gateway modules (config_proxy.go): Proxy relays to backend
+	// daemons, Redirect sends clients elsewhere; either replaces Path.
+	Proxy          ProxyList `toml:"proxy"`
+	Redirect       string    `toml:"redirect"`
+	TLSFingerprint string    `toml:"tls_fingerprint"` // pins the ferrys:// backends' certificate
+	TLSCA          string    `toml:"tls_ca"`          // verifies the ferrys:// backends with these roots
+	ProxyBind      string    `toml:"proxy_bind"`      // source address for dials to the backends
+	backends       []backend
+	bind           netip.Addr
 
 	// filled in by validation
 	access hostAccess

@@ -8,7 +8,7 @@ import (
 	"github.com/ferrysync/ferry/internal/swarm"
 )
 
-// ModuleSwarm holds a module's many-source keys (docs/DAEMON.md §10). A
+// ModuleSwarm holds a module's many-source keys (docs/DAEMON.md §11). A
 // swarm module is either an origin, which signs manifests with its
 // swarm_key, or a mirror of one (mirror_of), which re-serves the origin's
 // manifest for the tree it holds.

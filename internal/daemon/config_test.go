@@ -158,3 +158,61 @@ func TestLimitDefaults(t *testing.T) {
 		}
 	}
 }
+
+// TestGatewayExampleConfig loads docs/ferry-gateway.example.toml.
+func TestGatewayExampleConfig(t *testing.T) {
+	data, err := os.ReadFile("../../docs/ferry-gateway.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cfg, err := ParseConfig(data, filepath.Join(dir, "ferry-gateway.toml"))
+	if err != nil {
+		t.Fatalf("docs/ferry-gateway.example.toml: %v", err)
+	}
+	d := cfg.Modules["data"]
+	if d == nil || len(d.backends) != 2 || d.backends[1].Target.Module != "data-replica" || d.backends[1].Target.Port != 9873 || !d.bind.IsValid() {
+		t.Fatalf("module data = %+v", d)
+	}
+	if v := cfg.Modules["vault"]; v == nil || !v.backends[0].Target.TLS || v.backends[0].Target.Port != DefaultTLSPort {
+		t.Fatalf("module vault = %+v", v)
+	}
+	if a := cfg.Modules["archive"]; a == nil || a.Redirect == "" {
+		t.Fatalf("module archive = %+v", a)
+	}
+}
+
+// TestGatewayConfigErrors: the gateway keys' load-time checks.
+func TestGatewayConfigErrors(t *testing.T) {
+	tests := []struct{ name, cfg, want string }{
+		{"path and proxy", "[module.m]\npath = \"/x\"\nproxy = \"ferry://h/m\"", "exclude each other"},
+		{"proxy and redirect", "[module.m]\nredirect = \"ferry://h/m\"\nproxy = \"ferry://h/m\"", "exclude each other"},
+		{"proxy not a URL", "[module.m]\nproxy = \"h::m\"", "want ferry://"},
+		{"proxy with a path", "[module.m]\nproxy = \"ferry://h/m/sub\"", "path inside"},
+		{"proxy with a user", "[module.m]\nproxy = \"ferry://u@h/m\"", "user"},
+		{"proxy no module", "[module.m]\nproxy = \"ferry://h/\"", "no module"},
+		{"proxy empty list", "[module.m]\nproxy = []", "empty list"},
+		{"proxy list of numbers", "[module.m]\nproxy = [1]", "list of ferry://"},
+		{"proxy with uid", "[module.m]\nproxy = \"ferry://h/m\"\nuid = 0", "uid and gid do not apply"},
+		{"pin without TLS backend", "[module.m]\nproxy = \"ferry://h/m\"\ntls_fingerprint = \"sha256:" + strings.Repeat("00", 32) + "\"", "no ferrys://"},
+		{"bad pin", "[module.m]\nproxy = \"ferrys://h/m\"\ntls_fingerprint = \"md5:1\"", "tls_fingerprint"},
+		{"bind not an IP", "[module.m]\nproxy = \"ferry://h/m\"\nproxy_bind = \"gw.example\"", "IP address"},
+		{"tls keys without proxy", "[module.m]\npath = \"/x\"\ntls_ca = \"ca.pem\"", "must be set with"},
+		{"redirect bad", "[module.m]\nredirect = \"http://h/m\"", "want ferry://"},
+		{"trusted host name", "trusted_proxies = [\"gw.example\"]", "trusted_proxies"},
+		{"upstream with a module", "upstreams = [\"ferry://h/m\"]", "daemon's address only"},
+		{"upstream not a URL", "upstreams = [\"h::\"]", "want ferry://"},
+		{"upstream mode", "upstreams = [\"ferry://h\"]\nupstream_mode = \"relay\"", "upstream_mode"},
+		{"ttl without upstreams", "upstream_ttl = \"5m\"", "upstreams"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "s"), "a:p\n", 0o600)
+			_, err := ParseConfig([]byte(tc.cfg), filepath.Join(dir, "f.toml"))
+			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want a config error with %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -66,6 +66,12 @@ func (v *validator) validate(c *Config) error {
 		}
 		c.Motd = string(b)
 	}
+	if err := v.validateTrusted(c); err != nil {
+		return err
+	}
+	if err := v.validateUpstreams(c); err != nil {
+		return err
+	}
 	names := make([]string, 0, len(c.Modules))
 	for name := range c.Modules {
 		names = append(names, name)
@@ -89,7 +95,11 @@ func (v *validator) validateModule(c *Config, m *Module) error {
 	if err := checkModuleName(m.Name); err != nil {
 		return v.errorf(toml.Key{"module", m.Name}, "%s", err)
 	}
-	if m.Path == "" {
+	gw, err := v.validateGateway(c, m)
+	if err != nil {
+		return err
+	}
+	if m.Path == "" && !gw {
 		return v.errorf(key("path"), "must be set")
 	}
 	m.Path = c.resolve(m.Path)
@@ -118,7 +128,6 @@ func (v *validator) validateModule(c *Config, m *Module) error {
 			return v.errorf(key("secrets_file"), "%s", err)
 		}
 	}
-	var err error
 	if m.access.allow, err = parseHostList(m.HostsAllow); err != nil {
 		return v.errorf(key("hosts_allow"), "%s", err)
 	}

@@ -22,9 +22,9 @@ func (s *Server) ServeConn(ctx context.Context, conn net.Conn) {
 	defer stop()
 	defer conn.Close()
 
-	c := &serverConn{s: s, conn: conn, remote: remoteAddr(conn)}
+	c := &serverConn{s: s, conn: conn, remote: remoteAddr(conn), cfg: s.config()}
 	c.log = s.log.With("remote", conn.RemoteAddr().String())
-	conn.SetDeadline(time.Now().Add(time.Duration(s.cfg.HandshakeTimeout)))
+	conn.SetDeadline(time.Now().Add(time.Duration(c.cfg.HandshakeTimeout)))
 	if err := c.run(ctx); err != nil {
 		var r *refusal
 		switch {
@@ -34,6 +34,8 @@ func (s *Server) ServeConn(ctx context.Context, conn net.Conn) {
 			}
 		case r != nil:
 			c.log.Info("refused", "err", err)
+		case errors.As(err, new(*relayedRefusal)):
+			c.log.Info("refused by the backend", "err", err)
 		default:
 			c.log.Info("connection failed", "err", err)
 		}
@@ -46,6 +48,13 @@ type serverConn struct {
 	conn   net.Conn
 	remote netip.Addr // invalid for non-IP connections
 	log    *slog.Logger
+	// cfg is the configuration this connection is served by (a reload
+	// does not change it under a connection).
+	cfg *Config
+	// version is the daemon-phase version chosen in GREETING.
+	version uint16
+	// fwd is what a trusted gateway said in FORWARD; nil without one.
+	fwd *forwardMsg
 }
 
 // refusal is an error the client is told about in an ERROR message.
@@ -78,6 +87,10 @@ func (c *serverConn) run(ctx context.Context) error {
 	if err == nil {
 		return nil
 	}
+	var rr *relayedRefusal
+	if errors.As(err, &rr) {
+		return err // the client has the backend's answer
+	}
 	var r *refusal
 	if !errors.As(err, &r) {
 		var ne net.Error
@@ -92,6 +105,7 @@ func (c *serverConn) run(ctx context.Context) error {
 			r = &refusal{code: CodeInternal, msg: "internal error", err: err}
 		}
 	}
+	c.s.metrics.refused(r.code)
 	c.sendError(r.code, r.msg)
 	return err
 }
@@ -142,20 +156,30 @@ func (c *serverConn) phase(ctx context.Context) error {
 	if h.Version < 1 {
 		return &refusal{code: CodeVersion, msg: fmt.Sprintf("client speaks version %d, this daemon version %d", h.Version, ProtocolVersion), err: ErrVersion}
 	}
-	g := greeting{Version: min(h.Version, ProtocolVersion), Name: c.s.cfg.Name, Motd: c.s.cfg.Motd}
+	c.version = min(h.Version, ProtocolVersion)
+	g := greeting{Version: c.version, Name: c.cfg.Name, Motd: c.cfg.Motd, Caps: []string{CapForward, CapQuery}}
 	if err := writeFrame(c.conn, msgGreeting, g.marshal()); err != nil {
 		return err
 	}
-	if f, err = c.readMsg(msgList, msgOpen); err != nil {
+	if f, err = c.readMsg(msgList, msgOpen, msgForward, msgQuery); err != nil {
 		return err
 	}
-	if f.typ == msgList {
-		if len(f.payload) != 0 {
-			return fmt.Errorf("%w: LIST with a payload", ErrProtocol)
-		}
-		return c.list()
+	if f.typ == msgQuery {
+		return c.query(ctx, f)
 	}
-	var req openRequest
+	if f.typ == msgForward {
+		if f, err = c.forwarded(f); err != nil {
+			return err
+		}
+	}
+	if f.typ == msgList {
+		hops, err := listHops(f.payload, c.version)
+		if err != nil {
+			return err
+		}
+		return c.list(ctx, hops)
+	}
+	req := openRequest{Version: c.version}
 	if err := req.unmarshal(f.payload); err != nil {
 		return err
 	}
@@ -164,13 +188,17 @@ func (c *serverConn) phase(ctx context.Context) error {
 
 // list answers LIST with the modules that are listed and that the client's
 // address may use; nothing but names, comments and flags.
-func (c *serverConn) list() error {
+func (c *serverConn) list(ctx context.Context, hops uint8) error {
 	var ml moduleList
-	for _, name := range sortedNames(c.s.cfg.Modules) {
-		m := c.s.cfg.Modules[name]
-		if m.IsListed() && m.access.allowed(c.remote) {
-			ml.Modules = append(ml.Modules, ModuleInfo{Name: m.Name, Comment: m.Comment, Flags: m.flags()})
+	for _, name := range sortedNames(c.cfg.Modules) {
+		m := c.cfg.Modules[name]
+		if m.IsListed() && m.access.allowed(c.client()) {
+			ml.Modules = append(ml.Modules, ModuleInfo{Name: m.Name, Comment: m.Comment, Flags: m.listFlags()})
 		}
+	}
+	if hops == 0 {
+		c.listProxied(ctx, &ml)
+		c.listDiscovered(&ml)
 	}
 	c.log.Info("module list", "modules", len(ml.Modules))
 	return writeFrame(c.conn, msgModules, ml.marshal())

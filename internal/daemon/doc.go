@@ -36,4 +36,17 @@
 // --child") started with those credentials, since a Go process cannot change
 // the credentials of one goroutine. The child also isolates crashes. A root
 // daemon serves a writable module without uid as nobody.
+//
+// A module may instead be a gateway module (docs/DAEMON.md section 10):
+// "proxy" relays the connection to a backend daemon after the gateway's own
+// checks (proxy.go, proxy_dial.go: failover with a health memory, FORWARD
+// of the client's address, the backend's CHALLENGE relayed so that
+// authentication runs end to end, then bytes copied both ways undecoded),
+// and "redirect" answers OPEN with REDIRECT (redirect.go). A backend
+// believes FORWARD only from trusted_proxies (forward.go). Daemon-phase
+// version 2 carries the capability lists these messages depend on
+// (msg_gateway.go); a version 1 peer is served as before. A module the
+// daemon lacks is looked up at its upstreams (upstream.go, QUERY with a
+// hop count), then proxied or redirected. SIGHUP reloads the
+// configuration (reload.go); metrics.go serves Prometheus metrics.
 package daemon

@@ -67,6 +67,12 @@ func codeSentinel(c ErrorCode) error {
 		return ErrServerInternal
 	case CodeTimeout:
 		return ErrTimeout
+	case CodeLoop:
+		return ErrLoop
+	case CodeUnavailable:
+		return ErrUnavailable
+	case CodeMoved:
+		return ErrMoved
 	}
 	return nil
 }

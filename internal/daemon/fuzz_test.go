@@ -72,6 +72,13 @@ func FuzzServerHandshake(f *testing.F) {
 	f.Add(script(hi, encFrame(msgOpen, openRequest{Module: "priv", Role: RoleSender}.marshal()),
 		encFrame(msgAuth, authResponse{User: "alice"}.marshal())))
 	f.Add(script(hi, encFrame(msgOpen, openRequest{Module: "../etc", Role: RoleReceiver}.marshal())))
+	hi2 := encFrame(msgHello, hello{Version: 2, Software: "fuzz"}.marshal())
+	f.Add(script(hi2, encFrame(msgForward, forwardMsg{Client: "10.0.0.1", Via: "gw", ViaModule: "m"}.marshal()),
+		encFrame(msgOpen, openRequest{Module: "priv", Role: RoleSender, Version: 2, Caps: []string{CapRedirect}}.marshal()),
+		encFrame(msgAuth, authResponse{User: "alice"}.marshal())))
+	f.Add(script(hi2, encFrame(msgOpen, openRequest{Module: "moved", Role: RoleSender, Version: 2, Caps: []string{CapRedirect}}.marshal())))
+	f.Add(script(hi2, encFrame(msgQuery, queryMsg{Module: "pub", Hops: 1}.marshal())))
+	f.Add(script(hi2, encFrame(msgList, []byte{1})))
 	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff})
 	f.Add([]byte("@RSYNCD: 31.0\n"))
 
@@ -81,6 +88,9 @@ func FuzzServerHandshake(f *testing.F) {
 	}
 	cfg, err := ParseConfig([]byte(`
 name = "fuzz"
+trusted_proxies = ["127.0.0.1"]
+[module.moved]
+redirect = "ferrys://elsewhere:9000/pub"
 [module.pub]
 path = "`+dir+`"
 [module.priv]

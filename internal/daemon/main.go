@@ -81,19 +81,25 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, h Handler
 	if f.child {
 		return runChild(ctx, f.ca, h, stderr)
 	}
-	cfg, err := LoadConfig(f.config)
+	load := func() (*Config, error) {
+		cfg, err := LoadConfig(f.config)
+		if err != nil {
+			return nil, err
+		}
+		if fs.Changed("listen") {
+			cfg.Listen = f.listen
+			for _, l := range cfg.Listen {
+				if err := checkListen(l, cfg.AllowPlain, cfg.TLSCert != "" && cfg.TLSKey != ""); err != nil {
+					return nil, fmt.Errorf("--listen %w", err)
+				}
+			}
+		}
+		return cfg, nil
+	}
+	cfg, err := load()
 	if err != nil {
 		fmt.Fprintf(stderr, "ferry serve: %v\n", err)
 		return exitUsage
-	}
-	if fs.Changed("listen") {
-		cfg.Listen = f.listen
-		for _, l := range cfg.Listen {
-			if err := checkListen(l, cfg.AllowPlain, cfg.TLSCert != "" && cfg.TLSKey != ""); err != nil {
-				fmt.Fprintf(stderr, "ferry serve: --listen %v\n", err)
-				return exitUsage
-			}
-		}
 	}
 	logger, closeLog, err := openLog(cfg, stderr)
 	if err != nil {
@@ -109,6 +115,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, h Handler
 		return exitUsage
 	}
 	defer srv.refreshOnSignal(ctx)() // SIGUSR1: mirrors refresh now (swarm_signal_unix.go)
+	hup, stopHUP := notifyHUP()
+	defer stopHUP()
+	go srv.reloadOn(ctx, hup, load)
 	if err := srv.ListenAndServe(ctx); err != nil {
 		fmt.Fprintf(stderr, "ferry serve: %v\n", err)
 		return exitConnect

@@ -38,12 +38,22 @@ func (t msgType) String() string {
 		return "READY"
 	case msgError:
 		return "ERROR"
+	case msgRedirect:
+		return "REDIRECT"
+	case msgForward:
+		return "FORWARD"
+	case msgQuery:
+		return "QUERY"
+	case msgAnswer:
+		return "ANSWER"
 	}
 	return fmt.Sprintf("message 0x%02x", uint8(t))
 }
 
-// ProtocolVersion is the daemon-phase version this package speaks.
-const ProtocolVersion = 1
+// ProtocolVersion is the highest daemon-phase version this package speaks.
+// Version 2 adds capability lists to GREETING and OPEN (msg_gateway.go);
+// a peer speaking version 1 is served as before.
+const ProtocolVersion = 2
 
 // helloMagic opens every HELLO payload so that a stray client (an HTTP
 // request, an rsync client) is told apart from a ferry client at once.
@@ -97,9 +107,10 @@ type hello struct {
 
 // greeting is the server's answer to hello.
 type greeting struct {
-	Version uint16 // version chosen for this connection
-	Name    string // server name, part of the authenticated data
-	Motd    string // message of the day, may be empty
+	Version uint16   // version chosen for this connection
+	Name    string   // server name, part of the authenticated data
+	Motd    string   // message of the day, may be empty
+	Caps    []string // server capabilities (version 2 on)
 }
 
 // ModuleInfo is one entry of a module listing.
@@ -119,6 +130,11 @@ type openRequest struct {
 	// Hops counts daemons the request already went through (for proxying
 	// and redirects, a later feature); a direct client sends 0.
 	Hops uint8
+	// Caps are the client's capabilities (on the wire from version 2).
+	Caps []string
+	// Version is the connection's daemon-phase version, which says
+	// whether Caps is on the wire; not itself sent.
+	Version uint16
 }
 
 // challenge is the server's random nonce for an auth module.

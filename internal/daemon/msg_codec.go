@@ -23,6 +23,9 @@ func (m greeting) marshal() []byte {
 	e.u16(m.Version)
 	e.str(m.Name)
 	e.str(m.Motd)
+	if m.Version >= capsVersion {
+		e.caps(m.Caps)
+	}
 	return e.buf
 }
 
@@ -31,6 +34,9 @@ func (m *greeting) unmarshal(b []byte) error {
 	m.Version = d.u16("version")
 	m.Name = d.str("name", maxNameLen)
 	m.Motd = d.str("motd", maxMotdLen)
+	if m.Version >= capsVersion {
+		m.Caps = d.caps()
+	}
 	return d.done()
 }
 
@@ -66,6 +72,9 @@ func (m openRequest) marshal() []byte {
 	e.str(m.Module)
 	e.u8(uint8(m.Role))
 	e.u8(m.Hops)
+	if m.Version >= capsVersion {
+		e.caps(m.Caps)
+	}
 	return e.buf
 }
 
@@ -74,6 +83,9 @@ func (m *openRequest) unmarshal(b []byte) error {
 	m.Module = d.str("module", maxNameLen)
 	m.Role = Role(d.u8("role"))
 	m.Hops = d.u8("hops")
+	if m.Version >= capsVersion {
+		m.Caps = d.caps()
+	}
 	if d.err == nil && m.Role != RoleSender && m.Role != RoleReceiver && m.Role != RoleSwarm {
 		d.fail("unknown role %d", m.Role)
 	}

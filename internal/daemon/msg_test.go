@@ -25,6 +25,10 @@ func sampleMessages() map[msgType]message {
 		msgAuth:      authResponse{User: "alice", MAC: [32]byte{7, 31: 8}},
 		msgReady:     ready{Flags: FlagAuth},
 		msgError:     errorMsg{Code: CodeTooMany, Message: "max connections (1) reached"},
+		msgRedirect:  redirectMsg{URL: "ferrys://[::1]:9000/data"},
+		msgForward:   forwardMsg{Client: "2001:db8::1", Via: "gw", ViaModule: "pub"},
+		msgQuery:     queryMsg{Module: "data", Hops: 3},
+		msgAnswer:    answerMsg{Have: true, Flags: FlagAuth, Comment: "upstream data"},
 	}
 }
 
@@ -45,6 +49,22 @@ func decodeMessage(t msgType, p []byte) (message, error) {
 		return m, err
 	case msgOpen:
 		var m openRequest
+		err := m.unmarshal(p)
+		return m, err
+	case msgRedirect:
+		var m redirectMsg
+		err := m.unmarshal(p)
+		return m, err
+	case msgForward:
+		var m forwardMsg
+		err := m.unmarshal(p)
+		return m, err
+	case msgQuery:
+		var m queryMsg
+		err := m.unmarshal(p)
+		return m, err
+	case msgAnswer:
+		var m answerMsg
 		err := m.unmarshal(p)
 		return m, err
 	case msgChallenge:

@@ -13,13 +13,21 @@ import (
 // limit, authentication), then the module mode, then READY and the
 // session. Nothing about the module's contents is read before READY.
 func (c *serverConn) open(ctx context.Context, req openRequest) error {
-	m := c.s.cfg.Modules[req.Module]
+	m := c.cfg.Modules[req.Module]
+	if m == nil && req.Hops < MaxHops {
+		if e, ok := c.s.discover(ctx, c.cfg, req.Module, req.Hops+1); ok {
+			m = c.cfg.discovered(e)
+		}
+	}
 	if m == nil {
 		return refuse(CodeUnknownModule, "unknown module %q", req.Module)
 	}
 	log := c.log.With("module", m.Name, "role", req.Role.String())
-	if !m.access.allowed(c.remote) {
-		return refuse(CodeAccessDenied, "access denied to module %q from %s", m.Name, c.remote)
+	if !m.access.allowed(c.client()) {
+		return refuse(CodeAccessDenied, "access denied to module %q from %s", m.Name, c.client())
+	}
+	if m.Redirect != "" {
+		return c.redirect(m, req, log)
 	}
 	if !c.s.limits.acquireModule(m.Name, m.MaxConnections) {
 		r := refuse(CodeTooMany, "max connections (%d) reached for module %q -- try again later", m.MaxConnections, m.Name)
@@ -27,6 +35,9 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 		return r
 	}
 	defer c.s.limits.releaseModule(m.Name)
+	if len(m.Proxy) > 0 {
+		return c.proxy(ctx, m, req, log)
+	}
 	user, err := c.authenticate(ctx, m, log)
 	if err != nil {
 		return err
@@ -52,7 +63,7 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 		return nil
 	}
 	sess := &Session{Module: m.Name, Path: m.Path, Role: req.Role, User: user,
-		Remote: c.conn.RemoteAddr().String(), Timeout: time.Duration(m.Timeout), RefuseCompress: m.RefuseCompress,
+		Remote: c.remoteString(), Timeout: time.Duration(m.Timeout), RefuseCompress: m.RefuseCompress,
 		WriteOnly: m.WriteOnly, AllowSetID: m.AllowSetID, AllowDevices: m.AllowDevices}
 	if c.s.dropsPrivileges(m) {
 		return c.serveChild(ctx, m, sess, log)
@@ -81,6 +92,7 @@ func (c *serverConn) runSession(ctx context.Context, m *Module, sess *Session, l
 		args = append(args, "err", err.Error())
 	}
 	log.Info("transfer", args...)
+	c.s.metrics.session(m.Name, "", ic.read.Load(), ic.written.Load())
 }
 
 // authenticate runs the challenge-response for an auth module and returns
@@ -89,9 +101,9 @@ func (c *serverConn) authenticate(ctx context.Context, m *Module, log *slog.Logg
 	if !m.NeedsAuth() {
 		return "", nil
 	}
-	host := hostKey(c.remote)
+	host := hostKey(c.client())
 	if d := c.s.logins.wait(host); d > 0 {
-		r := refuse(CodeAuthFailed, "too many failed logins from %s -- try again in %s", c.remote, d.Round(time.Second))
+		r := refuse(CodeAuthFailed, "too many failed logins from %s -- try again in %s", c.client(), d.Round(time.Second))
 		r.limited = true
 		return "", r
 	}
@@ -114,12 +126,18 @@ func (c *serverConn) authenticate(ctx context.Context, m *Module, log *slog.Logg
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
-	ok, err := verifyAuth(m, c.s.cfg.Name, nonce, resp)
+	server, module := c.cfg.Name, m.Name
+	if c.fwd != nil {
+		// A trusted gateway's client answered for the names it saw.
+		server, module = c.fwd.Via, c.fwd.ViaModule
+	}
+	ok, err := verifyAuth(m, server, module, nonce, resp)
 	<-c.s.kdf
 	if err != nil {
 		return "", &refusal{code: CodeInternal, msg: fmt.Sprintf("authentication unavailable for module %q", m.Name), err: err}
 	}
 	if !ok {
+		c.s.metrics.authFailures.WithLabelValues(m.Name).Inc()
 		n, d := c.s.logins.failed(host)
 		log.Warn("login failed", "user", resp.User, "failures", n, "backoff", d.String())
 		return "", &refusal{code: CodeAuthFailed, msg: fmt.Sprintf("auth failed on module %q", m.Name), err: fmt.Errorf("user %q", resp.User)}

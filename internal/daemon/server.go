@@ -74,15 +74,20 @@ type Server struct {
 	now        func() time.Time
 
 	// state
-	limits   limiter
-	logins   loginGuard
-	kdf      chan struct{}  // slots for key derivations (authentication CPU)
-	refusing atomic.Int32   // connections being told they are over a limit
-	released atomic.Int64   // when memory was last returned to the system (UnixNano)
-	limitLog warnLimiter    // refusals by a limit, logged once a second
-	fds      *fdBudget      // nil: none (a Server not made by NewServer)
-	swarm    *swarmService  // swarm modules' stores (swarm.go)
-	wg       sync.WaitGroup // connection goroutines
+	live      atomic.Pointer[Config] // the configuration new connections get (reload.go)
+	backends  backendHealth          // proxy backends' recent failures (proxy_dial.go)
+	lists     listCache              // backends' listings (list_proxy.go)
+	metrics   *metrics
+	upstreams upstreamCache // upstreams' answers (upstream.go)
+	limits    limiter
+	logins    loginGuard
+	kdf       chan struct{}  // slots for key derivations (authentication CPU)
+	refusing  atomic.Int32   // connections being told they are over a limit
+	released  atomic.Int64   // when memory was last returned to the system (UnixNano)
+	limitLog  warnLimiter    // refusals by a limit, logged once a second
+	fds       *fdBudget      // nil: none (a Server not made by NewServer)
+	swarm     *swarmService  // swarm modules' stores (swarm.go)
+	wg        sync.WaitGroup // connection goroutines
 }
 
 // NewServer returns a server for a validated configuration.
@@ -92,6 +97,8 @@ func NewServer(cfg *Config, opts Options) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, rateWindow: DefaultRateWindow, now: time.Now}
 	s.logins.now = s.now
+	s.live.Store(cfg)
+	s.metrics = newMetrics()
 	s.kdf = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 	s.fds = newFDBudget()
 	if s.log == nil {
@@ -142,6 +149,22 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if s.cfg.MetricsListen != "" {
+		if err := s.serveMetrics(ctx, s.cfg.MetricsListen); err != nil {
+			for _, ln := range lns {
+				ln.Close()
+			}
+			return fmt.Errorf("metrics_listen: %w", err)
+		}
+	}
+	if s.cfg.MetricsListen != "" {
+		if err := s.serveMetrics(ctx, s.cfg.MetricsListen); err != nil {
+			for _, ln := range lns {
+				ln.Close()
+			}
+			return fmt.Errorf("metrics_listen: %w", err)
+		}
+	}
 	if s.tlsCf != nil {
 		s.log.Info("tls certificate", "fingerprint", Fingerprint(s.tlsCf.Certificates[0].Certificate[0]))
 	}
@@ -164,5 +187,5 @@ const DefaultRateWindow = time.Minute
 
 // rateGuard returns a new session's min_rate guard, nil without one.
 func (s *Server) rateGuard() *rateGuard {
-	return newRateGuard(s.cfg.MinRate, s.rateWindow, s.now)
+	return newRateGuard(s.config().MinRate, s.rateWindow, s.now)
 }

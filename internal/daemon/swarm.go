@@ -14,7 +14,7 @@ import (
 )
 
 // swarmService holds the stores of a daemon's swarm modules and runs the
-// mirrors' refresh loops (docs/DAEMON.md §10).
+// mirrors' refresh loops (docs/DAEMON.md §11).
 type swarmService struct {
 	stores     map[string]swarm.Store
 	mirrors    map[string]*swarm.Mirror

@@ -9,7 +9,7 @@ import (
 	"github.com/ferrysync/ferry/internal/swarm"
 )
 
-// Mirror registration (docs/DAEMON.md §10.4): a mirror proves it knows a
+// Mirror registration (docs/DAEMON.md §11.4): a mirror proves it knows a
 // password of the origin's mirror_secrets_file with an HMAC over the
 // origin's nonce and what it registers, keyed as daemon authentication
 // is (§5: PBKDF2 of the password, salted with the user).

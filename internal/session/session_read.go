@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/ferrysync/ferry/internal/link"
 	"github.com/ferrysync/ferry/internal/role"
@@ -35,6 +36,11 @@ func readLoop(p *role.Peer, c *link.Link, r engine, fl *follower) {
 			// The peer sent something this side refuses: tell it why.
 			p.Link.Abort(fmt.Errorf("%w: read: %w", ErrProtocol, err))
 			return
+		}
+		if errors.Is(err, io.EOF) {
+			// Say what a bare EOF means: the peer (or a gateway relaying
+			// it) went away mid-session.
+			err = fmt.Errorf("the connection closed in the middle of the session (the peer, or a gateway between us, went away): %w", err)
 		}
 		if err != nil {
 			p.Link.Fail(fmt.Errorf("read: %w", err))

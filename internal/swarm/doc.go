@@ -1,7 +1,7 @@
 // Package swarm fetches one tree from many sources at once, every chunk
 // verified against a manifest the origin signed, so that an untrusted or
 // broken mirror can slow a transfer but never corrupt it
-// (docs/DAEMON.md §10 is the spec).
+// (docs/DAEMON.md §11 is the spec).
 //
 // The manifest lists, in canonical order (tree.Compare), every directory,
 // symlink and regular file of a module with its mode and mtime, and for a

@@ -9,7 +9,7 @@ import (
 )
 
 // The swarm service runs on a daemon connection after OPEN with role
-// swarm and READY, in the daemon phase's framing (docs/DAEMON.md §10):
+// swarm and READY, in the daemon phase's framing (docs/DAEMON.md §11):
 //
 //	+------+-----------------------+-------------------+
 //	| type | length (uint32, BE)   | payload (length)  |

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# ferry through a gateway against ferry direct, one backend daemon and one
+# gateway daemon (a proxy module per backend module) on loopback:
+#   (a) pull and (b) push of a tree of FILES files of 1-16 KiB;
+#   (c) pull and (d) push of a SIZE_MIB MiB file (whole-file: empty
+#       destination);
+#   target for each: throughput through the gateway >= 0.95x direct (the
+#   gateway copies bytes with splice(2) after the daemon phase);
+#   (e) connection setup: SETUP_N pulls of one small file, each a new
+#       connection and process, direct and through the gateway; the
+#       difference of the means is what the gateway adds per connection
+#       (its daemon phase plus the backend's): target < 2 ms;
+#   (f) CLIENTS concurrent pulls of a small file through the gateway: all
+#       served, or refused with the limit's message; the gateway's peak RSS
+#       (VmHWM), target < 200 MiB.
+# Medians of REPEAT runs, direct and gateway alternating.
+#
+# usage: bench/gateway.sh                              (quick: FILES=5000 SIZE_MIB=256 CLIENTS=100)
+#        FILES=100000 SIZE_MIB=1024 CLIENTS=500 bench/gateway.sh   (the full benchmark)
+#        PORT=18880 KEEP=1 DROP_CACHES=0 ...           (ports PORT+1, PORT+2; keep the data)
+set -euo pipefail
+. "$(dirname "$0")/sync-common.sh"
+FILES="${FILES:-5000}"
+SIZE_MIB="${SIZE_MIB:-256}"
+PORT="${PORT:-18880}"
+SETUP_N="${SETUP_N:-40}"
+CLIENTS="${CLIENTS:-100}"
+DIRS=$(((FILES + 99) / 100))
+
+d="$SCRATCH/gateway"
+pids=()
+stop_daemons() {
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	pids=()
+}
+trap 'stop_daemons; cleanup' EXIT
+
+bench_init
+rm -rf "$d" && mkdir -p "$d/src/tree" "$d/src/big" "$d/dst" "$d/local"
+echo "# generating $FILES files in $DIRS directories and a $SIZE_MIB MiB file under $d/src"
+"$GEN" small "$d/src/tree" "$FILES" "$DIRS"
+"$GEN" big "$d/src/big/big.bin" "$d/big-new.bin" "$SIZE_MIB"
+rm -f "$d/big-new.bin"
+echo "one small file" >"$d/src/one.txt"
+
+owner=""
+if [ "$(id -u)" -eq 0 ]; then owner="uid = 0"; fi
+BE="127.0.0.1:$((PORT + 1))" GW="127.0.0.1:$((PORT + 2))"
+cat >"$d/backend.toml" <<CONF
+listen = ["$BE"]
+log_file = "$d/backend.log"
+timeout = "0s"
+max_connections = 0
+max_connections_per_host = 0
+[module.src]
+path = "$d/src"
+[module.dst]
+path = "$d/dst"
+read_only = false
+$owner
+CONF
+cat >"$d/gateway.toml" <<CONF
+listen = ["$GW"]
+log_file = "$d/gateway.log"
+timeout = "0s"
+max_connections = ${GW_MAX:-0}
+max_connections_per_host = 0
+[module.gsrc]
+proxy = "ferry://$BE/src"
+[module.gdst]
+proxy = "ferry://$BE/dst"
+CONF
+"$FERRY" serve --config "$d/backend.toml" &
+pids+=($!)
+"$FERRY" serve --config "$d/gateway.toml" &
+gw_pid=$!
+pids+=($gw_pid)
+for i in $(seq 50); do
+	if "$FERRY" "ferry://$BE/" >/dev/null 2>&1 && "$FERRY" "ferry://$GW/" >/dev/null 2>&1; then
+		break
+	fi
+	[ "$i" = 50 ] && { echo "daemons did not come up" >&2; exit 1; }
+	sleep 0.2
+done
+
+# url WAY MODULE: the module's address direct or through the gateway.
+url() {
+	case $1 in
+	direct) echo "ferry://$BE/$2" ;;
+	gateway) echo "ferry://$GW/g$2" ;;
+	esac
+}
+
+declare -A secs
+# run CASE: REPEAT timed runs of CASE each way, alternating.
+run() {
+	local c=$1 i way ways="direct gateway" t cmd
+	for i in $(seq "$REPEAT"); do
+		for way in $ways; do
+			rm -rf "$d/local/out" "$d/dst/out"
+			case $c in
+			pull-tree) cmd=("$FERRY" -a "$(url "$way" src)/tree/" "$d/local/out/") ;;
+			push-tree) cmd=("$FERRY" -a "$d/src/tree/" "$(url "$way" dst)/out/") ;;
+			pull-big) cmd=("$FERRY" -a "$(url "$way" src)/big/" "$d/local/out/") ;;
+			push-big) cmd=("$FERRY" -a "$d/src/big/" "$(url "$way" dst)/out/") ;;
+			esac
+			sync
+			drop_caches
+			t=$(timed "${cmd[@]}")
+			secs[$c-$way]+="$t "
+			echo "$c run $i $way: ${t}s"
+		done
+		ways="${ways#* } ${ways%% *}"
+	done
+	case $c in
+	pull-tree) same_tree "$d/src/tree" "$d/local/out" || true ;;
+	push-tree) same_tree "$d/src/tree" "$d/dst/out" || true ;;
+	pull-big) cmp -s "$d/src/big/big.bin" "$d/local/out/big.bin" || echo "WARNING: wrong big.bin" >&2 ;;
+	push-big) cmp -s "$d/src/big/big.bin" "$d/dst/out/big.bin" || echo "WARNING: wrong big.bin" >&2 ;;
+	esac
+}
+for c in pull-tree push-tree pull-big push-big; do run "$c"; done
+
+# (e) connection setup: SETUP_N whole runs each way, alternating.
+declare -A setup
+for way in direct gateway; do setup[$way]=0; done
+for i in $(seq "$SETUP_N"); do
+	for way in direct gateway; do
+		t=$(timed "$FERRY" -a "$(url "$way" src)/one.txt" "$d/local/one-$way.txt")
+		setup[$way]=$(awk -v a="${setup[$way]}" -v b="$t" 'BEGIN { print a + b }')
+	done
+done
+sd=$(awk -v s="${setup[direct]}" -v n="$SETUP_N" 'BEGIN { printf "%.2f", s / n * 1000 }')
+sg=$(awk -v s="${setup[gateway]}" -v n="$SETUP_N" 'BEGIN { printf "%.2f", s / n * 1000 }')
+added=$(awk -v a="$sg" -v b="$sd" 'BEGIN { printf "%.2f", a - b }')
+
+# (f) CLIENTS concurrent pulls through the gateway.
+mkdir -p "$d/local/many"
+cpids=()
+for i in $(seq "$CLIENTS"); do
+	"$FERRY" -a "$(url gateway src)/one.txt" "$d/local/many/$i.txt" 2>"$d/local/many/$i.err" &
+	cpids+=($!)
+done
+served=0 refused=0 failed=0
+for i in $(seq "$CLIENTS"); do
+	if wait "${cpids[$((i - 1))]}"; then
+		served=$((served + 1))
+	elif grep -q "max connections" "$d/local/many/$i.err"; then
+		refused=$((refused + 1))
+	else
+		failed=$((failed + 1))
+		[ "$failed" -le 3 ] && sed 's/^/# failed client: /' "$d/local/many/$i.err" >&2
+	fi
+done
+rss_kib=$(awk '/^VmHWM/ { print $2 }' "/proc/$gw_pid/status")
+rss_mib=$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k / 1024 }')
+
+echo
+echo "gateway: loopback backend and gateway, median of $REPEAT ($CACHE_NOTE)"
+printf '%-46s %10s %10s %12s %7s\n' case direct gateway "thr. ratio" target
+row() {
+	local dt gt r
+	dt=$(median ${secs[$1-direct]}) gt=$(median ${secs[$1-gateway]})
+	r=$(ratio "$dt" "$gt") # throughput through the gateway / direct
+	printf '%-46s %10s %10s %12s %7s %s\n' "$2, seconds" "$dt" "$gt" "$r" ">=0.95" "$(awk -v r="$r" 'BEGIN { print (r >= 0.95) ? "ok" : "MISSED" }')"
+}
+row pull-tree "pull $FILES files of 1-16 KiB"
+row push-tree "push $FILES files of 1-16 KiB"
+row pull-big "pull a $SIZE_MIB MiB file"
+row push-big "push a $SIZE_MIB MiB file"
+printf '%-46s %10s %10s %12s %7s %s\n' "one-file run, mean of $SETUP_N, ms" "$sd" "$sg" "+$added ms" "<2 ms" "$(awk -v a="$added" 'BEGIN { print (a < 2) ? "ok" : "MISSED" }')"
+echo "$CLIENTS concurrent clients through the gateway: $served served, $refused refused with the limit's message, $failed failed otherwise"
+echo "gateway peak RSS (VmHWM): $rss_mib MiB (target < 200 MiB) $(awk -v r="$rss_mib" 'BEGIN { print (r < 200) ? "ok" : "MISSED" }')"
