@@ -64,30 +64,43 @@ func TestInotifyChanges(t *testing.T) {
 		name string
 		do   func() error
 		want string
+		from string // the change is a rename from this
 	}{
-		{"create", func() error { return os.WriteFile(filepath.Join(root, "f"), []byte("1"), 0o644) }, "f"},
-		{"write deep", func() error { return os.WriteFile(filepath.Join(root, "d/e/old"), []byte("2"), 0o644) }, "d/e/old"},
-		{"chmod", func() error { return os.Chmod(filepath.Join(root, "f"), 0o600) }, "f"},
-		{"symlink", func() error { return os.Symlink("f", filepath.Join(root, "l")) }, "l"},
-		{"delete", func() error { return os.Remove(filepath.Join(root, "l")) }, "l"},
-		{"rename from", func() error { return os.Rename(filepath.Join(root, "d"), filepath.Join(root, "D")) }, "d"},
-		{"renamed directory is watched", func() error { return os.WriteFile(filepath.Join(root, "D/e/new"), nil, 0o644) }, "D/e/new"},
+		{"create", func() error { return os.WriteFile(filepath.Join(root, "f"), []byte("1"), 0o644) }, "f", ""},
+		{"write deep", func() error { return os.WriteFile(filepath.Join(root, "d/e/old"), []byte("2"), 0o644) }, "d/e/old", ""},
+		{"chmod", func() error { return os.Chmod(filepath.Join(root, "f"), 0o600) }, "f", ""},
+		{"symlink", func() error { return os.Symlink("f", filepath.Join(root, "l")) }, "l", ""},
+		{"delete", func() error { return os.Remove(filepath.Join(root, "l")) }, "l", ""},
+		{"rename a directory", func() error { return os.Rename(filepath.Join(root, "d"), filepath.Join(root, "D")) }, "D", "d"},
+		{"renamed directory is watched", func() error { return os.WriteFile(filepath.Join(root, "D/e/new"), nil, 0o644) }, "D/e/new", ""},
+		{"rename a file", func() error { return os.Rename(filepath.Join(root, "D/e/new"), filepath.Join(root, "D/newer")) }, "D/newer", "D/e/new"},
 		{"new tree, watched before it is read", func() error {
 			if err := os.MkdirAll(filepath.Join(root, "n/a/b"), 0o755); err != nil {
 				return err
 			}
 			return os.WriteFile(filepath.Join(root, "n/a/b/in"), nil, 0o644)
-		}, "n"},
-		{"inside the new tree", func() error { return os.WriteFile(filepath.Join(root, "n/a/b/later"), nil, 0o644) }, "n/a/b/later"},
+		}, "n", ""},
+		{"inside the new tree", func() error { return os.WriteFile(filepath.Join(root, "n/a/b/later"), nil, 0o644) }, "n/a/b/later", ""},
+		{"moved in", func() error {
+			out := filepath.Join(t.TempDir(), "in")
+			if err := os.WriteFile(out, nil, 0o644); err != nil {
+				return err
+			}
+			return os.Rename(out, filepath.Join(root, "in"))
+		}, "in", ""},
 		{"moved out, no more events", func() error {
 			if err := os.Rename(filepath.Join(root, "D"), filepath.Join(t.TempDir(), "away")); err != nil {
 				return err
 			}
 			return os.WriteFile(filepath.Join(root, "after"), nil, 0o644)
-		}, "after"},
+		}, "after", ""},
 	}
 	for _, s := range steps {
 		must(t, s.do())
+		if s.from != "" {
+			waitFor(t, w, s.name+": "+s.from+" -> "+s.want, func(c Change) bool { return c.Path == s.want && c.From == s.from })
+			continue
+		}
 		waitFor(t, w, s.name+": "+s.want, covers(s.want))
 	}
 }

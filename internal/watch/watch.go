@@ -15,6 +15,14 @@ type Change struct {
 	// Rescan: changes may have been missed (a queue overflow, a polled
 	// directory); the tree under Path must be compared whole.
 	Rescan bool
+	// From, when not empty, is where Path was renamed from, inside the
+	// root: the entry (with everything under it) moved, nothing else
+	// changed.
+	From string
+	// Created: Path is new (created, or moved in from outside the root).
+	Created bool
+	// Dir: Path is a directory (for From and Created).
+	Dir bool
 }
 
 // Watcher reports changes under a root until it is closed.

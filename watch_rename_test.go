@@ -1,0 +1,175 @@
+package ferry
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferrysync/ferry/internal/peertest"
+)
+
+// renameWatch runs Watch with --delete and hands out every batch.
+func renameWatch(t *testing.T, src, dst string, o Options) <-chan WatchBatch {
+	t.Helper()
+	o.Delete = true
+	o.OnEvent = func(ev Event) {
+		if ev.Kind == EventNotice {
+			t.Logf("notice: %s: %v", ev.Path, ev.Err)
+		}
+	}
+	all := make(chan WatchBatch, 1000)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := Watch(ctx, src+"/", dst, o, WatchOptions{Watcher: "inotify", OnBatch: func(b WatchBatch) { all <- b }})
+		done <- err
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Watch: %v", err)
+		}
+	})
+	if b := <-all; b.Err != nil { // the initial pass
+		t.Fatal(b.Err)
+	}
+	return all
+}
+
+// settle waits for a batch, then until dst equals src (rsync -aHn
+// --delete finds nothing, directory times included), and returns the
+// batches that got it there.
+func settle(t *testing.T, what, src, dst string, all <-chan WatchBatch) []WatchBatch {
+	t.Helper()
+	rsync := peertest.Need(t, "rsync", "rsync")
+	var got []WatchBatch
+	deadline := time.After(20 * time.Second)
+	for {
+		d := "no batch yet"
+		if len(got) > 0 {
+			d = treeDiff(src, dst)
+		}
+		if d == "" {
+			out, err := exec.Command(rsync, "-aHni", "--delete", src+"/", dst+"/").CombinedOutput()
+			check(t, err)
+			if d = strings.TrimSpace(string(out)); d == "" {
+				return got
+			}
+		}
+		select {
+		case b := <-all:
+			if b.Err != nil {
+				t.Fatalf("%s: batch %+v", what, b)
+			}
+			got = append(got, b)
+		case <-deadline:
+			t.Fatalf("%s: the replica did not converge: %s", what, d)
+		}
+	}
+}
+
+// moved adds up what the batches transferred and how many renames they
+// replicated.
+func moved(bs []WatchBatch) (files, bytes int64, renames int) {
+	for _, b := range bs {
+		files += b.Stats.FilesTransferred
+		bytes += b.Stats.BytesSent
+		renames += len(b.Renames)
+	}
+	return
+}
+
+// TestWatchRenames: a rename in the source is a rename at the replica,
+// whatever it moves; nothing under it travels again.
+func TestWatchRenames(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<18) // 4 MiB
+	check(t, os.WriteFile(filepath.Join(src, "big"), big, 0o644))
+	files := map[string]string{"other": "o", "a": "A", "b": "B"}
+	for i := range 300 {
+		files[filepath.Join("tree", string(rune('a'+i%10)), string(rune('a'+i/10)))] = strings.Repeat("x", i)
+	}
+	write(t, src, files)
+	all := renameWatch(t, src, dst, DefaultOptions())
+	p := func(rel string) string { return filepath.Join(src, rel) }
+	outside := t.TempDir()
+	for _, tt := range []struct {
+		name      string
+		do        func() error
+		wantFiles int64 // files transferred
+		renames   bool  // replicated as renames
+	}{
+		{"a large file", func() error { return os.Rename(p("big"), p("big2")) }, 0, true},
+		{"a directory tree", func() error { return os.Rename(p("tree"), p("moved")) }, 0, true},
+		{"into another directory", func() error { return os.Rename(p("moved/c"), p("moved/a/cdir")) }, 0, true},
+		{"onto an existing file", func() error { return os.Rename(p("other"), p("big2")) }, 0, true},
+		{"a chain", func() error {
+			if err := os.Rename(p("a"), p("a1")); err != nil {
+				return err
+			}
+			return os.Rename(p("a1"), p("a2"))
+		}, 0, true},
+		{"a swap through a temp name", func() error {
+			for _, mv := range [][2]string{{"a2", "tmp"}, {"b", "a2"}, {"tmp", "b"}} {
+				if err := os.Rename(p(mv[0]), p(mv[1])); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, 0, true},
+		{"moved in: a new file", func() error {
+			if err := os.WriteFile(filepath.Join(outside, "in"), []byte("from outside"), 0o644); err != nil {
+				return err
+			}
+			return os.Rename(filepath.Join(outside, "in"), p("in"))
+		}, 1, false},
+		{"moved out: a deletion", func() error { return os.Rename(p("in"), filepath.Join(outside, "out")) }, 0, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			check(t, tt.do())
+			n, sent, renames := moved(settle(t, tt.name, src, dst, all))
+			if n != tt.wantFiles || (renames > 0) != tt.renames {
+				t.Errorf("%d files transferred, %d renames; want %d files, renames %v", n, renames, tt.wantFiles, tt.renames)
+			}
+			if tt.renames && sent > 64<<10 {
+				t.Errorf("%d bytes sent for a rename, want < 64 KiB", sent)
+			}
+		})
+	}
+}
+
+// TestWatchRenameFallback: a rename the replica cannot do (its old name
+// is missing there, or holds another type of entry) still converges, by
+// a transfer of the new name and a deletion of the old.
+func TestWatchRenameFallback(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	write(t, src, map[string]string{"gone": "g", "typed": "t", "keep": "k"})
+	all := renameWatch(t, src, dst, DefaultOptions())
+	for _, tt := range []struct {
+		name    string
+		replica func() error // done to the replica behind the watch's back
+		old     string
+	}{
+		{"old name missing at the replica", func() error { return os.Remove(filepath.Join(dst, "gone")) }, "gone"},
+		{"another type at the replica", func() error {
+			if err := os.Remove(filepath.Join(dst, "typed")); err != nil {
+				return err
+			}
+			return os.Mkdir(filepath.Join(dst, "typed"), 0o755)
+		}, "typed"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			check(t, tt.replica())
+			check(t, os.Rename(filepath.Join(src, tt.old), filepath.Join(src, tt.old+".new")))
+			n, _, renames := moved(settle(t, tt.name, src, dst, all))
+			if n != 1 || renames != 1 {
+				t.Errorf("%d files transferred, %d renames; want the rename tried and the file sent", n, renames)
+			}
+		})
+	}
+}
