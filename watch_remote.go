@@ -81,7 +81,13 @@ func watchFollow(paths []string) session.FollowFunc {
 		for b := range batches {
 			var ps []string
 			if !b.Rescan && !(len(b.Paths) == 1 && b.Paths[0] == "") {
-				for _, p := range b.Paths {
+				// Renames travel as their two names here: a server
+				// starting passes sends no Rename yet.
+				changed := b.Paths
+				for _, rn := range b.Renames {
+					changed = append(changed, rn.Old, rn.New)
+				}
+				for _, p := range changed {
 					if base != "" {
 						p = base + "/" + p
 					}

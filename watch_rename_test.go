@@ -13,8 +13,12 @@ import (
 	"github.com/ferrysync/ferry/internal/peertest"
 )
 
-// renameWatch runs Watch with --delete and hands out every batch.
-func renameWatch(t *testing.T, src, dst string, o Options) <-chan WatchBatch {
+// renameWatch runs Watch with --delete from src to dst (reached as to,
+// "" for dst itself) and hands out every batch.
+func renameWatch(t *testing.T, src, dst, to string, o Options) <-chan WatchBatch {
+	if to == "" {
+		to = dst
+	}
 	t.Helper()
 	o.Delete = true
 	o.OnEvent = func(ev Event) {
@@ -26,7 +30,7 @@ func renameWatch(t *testing.T, src, dst string, o Options) <-chan WatchBatch {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		_, err := Watch(ctx, src+"/", dst, o, WatchOptions{Watcher: "inotify", OnBatch: func(b WatchBatch) { all <- b }})
+		_, err := Watch(ctx, src+"/", to, o, WatchOptions{Watcher: "inotify", OnBatch: func(b WatchBatch) { all <- b }})
 		done <- err
 	}()
 	t.Cleanup(func() {
@@ -85,9 +89,20 @@ func moved(bs []WatchBatch) (files, bytes int64, renames int) {
 }
 
 // TestWatchRenames: a rename in the source is a rename at the replica,
-// whatever it moves; nothing under it travels again.
+// whatever it moves; nothing under it travels again. Locally, the
+// client's own receiver does the renames; to a daemon, Rename messages
+// tell the server's.
 func TestWatchRenames(t *testing.T) {
+	t.Run("local", func(t *testing.T) { testWatchRenames(t, false) })
+	t.Run("daemon", func(t *testing.T) { testWatchRenames(t, true) })
+}
+
+func testWatchRenames(t *testing.T, daemon bool) {
 	src, dst := t.TempDir(), t.TempDir()
+	to := ""
+	if daemon {
+		to = "ferry://" + startTestDaemon(t, src, dst, 0) + "/m/"
+	}
 	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<18) // 4 MiB
 	check(t, os.WriteFile(filepath.Join(src, "big"), big, 0o644))
 	files := map[string]string{"other": "o", "a": "A", "b": "B"}
@@ -95,7 +110,7 @@ func TestWatchRenames(t *testing.T) {
 		files[filepath.Join("tree", string(rune('a'+i%10)), string(rune('a'+i/10)))] = strings.Repeat("x", i)
 	}
 	write(t, src, files)
-	all := renameWatch(t, src, dst, DefaultOptions())
+	all := renameWatch(t, src, dst, to, DefaultOptions())
 	p := func(rel string) string { return filepath.Join(src, rel) }
 	outside := t.TempDir()
 	for _, tt := range []struct {
@@ -149,7 +164,7 @@ func TestWatchRenames(t *testing.T) {
 func TestWatchRenameFallback(t *testing.T) {
 	src, dst := t.TempDir(), t.TempDir()
 	write(t, src, map[string]string{"gone": "g", "typed": "t", "keep": "k"})
-	all := renameWatch(t, src, dst, DefaultOptions())
+	all := renameWatch(t, src, dst, "", DefaultOptions())
 	for _, tt := range []struct {
 		name    string
 		replica func() error // done to the replica behind the watch's back
