@@ -112,14 +112,22 @@ func runWatch(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 
 // jsonBatch is the --json line of a watch batch (docs/JSON.md).
 type jsonBatch struct {
-	Event            string   `json:"event"` // "batch"
-	Paths            []string `json:"paths,omitempty"`
-	Rescan           bool     `json:"rescan"`
-	LatencyMS        float64  `json:"latency_ms"`
-	FilesTransferred int64    `json:"files_transferred"`
-	Deleted          int64    `json:"deleted"`
-	Errors           int64    `json:"errors"`
-	Error            string   `json:"error,omitempty"`
+	Event            string       `json:"event"` // "batch"
+	Paths            []string     `json:"paths,omitempty"`
+	Renames          []jsonRename `json:"renames,omitempty"`
+	Rescan           bool         `json:"rescan"`
+	LatencyMS        float64      `json:"latency_ms"`
+	FilesTransferred int64        `json:"files_transferred"`
+	Deleted          int64        `json:"deleted"`
+	Errors           int64        `json:"errors"`
+	BytesSent        int64        `json:"bytes_sent"`
+	Error            string       `json:"error,omitempty"`
+}
+
+// jsonRename is a rename of a --json batch line.
+type jsonRename struct {
+	Old string `json:"old"`
+	New string `json:"new"`
 }
 
 // batchReporter shows each replicated batch: a JSON line with --json, a
@@ -132,7 +140,11 @@ func batchReporter(o *syncOptions, stdout io.Writer) func(ferry.WatchBatch) {
 		return func(b ferry.WatchBatch) {
 			jb := jsonBatch{Event: "batch", Paths: b.Paths, Rescan: b.Rescan,
 				LatencyMS:        float64(b.Latency.Microseconds()) / 1000,
-				FilesTransferred: b.Stats.FilesTransferred, Deleted: b.Stats.Deleted, Errors: b.Stats.Errors}
+				FilesTransferred: b.Stats.FilesTransferred, Deleted: b.Stats.Deleted, Errors: b.Stats.Errors,
+				BytesSent: b.Stats.BytesSent}
+			for _, rn := range b.Renames {
+				jb.Renames = append(jb.Renames, jsonRename{Old: rn.Old, New: rn.New})
+			}
 			if b.Err != nil {
 				jb.Error = errorText(b.Err)
 			}
@@ -141,6 +153,9 @@ func batchReporter(o *syncOptions, stdout io.Writer) func(ferry.WatchBatch) {
 	case o.verbose > 0:
 		return func(b ferry.WatchBatch) {
 			what := fmt.Sprintf("%d paths", len(b.Paths))
+			if len(b.Renames) > 0 {
+				what += fmt.Sprintf(", %d renames", len(b.Renames))
+			}
 			if b.Rescan {
 				what = "full pass"
 			}
