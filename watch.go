@@ -146,7 +146,7 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 			for _, rn := range b.Renames {
 				renames = append(renames, WatchRename(rn))
 			}
-			if rescan || (len(paths) == 1 && paths[0] == "") {
+			if rescan || (len(paths) == 1 && paths[0] == "") || opts.HardLinks && hardLinked(srcDir, paths) {
 				paths, renames, rescan = nil, nil, true
 			}
 			pctx = context.WithoutCancel(ctx) // a batch finishes

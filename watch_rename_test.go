@@ -188,3 +188,28 @@ func TestWatchRenameFallback(t *testing.T) {
 		})
 	}
 }
+
+// TestWatchHardLinks: with -H, a hard link made in the source is a hard
+// link at the replica, and stays one when renamed.
+func TestWatchHardLinks(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	write(t, src, map[string]string{"h1": "linked", "d/x": "x"})
+	o := DefaultOptions()
+	o.HardLinks = true
+	all := renameWatch(t, src, dst, "", o)
+	linked := func(a, b string) bool {
+		fa, err1 := os.Stat(filepath.Join(dst, a))
+		fb, err2 := os.Stat(filepath.Join(dst, b))
+		return err1 == nil && err2 == nil && os.SameFile(fa, fb)
+	}
+	check(t, os.Link(filepath.Join(src, "h1"), filepath.Join(src, "d/h2")))
+	settle(t, "a new link", src, dst, all)
+	if !linked("h1", "d/h2") {
+		t.Error("h1 and d/h2 are not linked at the replica")
+	}
+	check(t, os.Rename(filepath.Join(src, "d/h2"), filepath.Join(src, "h3")))
+	settle(t, "a link renamed", src, dst, all)
+	if !linked("h1", "h3") {
+		t.Error("h1 and h3 are not linked at the replica after the rename")
+	}
+}

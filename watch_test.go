@@ -184,6 +184,11 @@ func testWatch(t *testing.T, src, dst, from, to string, o Options, wo WatchOptio
 			f.WriteString(" and more")
 			return f.Close()
 		}},
+		{"truncate", func() error { return os.Truncate(p("keep"), 2) }},
+		{"touch (the time only)", func() error {
+			t := time.Date(2020, 2, 2, 2, 2, 2, 0, time.UTC)
+			return os.Chtimes(p("keep"), t, t)
+		}},
 		{"chmod", func() error { return os.Chmod(p("keep"), 0o600) }},
 		{"symlink", func() error { return os.Symlink("keep", p("link")) }},
 		{"delete", func() error { return os.Remove(p("link")) }},
