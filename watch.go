@@ -100,6 +100,9 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 		w = watch.FromReader(wctx, wopts.Events)
 	} else {
 		srcDir = filepath.FromSlash(op.Path)
+		if err := destInside(srcDir, dst); err != nil {
+			return Stats{}, err
+		}
 		w, err = watch.New(wctx, srcDir, watch.WithOverflowHook(watch.Options{
 			Backend: wopts.Watcher, PollInterval: wopts.PollInterval, OnWarning: wopts.OnWarning,
 		}, wopts.overflow))

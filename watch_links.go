@@ -1,6 +1,7 @@
 package ferry
 
 import (
+	"fmt"
 	"io/fs"
 	"path/filepath"
 )
@@ -32,4 +33,45 @@ func hardLinked(srcDir string, paths []string) bool {
 		}
 	}
 	return false
+}
+
+// destInside refuses a local dst inside the watched directory srcDir (or
+// srcDir itself): every change replicated there would be a change in the
+// source again, a loop without end.
+func destInside(srcDir, dst string) error {
+	dop, err := ParseOperand(dst)
+	if err != nil || dop.Kind != Local {
+		return nil // Open reports a bad operand; a remote one is elsewhere
+	}
+	s, err1 := resolved(srcDir)
+	d, err2 := resolved(filepath.FromSlash(dop.Path))
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	if rel, err := filepath.Rel(s, d); err == nil && (rel == "." || filepath.IsLocal(rel)) {
+		return fmt.Errorf("%w: DEST %s is inside SRC %s: each change replicated would be a change to watch again", ErrBadOperand, dst, srcDir)
+	}
+	return nil
+}
+
+// resolved is p absolute with its symlinks resolved, as far as it exists
+// (a destination may not exist yet).
+func resolved(p string) (string, error) {
+	p, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	rest := ""
+	for {
+		r, err := filepath.EvalSymlinks(p)
+		if err == nil {
+			return filepath.Join(r, rest), nil
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return "", err
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+		p = parent
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -245,10 +246,27 @@ func TestWatchErrors(t *testing.T) {
 		{"daemon source", "ferry://" + startTestDaemon(t, dir, t.TempDir(), 0) + "/src/", WatchOptions{}, ErrNotSupported},
 		{"missing source", filepath.Join(dir, "nope") + "/", WatchOptions{}, ErrBadOperand},
 		{"unknown watcher", dir + "/", WatchOptions{Watcher: "kqueue"}, ErrBadOption},
+		{"DEST inside SRC", dir + "/", WatchOptions{}, ErrBadOperand},
+		{"DEST is SRC", dir, WatchOptions{}, ErrBadOperand},
+		{"DEST inside SRC through a symlink", filepath.Join(dir, "link") + "/", WatchOptions{}, ErrBadOperand},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := Watch(t.Context(), tt.src, t.TempDir(), DefaultOptions(), tt.wo); !errors.Is(err, tt.want) {
+			dst := t.TempDir()
+			switch tt.name {
+			case "DEST inside SRC":
+				dst = filepath.Join(dir, "replica", "new")
+			case "DEST is SRC":
+				dst = dir + "/"
+			case "DEST inside SRC through a symlink":
+				check(t, os.Symlink(dir, filepath.Join(dir, "link")))
+				dst = filepath.Join(dir, "sub")
+			}
+			_, err := Watch(t.Context(), tt.src, dst, DefaultOptions(), tt.wo)
+			if !errors.Is(err, tt.want) {
 				t.Errorf("Watch = %v, want %v", err, tt.want)
+			}
+			if strings.HasPrefix(tt.name, "DEST") && !strings.Contains(fmt.Sprint(err), "is inside SRC") {
+				t.Errorf("Watch = %v, want it to say DEST is inside SRC", err)
 			}
 		})
 	}
