@@ -46,7 +46,10 @@ the same session, in batches, until SIGINT or SIGTERM, which finish the batch
 in flight, print the stats (--stats) and exit 0. SRC is a local directory, or
 HOST:PATH (the remote ferry watches it), or any SRC with --events-from. A lost
 connection is retried (--retry-delay), then a full pass catches up.
-DEST is any destination ferry takes: a path, HOST:PATH, ferry:// or HOST::MODULE.
+DEST is any destination ferry takes: a path, HOST:PATH, ferry:// or HOST::MODULE,
+but not a directory inside SRC. With --delete (and no filters), a file or a
+directory renamed in a local SRC is renamed at DEST: nothing under it is sent
+again.
 
 Watch options:
 %s

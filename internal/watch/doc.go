@@ -17,6 +17,21 @@
 //	         network filesystems.
 //	auto     inotify on Linux, else poll.
 //
+// A rename inside the root is one Change with From: inotify's
+// IN_MOVED_FROM and IN_MOVED_TO with one cookie, found in the same read
+// (the kernel queues them together), and a directory's watches are moved
+// with it, not set up again. Apart, they are a deletion and a creation
+// (a move out of or into the root).
+//
 // A Batch's paths are coalesced: a directory stands for everything under
-// it, so a path under another path of the batch is dropped.
+// it, so a path under another path of the batch is dropped. Its Renames
+// are kept in order, to be replayed before the paths are compared: a path
+// changed before a rename is recorded under its new name, what was at a
+// rename's target is forgotten, and a rename of something created in the
+// same batch is just a new path (an editor's save through a temp file):
+//
+//	change p          paths += p (Created: fresh += p)
+//	rename o -> n     forget paths and fresh under n; move those under o to n;
+//	                  if o is fresh (or inside fresh): paths += n, fresh += n
+//	                  else renames += o -> n
 package watch
