@@ -13,9 +13,12 @@ import (
 	"github.com/ferrysync/ferry/internal/peertest"
 )
 
-// renameWatch runs Watch with --delete from src to dst (reached as to,
-// "" for dst itself) and hands out every batch.
-func renameWatch(t *testing.T, src, dst, to string, o Options) <-chan WatchBatch {
+// renameWatch runs Watch with --delete from src to dst (reached as from
+// and to, "" for themselves) and hands out every batch.
+func renameWatch(t *testing.T, src, dst, from, to string, o Options) <-chan WatchBatch {
+	if from == "" {
+		from = src
+	}
 	if to == "" {
 		to = dst
 	}
@@ -30,7 +33,7 @@ func renameWatch(t *testing.T, src, dst, to string, o Options) <-chan WatchBatch
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		_, err := Watch(ctx, src+"/", to, o, WatchOptions{Watcher: "inotify", OnBatch: func(b WatchBatch) { all <- b }})
+		_, err := Watch(ctx, from+"/", to, o, WatchOptions{Watcher: "inotify", OnBatch: func(b WatchBatch) { all <- b }})
 		done <- err
 	}()
 	t.Cleanup(func() {
@@ -93,15 +96,26 @@ func moved(bs []WatchBatch) (files, bytes int64, renames int) {
 // client's own receiver does the renames; to a daemon, Rename messages
 // tell the server's.
 func TestWatchRenames(t *testing.T) {
-	t.Run("local", func(t *testing.T) { testWatchRenames(t, false) })
-	t.Run("daemon", func(t *testing.T) { testWatchRenames(t, true) })
+	for _, mode := range []string{"local", "daemon", "remote-source"} {
+		t.Run(mode, func(t *testing.T) { testWatchRenames(t, mode) })
+	}
 }
 
-func testWatchRenames(t *testing.T, daemon bool) {
+func testWatchRenames(t *testing.T, mode string) {
 	src, dst := t.TempDir(), t.TempDir()
-	to := ""
-	if daemon {
+	from, to := "", ""
+	o := DefaultOptions()
+	switch mode {
+	case "daemon":
 		to = "ferry://" + startTestDaemon(t, src, dst, 0) + "/m/"
+	case "remote-source":
+		// The server watches and sends Renames; this side, following,
+		// sees passes, not what they held.
+		t.Setenv("FERRY_TEST_RSH", "1")
+		exe, err := os.Executable()
+		check(t, err)
+		o.RemoteShell = exe
+		from = "fakehost:" + src
 	}
 	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<18) // 4 MiB
 	check(t, os.WriteFile(filepath.Join(src, "big"), big, 0o644))
@@ -110,7 +124,7 @@ func testWatchRenames(t *testing.T, daemon bool) {
 		files[filepath.Join("tree", string(rune('a'+i%10)), string(rune('a'+i/10)))] = strings.Repeat("x", i)
 	}
 	write(t, src, files)
-	all := renameWatch(t, src, dst, to, DefaultOptions())
+	all := renameWatch(t, src, dst, from, to, o)
 	p := func(rel string) string { return filepath.Join(src, rel) }
 	outside := t.TempDir()
 	for _, tt := range []struct {
@@ -148,6 +162,12 @@ func testWatchRenames(t *testing.T, daemon bool) {
 		t.Run(tt.name, func(t *testing.T) {
 			check(t, tt.do())
 			n, sent, renames := moved(settle(t, tt.name, src, dst, all))
+			if mode == "remote-source" {
+				renames = 0 // unknown on this side
+				if tt.renames {
+					renames = 1
+				}
+			}
 			if n != tt.wantFiles || (renames > 0) != tt.renames {
 				t.Errorf("%d files transferred, %d renames; want %d files, renames %v", n, renames, tt.wantFiles, tt.renames)
 			}
@@ -164,7 +184,7 @@ func testWatchRenames(t *testing.T, daemon bool) {
 func TestWatchRenameFallback(t *testing.T) {
 	src, dst := t.TempDir(), t.TempDir()
 	write(t, src, map[string]string{"gone": "g", "typed": "t", "keep": "k"})
-	all := renameWatch(t, src, dst, "", DefaultOptions())
+	all := renameWatch(t, src, dst, "", "", DefaultOptions())
 	for _, tt := range []struct {
 		name    string
 		replica func() error // done to the replica behind the watch's back
@@ -196,7 +216,7 @@ func TestWatchHardLinks(t *testing.T) {
 	write(t, src, map[string]string{"h1": "linked", "d/x": "x"})
 	o := DefaultOptions()
 	o.HardLinks = true
-	all := renameWatch(t, src, dst, "", o)
+	all := renameWatch(t, src, dst, "", "", o)
 	linked := func(a, b string) bool {
 		fa, err1 := os.Stat(filepath.Join(dst, a))
 		fb, err2 := os.Stat(filepath.Join(dst, b))

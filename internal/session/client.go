@@ -176,7 +176,7 @@ func (cl *Client) passes(ctx context.Context, paths []string, renames []Rename) 
 func (cl *Client) pass(ctx context.Context, paths []string, renames []Rename, deleteOnly bool) (Stats, error) {
 	pb := &wire.PassBegin{Pass: cl.npass, Paths: paths, DeleteOnly: deleteOnly}
 	cl.npass++
-	if err := cl.sendRenames(pb.Pass, renames); err != nil {
+	if err := sendRenames(cl.r, pb.Pass, renames); err != nil {
 		return Stats{}, cl.connErr(ctx, err)
 	}
 	if err := cl.p.Link.Send(pb); err != nil {

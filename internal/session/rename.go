@@ -25,9 +25,32 @@ type Rename = role.Rename
 func (cl *Client) PassRenames(ctx context.Context, paths []string, renames []Rename) (Stats, error) {
 	cl.passMu.Lock()
 	defer cl.passMu.Unlock()
-	s, _ := cl.r.(renamer)
-	_, sends := cl.r.(*sender.Engine)
-	if len(renames) > 0 && (s == nil || sends && !cl.c.Caps.Rename || len(renames) > maxRenames) {
+	var bad uint64
+	st, err := renamePasses(cl.r, &cl.p.Cfg, cl.c.Caps.Rename, paths, renames, func(paths []string, renames []Rename) (Stats, error) {
+		if len(paths) > 0 {
+			var b uint64
+			paths, b = cl.validPaths(paths)
+			bad += b
+			if len(paths) == 0 {
+				return Stats{}, nil
+			}
+		}
+		return cl.passes(ctx, paths, renames)
+	})
+	st.Errors += bad
+	return st, err
+}
+
+// renamePasses runs pass over paths, with renames replicated first when
+// engine r and the peer can (capable: both offered rename) and the run
+// allows (renamesApply), then a pass
+// over both names of each rename the receiver could not do. pass runs
+// one pass (and, with DeleteBefore, its delete-only one), the renames
+// going before its PassBegin; an empty paths is the whole tree.
+func renamePasses(r engine, cfg *Config, capable bool, paths []string, renames []Rename, pass func(paths []string, renames []Rename) (Stats, error)) (Stats, error) {
+	rr, _ := r.(renamer)
+	_, sends := r.(*sender.Engine)
+	if len(renames) > 0 && (rr == nil || sends && !capable || len(renames) > maxRenames || !renamesApply(cfg)) {
 		paths = append(paths, renameNames(renames)...)
 		renames = nil
 	}
@@ -41,21 +64,13 @@ func (cl *Client) PassRenames(ctx context.Context, paths []string, renames []Ren
 		paths = append(paths, rn.Old)
 	}
 	renames = keep
-	var bad uint64
-	if len(paths) > 0 {
-		paths, bad = cl.validPaths(paths)
-		if len(paths) == 0 {
-			return Stats{Errors: bad}, nil
-		}
-	}
-	st, err := cl.passes(ctx, paths, renames)
-	st.Errors += bad
-	if err != nil || s == nil || len(renames) == 0 {
+	st, err := pass(paths, renames)
+	if err != nil || len(renames) == 0 {
 		return st, err
 	}
 	// The renames the receiver could not do: their names, sent as any
 	// changed path.
-	failed, all := s.TakeFailedRenames()
+	failed, all := rr.TakeFailedRenames()
 	if len(failed) == 0 && !all {
 		return st, nil
 	}
@@ -63,9 +78,17 @@ func (cl *Client) PassRenames(ctx context.Context, paths []string, renames []Ren
 	if !all {
 		more = renameNames(failed)
 	}
-	fst, err := cl.passes(ctx, more, nil)
+	fst, err := pass(more, nil)
 	st.Add(fst)
 	return st, err
+}
+
+// renamesApply reports whether a run's options let a rename in the
+// source be replicated as a rename: it deletes (a rename drops the old
+// name, which a run without deletion keeps), has no filter rules (a
+// rename may cross them), makes no backups and is no dry run.
+func renamesApply(cfg *Config) bool {
+	return cfg.Delete && len(cfg.Filters) == 0 && !cfg.Backup && !cfg.DryRun
 }
 
 // maxRenames bounds the renames of one pass (the receiver's limit).
@@ -89,11 +112,11 @@ type renamer interface {
 
 // sendRenames sends the renames of pass before its PassBegin: to the
 // receiving peer, or to this side's own receiver.
-func (cl *Client) sendRenames(pass uint64, renames []Rename) error {
+func sendRenames(r engine, pass uint64, renames []Rename) error {
 	if len(renames) == 0 {
 		return nil
 	}
-	switch r := cl.r.(type) {
+	switch r := r.(type) {
 	case *sender.Engine:
 		return r.SendRenames(pass, renames)
 	case *receiver.Engine:
