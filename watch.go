@@ -13,8 +13,11 @@ import (
 
 // WatchOptions configure Watch. The zero value is usable.
 type WatchOptions struct {
-	// Watcher is the change source: "auto" (or ""), "inotify" or "poll".
-	// Auto picks inotify on Linux and polling elsewhere.
+	// Watcher is the change source: "auto" (or ""), "inotify",
+	// "fanotify" or "poll". Auto picks inotify on Linux and polling
+	// elsewhere. Fanotify (Linux 5.17, CAP_SYS_ADMIN) marks the whole
+	// filesystem holding the source at once: no watch per directory, no
+	// setup scan, however many directories.
 	Watcher string
 	// Delay is how long the source must be quiet before a batch of changes
 	// goes out (--watch-delay); default 10ms.

@@ -15,7 +15,7 @@ import (
 
 // renameWatch runs Watch with --delete from src to dst (reached as from
 // and to, "" for themselves) and hands out every batch.
-func renameWatch(t *testing.T, src, dst, from, to string, o Options) <-chan WatchBatch {
+func renameWatch(t *testing.T, src, dst, from, to string, o Options, watcher string) <-chan WatchBatch {
 	if from == "" {
 		from = src
 	}
@@ -33,7 +33,7 @@ func renameWatch(t *testing.T, src, dst, from, to string, o Options) <-chan Watc
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		_, err := Watch(ctx, from+"/", to, o, WatchOptions{Watcher: "inotify", OnBatch: func(b WatchBatch) { all <- b }})
+		_, err := Watch(ctx, from+"/", to, o, WatchOptions{Watcher: watcher, OnBatch: func(b WatchBatch) { all <- b }})
 		done <- err
 	}()
 	t.Cleanup(func() {
@@ -96,7 +96,7 @@ func moved(bs []WatchBatch) (files, bytes int64, renames int) {
 // client's own receiver does the renames; to a daemon, Rename messages
 // tell the server's.
 func TestWatchRenames(t *testing.T) {
-	for _, mode := range []string{"local", "daemon", "remote-source"} {
+	for _, mode := range []string{"local", "local-fanotify", "daemon", "remote-source"} {
 		t.Run(mode, func(t *testing.T) { testWatchRenames(t, mode) })
 	}
 }
@@ -105,7 +105,11 @@ func testWatchRenames(t *testing.T, mode string) {
 	src, dst := t.TempDir(), t.TempDir()
 	from, to := "", ""
 	o := DefaultOptions()
+	watcher := "inotify"
 	switch mode {
+	case "local-fanotify":
+		needFanotify(t)
+		watcher = "fanotify"
 	case "daemon":
 		to = "ferry://" + startTestDaemon(t, src, dst, 0) + "/m/"
 	case "remote-source":
@@ -124,7 +128,7 @@ func testWatchRenames(t *testing.T, mode string) {
 		files[filepath.Join("tree", string(rune('a'+i%10)), string(rune('a'+i/10)))] = strings.Repeat("x", i)
 	}
 	write(t, src, files)
-	all := renameWatch(t, src, dst, from, to, o)
+	all := renameWatch(t, src, dst, from, to, o, watcher)
 	p := func(rel string) string { return filepath.Join(src, rel) }
 	outside := t.TempDir()
 	for _, tt := range []struct {
@@ -184,7 +188,7 @@ func testWatchRenames(t *testing.T, mode string) {
 func TestWatchRenameFallback(t *testing.T) {
 	src, dst := t.TempDir(), t.TempDir()
 	write(t, src, map[string]string{"gone": "g", "typed": "t", "keep": "k"})
-	all := renameWatch(t, src, dst, "", "", DefaultOptions())
+	all := renameWatch(t, src, dst, "", "", DefaultOptions(), "inotify")
 	for _, tt := range []struct {
 		name    string
 		replica func() error // done to the replica behind the watch's back
@@ -219,7 +223,7 @@ func TestWatchHardLinks(t *testing.T) {
 	write(t, src, map[string]string{"h1": "linked", "d/x": "x"})
 	o := DefaultOptions()
 	o.HardLinks = true
-	all := renameWatch(t, src, dst, "", "", o)
+	all := renameWatch(t, src, dst, "", "", o, "inotify")
 	linked := func(a, b string) bool {
 		fa, err1 := os.Stat(filepath.Join(dst, a))
 		fb, err2 := os.Stat(filepath.Join(dst, b))

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ferrysync/ferry/internal/watch"
 )
 
 // treeDiff is the first difference between the trees a and b (names,
@@ -138,10 +140,14 @@ func TestWatch(t *testing.T) {
 	}{
 		{"local", "inotify", false, false},
 		{"local-poll", "poll", false, false},
+		{"local-fanotify", "fanotify", false, false},
 		{"daemon", "auto", true, false},
 		{"remote-source", "auto", false, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.watcher == "fanotify" {
+				needFanotify(t)
+			}
 			src, dst := t.TempDir(), t.TempDir()
 			from, to := src+"/", dst
 			o := DefaultOptions()
@@ -305,4 +311,15 @@ func TestWatchEvents(t *testing.T) {
 	if r := <-done; r.err != nil || r.st.FilesTransferred != 2 {
 		t.Errorf("Watch = %+v, %v; want 2 files and no error", r.st, r.err)
 	}
+}
+
+// needFanotify skips the test where the fanotify watcher is not
+// available (it needs CAP_SYS_ADMIN and Linux 5.17).
+func needFanotify(t *testing.T) {
+	t.Helper()
+	w, err := watch.New(t.Context(), t.TempDir(), watch.Options{Backend: watch.Fanotify})
+	if err != nil {
+		t.Skipf("fanotify unavailable: %v", err)
+	}
+	w.Close()
 }

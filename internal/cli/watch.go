@@ -23,7 +23,7 @@ type watchOptions struct {
 }
 
 func (w *watchOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&w.watcher, "watcher", "auto", "how changes are seen: auto (inotify on Linux), inotify or poll")
+	fs.StringVar(&w.watcher, "watcher", "auto", "how changes are seen: auto (inotify on Linux), inotify, fanotify (Linux 5.17+, CAP_SYS_ADMIN: one mark for the whole filesystem, no setup scan) or poll")
 	fs.StringVar(&w.eventsFrom, "events-from", "", "read the paths that changed (relative to SRC, NUL- or newline-separated) from FILE (- for stdin) instead of watching; its end ends the watch")
 	fs.DurationVar(&w.retryDelay, "retry-delay", time.Second, "when the session is lost, wait this long before reconnecting (doubling on each failure, up to 30s), then catch up with a full pass")
 	fs.DurationVar(&w.delay, "watch-delay", 10*time.Millisecond, "send a batch once SRC has been quiet this long (at most 100ms after its first change)")

@@ -53,13 +53,23 @@ func must(t *testing.T, err error) {
 	}
 }
 
-// TestInotifyChanges: each kind of change is reported with its path
-// relative to the root.
-func TestInotifyChanges(t *testing.T) {
+// TestChanges: each kind of change is reported with its path relative
+// to the root, by each Linux backend.
+func TestChanges(t *testing.T) {
+	t.Run("inotify", func(t *testing.T) { testChanges(t, Inotify) })
+	t.Run("fanotify", func(t *testing.T) { testChanges(t, Fanotify) })
+}
+
+func testChanges(t *testing.T, backend string) {
 	root := t.TempDir()
 	must(t, os.MkdirAll(filepath.Join(root, "d/e"), 0o755))
 	must(t, os.WriteFile(filepath.Join(root, "d/e/old"), []byte("x"), 0o644))
-	w := newTestInotify(t, root, Options{})
+	w, err := New(t.Context(), root, Options{Backend: backend})
+	if backend == Fanotify && errors.Is(err, ErrBackend) {
+		t.Skipf("fanotify unavailable here (needs CAP_SYS_ADMIN): %v", err)
+	}
+	must(t, err)
+	t.Cleanup(func() { w.Close() })
 	steps := []struct {
 		name string
 		do   func() error
@@ -105,14 +115,23 @@ func TestInotifyChanges(t *testing.T) {
 	}
 }
 
-// TestInotifyOverflow: a queue overflow is reported as a rescan of the
-// whole tree, and directories made meanwhile are watched.
-func TestInotifyOverflow(t *testing.T) {
-	root := t.TempDir()
-	hook := make(chan struct{})
-	w := newTestInotify(t, root, WithOverflowHook(Options{}, hook))
-	hook <- struct{}{}
-	waitFor(t, w, "rescan", func(c Change) bool { return c.Rescan && c.Path == "" })
+// TestOverflow: a queue overflow is reported as a rescan of the whole
+// tree (inotify also watches the directories made meanwhile), by each
+// Linux backend.
+func TestOverflow(t *testing.T) {
+	for _, backend := range []string{Inotify, Fanotify} {
+		t.Run(backend, func(t *testing.T) {
+			hook := make(chan struct{})
+			w, err := New(t.Context(), t.TempDir(), WithOverflowHook(Options{Backend: backend}, hook))
+			if backend == Fanotify && errors.Is(err, ErrBackend) {
+				t.Skipf("fanotify unavailable here (needs CAP_SYS_ADMIN): %v", err)
+			}
+			must(t, err)
+			defer w.Close()
+			hook <- struct{}{}
+			waitFor(t, w, "rescan", func(c Change) bool { return c.Rescan && c.Path == "" })
+		})
+	}
 }
 
 // TestInotifyWatchLimit: past the watch limit, a clear warning names the
@@ -151,7 +170,7 @@ func TestNewErrors(t *testing.T) {
 	for _, tt := range []struct{ root, backend, want string }{
 		{filepath.Join(root, "file"), "", "not a directory"},
 		{filepath.Join(root, "missing"), "", "no such file"},
-		{root, "fanotify", "want auto, inotify or poll"},
+		{root, "kqueue", "want auto, inotify, fanotify or poll"},
 	} {
 		if _, err := New(t.Context(), tt.root, Options{Backend: tt.backend}); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("New(%s, %q) = %v, want %q", tt.root, tt.backend, err, tt.want)

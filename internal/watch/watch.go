@@ -35,14 +35,15 @@ type Watcher interface {
 
 // Backend names accepted by Options.Backend.
 const (
-	Auto    = "auto"
-	Inotify = "inotify"
-	Poll    = "poll"
+	Auto     = "auto"
+	Inotify  = "inotify"
+	Fanotify = "fanotify"
+	Poll     = "poll"
 )
 
 // Options configure New. The zero value is usable.
 type Options struct {
-	// Backend is Auto (""), Inotify or Poll.
+	// Backend is Auto (""), Inotify, Fanotify or Poll.
 	Backend string
 	// PollInterval is the time between rescans of the poll backend, and
 	// of directories the inotify backend could not watch; default 1s.
@@ -84,10 +85,15 @@ func New(ctx context.Context, root string, opts Options) (Watcher, error) {
 			return nil, fmt.Errorf("%w: inotify is Linux only", ErrBackend)
 		}
 		return newInotify(ctx, root, opts)
+	case Fanotify:
+		if !fanotifyAvailable {
+			return nil, fmt.Errorf("%w: fanotify is Linux only", ErrBackend)
+		}
+		return newFanotify(ctx, root, opts)
 	case Poll:
 		return newPoll(ctx, opts), nil
 	}
-	return nil, fmt.Errorf("%w: %q (want auto, inotify or poll)", ErrBackend, opts.Backend)
+	return nil, fmt.Errorf("%w: %q (want auto, inotify, fanotify or poll)", ErrBackend, opts.Backend)
 }
 
 // WithOverflowHook returns opts whose watcher treats each receive from c
