@@ -16,6 +16,7 @@
 #
 # usage: bench/watch.sh                  (quick: N=200 FILES=5000 BIG_MIB=256 DIR_FILES=5000)
 #        N=1000 FILES=20000 BIG_MIB=1024 DIR_FILES=10000 bench/watch.sh   (issue 12's sizes)
+#        WATCHER=fanotify ...            (ferry's watcher; fanotify needs CAP_SYS_ADMIN)
 #        KEEP=1 ...                      (keep the data in $FERRY_BENCH_DIR/watch)
 set -euo pipefail
 . "$(dirname "$0")/sync-common.sh"
@@ -26,6 +27,7 @@ FILES="${FILES:-5000}"
 BIG_MIB="${BIG_MIB:-256}"
 DIR_FILES="${DIR_FILES:-5000}"
 TIMEOUT="${TIMEOUT:-600s}"
+WATCHER="${WATCHER:-auto}" # ferry watch --watcher: auto, inotify, fanotify
 
 if ! command -v lsyncd >/dev/null 2>&1; then
 	echo "# installing lsyncd"
@@ -49,7 +51,7 @@ trap 'stop_tool; [ -n "${KEEP:-}" ] || rm -rf "$d"' EXIT
 
 bench_init
 (cd "$BENCH_REPO" && go build -o "$PROBE" ./bench/watchprobe)
-echo "# $(lsyncd --version 2>&1 | head -1)"
+echo "# $(lsyncd --version 2>&1 | head -1); ferry watch --watcher $WATCHER"
 rm -rf "$d" && mkdir -p "$d/gen"
 echo "# generating: a tar of $FILES files, a $BIG_MIB MiB file, a directory of $DIR_FILES files"
 "$GEN" small "$d/gen/tree" "$FILES" $(((FILES + 99) / 100))
@@ -65,7 +67,7 @@ run() { # run TOOL: starts TOOL on a fresh SRC and DEST, measures, stops it
 	cp -a "$d/gen/big" "$d/gen/many" "$src/"
 	case $tool in
 	ferry)
-		"$FERRY" watch --delete "$src/" "$dst/" >"$d/ferry.log" 2>&1 &
+		"$FERRY" watch --watcher "$WATCHER" --delete "$src/" "$dst/" >"$d/ferry.log" 2>&1 &
 		;;
 	lsyncd)
 		cat >"$d/lsyncd.conf" <<CONF
