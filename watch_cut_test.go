@@ -25,7 +25,10 @@ func TestWatchCutMidBatch(t *testing.T) {
 	converge(t, "initial pass", src, dst, batches)
 	big := bytes.Repeat([]byte("ferry watch "), 1<<20) // 12 MiB, sent whole
 	proxy.armCut(1 << 20)                              // cut a twelfth of the way in
-	check(t, os.WriteFile(filepath.Join(src, "big"), big, 0o644))
+	// Written aside, then moved in: the source never holds part of it.
+	aside := filepath.Join(t.TempDir(), "big")
+	check(t, os.WriteFile(aside, big, 0o644))
+	check(t, os.Rename(aside, filepath.Join(src, "big")))
 	<-warned // the batch's pass failed
 	// While the session is down, the replica has the old tree or the
 	// whole file, never part of it.
