@@ -38,7 +38,7 @@ var testOnly = map[string]bool{"internal/e2e": true, "internal/sshtest": true, "
 
 // standalone are benchmark tools: outside the layers, importing no ferry
 // package, imported by none.
-var standalone = map[string]bool{"bench/walkfloor": true, "bench/relay": true}
+var standalone = map[string]bool{"bench/walkfloor": true, "bench/relay": true, "bench/watchprobe": true}
 
 // pure packages handle only bytes: no files, no sockets.
 var pure = map[string]bool{"delta": true, "internal/wire": true, "internal/refine": true, "internal/bufpool": true}

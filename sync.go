@@ -431,7 +431,7 @@ func ServeStdio(ctx context.Context, args []string, stdin io.Reader, stdout io.W
 	}
 	so := session.ServeOptions{Check: check}
 	if sender {
-		so.Follow = watchFollow(paths) // ferry watch host:src/ dst/ follows this side's changes
+		so.FollowRenames = watchFollow(paths) // ferry watch host:src/ dst/ follows this side's changes
 	}
 	return session.Serve(ctx, transport.Stdio(stdin, stdout), so)
 }

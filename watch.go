@@ -13,8 +13,11 @@ import (
 
 // WatchOptions configure Watch. The zero value is usable.
 type WatchOptions struct {
-	// Watcher is the change source: "auto" (or ""), "inotify" or "poll".
-	// Auto picks inotify on Linux and polling elsewhere.
+	// Watcher is the change source: "auto" (or ""), "inotify",
+	// "fanotify" or "poll". Auto picks inotify on Linux and polling
+	// elsewhere. Fanotify (Linux 5.17, CAP_SYS_ADMIN) marks the whole
+	// filesystem holding the source at once: no watch per directory, no
+	// setup scan, however many directories.
 	Watcher string
 	// Delay is how long the source must be quiet before a batch of changes
 	// goes out (--watch-delay); default 10ms.
@@ -47,11 +50,21 @@ type WatchOptions struct {
 	overflow <-chan struct{}
 }
 
+// WatchRename is a rename inside the watched source, relative to it.
+type WatchRename struct {
+	Old, New string
+	// Dir: a directory moved, with everything under it.
+	Dir bool
+}
+
 // WatchBatch reports one batch of changes replicated by Watch.
 type WatchBatch struct {
 	// Paths that changed, relative to the source, coalesced (a directory
 	// stands for everything under it); empty for a full pass.
 	Paths []string
+	// Renames made in the source, in order, replicated as renames (with
+	// Delete: see Watch) before Paths were compared.
+	Renames []WatchRename
 	// Rescan: the whole tree was compared (events may have been lost, or
 	// the poll watcher asked for it).
 	Rescan bool
@@ -85,10 +98,15 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
 	var w watch.Watcher
+	srcDir := "" // the local source the watcher's renames are in
 	if wopts.Events != nil {
 		w = watch.FromReader(wctx, wopts.Events)
 	} else {
-		w, err = watch.New(wctx, filepath.FromSlash(op.Path), watch.WithOverflowHook(watch.Options{
+		srcDir = filepath.FromSlash(op.Path)
+		if err := destInside(srcDir, dst); err != nil {
+			return Stats{}, err
+		}
+		w, err = watch.New(wctx, srcDir, watch.WithOverflowHook(watch.Options{
 			Backend: wopts.Watcher, PollInterval: wopts.PollInterval, OnWarning: wopts.OnWarning,
 		}, wopts.overflow))
 		if err != nil {
@@ -112,6 +130,7 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 	first := time.Now()
 	for ctx.Err() == nil {
 		var paths []string
+		var renames []WatchRename
 		rescan := full
 		pctx := ctx // a full pass stops at once when ctx ends
 		if !full {
@@ -130,14 +149,17 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 				return addStats(lost, s.Totals()), fmt.Errorf("ferry: watching %s stopped unexpectedly", src)
 			}
 			paths, rescan, first = b.Paths, b.Rescan, b.First
-			if rescan || (len(paths) == 1 && paths[0] == "") {
-				paths, rescan = nil, true
+			for _, rn := range b.Renames {
+				renames = append(renames, WatchRename(rn))
+			}
+			if rescan || (len(paths) == 1 && paths[0] == "") || opts.HardLinks && hardLinked(srcDir, paths) {
+				paths, renames, rescan = nil, nil, true
 			}
 			pctx = context.WithoutCancel(ctx) // a batch finishes
 		}
-		st, err := s.Pass(pctx, paths)
+		st, err := s.passRenames(pctx, paths, renames, srcDir)
 		if wopts.OnBatch != nil && (!full || ctx.Err() == nil) { // not a full pass cut short
-			wopts.OnBatch(WatchBatch{Paths: paths, Rescan: rescan, Latency: time.Since(first), Stats: st, Err: err})
+			wopts.OnBatch(WatchBatch{Paths: paths, Renames: renames, Rescan: rescan, Latency: time.Since(first), Stats: st, Err: err})
 		}
 		err = watchErr(ctx, err)
 		if err == nil {

@@ -55,7 +55,7 @@ func watchRemote(ctx context.Context, src, dst string, opts Options, wopts Watch
 // watching client follows it (ferry watch host:src/ dst/): it watches
 // src, runs a full pass, then one pass per batch of changes until ctx is
 // done. nil when the session has not exactly one source path.
-func watchFollow(paths []string) session.FollowFunc {
+func watchFollow(paths []string) session.FollowRenamesFunc {
 	if len(paths) != 1 {
 		return nil
 	}
@@ -68,27 +68,34 @@ func watchFollow(paths []string) session.FollowFunc {
 			base = b
 		}
 	}
-	return func(ctx context.Context, pass func([]string) (session.Stats, error)) error {
+	prefix := func(p string) string {
+		if base != "" {
+			return base + "/" + p
+		}
+		return p
+	}
+	return func(ctx context.Context, pass func([]string, []session.Rename) (session.Stats, error)) error {
 		w, err := watch.New(ctx, filepath.FromSlash(src), watch.Options{})
 		if err != nil {
 			return err
 		}
 		defer w.Close()
 		batches := watch.Batches(ctx, w.Changes(), 0, 0)
-		if _, err := pass(nil); err != nil { // the watches are set: what changes from here is seen
+		if _, err := pass(nil, nil); err != nil { // the watches are set: what changes from here is seen
 			return err
 		}
 		for b := range batches {
 			var ps []string
+			var rs []session.Rename
 			if !b.Rescan && !(len(b.Paths) == 1 && b.Paths[0] == "") {
 				for _, p := range b.Paths {
-					if base != "" {
-						p = base + "/" + p
-					}
-					ps = append(ps, p)
+					ps = append(ps, prefix(p))
+				}
+				for _, rn := range b.Renames {
+					rs = append(rs, session.Rename{Old: prefix(rn.Old), New: prefix(rn.New), Dir: rn.Dir})
 				}
 			}
-			if _, err := pass(ps); err != nil {
+			if _, err := pass(ps, rs); err != nil {
 				return err
 			}
 		}

@@ -19,6 +19,48 @@ type cutProxy struct {
 	mu     sync.Mutex
 	l      net.Listener
 	conns  []net.Conn
+	// cutAfter, when > 0, cuts everything once that many more bytes
+	// went from the client to the server (armCut).
+	cutAfter int64
+}
+
+// armCut makes the proxy cut once n more bytes went to the server: in
+// the middle of whatever the client is sending then.
+func (p *cutProxy) armCut(n int64) {
+	p.mu.Lock()
+	p.cutAfter = n
+	p.mu.Unlock()
+}
+
+// upstream copies from the client c to the server u, cutting when armed.
+func (p *cutProxy) upstream(u, c net.Conn) {
+	defer u.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := c.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			cut := false
+			if p.cutAfter > 0 {
+				p.cutAfter -= int64(n)
+				cut = p.cutAfter <= 0
+				if cut {
+					p.cutAfter = 0
+				}
+			}
+			p.mu.Unlock()
+			if cut {
+				p.cut()
+				return
+			}
+			if _, err := u.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 func newCutProxy(t *testing.T, target string) *cutProxy {
@@ -48,7 +90,7 @@ func (p *cutProxy) serve(l net.Listener) {
 			p.mu.Lock()
 			p.conns = append(p.conns, c, u)
 			p.mu.Unlock()
-			go func() { io.Copy(u, c); u.Close() }()
+			go p.upstream(u, c)
 			go func() { io.Copy(c, u); c.Close() }()
 		}
 	}()

@@ -23,7 +23,7 @@ type watchOptions struct {
 }
 
 func (w *watchOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&w.watcher, "watcher", "auto", "how changes are seen: auto (inotify on Linux), inotify or poll")
+	fs.StringVar(&w.watcher, "watcher", "auto", "how changes are seen: auto (inotify on Linux), inotify, fanotify (Linux 5.17+, CAP_SYS_ADMIN: one mark for the whole filesystem, no setup scan) or poll")
 	fs.StringVar(&w.eventsFrom, "events-from", "", "read the paths that changed (relative to SRC, NUL- or newline-separated) from FILE (- for stdin) instead of watching; its end ends the watch")
 	fs.DurationVar(&w.retryDelay, "retry-delay", time.Second, "when the session is lost, wait this long before reconnecting (doubling on each failure, up to 30s), then catch up with a full pass")
 	fs.DurationVar(&w.delay, "watch-delay", 10*time.Millisecond, "send a batch once SRC has been quiet this long (at most 100ms after its first change)")
@@ -46,7 +46,10 @@ the same session, in batches, until SIGINT or SIGTERM, which finish the batch
 in flight, print the stats (--stats) and exit 0. SRC is a local directory, or
 HOST:PATH (the remote ferry watches it), or any SRC with --events-from. A lost
 connection is retried (--retry-delay), then a full pass catches up.
-DEST is any destination ferry takes: a path, HOST:PATH, ferry:// or HOST::MODULE.
+DEST is any destination ferry takes: a path, HOST:PATH, ferry:// or HOST::MODULE,
+but not a directory inside SRC. With --delete (and no filters), a file or a
+directory renamed in a local SRC is renamed at DEST: nothing under it is sent
+again.
 
 Watch options:
 %s
@@ -112,14 +115,22 @@ func runWatch(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 
 // jsonBatch is the --json line of a watch batch (docs/JSON.md).
 type jsonBatch struct {
-	Event            string   `json:"event"` // "batch"
-	Paths            []string `json:"paths,omitempty"`
-	Rescan           bool     `json:"rescan"`
-	LatencyMS        float64  `json:"latency_ms"`
-	FilesTransferred int64    `json:"files_transferred"`
-	Deleted          int64    `json:"deleted"`
-	Errors           int64    `json:"errors"`
-	Error            string   `json:"error,omitempty"`
+	Event            string       `json:"event"` // "batch"
+	Paths            []string     `json:"paths,omitempty"`
+	Renames          []jsonRename `json:"renames,omitempty"`
+	Rescan           bool         `json:"rescan"`
+	LatencyMS        float64      `json:"latency_ms"`
+	FilesTransferred int64        `json:"files_transferred"`
+	Deleted          int64        `json:"deleted"`
+	Errors           int64        `json:"errors"`
+	BytesSent        int64        `json:"bytes_sent"`
+	Error            string       `json:"error,omitempty"`
+}
+
+// jsonRename is a rename of a --json batch line.
+type jsonRename struct {
+	Old string `json:"old"`
+	New string `json:"new"`
 }
 
 // batchReporter shows each replicated batch: a JSON line with --json, a
@@ -132,7 +143,11 @@ func batchReporter(o *syncOptions, stdout io.Writer) func(ferry.WatchBatch) {
 		return func(b ferry.WatchBatch) {
 			jb := jsonBatch{Event: "batch", Paths: b.Paths, Rescan: b.Rescan,
 				LatencyMS:        float64(b.Latency.Microseconds()) / 1000,
-				FilesTransferred: b.Stats.FilesTransferred, Deleted: b.Stats.Deleted, Errors: b.Stats.Errors}
+				FilesTransferred: b.Stats.FilesTransferred, Deleted: b.Stats.Deleted, Errors: b.Stats.Errors,
+				BytesSent: b.Stats.BytesSent}
+			for _, rn := range b.Renames {
+				jb.Renames = append(jb.Renames, jsonRename{Old: rn.Old, New: rn.New})
+			}
 			if b.Err != nil {
 				jb.Error = errorText(b.Err)
 			}
@@ -141,6 +156,9 @@ func batchReporter(o *syncOptions, stdout io.Writer) func(ferry.WatchBatch) {
 	case o.verbose > 0:
 		return func(b ferry.WatchBatch) {
 			what := fmt.Sprintf("%d paths", len(b.Paths))
+			if len(b.Renames) > 0 {
+				what += fmt.Sprintf(", %d renames", len(b.Renames))
+			}
 			if b.Rescan {
 				what = "full pass"
 			}

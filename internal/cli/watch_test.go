@@ -27,7 +27,8 @@ func TestWatchUsage(t *testing.T) {
 		{"dry run", []string{"-n", dir, dir}, "--dry-run does not apply to ferry watch"},
 		{"files-from", []string{"--files-from=x", dir, dir}, "--files-from does not apply"},
 		{"zero delay", []string{"--watch-delay=0s", dir, dir}, "--watch-delay must be positive"},
-		{"unknown watcher", []string{"--watcher=kqueue", dir + "/", filepath.Join(dir, "d")}, `"kqueue" (want auto, inotify or poll)`},
+		{"unknown watcher", []string{"--watcher=kqueue", dir + "/", t.TempDir()}, `"kqueue" (want auto, inotify, fanotify or poll)`},
+		{"DEST inside SRC", []string{dir + "/", filepath.Join(dir, "d")}, "is inside SRC"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

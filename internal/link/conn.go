@@ -312,6 +312,7 @@ type Caps struct {
 	Handoff    bool // both sides offered local-handoff: whole files pass as descriptors (role.Handoff)
 	Notice     bool // both sides offered item-notice: Itemized kind 3 may be sent
 	SumXXH3    bool // both sides offered sum-xxh3: FileEnd sums are XXH3-128
+	Rename     bool // both sides offered rename: a pass may begin with Rename messages
 }
 
 // Done is closed when the link is torn down.

@@ -80,11 +80,13 @@ type Engine struct {
 	dirMu   sync.Mutex      // guards dirNode counters
 	// deferredDirs are finished directories whose metadata waits for
 	// the end of the pass (-K; guarded by dirMu)
-	deferredDirs []*dirNode
-	pending      sync.WaitGroup // in-flight jobs
-	order        *evOrder       // nil when nobody receives the events
-	fuzzy        fuzzyDir       // --fuzzy: the destination directory listed last (fuzzy.go)
-	prog         progress       // progress reports (progress hook, totals.go)
+	deferredDirs  []*dirNode
+	pending       sync.WaitGroup // in-flight jobs
+	order         *evOrder       // nil when nobody receives the events
+	fuzzy         fuzzyDir       // --fuzzy: the destination directory listed last (fuzzy.go)
+	prog          progress       // progress reports (progress hook, totals.go)
+	renames       []queuedRename // queued for the next pass (receiver_rename.go)
+	renamesFailed []role.Rename  // those of QueueRenames not done
 }
 
 // New prepares a receiver into destination operand dst (opened at the
@@ -209,6 +211,8 @@ func (r *Engine) Handle(m wire.Message) error {
 		return r.refine(m)
 	case *wire.Handoff: // handoff hook (handoff.go)
 		return r.handoff(m)
+	case *wire.Rename: // receiver_rename.go
+		return r.queueRename(m)
 	case *wire.FileEnd:
 		j, err := r.job(m.ID, m)
 		if err != nil {
@@ -322,6 +326,9 @@ func (r *Engine) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, erro
 	}
 	r.deleteOnly = pb.DeleteOnly
 	r.passStart = time.Now() // stale temps are older (stale.go)
+	if err := r.applyRenames(pb.Pass); err != nil {
+		return role.Stats{}, err
+	}
 	err := r.merge(ctx, pb, deletesDone)
 	cancelled := role.Cancelled(ctx, err)
 	if cancelled {

@@ -42,6 +42,10 @@ type Engine struct {
 	// missingDone: the missing operands were reported in a pass that
 	// transfers (used by the pass goroutine only).
 	missingDone bool
+	// renameFailed are the renames the receiver could not do
+	// (sender_rename.go; guarded by mu); renamesLost: more than were kept.
+	renameFailed []role.Rename
+	renamesLost  bool
 }
 
 // request is one FileRequest with its signature blocks, stored compactly:
@@ -127,6 +131,9 @@ func (s *Engine) Handle(m wire.Message) error {
 		return s.gotRefineMatch(m)
 	case *wire.SourceDone: // remove_source.go
 		return s.removeSource(m)
+	case *wire.RenameFailed: // sender_rename.go
+		s.gotRenameFailed(m)
+		return nil
 	case *wire.Itemized:
 		if s.Client {
 			switch m.Kind {

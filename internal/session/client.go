@@ -140,18 +140,7 @@ func (cl *Client) Caps() []string { return cl.caps }
 // per-path error (an EventError, counted in Stats.Errors); the others are
 // passed. When none is valid no pass runs: never a whole-tree pass.
 func (cl *Client) Pass(ctx context.Context, paths []string) (Stats, error) {
-	cl.passMu.Lock()
-	defer cl.passMu.Unlock()
-	var bad uint64
-	if len(paths) > 0 {
-		paths, bad = cl.validPaths(paths)
-		if len(paths) == 0 {
-			return Stats{Errors: bad}, nil
-		}
-	}
-	st, err := cl.passes(ctx, paths)
-	st.Errors += bad
-	return st, err
+	return cl.PassRenames(ctx, paths, nil)
 }
 
 // validPaths returns the valid paths of a pass; it reports each invalid
@@ -169,24 +158,27 @@ func (cl *Client) validPaths(paths []string) (valid []string, bad uint64) {
 }
 
 // passes runs a pass, after a delete-only one with DeleteBefore.
-func (cl *Client) passes(ctx context.Context, paths []string) (Stats, error) {
+func (cl *Client) passes(ctx context.Context, paths []string, renames []Rename) (Stats, error) {
 	cfg := &cl.p.Cfg
 	if !cfg.Delete || !cfg.DeleteBefore {
-		return cl.pass(ctx, paths, false)
+		return cl.pass(ctx, paths, renames, false)
 	}
-	pre, err := cl.pass(ctx, paths, true)
+	pre, err := cl.pass(ctx, paths, renames, true)
 	if err != nil {
 		return pre, err
 	}
-	st, err := cl.pass(ctx, paths, false)
+	st, err := cl.pass(ctx, paths, nil, false)
 	st.Deleted += pre.Deleted
 	st.DeletesSkipped += pre.DeletesSkipped
 	return st, err
 }
 
-func (cl *Client) pass(ctx context.Context, paths []string, deleteOnly bool) (Stats, error) {
+func (cl *Client) pass(ctx context.Context, paths []string, renames []Rename, deleteOnly bool) (Stats, error) {
 	pb := &wire.PassBegin{Pass: cl.npass, Paths: paths, DeleteOnly: deleteOnly}
 	cl.npass++
+	if err := sendRenames(cl.r, pb.Pass, renames); err != nil {
+		return Stats{}, cl.connErr(ctx, err)
+	}
 	if err := cl.p.Link.Send(pb); err != nil {
 		return Stats{}, cl.connErr(ctx, err)
 	}

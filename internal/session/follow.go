@@ -85,6 +85,24 @@ func (cl *Client) Follow(ctx context.Context, onPass func(pass uint64, st Stats,
 // session.
 type FollowFunc func(ctx context.Context, pass func(paths []string) (Stats, error)) error
 
+// FollowRenamesFunc is FollowFunc whose passes may begin with renames made
+// in the source (Client.PassRenames has the rules): a server watching its
+// tree replicates them as renames.
+type FollowRenamesFunc func(ctx context.Context, pass func(paths []string, renames []Rename) (Stats, error)) error
+
+// followFunc is opts' follow function, nil when it has none.
+func followFunc(opts ServeOptions) FollowRenamesFunc {
+	if opts.FollowRenames != nil {
+		return opts.FollowRenames
+	}
+	if opts.Follow == nil {
+		return nil
+	}
+	return func(ctx context.Context, pass func([]string, []Rename) (Stats, error)) error {
+		return opts.Follow(ctx, func(paths []string) (Stats, error) { return pass(paths, nil) })
+	}
+}
+
 // follower is a server's state while its client follows.
 type follower struct {
 	mu     sync.Mutex
@@ -103,7 +121,7 @@ func (f *follower) end() {
 // serveFollow runs opts.Follow for a client that sent Follow, starting
 // passes numbered from next; it returns the next pass number once the
 // client's FollowEnd came and the answer went out.
-func serveFollow(ctx context.Context, c *link.Link, p *role.Peer, r engine, f *follower, fn FollowFunc, next uint64) (uint64, error) {
+func serveFollow(ctx context.Context, c *link.Link, p *role.Peer, r engine, f *follower, fn FollowRenamesFunc, next uint64) (uint64, error) {
 	if fn == nil {
 		return next, &role.UsageError{Msg: ErrNoServerPass.Error()}
 	}
@@ -118,7 +136,7 @@ func serveFollow(ctx context.Context, c *link.Link, p *role.Peer, r engine, f *f
 		cancel()
 	}()
 	var passErr error
-	pass := func(paths []string) (Stats, error) {
+	one := func(paths []string, renames []Rename) (Stats, error) {
 		if passErr != nil {
 			return Stats{}, passErr
 		}
@@ -127,6 +145,10 @@ func serveFollow(ctx context.Context, c *link.Link, p *role.Peer, r engine, f *f
 		}
 		pb := &wire.PassBegin{Pass: next, Paths: paths}
 		next++
+		if err := sendRenames(r, pb.Pass, renames); err != nil {
+			passErr = err
+			return Stats{}, err
+		}
 		if err := c.Send(pb); err != nil {
 			passErr = err
 			return Stats{}, err
@@ -136,6 +158,12 @@ func serveFollow(ctx context.Context, c *link.Link, p *role.Peer, r engine, f *f
 			passErr = err
 		}
 		return st, err
+	}
+	pass := func(paths []string, renames []Rename) (Stats, error) {
+		if len(paths) == 0 && len(renames) == 0 {
+			return one(nil, nil) // the whole tree
+		}
+		return renamePasses(r, &p.Cfg, c.Caps.Rename, paths, renames, one)
 	}
 	ferr := fn(fctx, pass)
 	if passErr != nil {

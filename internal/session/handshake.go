@@ -20,6 +20,9 @@ const (
 	// CapPassCancel: a pass can be cancelled alone (PassCancel), the
 	// session going on.
 	CapPassCancel = "pass-cancel"
+	// CapRename: a pass may begin with renames done by the receiver
+	// (wire.Rename, wire.RenameFailed).
+	CapRename = "rename"
 )
 
 // Release is ferry's release number; a release build sets it with -ldflags
@@ -31,7 +34,7 @@ func Software() string { return "ferry/" + Release }
 
 func localHello() *wire.Hello {
 	return &wire.Hello{MinVersion: wire.Version, MaxVersion: wire.Version, Software: Software(),
-		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, sender.CapRefine, CapNotice, role.CapXattrs, role.CapSumXXH3, CapPassCancel, CapServerPass}} // refine hook: CapRefine
+		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, sender.CapRefine, CapNotice, role.CapXattrs, role.CapSumXXH3, CapPassCancel, CapServerPass, CapRename}} // refine hook: CapRefine
 }
 
 // handshake sends our Hello while reading the peer's (concurrently, so
@@ -72,6 +75,7 @@ func handshake(c *link.Link, z *link.CompressOffer, ho *Handoff, noServerPass bo
 	c.Caps.SumXXH3 = slices.Contains(caps, role.CapSumXXH3)
 	c.Caps.PassCancel = slices.Contains(caps, CapPassCancel)
 	c.Caps.ServerPass = slices.Contains(caps, CapServerPass)
+	c.Caps.Rename = slices.Contains(caps, CapRename)
 	if slices.Contains(caps, role.CapHandoff) {
 		c.Caps.Handoff = true
 	}

@@ -30,13 +30,16 @@ type ServeOptions struct {
 	// Follow, if not nil, runs while the client follows (capability
 	// server-pass): it starts passes of its own (follow.go).
 	Follow FollowFunc
+	// FollowRenames, if not nil, is used instead of Follow: its passes
+	// may begin with renames.
+	FollowRenames FollowRenamesFunc
 }
 
 // Serve answers one client on tc: handshake, run request, passes until
 // Goodbye. It closes tc.
 func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 	c := link.NewConn(tc, opts.Config.Timeout)
-	if _, err := handshake(c, serverCompression(opts.Config), opts.Config.Handoff, opts.Follow == nil); err != nil { // compress hook (internal/link/compress_send.go)
+	if _, err := handshake(c, serverCompression(opts.Config), opts.Config.Handoff, followFunc(opts) == nil); err != nil { // compress hook (internal/link/compress_send.go)
 		tc.Close()
 		return err
 	}
@@ -96,7 +99,7 @@ func Serve(ctx context.Context, tc transport.Conn, opts ServeOptions) error {
 		}
 		switch m := m.(type) {
 		case *wire.Follow:
-			if next, err = serveFollow(ctx, c, p, r, fl, opts.Follow, next); err != nil {
+			if next, err = serveFollow(ctx, c, p, r, fl, followFunc(opts), next); err != nil {
 				return refuse(link.FatalCode(err), err)
 			}
 		case *wire.PassBegin:

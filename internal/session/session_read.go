@@ -71,6 +71,15 @@ func readLoop(p *role.Peer, c *link.Link, r engine, fl *follower) {
 				return
 			}
 			p.CancelPass(m.Pass)
+		case *wire.Rename, *wire.RenameFailed:
+			if !c.Caps.Rename {
+				p.Link.Abort(fmt.Errorf("%w: %T without the rename capability", ErrProtocol, m))
+				return
+			}
+			if err := r.Handle(m); err != nil {
+				p.Link.Abort(err)
+				return
+			}
 		case *wire.Totals: // progress hook (internal/role/totals.go)
 			p.GotTotals(m)
 		case *wire.Fatal:

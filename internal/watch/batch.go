@@ -13,8 +13,13 @@ type Batch struct {
 	// under another one of the batch.
 	Paths []string
 	// Rescan: changes may have been lost; the whole tree must be
-	// compared (Paths are then empty).
+	// compared (Paths and Renames are then empty).
 	Rescan bool
+	// Renames, in order, are renames inside the root, to be done before
+	// Paths are compared: Paths name what changed under its last name.
+	// A rename's old name is not in Paths, though a replica that cannot
+	// do the rename must compare it (and the new one) instead.
+	Renames []Rename
 	// First is when the batch's first change arrived.
 	First time.Time
 }
@@ -55,10 +60,17 @@ func Batches(ctx context.Context, in <-chan Change, delay, maxDelay time.Duratio
 			quietC, limitC = nil, nil
 		}
 		defer stop()
+		// pending is the ready batch as last computed, at version
+		// pendingV of the batch (v counts the changes added).
+		var pending Batch
+		v, pendingV := 0, -1
 		for {
 			var send chan<- Batch
 			if ready {
 				send = out
+				if pendingV != v {
+					pending, pendingV = b.peek(), v
+				}
 			}
 			select {
 			case <-ctx.Done():
@@ -86,53 +98,20 @@ func Batches(ctx context.Context, in <-chan Change, delay, maxDelay time.Duratio
 					quiet.Reset(delay)
 				}
 				b.add(c)
+				v++
 			case <-quietC:
 				ready = true
 				stop()
 			case <-limitC:
 				ready = true
 				stop()
-			case send <- b.peek():
+			case send <- pending:
 				b = batcher{}
-				ready = false
+				ready, pending = false, Batch{}
 			}
 		}
 	}()
 	return out
-}
-
-// batcher accumulates the changes of one batch.
-type batcher struct {
-	paths  map[string]struct{}
-	rescan bool
-	first  time.Time
-}
-
-func (b *batcher) empty() bool { return !b.rescan && len(b.paths) == 0 }
-
-func (b *batcher) add(c Change) {
-	if c.Rescan && c.Path == "" {
-		b.rescan = true
-		return
-	}
-	if b.paths == nil {
-		b.paths = make(map[string]struct{})
-	}
-	b.paths[c.Path] = struct{}{}
-}
-
-// peek is the batch as it stands.
-func (b *batcher) peek() Batch {
-	if b.rescan {
-		return Batch{Rescan: true, First: b.first}
-	}
-	return Batch{Paths: Coalesce(b.paths), First: b.first}
-}
-
-func (b *batcher) take() Batch {
-	bt := b.peek()
-	*b = batcher{}
-	return bt
 }
 
 // Coalesce returns the paths of set, sorted, without those under another

@@ -13,10 +13,34 @@
 //	         rescan. When fs.inotify.max_user_watches runs out, the
 //	         directories left unwatched are polled instead, with a warning
 //	         naming the sysctl.
+//	fanotify (Linux 5.17, CAP_SYS_ADMIN) one FAN_MARK_FILESYSTEM mark for
+//	         the whole filesystem, with FAN_REPORT_DFID_NAME_TARGET: each
+//	         event names its directory by file handle, resolved with
+//	         open_by_handle_at and kept when under the root. No watch per
+//	         directory, no setup scan. FAN_RENAME gives both names of a
+//	         rename at once; FAN_Q_OVERFLOW becomes a rescan. A directory
+//	         that cannot be resolved any more is gone, and its deletion,
+//	         reported in its parent, covers what happened in it.
 //	poll     a rescan every Options.PollInterval, for other systems and
 //	         network filesystems.
-//	auto     inotify on Linux, else poll.
+//	auto     inotify on Linux, else poll (fanotify is asked for by name:
+//	         on a busy filesystem it reads every event of the filesystem).
+//
+// A rename inside the root is one Change with From: inotify's
+// IN_MOVED_FROM and IN_MOVED_TO with one cookie, found in the same read
+// (the kernel queues them together), and a directory's watches are moved
+// with it, not set up again. Apart, they are a deletion and a creation
+// (a move out of or into the root).
 //
 // A Batch's paths are coalesced: a directory stands for everything under
-// it, so a path under another path of the batch is dropped.
+// it, so a path under another path of the batch is dropped. Its Renames
+// are kept in order, to be replayed before the paths are compared: a path
+// changed before a rename is recorded under its new name, what was at a
+// rename's target is forgotten, and a rename of something created in the
+// same batch is just a new path (an editor's save through a temp file):
+//
+//	change p          paths += p (Created: fresh += p)
+//	rename o -> n     forget paths and fresh under n; move those under o to n;
+//	                  if o is fresh (or inside fresh): paths += n, fresh += n
+//	                  else renames += o -> n
 package watch

@@ -30,9 +30,10 @@ var ErrWatchLimit = errors.New("the inotify watch limit is reached (raise it wit
 
 // rawEvent is one inotify event as read.
 type rawEvent struct {
-	wd   int
-	mask uint32
-	name string
+	wd     int
+	mask   uint32
+	cookie uint32 // pairs IN_MOVED_FROM with IN_MOVED_TO
+	name   string
 }
 
 // inotifyWatcher watches every directory under root.
@@ -106,9 +107,7 @@ func (w *inotifyWatcher) run(ctx context.Context) {
 			if !ok {
 				return
 			}
-			for _, ev := range evs {
-				changes = w.handle(ev, changes)
-			}
+			changes = w.handleAll(evs, changes)
 		case <-w.opts.overflow:
 			changes = w.handle(rawEvent{wd: -1, mask: unix.IN_Q_OVERFLOW}, changes)
 		case <-tick.C:
@@ -140,7 +139,7 @@ func (w *inotifyWatcher) read(ctx context.Context, raw chan<- []rawEvent) {
 			if i := strings.IndexByte(string(name), 0); i >= 0 {
 				name = name[:i]
 			}
-			evs = append(evs, rawEvent{wd: int(e.Wd), mask: e.Mask, name: string(name)})
+			evs = append(evs, rawEvent{wd: int(e.Wd), mask: e.Mask, cookie: e.Cookie, name: string(name)})
 			off += unix.SizeofInotifyEvent + int(e.Len)
 		}
 		select {
@@ -175,10 +174,7 @@ func (w *inotifyWatcher) handle(ev rawEvent, changes []Change) []Change {
 		}
 		return changes // DELETE_SELF: its parent reports the deletion
 	}
-	p := path.Join(dir, ev.name)
-	if dir == "" {
-		p = ev.name
-	}
+	p := join(dir, ev.name)
 	if ev.mask&unix.IN_ISDIR != 0 {
 		switch {
 		case ev.mask&(unix.IN_CREATE|unix.IN_MOVED_TO) != 0:
@@ -189,7 +185,16 @@ func (w *inotifyWatcher) handle(ev rawEvent, changes []Change) []Change {
 			w.removeTree(p)
 		}
 	}
-	return append(changes, Change{Path: p})
+	created := ev.mask&(unix.IN_CREATE|unix.IN_MOVED_TO) != 0
+	return append(changes, Change{Path: p, Created: created, Dir: created && ev.mask&unix.IN_ISDIR != 0})
+}
+
+// join is the path of name in the directory dir ("" is the root).
+func join(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return path.Join(dir, name)
 }
 
 // addTree watches the directory rel and every directory under it.

@@ -53,53 +53,85 @@ func must(t *testing.T, err error) {
 	}
 }
 
-// TestInotifyChanges: each kind of change is reported with its path
-// relative to the root.
-func TestInotifyChanges(t *testing.T) {
+// TestChanges: each kind of change is reported with its path relative
+// to the root, by each Linux backend.
+func TestChanges(t *testing.T) {
+	t.Run("inotify", func(t *testing.T) { testChanges(t, Inotify) })
+	t.Run("fanotify", func(t *testing.T) { testChanges(t, Fanotify) })
+}
+
+func testChanges(t *testing.T, backend string) {
 	root := t.TempDir()
 	must(t, os.MkdirAll(filepath.Join(root, "d/e"), 0o755))
 	must(t, os.WriteFile(filepath.Join(root, "d/e/old"), []byte("x"), 0o644))
-	w := newTestInotify(t, root, Options{})
+	w, err := New(t.Context(), root, Options{Backend: backend})
+	if backend == Fanotify && errors.Is(err, ErrBackend) {
+		t.Skipf("fanotify unavailable here (needs CAP_SYS_ADMIN): %v", err)
+	}
+	must(t, err)
+	t.Cleanup(func() { w.Close() })
 	steps := []struct {
 		name string
 		do   func() error
 		want string
+		from string // the change is a rename from this
 	}{
-		{"create", func() error { return os.WriteFile(filepath.Join(root, "f"), []byte("1"), 0o644) }, "f"},
-		{"write deep", func() error { return os.WriteFile(filepath.Join(root, "d/e/old"), []byte("2"), 0o644) }, "d/e/old"},
-		{"chmod", func() error { return os.Chmod(filepath.Join(root, "f"), 0o600) }, "f"},
-		{"symlink", func() error { return os.Symlink("f", filepath.Join(root, "l")) }, "l"},
-		{"delete", func() error { return os.Remove(filepath.Join(root, "l")) }, "l"},
-		{"rename from", func() error { return os.Rename(filepath.Join(root, "d"), filepath.Join(root, "D")) }, "d"},
-		{"renamed directory is watched", func() error { return os.WriteFile(filepath.Join(root, "D/e/new"), nil, 0o644) }, "D/e/new"},
+		{"create", func() error { return os.WriteFile(filepath.Join(root, "f"), []byte("1"), 0o644) }, "f", ""},
+		{"write deep", func() error { return os.WriteFile(filepath.Join(root, "d/e/old"), []byte("2"), 0o644) }, "d/e/old", ""},
+		{"chmod", func() error { return os.Chmod(filepath.Join(root, "f"), 0o600) }, "f", ""},
+		{"symlink", func() error { return os.Symlink("f", filepath.Join(root, "l")) }, "l", ""},
+		{"delete", func() error { return os.Remove(filepath.Join(root, "l")) }, "l", ""},
+		{"rename a directory", func() error { return os.Rename(filepath.Join(root, "d"), filepath.Join(root, "D")) }, "D", "d"},
+		{"renamed directory is watched", func() error { return os.WriteFile(filepath.Join(root, "D/e/new"), nil, 0o644) }, "D/e/new", ""},
+		{"rename a file", func() error { return os.Rename(filepath.Join(root, "D/e/new"), filepath.Join(root, "D/newer")) }, "D/newer", "D/e/new"},
 		{"new tree, watched before it is read", func() error {
 			if err := os.MkdirAll(filepath.Join(root, "n/a/b"), 0o755); err != nil {
 				return err
 			}
 			return os.WriteFile(filepath.Join(root, "n/a/b/in"), nil, 0o644)
-		}, "n"},
-		{"inside the new tree", func() error { return os.WriteFile(filepath.Join(root, "n/a/b/later"), nil, 0o644) }, "n/a/b/later"},
+		}, "n", ""},
+		{"inside the new tree", func() error { return os.WriteFile(filepath.Join(root, "n/a/b/later"), nil, 0o644) }, "n/a/b/later", ""},
+		{"moved in", func() error {
+			out := filepath.Join(t.TempDir(), "in")
+			if err := os.WriteFile(out, nil, 0o644); err != nil {
+				return err
+			}
+			return os.Rename(out, filepath.Join(root, "in"))
+		}, "in", ""},
 		{"moved out, no more events", func() error {
 			if err := os.Rename(filepath.Join(root, "D"), filepath.Join(t.TempDir(), "away")); err != nil {
 				return err
 			}
 			return os.WriteFile(filepath.Join(root, "after"), nil, 0o644)
-		}, "after"},
+		}, "after", ""},
 	}
 	for _, s := range steps {
 		must(t, s.do())
+		if s.from != "" {
+			waitFor(t, w, s.name+": "+s.from+" -> "+s.want, func(c Change) bool { return c.Path == s.want && c.From == s.from })
+			continue
+		}
 		waitFor(t, w, s.name+": "+s.want, covers(s.want))
 	}
 }
 
-// TestInotifyOverflow: a queue overflow is reported as a rescan of the
-// whole tree, and directories made meanwhile are watched.
-func TestInotifyOverflow(t *testing.T) {
-	root := t.TempDir()
-	hook := make(chan struct{})
-	w := newTestInotify(t, root, WithOverflowHook(Options{}, hook))
-	hook <- struct{}{}
-	waitFor(t, w, "rescan", func(c Change) bool { return c.Rescan && c.Path == "" })
+// TestOverflow: a queue overflow is reported as a rescan of the whole
+// tree (inotify also watches the directories made meanwhile), by each
+// Linux backend.
+func TestOverflow(t *testing.T) {
+	for _, backend := range []string{Inotify, Fanotify} {
+		t.Run(backend, func(t *testing.T) {
+			hook := make(chan struct{})
+			w, err := New(t.Context(), t.TempDir(), WithOverflowHook(Options{Backend: backend}, hook))
+			if backend == Fanotify && errors.Is(err, ErrBackend) {
+				t.Skipf("fanotify unavailable here (needs CAP_SYS_ADMIN): %v", err)
+			}
+			must(t, err)
+			defer w.Close()
+			hook <- struct{}{}
+			waitFor(t, w, "rescan", func(c Change) bool { return c.Rescan && c.Path == "" })
+		})
+	}
 }
 
 // TestInotifyWatchLimit: past the watch limit, a clear warning names the
@@ -138,7 +170,7 @@ func TestNewErrors(t *testing.T) {
 	for _, tt := range []struct{ root, backend, want string }{
 		{filepath.Join(root, "file"), "", "not a directory"},
 		{filepath.Join(root, "missing"), "", "no such file"},
-		{root, "fanotify", "want auto, inotify or poll"},
+		{root, "kqueue", "want auto, inotify, fanotify or poll"},
 	} {
 		if _, err := New(t.Context(), tt.root, Options{Backend: tt.backend}); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("New(%s, %q) = %v, want %q", tt.root, tt.backend, err, tt.want)

@@ -4,6 +4,11 @@ package watch
 
 import "context"
 
-const inotifyAvailable = false
+const (
+	inotifyAvailable  = false
+	fanotifyAvailable = false
+)
 
 func newInotify(context.Context, string, Options) (Watcher, error) { return nil, ErrBackend }
+
+func newFanotify(context.Context, string, Options) (Watcher, error) { return nil, ErrBackend }

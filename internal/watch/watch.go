@@ -15,6 +15,14 @@ type Change struct {
 	// Rescan: changes may have been missed (a queue overflow, a polled
 	// directory); the tree under Path must be compared whole.
 	Rescan bool
+	// From, when not empty, is where Path was renamed from, inside the
+	// root: the entry (with everything under it) moved, nothing else
+	// changed.
+	From string
+	// Created: Path is new (created, or moved in from outside the root).
+	Created bool
+	// Dir: Path is a directory (for From and Created).
+	Dir bool
 }
 
 // Watcher reports changes under a root until it is closed.
@@ -27,14 +35,15 @@ type Watcher interface {
 
 // Backend names accepted by Options.Backend.
 const (
-	Auto    = "auto"
-	Inotify = "inotify"
-	Poll    = "poll"
+	Auto     = "auto"
+	Inotify  = "inotify"
+	Fanotify = "fanotify"
+	Poll     = "poll"
 )
 
 // Options configure New. The zero value is usable.
 type Options struct {
-	// Backend is Auto (""), Inotify or Poll.
+	// Backend is Auto (""), Inotify, Fanotify or Poll.
 	Backend string
 	// PollInterval is the time between rescans of the poll backend, and
 	// of directories the inotify backend could not watch; default 1s.
@@ -76,10 +85,15 @@ func New(ctx context.Context, root string, opts Options) (Watcher, error) {
 			return nil, fmt.Errorf("%w: inotify is Linux only", ErrBackend)
 		}
 		return newInotify(ctx, root, opts)
+	case Fanotify:
+		if !fanotifyAvailable {
+			return nil, fmt.Errorf("%w: fanotify is Linux only", ErrBackend)
+		}
+		return newFanotify(ctx, root, opts)
 	case Poll:
 		return newPoll(ctx, opts), nil
 	}
-	return nil, fmt.Errorf("%w: %q (want auto, inotify or poll)", ErrBackend, opts.Backend)
+	return nil, fmt.Errorf("%w: %q (want auto, inotify, fanotify or poll)", ErrBackend, opts.Backend)
 }
 
 // WithOverflowHook returns opts whose watcher treats each receive from c

@@ -90,6 +90,10 @@ func newMessage(t Type) Message {
 		return new(Follow)
 	case TypeFollowEnd:
 		return new(FollowEnd)
+	case TypeRename:
+		return new(Rename)
+	case TypeRenameFailed:
+		return new(RenameFailed)
 	}
 	return nil
 }

@@ -43,6 +43,8 @@ func sampleMessages() map[string]Message {
 		"follow":       &Follow{},
 		"source-error": &SourceError{Path: "a", Code: ErrCodeIO, Message: "gone"},
 		"follow-end":   &FollowEnd{},
+		"rename":       &Rename{Pass: 3, Old: "a/b", New: "c", Dir: true, OldParentMTime: -5, NewParentMTime: 1 << 60},
+		"rename-fail":  &RenameFailed{Pass: 3, Old: "a/b", New: "c", Message: "gone"},
 		"itemized":     &Itemized{Kind: ItemChanged, Path: "a/b", Itemize: ">f.st......", Size: 12},
 		"handoff":      &Handoff{ID: 9, Size: 1 << 33},
 	}

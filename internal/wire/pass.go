@@ -94,3 +94,11 @@ func (m *Itemized) decode(d *decoder) {
 	m.Itemize = d.string()
 	m.Size = int64(d.small(1<<62, "itemized: size"))
 }
+
+// Add adds o's counts to s, field by field.
+func (s *Stats) Add(o Stats) {
+	f, of := s.fields(), o.fields()
+	for i := range f {
+		*f[i] += *of[i]
+	}
+}

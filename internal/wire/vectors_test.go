@@ -75,6 +75,9 @@ var vectorMessages = []struct {
 	{"source-error", &SourceError{Path: "a/b", Code: ErrCodePermission, Message: "unlink a/b: permission denied"}},
 	{"follow", &Follow{}},
 	{"follow-end", &FollowEnd{}},
+	{"rename", &Rename{Pass: 4, Old: "a/old.txt", New: "b/new.txt", OldParentMTime: 1700000000_500000000, NewParentMTime: 1700000001_000000000}},
+	{"rename-dir", &Rename{Pass: 4, Old: "photos", New: "archive/photos", Dir: true}},
+	{"rename-failed", &RenameFailed{Pass: 4, Old: "a/old.txt", New: "b/new.txt", Message: "lstat a/old.txt: no such file or directory"}},
 	{"itemized", &Itemized{Kind: ItemChanged, Path: "a.txt", Itemize: ">f.st......", Size: 3004}},
 	{"refine-sig", &RefineSig{ID: 1, Seq: 0, StrongLen: 6, Regions: []RefineRegion{{
 		Hints: []RefineRange{{Off: 4096, Len: 8192}}, BlockLen: 256,
@@ -109,6 +112,8 @@ var rejectFrames = []rejectVector{
 		Frame: frameHex(&Credit{N: 1}, 0)},
 	{Name: "data bad op", Reason: "op kind 2 is undefined",
 		Frame: "09" + "000004" + "01" + "01" + "02" + "00"},
+	{Name: "rename unknown flag", Reason: "Rename flag bit 1 is undefined",
+		Frame: "17" + "000008" + "00" + "01" + "61" + "01" + "62" + "02" + "00" + "00"},
 	{Name: "unknown required type", Reason: "type 0x7f is required (below 0x80) and unknown",
 		Frame: "7f" + "000000"},
 }
