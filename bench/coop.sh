@@ -26,16 +26,7 @@ PARTS="${PARTS:-ab}" # which of (a) and (b) to run
 DIRS=$(((FILES + 99) / 100))
 
 d="$SCRATCH/coop"
-pids=()
-stop_all() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	pids=()
-}
-trap 'stop_all; cleanup' EXIT
+trap 'stop_daemons; cleanup' EXIT
 
 bench_init
 (cd "$BENCH_REPO" && go build -o "$SCRATCH/bin/relay" ./bench/relay)

@@ -22,15 +22,6 @@ PORT="${PORT:-18870}"
 DIRS=$(((FILES + 99) / 100))
 
 d="$SCRATCH/daemon"
-pids=()
-stop_daemons() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	pids=()
-}
 trap 'stop_daemons; cleanup' EXIT
 
 bench_init

@@ -28,15 +28,6 @@ CLIENTS="${CLIENTS:-100}"
 DIRS=$(((FILES + 99) / 100))
 
 d="$SCRATCH/gateway"
-pids=()
-stop_daemons() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	pids=()
-}
 trap 'stop_daemons; cleanup' EXIT
 
 bench_init

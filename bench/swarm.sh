@@ -34,15 +34,6 @@ R=$(rate_bytes "$RATE")
 QUARTER="$((R / 4))b"
 
 d="$SCRATCH/swarm"
-pids=()
-stop_daemons() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	pids=()
-}
 trap 'stop_daemons; cleanup' EXIT
 
 bench_init

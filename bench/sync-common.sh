@@ -232,6 +232,18 @@ GO
 		(cd "$dir" && go build -o "$GEN" gen.go)
 }
 
+# pids are the background servers a script started (daemons, relays);
+# stop_daemons kills and reaps them.
+pids=()
+stop_daemons() {
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	pids=()
+}
+
 # cleanup removes this script's data unless KEEP=1.
 cleanup() {
 	if [ "${KEEP:-0}" = 1 ]; then
