@@ -99,9 +99,16 @@ func (r *Reader) Next() (*Entry, error) {
 			return nil, r.err
 		}
 		r.full(en.Root[:])
-		en.Chunks = make([]Hash, NumChunks(en.Size))
-		for i := range en.Chunks {
-			r.full(en.Chunks[i][:])
+		// Grown as the hashes arrive: what is allocated stays in
+		// proportion to the bytes received, whatever size is declared.
+		n := NumChunks(en.Size)
+		en.Chunks = make([]Hash, 0, min(n, 4096))
+		for range n {
+			var h Hash
+			if r.full(h[:]); r.err != nil {
+				break
+			}
+			en.Chunks = append(en.Chunks, h)
 		}
 	}
 	if r.err != nil {
