@@ -39,6 +39,10 @@ type upstreamEntry struct {
 	info     ModuleInfo
 }
 
+// discoveryLabel is the module label of an upstream's failures in the
+// metrics: the module asked for comes from a client, and labels must not.
+const discoveryLabel = "(discovery)"
+
 // ErrNoQuery reports an upstream that does not answer QUERY.
 var ErrNoQuery = errors.New("ferry: the upstream does not answer module queries")
 
@@ -64,7 +68,7 @@ func (s *Server) discover(ctx context.Context, cfg *Config, module string, hops 
 		if err != nil {
 			failed = true
 			s.log.Warn("upstream query failed", "upstream", upstreamURL(t, ""), "module", module, "err", err)
-			s.metrics.dialFailures.WithLabelValues(module, upstreamURL(t, "")).Inc()
+			s.metrics.dialFailures.WithLabelValues(discoveryLabel, upstreamURL(t, "")).Inc() // not the asked name: a client chooses it
 			continue
 		}
 		if a.Have {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,11 @@ path = "%DIR%/pub"
 		if _, err := command(t, gw.addr, OpenOptions{Module: "nope", Role: RoleSender}, "x"); !errors.Is(err, ErrUnknownModule) {
 			t.Fatalf("open %d of a module nobody has: %v", i, err)
 		}
+	}
+	rec := httptest.NewRecorder()
+	gw.srv.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if m := rec.Body.String(); strings.Contains(m, `module="nope"`) || !strings.Contains(m, `ferry_daemon_backend_failures_total{backend="ferry://`+deadAddr+`/",module="(discovery)"}`) {
+		t.Errorf("the dead upstream's failures should be counted under module \"(discovery)\", never under a name a client asked for:\n%s", m)
 	}
 	if n := strings.Count(up.log.String(), `msg="module query"`); n != 2 {
 		t.Errorf("the upstream was asked %d times, want 2 (data and nope, once each: with an upstream down, a negative answer is kept 10s):\n%s", n, up.log)
