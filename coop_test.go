@@ -87,15 +87,14 @@ func TestCooperateKeepsNewEntries(t *testing.T) {
 			src, dst := t.TempDir(), t.TempDir()
 			write(t, src, map[string]string{"a": "a", "b": "b"})
 			write(t, dst, map[string]string{"zz/old": "x", "yy/old": "x"})
-			once := false
-			role.TestHooks.Prepared = func(string) {
-				if !once { // another process, from a newer source, during this run
-					once = true
-					afterCoarseTick(t, dst, time.Now())
-					write(t, dst, map[string]string{"zz/new": "y"})
-				}
+			// Another process, from a newer source, once this run has
+			// begun and before it reads the destination (so that without
+			// Cooperate the run sees zz/new, whatever its walk reads ahead).
+			role.TestHooks.PassStarted = func() {
+				afterCoarseTick(t, dst, time.Now())
+				write(t, dst, map[string]string{"zz/new": "y"})
 			}
-			defer func() { role.TestHooks.Prepared = nil }()
+			defer func() { role.TestHooks.PassStarted = nil }()
 			o := DefaultOptions()
 			o.Delete, o.Cooperate = true, cooperate
 			if _, err := Sync(t.Context(), src+"/", dst, o); err != nil {

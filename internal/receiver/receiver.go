@@ -326,6 +326,9 @@ func (r *Engine) Pass(ctx context.Context, pb *wire.PassBegin) (role.Stats, erro
 	}
 	r.deleteOnly = pb.DeleteOnly
 	r.passStart = time.Now() // stale temps are older (stale.go)
+	if h := role.TestHooks.PassStarted; h != nil {
+		h()
+	}
 	if err := r.applyRenames(pb.Pass); err != nil {
 		return role.Stats{}, err
 	}

@@ -64,7 +64,9 @@ func (r *Engine) ensureDir(dir string) error {
 	if r.Cfg.DryRun {
 		return nil
 	}
-	if err := r.OpBase.Mkdir(dir, r.Cfg.MkPath); err != nil {
+	// Another process may create it meanwhile (cooperating runs start at
+	// once): that is no error; openRoot then finds what is there.
+	if err := r.OpBase.Mkdir(dir, r.Cfg.MkPath); err != nil && !errors.Is(err, fs.ErrExist) {
 		return &DestError{Op: "mkdir", Path: dir, Err: unwrapPathError(err)} // correctness hook (receiver_destroot.go)
 	}
 	return nil

@@ -21,4 +21,7 @@ var TestHooks struct {
 	// changed after its pass began, without the slack for coarse file
 	// clocks (receiver/coop.go).
 	ExactCtime bool
+	// PassStarted runs when a receiver's pass has begun, before it reads
+	// its destination.
+	PassStarted func()
 }
