@@ -1,6 +1,7 @@
 package receiver
 
 import (
+	"io"
 	"io/fs"
 	"os"
 
@@ -115,7 +116,11 @@ func (r *Engine) startFile(m *merger, s, ex *tree.Entry, parent *dirNode, name, 
 		return err // the connection is down: abortJobs finishes j
 	}
 	if sig != nil {
-		if err := sendSig(r.Link, j.ID, sig); err != nil {
+		signed := sign(sig)
+		if h := role.TestHooks.Signed; h != nil {
+			h(s.Path)
+		}
+		if err := sendSig(r.Link, j.ID, signed); err != nil {
 			return err
 		}
 	}
@@ -183,11 +188,11 @@ func (r *Engine) writeEmpty(s, ex *tree.Entry, parent *dirNode, name string) err
 
 // prepare builds the file's request: whole-file, or against the
 // destination file (or a kept partial file) as the basis, whose signature
-// it computes. Partial data is taken up even for a whole-file transfer: a
+// it announces (computed by sign once the request is out). Partial data is taken up even for a whole-file transfer: a
 // file handed off whole resumes from it, any other uses it as the basis.
 // It runs before the request is sent, so the reader sees the job's state
 // only afterwards.
-func (j *job) prepare() (*wire.FileRequest, *delta.Signature) {
+func (j *job) prepare() (*wire.FileRequest, *pendingSig) {
 	r := j.r
 	req := &wire.FileRequest{ID: j.ID, Path: j.s.Path}
 	if j.redo {
@@ -232,16 +237,46 @@ func (j *job) prepare() (*wire.FileRequest, *delta.Signature) {
 		j.closeBasis()
 		return req, nil
 	}
-	sig, err := delta.SignAt(j.basis, size, delta.FerryParams(size, r.Cfg.Seed))
-	if err != nil {
+	p := delta.FerryParams(size, r.Cfg.Seed)
+	if p.Check() != nil {
 		j.closeBasis()
 		return req, nil
 	}
+	// The request goes out before the basis is signed (sign, below), so
+	// that the sender can start reading its source while this side reads
+	// the basis.
 	j.sig = true
 	req.Flags |= wire.ReqBasis
-	req.BlockLen, req.StrongLen = uint64(sig.BlockLen), uint64(sig.StrongLen)
-	req.BlockCount, req.BasisSize = uint64(len(sig.Blocks)), size
-	return req, sig
+	req.BlockLen, req.StrongLen = uint64(p.BlockLen), uint64(p.StrongLen)
+	req.BlockCount, req.BasisSize = uint64((size+int64(p.BlockLen)-1)/int64(p.BlockLen)), size
+	return req, &pendingSig{f: j.basis, size: size, p: p, count: int(req.BlockCount)}
+}
+
+// pendingSig is the signature a request announced: its basis, signed
+// after the request was sent.
+type pendingSig struct {
+	f     io.ReaderAt
+	size  int64
+	p     delta.Params
+	count int
+}
+
+// sign computes the announced signature. A basis that cannot be read
+// gets blocks that match nothing: the file then comes whole, as when a
+// basis cannot be opened. (Its file stays open until the job ends: the
+// reader goroutine may already be finishing the job.)
+func sign(ps *pendingSig) *delta.Signature {
+	sig, err := delta.SignAt(ps.f, ps.size, ps.p)
+	if err == nil && len(sig.Blocks) == ps.count {
+		return sig
+	}
+	junk, _ := delta.NewSignature(ps.p)
+	none := make([]byte, ps.p.StrongLen)
+	for i := range ps.count {
+		off := int64(i) * int64(ps.p.BlockLen)
+		junk.Append(delta.Block{Offset: off, Len: int(min(int64(ps.p.BlockLen), ps.size-off))}, none)
+	}
+	return junk
 }
 
 // closeBasis closes the basis file and the partial data, if any.

@@ -4,9 +4,15 @@ package role
 // cut a connection). Every hook is nil outside tests; tests that set one
 // do not run in parallel.
 var TestHooks struct {
-	// Prepared runs on the merge goroutine once a file's request (and
-	// signature) is ready, before it goes out.
+	// Prepared runs on the merge goroutine once a file's request is
+	// ready, before it goes out (its basis is signed after that).
 	Prepared func(path string)
+	// Signed runs on the merge goroutine once a basis is signed, before
+	// the signature goes out.
+	Signed func(path string)
+	// Prefetched runs once the sender has asked the kernel to read a
+	// requested source ahead (sender/prefetch.go).
+	Prefetched func(path string)
 	// Wrote runs on the reader goroutine after data of a file was written,
 	// or on a copier after a chunk of a handed-off file was copied; n is
 	// the file's bytes written so far.

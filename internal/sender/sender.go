@@ -177,6 +177,7 @@ func (s *Engine) Handle(m wire.Message) error {
 				return err
 			}
 			s.partial[m.ID] = r
+			s.prefetch(r) // prefetch.go
 			return nil
 		}
 		s.queue = append(s.queue, r)

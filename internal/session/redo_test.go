@@ -31,7 +31,7 @@ func TestRedoAfterChecksumMismatch(t *testing.T) {
 			setTimes(t, src)
 
 			corrupted := 0
-			testHooks.Prepared = func(p string) {
+			testHooks.Signed = func(p string) {
 				if p != "f" {
 					return
 				}
@@ -42,7 +42,7 @@ func TestRedoAfterChecksumMismatch(t *testing.T) {
 				f.WriteAt(bytes.Repeat([]byte{0xee}, 64<<10), 200<<10)
 				f.Close()
 			}
-			t.Cleanup(func() { testHooks.Prepared = nil })
+			t.Cleanup(func() { testHooks.Signed = nil })
 
 			run := runner(role)
 			s := run(t, archive(), 64<<10, dst, src+"/")

@@ -1,0 +1,55 @@
+package session
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestSourcePrefetchedWhileSigning checks that a delta transfer's two
+// reads overlap: the receiver sends a large file's request before it signs
+// the basis, and the sender starts reading the source ahead as soon as the
+// request arrives, so that the prefetch happens while the basis is still
+// being signed. Before, the request went out only with its signature.
+func TestSourcePrefetchedWhileSigning(t *testing.T) {
+	for _, role := range []string{"push", "pull"} {
+		t.Run(role, func(t *testing.T) {
+			src, dst := t.TempDir(), t.TempDir()
+			content := randomBytes(12 << 20)
+			must(t, os.WriteFile(filepath.Join(src, "big"), content, 0o644))
+			old := bytes.Clone(content)
+			copy(old[5<<20:], "an edit in the middle")
+			must(t, os.WriteFile(filepath.Join(dst, "big"), old, 0o644))
+			setTimes(t, src)
+
+			prefetched := make(chan string, 4)
+			testHooks.Prefetched = func(p string) { prefetched <- p }
+			overlapped := false
+			testHooks.Signed = func(p string) {
+				// The signature is not out yet: the sender can only have
+				// prefetched from the request alone.
+				select {
+				case got := <-prefetched:
+					overlapped = got == "big"
+				case <-time.After(10 * time.Second):
+				}
+			}
+			t.Cleanup(func() { testHooks.Prefetched, testHooks.Signed = nil, nil })
+
+			s := runner(role)(t, archive(), 64<<10, dst, src+"/")
+			st := s.pass()
+			s.close()
+			if !overlapped {
+				t.Error("the source was not prefetched before the basis's signature went out")
+			}
+			if got := mustRead(t, filepath.Join(dst, "big")); !bytes.Equal(got, content) {
+				t.Fatal("content differs")
+			}
+			if st.LiteralBytes >= uint64(len(content))/2 {
+				t.Errorf("literal bytes %d: the delta was not used", st.LiteralBytes)
+			}
+		})
+	}
+}
