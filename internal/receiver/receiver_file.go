@@ -279,13 +279,15 @@ func sign(ps *pendingSig) *delta.Signature {
 	return junk
 }
 
-// closeBasis closes the basis file and the partial data, if any.
+// closeBasis closes the basis file and the partial data, if any. A basis
+// the commit has just replaced may be the last reference to the old file:
+// its freeing is left to the kernel (fsys.CloseReplaced).
 func (j *job) closeBasis() {
 	if j.basis != nil {
-		j.basis.Close()
+		fsys.CloseReplaced(j.basis)
 	}
 	if j.partial != nil && j.partial != j.basis {
-		j.partial.Close()
+		fsys.CloseReplaced(j.partial)
 	}
 	j.basis, j.partial, j.sig, j.basisSize, j.resume = nil, nil, false, 0, false
 }
