@@ -10,7 +10,10 @@
 # (-e RSH, the destination written as localhost:DIR): RSH is a two-line
 # script that drops the host name and runs the rest with sh -c, as ssh
 # would on the far side, so both tools pay for a second process and a pipe
-# but not for ssh's encryption.
+# but not for ssh's encryption. ferry's receiver leaves the freeing of the
+# replaced old file to the kernel (fsys.CloseReplaced); rsync's rename waits
+# for it. The settle before each run (sync, 5 s) lets either finish, so that
+# no run is slowed by the one before.
 #
 # usage: bench/sync-bigfile.sh            (SIZE_MIB=1024 REPEAT=3)
 #        SIZE_MIB=128 REPEAT=1 bench/sync-bigfile.sh
