@@ -134,13 +134,7 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 		rescan := full
 		pctx := ctx // a full pass stops at once when ctx ends
 		if !full {
-			var b watch.Batch
-			var ok bool
-			select {
-			case <-ctx.Done():
-				continue
-			case b, ok = <-batches:
-			}
+			b, ok := batches.Next(ctx)
 			if !ok {
 				if ctx.Err() != nil || wopts.Events != nil {
 					break // closed because ctx ended, or at the end of Events

@@ -84,7 +84,11 @@ func watchFollow(paths []string) session.FollowRenamesFunc {
 		if _, err := pass(nil, nil); err != nil { // the watches are set: what changes from here is seen
 			return err
 		}
-		for b := range batches {
+		for {
+			b, ok := batches.Next(ctx)
+			if !ok {
+				break
+			}
 			var ps []string
 			var rs []session.Rename
 			if !b.Rescan && !(len(b.Paths) == 1 && b.Paths[0] == "") {
