@@ -160,6 +160,7 @@ func (q *Queue) run(ctx context.Context, in <-chan Change, delay, maxDelay time.
 		}
 	}
 }
+
 // Coalesce returns the paths of set, sorted, without those under another
 // path of the set ("" is the root and covers everything).
 func Coalesce(set map[string]struct{}) []string {
