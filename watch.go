@@ -79,9 +79,10 @@ type WatchBatch struct {
 // Watch makes dst like src, then keeps it so: it runs a full pass, then,
 // over the same session, one pass per batch of changes in src until ctx is
 // done. dst is any destination Sync accepts. src is a local directory,
-// or a remote one over ssh whose server watches it and starts the passes
-// (the session's Follow); a daemon module cannot be watched yet. The watcher starts before the first pass, so nothing changed
-// during it is missed. When ctx ends, the batch in flight finishes (the
+// or a remote one, over ssh or a daemon module (ferry://host/module/path,
+// host::module/path), whose server watches it and starts the passes (the
+// session's Follow). The watcher starts before the first pass, so nothing
+// changed during it is missed. When ctx ends, the batch in flight finishes (the
 // first, full pass stops at once), and Watch returns the stats of every
 // pass added up, with a nil error. Per-file failures are reported through
 // Options.OnEvent (EventFileError) and do not stop the watch; a failure of
