@@ -3,12 +3,13 @@ package ferry
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
 
-// TestPassRootTimes: a path pass over top-level names (one made, one
-// removed) leaves the replica root's modification time equal to the
+// TestPassRootTimes: a watch's path pass over top-level names (one made,
+// one removed) leaves the replica root's modification time equal to the
 // source's, as a full pass does (the root's entry goes with the pass), and deletes
 // nothing else at the top.
 func TestPassRootTimes(t *testing.T) {
@@ -25,6 +26,7 @@ func TestPassRootTimes(t *testing.T) {
 			s, err := Open(t.Context(), []string{ops[0]}, ops[1], opts)
 			check(t, err)
 			defer s.Close()
+			s.cl.SetRootEntry(true) // as Watch does
 			if _, err := s.Pass(t.Context(), nil); err != nil {
 				t.Fatal(err)
 			}
@@ -52,5 +54,27 @@ func TestPassRootTimes(t *testing.T) {
 				t.Errorf("extra, not a pass path, deleted: %v", err)
 			}
 		})
+	}
+}
+
+// TestFilesFromLeavesRoot: a --files-from pass does not touch the
+// destination root's times (rsync leaves them): only a watch's passes
+// send the root's entry.
+func TestFilesFromLeavesRoot(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	write(t, src, map[string]string{"a": "a", "d/b": "b"})
+	when := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	check(t, os.Chtimes(src, when, when))
+	before, err := os.Stat(dst)
+	check(t, err)
+	opts := DefaultOptions()
+	opts.FilesFrom = strings.NewReader("a\nd/b\n")
+	if _, err := Sync(t.Context(), src+"/", dst, opts); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(dst)
+	check(t, err)
+	if fi.ModTime().Equal(when) || fi.ModTime().Before(before.ModTime()) {
+		t.Errorf("destination root modified %v, want its own time (at or after %v), not the source's", fi.ModTime(), before.ModTime())
 	}
 }
