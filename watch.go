@@ -79,9 +79,10 @@ type WatchBatch struct {
 // Watch makes dst like src, then keeps it so: it runs a full pass, then,
 // over the same session, one pass per batch of changes in src until ctx is
 // done. dst is any destination Sync accepts. src is a local directory,
-// or a remote one over ssh whose server watches it and starts the passes
-// (the session's Follow); a daemon module cannot be watched yet. The watcher starts before the first pass, so nothing changed
-// during it is missed. When ctx ends, the batch in flight finishes (the
+// or a remote one, over ssh or a daemon module (ferry://host/module/path,
+// host::module/path), whose server watches it and starts the passes (the
+// session's Follow). The watcher starts before the first pass, so nothing
+// changed during it is missed. When ctx ends, the batch in flight finishes (the
 // first, full pass stops at once), and Watch returns the stats of every
 // pass added up, with a nil error. Per-file failures are reported through
 // Options.OnEvent (EventFileError) and do not stop the watch; a failure of
@@ -125,6 +126,7 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 	if err != nil {
 		return Stats{}, err
 	}
+	rootEntry(s, dst)
 	var lost Stats          // the stats of sessions lost, added up
 	full, up := true, false // the next pass is a full one; a pass has succeeded
 	first := time.Now()
@@ -134,13 +136,7 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 		rescan := full
 		pctx := ctx // a full pass stops at once when ctx ends
 		if !full {
-			var b watch.Batch
-			var ok bool
-			select {
-			case <-ctx.Done():
-				continue
-			case b, ok = <-batches:
-			}
+			b, ok := batches.Next(ctx)
 			if !ok {
 				if ctx.Err() != nil || wopts.Events != nil {
 					break // closed because ctx ended, or at the end of Events
@@ -214,6 +210,7 @@ func reopen(ctx context.Context, src, dst string, opts Options, wopts WatchOptio
 		}
 		s, err := Open(context.WithoutCancel(ctx), []string{src}, dst, opts)
 		if err == nil {
+			rootEntry(s, dst)
 			return s
 		}
 		cause = err
@@ -231,4 +228,16 @@ func watchErr(ctx context.Context, err error) error {
 		return nil
 	}
 	return err
+}
+
+// rootEntry makes the passes of s send the source root's entry, so that
+// the replica root's times follow the names made and removed at its top:
+// to a local destination only for now. Over a connection that can be cut
+// (ssh, a daemon), a pass cut short that holds the root's entry leaves the
+// far side's session writing for longer, and the partial data it keeps
+// may then land after the catch-up pass (TestWatchCutMidBatch saw it).
+func rootEntry(s *Session, dst string) {
+	if op, err := ParseOperand(dst); err == nil && op.Kind == Local {
+		s.cl.SetRootEntry(true)
+	}
 }

@@ -33,7 +33,11 @@ func renameWatch(t *testing.T, src, dst, from, to string, o Options, watcher str
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		_, err := Watch(ctx, from+"/", to, o, WatchOptions{Watcher: watcher, OnBatch: func(b WatchBatch) { all <- b }})
+		wo := WatchOptions{Watcher: watcher, OnBatch: func(b WatchBatch) { all <- b }}
+		if watcher == "poll" {
+			wo.PollInterval = 20 * time.Millisecond
+		}
+		_, err := Watch(ctx, from+"/", to, o, wo)
 		done <- err
 	}()
 	t.Cleanup(func() {
@@ -96,7 +100,7 @@ func moved(bs []WatchBatch) (files, bytes int64, renames int) {
 // client's own receiver does the renames; to a daemon, Rename messages
 // tell the server's.
 func TestWatchRenames(t *testing.T) {
-	for _, mode := range []string{"local", "local-fanotify", "daemon", "remote-source"} {
+	for _, mode := range []string{"local", "local-fanotify", "local-poll", "daemon", "remote-source"} {
 		t.Run(mode, func(t *testing.T) { testWatchRenames(t, mode) })
 	}
 }
@@ -110,6 +114,8 @@ func testWatchRenames(t *testing.T, mode string) {
 	case "local-fanotify":
 		needFanotify(t)
 		watcher = "fanotify"
+	case "local-poll":
+		watcher = "poll"
 	case "daemon":
 		to = "ferry://" + startTestDaemon(t, src, dst, 0) + "/m/"
 	case "remote-source":
@@ -171,6 +177,9 @@ func testWatchRenames(t *testing.T, mode string) {
 				if tt.renames {
 					renames = 1
 				}
+			}
+			if mode == "local-poll" && strings.HasPrefix(tt.name, "a swap") {
+				return // names that stay, holding each other's inode: no rename a scan can see
 			}
 			if n != tt.wantFiles || (renames > 0) != tt.renames {
 				t.Errorf("%d files transferred, %d renames; want %d files, renames %v", n, renames, tt.wantFiles, tt.renames)

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -137,12 +139,18 @@ func TestWatch(t *testing.T) {
 		watcher string
 		daemon  bool
 		ssh     bool // a remote source, over a remote shell (this test binary)
+		// srcMod: a daemon module as the source, ferry://HOST:PORT/src/
+		// ("url") or HOST::src/ with Options.Port ("module"): the daemon
+		// watches it
+		srcMod string
 	}{
-		{"local", "inotify", false, false},
-		{"local-poll", "poll", false, false},
-		{"local-fanotify", "fanotify", false, false},
-		{"daemon", "auto", true, false},
-		{"remote-source", "auto", false, true},
+		{"local", "inotify", false, false, ""},
+		{"local-poll", "poll", false, false, ""},
+		{"local-fanotify", "fanotify", false, false, ""},
+		{"daemon", "auto", true, false, ""},
+		{"remote-source", "auto", false, true, ""},
+		{"daemon-source", "auto", false, false, "url"},
+		{"daemon-source-module-syntax", "auto", false, false, "module"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.watcher == "fanotify" {
@@ -161,7 +169,19 @@ func TestWatch(t *testing.T) {
 				o.RemoteShell = exe
 				from = "fakehost:" + src + "/"
 			}
-			testWatch(t, src, dst, from, to, o, WatchOptions{Watcher: tt.watcher, PollInterval: 20 * time.Millisecond}, !tt.ssh)
+			switch addr := ""; tt.srcMod {
+			case "url":
+				addr = startTestDaemon(t, src, t.TempDir(), 0)
+				from = "ferry://" + addr + "/src/"
+			case "module":
+				addr = startTestDaemon(t, src, t.TempDir(), 0)
+				_, port, err := net.SplitHostPort(addr)
+				check(t, err)
+				o.Port, err = strconv.Atoi(port)
+				check(t, err)
+				from = "127.0.0.1::src/"
+			}
+			testWatch(t, src, dst, from, to, o, WatchOptions{Watcher: tt.watcher, PollInterval: 20 * time.Millisecond}, !tt.ssh && tt.srcMod == "")
 		})
 	}
 }
@@ -249,7 +269,6 @@ func TestWatchErrors(t *testing.T) {
 		wo        WatchOptions
 		want      error
 	}{
-		{"daemon source", "ferry://" + startTestDaemon(t, dir, t.TempDir(), 0) + "/src/", WatchOptions{}, ErrNotSupported},
 		{"missing source", filepath.Join(dir, "nope") + "/", WatchOptions{}, ErrBadOperand},
 		{"unknown watcher", dir + "/", WatchOptions{Watcher: "kqueue"}, ErrBadOption},
 		{"DEST inside SRC", dir + "/", WatchOptions{}, ErrBadOperand},

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs ferry's whole test suite. Installs the interop peers (rdiff, rsync,
-# openssh-server, and attr and acl for the -X/-A tests) with apt-get when
-# they are missing.
+# openssh-server, attr and acl for the -X/-A tests, and lsyncd, which
+# ferry watch is tested beside) with apt-get when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,7 @@ command -v rsync >/dev/null 2>&1 || need+=(rsync)
 [ -x /usr/sbin/sshd ] || command -v sshd >/dev/null 2>&1 || need+=(openssh-server)
 command -v setfattr >/dev/null 2>&1 || need+=(attr)
 command -v setfacl >/dev/null 2>&1 || need+=(acl)
+command -v lsyncd >/dev/null 2>&1 || need+=(lsyncd)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "installing test peers: ${need[*]}"
 	sudo=""
@@ -30,7 +31,7 @@ staticcheck ./...
 echo "== go test"
 go test -timeout 15m ./...
 echo "== go test -race (concurrent packages)"
-go test -race -timeout 15m . ./internal/cli/... ./internal/session/... ./internal/link/... ./internal/role/... ./internal/sender/... ./internal/receiver/... ./internal/wire/... ./internal/transport/... ./internal/daemon/... ./delta/... ./internal/tree/...
+go test -race -timeout 15m . ./internal/cli/... ./internal/session/... ./internal/link/... ./internal/role/... ./internal/sender/... ./internal/receiver/... ./internal/wire/... ./internal/transport/... ./internal/daemon/... ./internal/watch/... ./delta/... ./internal/tree/...
 if [ "${CI:-}" = true ]; then
 	echo "== fuzz (20,000 inputs per target; scripts/fuzz.sh for longer)"
 	./scripts/fuzz.sh 20000x

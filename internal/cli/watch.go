@@ -44,7 +44,8 @@ const watchHelp = `Usage: ferry watch [OPTIONS] SRC DEST
 Makes DEST like SRC, then keeps it so: every change in SRC is replicated over
 the same session, in batches, until SIGINT or SIGTERM, which finish the batch
 in flight, print the stats (--stats) and exit 0. SRC is a local directory, or
-HOST:PATH (the remote ferry watches it), or any SRC with --events-from. A lost
+HOST:PATH or a daemon module, ferry://HOST/MODULE/PATH or HOST::MODULE/PATH
+(the remote ferry watches it), or any SRC with --events-from. A lost
 connection is retried (--retry-delay), then a full pass catches up.
 DEST is any destination ferry takes: a path, HOST:PATH, ferry:// or HOST::MODULE,
 but not a directory inside SRC. With --delete (and no filters), a file or a

@@ -19,14 +19,23 @@ import (
 // the module allows them (allow_devices, allow_setid).
 func SessionHandler() Handler {
 	return func(ctx context.Context, conn net.Conn, s *Session) error {
-		return session.Serve(ctx, conn, session.ServeOptions{
+		var paths []string // the run's, once confined
+		so := session.ServeOptions{
 			Config: session.Config{Timeout: s.Timeout, RefuseCompress: s.RefuseCompress, UserXattrsOnly: true,
 				WriteOnly: s.WriteOnly && s.Role == RoleReceiver, NoSetID: !s.AllowSetID},
-			Check: func(run *wire.Run) error { return confineRun(s, run) },
+			Check: func(run *wire.Run) error {
+				err := confineRun(s, run)
+				paths = run.Paths
+				return err
+			},
 			// Operands are module-relative names opened through the
 			// module's root, never OS paths looked up again.
 			Root: s.Root,
-		})
+		}
+		if s.Role == RoleSender {
+			so.FollowRenames = followModule(s, &paths) // watch.go
+		}
+		return session.Serve(ctx, conn, so)
 	}
 }
 

@@ -14,6 +14,9 @@
 //   - TestCrashSIGKILL kills ferry with SIGKILL at random moments of an
 //     update, many times, and checks every destination file is always its
 //     old or its new version, never a mix; a final run must finish the job.
+//   - TestWatchBesideLsyncd runs lsyncd and `ferry watch` on one source
+//     through the same changes (create, write, rename, delete, a directory
+//     moved): both replicas must equal the source as rsync sees it.
 //
 // Heavy variants run with FERRY_E2E_LONG=1. FERRY_E2E_BIN runs the suite
 // against a prebuilt binary instead of building one (a script running

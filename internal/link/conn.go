@@ -313,6 +313,7 @@ type Caps struct {
 	Notice     bool // both sides offered item-notice: Itemized kind 3 may be sent
 	SumXXH3    bool // both sides offered sum-xxh3: FileEnd sums are XXH3-128
 	Rename     bool // both sides offered rename: a pass may begin with Rename messages
+	PassRoot   bool // both sides offered pass-root: PassBegin.Root may be set
 }
 
 // Done is closed when the link is torn down.

@@ -28,6 +28,10 @@ type dirNode struct {
 	// existed: the directory was in the destination before this pass, so
 	// it may hold partial data of an earlier run (receiver_partial.go).
 	existed bool
+	// made: this pass created it (its mkdir succeeded), so nothing is in
+	// it but what the pass puts there: a path pass need not look up its
+	// entries in the destination one by one.
+	made bool
 	// claimed lists the names whose partial data a file job took up
 	// (merge goroutine only; receiver_partial.go).
 	claimed map[string]bool

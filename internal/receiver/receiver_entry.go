@@ -209,7 +209,7 @@ func (r *Engine) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name strin
 		ex = nil // correctness hook: in a dry run too, the directory is new ("cd+++++++++")
 	}
 	apply := r.Cfg.Perms || r.Cfg.Times || r.Cfg.Owner || r.Cfg.Group
-	existed := ex != nil
+	existed, made := ex != nil, false
 	if ex == nil || r.Cfg.WriteOnly { // write-only hook (writeonly.go): an existing directory is reported as new
 		it := r.itemize('c', s, nil, false)
 		if len(r.bases) > 0 { // basis hook (basis.go)
@@ -218,10 +218,12 @@ func (r *Engine) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name strin
 			}
 		}
 		if !r.Cfg.DryRun && name != "." && ex == nil {
-			if err := r.root.Mkdir(name, s.Mode|0o700); err != nil && !errors.Is(err, errExist) {
+			err := r.root.Mkdir(name, s.Mode|0o700)
+			if err != nil && !errors.Is(err, errExist) {
 				r.fail("mkdir", s.Path, err)
 				return
 			}
+			made = err == nil
 		}
 		if it != "" {
 			r.created(s, nil, it)
@@ -235,6 +237,7 @@ func (r *Engine) doDir(m *merger, s, ex *tree.Entry, parent *dirNode, name strin
 		apply = false
 	}
 	m.pushDir(s, parent, apply, existed)
+	m.dirs[len(m.dirs)-1].made = made
 }
 
 // doFile decides whether a regular file moves and starts its job.

@@ -271,7 +271,7 @@ func (m *merger) item(it item) error {
 		if err := m.advanceDest(); err != nil {
 			return err
 		}
-	} else if m.paths != nil || m.r.fileMode != "" {
+	} else if (m.paths != nil || m.r.fileMode != "") && !m.inMadeDir(s.Path) {
 		ex = m.r.lstat(m.r.dstName(s.Path))
 		if m.keepLink(s, ex) {
 			ex, refused = m.keepDirLink(s, ex, m.r.dstName(s.Path), false)
@@ -393,4 +393,13 @@ func (m *merger) full(p string) bool {
 		}
 	}
 	return false
+}
+
+// inMadeDir reports whether p's parent directory was created by this pass,
+// so that nothing is at p yet (a path pass over a new directory, a tar
+// extracted into a watched tree, skips one lookup per entry). Not with
+// --cooperate, whose other runs fill the same directories at once.
+func (m *merger) inMadeDir(p string) bool {
+	parent := m.parentNode(p)
+	return parent != nil && parent.made && !m.r.Cfg.Cooperate
 }

@@ -149,7 +149,7 @@ func (s *Engine) stream(ctx context.Context, pb *wire.PassBegin) error {
 	if len(pb.Paths) == 0 {
 		err = s.walkMerged(ctx, st, "", emit)
 	} else {
-		err = s.walkPaths(ctx, st, pb.Paths, emit)
+		err = s.walkPaths(ctx, st, pb.Paths, pb.Root, emit)
 	}
 	if err == nil {
 		err = st.err
@@ -176,8 +176,13 @@ func (s *Engine) stream(ctx context.Context, pb *wire.PassBegin) error {
 
 // walkPaths streams the implied parent directories and the subtree of
 // each pass path, in canonical order.
-func (s *Engine) walkPaths(ctx context.Context, st *streamer, paths []string, emit func(*tree.Entry) error) error {
+func (s *Engine) walkPaths(ctx context.Context, st *streamer, paths []string, root bool, emit func(*tree.Entry) error) error {
 	paths = role.NormalizePaths(paths)
+	if root {
+		if err := s.emitRoot(paths, emit); err != nil {
+			return err
+		}
+	}
 	sent := "" // last parent directory sent
 	for _, p := range paths {
 		// Implied parents, once each, so the receiver can create them.
@@ -205,6 +210,29 @@ func (s *Engine) walkPaths(ctx context.Context, st *streamer, paths []string, em
 		if err := s.walkMerged(ctx, st, p, emit); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// emitRoot streams the transfer root's own entry (".", of a source whose
+// contents are sent) ahead of the paths of a path pass that asks for it
+// (PassBegin.Root: a watch's): a name made or removed at the top changes
+// the root's times, which the receiver then applies as a full pass would.
+// Not when "." is itself a pass path (its walk sends it), nor with
+// --no-implied-dirs. Other path passes (--files-from, -R) leave the root
+// alone, as rsync does.
+func (s *Engine) emitRoot(paths []string, emit func(*tree.Entry) error) error {
+	if s.Cfg.NoImpliedDirs || len(paths) == 0 || paths[0] == "." {
+		return nil
+	}
+	for _, src := range s.srcs {
+		if src.name != "" {
+			continue
+		}
+		if e, err := tree.LstatEntry(src.root, "."); err == nil && e.Type == tree.TypeDir {
+			return emit(e)
+		}
+		return nil
 	}
 	return nil
 }

@@ -45,6 +45,8 @@ type Client struct {
 	r      engine
 	npass  uint64
 	caps   []string
+	// rootEntry: path passes ask for the root's entry (SetRootEntry).
+	rootEntry bool
 }
 
 // Dial performs the handshake on tc, sends the run request and prepares
@@ -127,6 +129,16 @@ func newRole(p *role.Peer, role wire.Role, ops []string) (engine, error) {
 // flight fails, nothing waits for the peer.
 func (cl *Client) Abort(err error) { cl.c.Fail(err) }
 
+// SetRootEntry makes each later pass over paths stream the transfer
+// root's own entry ahead of them, so that the root's times follow the
+// names made and removed at its top (a watch's passes), where the peer
+// supports it (capability pass-root). Call it between passes.
+func (cl *Client) SetRootEntry(on bool) {
+	cl.passMu.Lock()
+	cl.rootEntry = on
+	cl.passMu.Unlock()
+}
+
 // Caps returns the capabilities both sides support.
 func (cl *Client) Caps() []string { return cl.caps }
 
@@ -174,7 +186,7 @@ func (cl *Client) passes(ctx context.Context, paths []string, renames []Rename) 
 }
 
 func (cl *Client) pass(ctx context.Context, paths []string, renames []Rename, deleteOnly bool) (Stats, error) {
-	pb := &wire.PassBegin{Pass: cl.npass, Paths: paths, DeleteOnly: deleteOnly}
+	pb := &wire.PassBegin{Pass: cl.npass, Paths: paths, DeleteOnly: deleteOnly, Root: cl.rootEntry && len(paths) > 0 && cl.c.Caps.PassRoot}
 	cl.npass++
 	if err := sendRenames(cl.r, pb.Pass, renames); err != nil {
 		return Stats{}, cl.connErr(ctx, err)

@@ -143,7 +143,8 @@ func serveFollow(ctx context.Context, c *link.Link, p *role.Peer, r engine, f *f
 		if fctx.Err() != nil {
 			return Stats{}, fctx.Err() // the client took the passes back
 		}
-		pb := &wire.PassBegin{Pass: next, Paths: paths}
+		// The passes of a watch: the root's times follow its top-level names.
+		pb := &wire.PassBegin{Pass: next, Paths: paths, Root: len(paths) > 0 && c.Caps.PassRoot}
 		next++
 		if err := sendRenames(r, pb.Pass, renames); err != nil {
 			passErr = err

@@ -23,6 +23,9 @@ const (
 	// CapRename: a pass may begin with renames done by the receiver
 	// (wire.Rename, wire.RenameFailed).
 	CapRename = "rename"
+	// CapPassRoot: a PassBegin may ask for the transfer root's entry
+	// ahead of its paths (wire.PassBegin.Root).
+	CapPassRoot = "pass-root"
 )
 
 // Release is ferry's release number; a release build sets it with -ldflags
@@ -34,7 +37,7 @@ func Software() string { return "ferry/" + Release }
 
 func localHello() *wire.Hello {
 	return &wire.Hello{MinVersion: wire.Version, MaxVersion: wire.Version, Software: Software(),
-		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, sender.CapRefine, CapNotice, role.CapXattrs, role.CapSumXXH3, CapPassCancel, CapServerPass, CapRename}} // refine hook: CapRefine
+		Caps: []string{CapBLAKE3, CapDeltaXXH3, CapHardLinks, sender.CapRefine, CapNotice, role.CapXattrs, role.CapSumXXH3, CapPassCancel, CapServerPass, CapRename, CapPassRoot}} // refine hook: CapRefine
 }
 
 // handshake sends our Hello while reading the peer's (concurrently, so
@@ -76,6 +79,7 @@ func handshake(c *link.Link, z *link.CompressOffer, ho *Handoff, noServerPass bo
 	c.Caps.PassCancel = slices.Contains(caps, CapPassCancel)
 	c.Caps.ServerPass = slices.Contains(caps, CapServerPass)
 	c.Caps.Rename = slices.Contains(caps, CapRename)
+	c.Caps.PassRoot = slices.Contains(caps, CapPassRoot)
 	if slices.Contains(caps, role.CapHandoff) {
 		c.Caps.Handoff = true
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path"
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -30,88 +31,134 @@ const (
 	DefaultMaxDelay = 100 * time.Millisecond
 )
 
+// Queue hands out the batches of Batches, one per Next.
+type Queue struct {
+	reqs chan chan Batch
+	done chan struct{} // closed when no batch will come any more
+	// built counts the batches built (a test hook: a batch is built once,
+	// when taken, however many changes joined it while it waited).
+	built atomic.Int64
+}
+
+// Next waits for the next batch. It returns false once the changes have
+// ended (after the last batch), the ctx of Batches is done, or ctx is
+// done (a batch ready at that moment may then be dropped: the caller is
+// stopping).
+func (q *Queue) Next(ctx context.Context) (Batch, bool) {
+	reply := make(chan Batch, 1)
+	select {
+	case q.reqs <- reply:
+	case <-q.done:
+		return Batch{}, false
+	case <-ctx.Done():
+		return Batch{}, false
+	}
+	select {
+	case b := <-reply:
+		return b, true
+	case <-q.done:
+		select {
+		case b := <-reply:
+			return b, true
+		default:
+			return Batch{}, false
+		}
+	case <-ctx.Done():
+		return Batch{}, false
+	}
+}
+
 // Batches coalesces the changes from in into batches: a batch is ready
 // once no change has arrived for delay, or maxDelay after its first
 // change, whichever comes first. Changes that arrive while a ready batch
-// waits to be received join it. The returned channel is closed when in is
-// closed (after the last batch) or ctx is done.
-func Batches(ctx context.Context, in <-chan Change, delay, maxDelay time.Duration) <-chan Batch {
+// waits to be taken (the caller busy with the last one) join it: the batch
+// is built (its paths coalesced and sorted) only when Next takes it, so a
+// burst of thousands of changes during a long pass costs one build, not
+// one per change. No batch comes once in is closed (after the last one)
+// or ctx is done.
+func Batches(ctx context.Context, in <-chan Change, delay, maxDelay time.Duration) *Queue {
 	if delay <= 0 {
 		delay = DefaultDelay
 	}
 	if maxDelay <= 0 {
 		maxDelay = DefaultMaxDelay
 	}
-	out := make(chan Batch)
-	go func() {
-		defer close(out)
-		var (
-			b            batcher
-			quiet, limit *time.Timer
-			quietC       <-chan time.Time
-			limitC       <-chan time.Time
-			ready        bool
-		)
-		stop := func() {
-			if quiet != nil {
-				quiet.Stop()
-				limit.Stop()
-			}
-			quietC, limitC = nil, nil
+	q := &Queue{reqs: make(chan chan Batch), done: make(chan struct{})}
+	go q.run(ctx, in, delay, maxDelay)
+	return q
+}
+
+func (q *Queue) run(ctx context.Context, in <-chan Change, delay, maxDelay time.Duration) {
+	defer close(q.done)
+	var (
+		b            batcher
+		quiet, limit *time.Timer
+		quietC       <-chan time.Time
+		limitC       <-chan time.Time
+		ready        bool
+		waiting      chan Batch // a Next waiting for a batch
+	)
+	stop := func() {
+		if quiet != nil {
+			quiet.Stop()
+			limit.Stop()
 		}
-		defer stop()
-		// pending is the ready batch as last computed, at version
-		// pendingV of the batch (v counts the changes added).
-		var pending Batch
-		v, pendingV := 0, -1
-		for {
-			var send chan<- Batch
-			if ready {
-				send = out
-				if pendingV != v {
-					pending, pendingV = b.peek(), v
-				}
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case c, ok := <-in:
-				if !ok {
-					if !b.empty() {
-						select {
-						case out <- b.take():
-						case <-ctx.Done():
-						}
-					}
+		quietC, limitC = nil, nil
+	}
+	defer stop()
+	give := func() {
+		q.built.Add(1)
+		waiting <- b.take() // buffered: never blocks
+		waiting, ready = nil, false
+	}
+	for {
+		if ready && waiting != nil {
+			give()
+		}
+		var reqs chan chan Batch
+		if waiting == nil {
+			reqs = q.reqs
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case waiting = <-reqs:
+		case c, ok := <-in:
+			if !ok {
+				if b.empty() {
 					return
 				}
-				if b.empty() {
-					b.first = time.Now()
-					if quiet == nil {
-						quiet, limit = time.NewTimer(delay), time.NewTimer(maxDelay)
-					} else {
-						quiet.Reset(delay)
-						limit.Reset(maxDelay)
+				if waiting == nil {
+					select {
+					case waiting = <-q.reqs:
+					case <-ctx.Done():
+						return
 					}
-					quietC, limitC = quiet.C, limit.C
-				} else if quietC != nil {
-					quiet.Reset(delay)
 				}
-				b.add(c)
-				v++
-			case <-quietC:
-				ready = true
-				stop()
-			case <-limitC:
-				ready = true
-				stop()
-			case send <- pending:
-				b = batcher{}
-				ready, pending = false, Batch{}
+				give()
+				return
 			}
+			if b.empty() {
+				b.first = time.Now()
+				if quiet == nil {
+					quiet, limit = time.NewTimer(delay), time.NewTimer(maxDelay)
+				} else {
+					quiet.Reset(delay)
+					limit.Reset(maxDelay)
+				}
+				quietC, limitC = quiet.C, limit.C
+			} else if quietC != nil {
+				quiet.Reset(delay)
+			}
+			b.add(c)
+		case <-quietC:
+			ready = true
+			stop()
+		case <-limitC:
+			ready = true
+			stop()
 		}
-	}()
-	return out
+	}
 }
 
 // Coalesce returns the paths of set, sorted, without those under another

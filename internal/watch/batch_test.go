@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"testing/synctest"
@@ -43,7 +44,7 @@ func TestBatchesTiming(t *testing.T) {
 						}
 					}
 				}()
-				b := <-out
+				b, _ := out.Next(ctx)
 				if got := time.Since(start); got != tt.want {
 					t.Errorf("batch after %v, want %v", got, tt.want)
 				}
@@ -65,18 +66,41 @@ func TestBatchesWaitForReceiver(t *testing.T) {
 		time.Sleep(time.Second) // the batch is ready long since
 		in <- Change{Path: "b"}
 		in <- Change{Path: "a/x"}
-		b := <-out
+		b, _ := out.Next(t.Context())
 		if !slices.Equal(b.Paths, []string{"a", "b"}) {
 			t.Errorf("paths %q, want [a b]", b.Paths)
 		}
 		in <- Change{Path: "c"}
 		in <- Change{Rescan: true}
 		close(in)
-		if b := <-out; !b.Rescan || len(b.Paths) != 0 {
+		if b, _ := out.Next(t.Context()); !b.Rescan || len(b.Paths) != 0 {
 			t.Errorf("batch %+v, want a rescan", b)
 		}
-		if _, ok := <-out; ok {
+		if _, ok := out.Next(t.Context()); ok {
 			t.Error("out not closed after in")
+		}
+	})
+}
+
+// TestBatchesBuiltOnce: a ready batch that thousands of changes join
+// while its receiver is busy (a tar extracted during a long pass) is built
+// once, when taken, not once per change.
+func TestBatchesBuiltOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		in := make(chan Change)
+		out := Batches(t.Context(), in, 0, 0)
+		in <- Change{Path: "d", Created: true, Dir: true}
+		time.Sleep(time.Second) // ready long since
+		const n = 5000
+		for i := range n {
+			in <- Change{Path: fmt.Sprintf("e/f%d", i)}
+		}
+		b, ok := out.Next(t.Context())
+		if !ok || len(b.Paths) != n+1 {
+			t.Fatalf("batch of %d paths (ok %v), want %d", len(b.Paths), ok, n+1)
+		}
+		if got := out.built.Load(); got != 1 {
+			t.Errorf("batch built %d times, want once", got)
 		}
 	})
 }

@@ -21,8 +21,15 @@
 //	         rename at once; FAN_Q_OVERFLOW becomes a rescan. A directory
 //	         that cannot be resolved any more is gone, and its deletion,
 //	         reported in its parent, covers what happened in it.
-//	poll     a rescan every Options.PollInterval, for other systems and
-//	         network filesystems.
+//	poll     a scan of the tree every Options.PollInterval, for other
+//	         systems and network filesystems, compared with the last one:
+//	         each entry made, changed (type, mode, size, times, inode) or
+//	         removed is reported, and an entry whose device and inode (and
+//	         type, and for a file size and time) are those of a name gone
+//	         is a rename (a directory moves with what is under it). A scan
+//	         during which a directory changed, an entry vanished or one
+//	         showed under two names is made again (a few times), so that a
+//	         rename is not taken for a deletion and a creation.
 //	auto     inotify on Linux, else poll (fanotify is asked for by name:
 //	         on a busy filesystem it reads every event of the filesystem).
 //

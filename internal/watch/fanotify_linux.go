@@ -89,6 +89,13 @@ func (w *fanotifyWatcher) run(ctx context.Context) {
 	defer stop()
 	read := make(chan []Change)
 	go w.read(ctx, read)
+	// Close closes the mount descriptor once run is done: the reader,
+	// which resolves handles through it, must have ended first (the
+	// descriptor is closed, so its read fails at once).
+	defer func() {
+		for range read {
+		}
+	}()
 	for {
 		var changes []Change
 		select {

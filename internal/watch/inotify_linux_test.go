@@ -156,12 +156,19 @@ func TestInotifyWatchLimit(t *testing.T) {
 	waitFor(t, w, "the watched root", covers("top"))
 }
 
-// TestPoll: the poll backend asks for a rescan of the whole tree.
+// TestPoll: the poll backend reports what changed between its scans,
+// a rename as a rename.
 func TestPoll(t *testing.T) {
-	w, err := New(t.Context(), t.TempDir(), Options{Backend: Poll, PollInterval: time.Millisecond})
+	root := t.TempDir()
+	must(t, os.MkdirAll(filepath.Join(root, "d"), 0o755))
+	must(t, os.WriteFile(filepath.Join(root, "d/f"), []byte("x"), 0o644))
+	w, err := New(t.Context(), root, Options{Backend: Poll, PollInterval: time.Millisecond})
 	must(t, err)
 	defer w.Close()
-	waitFor(t, w, "rescan", func(c Change) bool { return c.Rescan })
+	must(t, os.WriteFile(filepath.Join(root, "new"), nil, 0o644))
+	waitFor(t, w, "new", func(c Change) bool { return c.Path == "new" && c.Created })
+	must(t, os.Rename(filepath.Join(root, "d"), filepath.Join(root, "e")))
+	waitFor(t, w, "rename d -> e", func(c Change) bool { return c.Path == "e" && c.From == "d" && c.Dir })
 }
 
 func TestNewErrors(t *testing.T) {

@@ -79,7 +79,7 @@ func New(ctx context.Context, root string, opts Options) (Watcher, error) {
 		if inotifyAvailable {
 			return newInotify(ctx, root, opts)
 		}
-		return newPoll(ctx, opts), nil
+		return newPoll(ctx, root, opts), nil
 	case Inotify:
 		if !inotifyAvailable {
 			return nil, fmt.Errorf("%w: inotify is Linux only", ErrBackend)
@@ -91,7 +91,7 @@ func New(ctx context.Context, root string, opts Options) (Watcher, error) {
 		}
 		return newFanotify(ctx, root, opts)
 	case Poll:
-		return newPoll(ctx, opts), nil
+		return newPoll(ctx, root, opts), nil
 	}
 	return nil, fmt.Errorf("%w: %q (want auto, inotify, fanotify or poll)", ErrBackend, opts.Backend)
 }

@@ -20,6 +20,7 @@ func sampleMessages() map[string]Message {
 		"run-link":    &Run{Role: RoleReceiver, Paths: []string{"dst/"}, BasisKind: BasisLink, BasisDirs: []string{"../prev", "/abs/prev"}},
 		"pass":        &PassBegin{Pass: 7, Paths: []string{"a/b", "c"}, DeleteOnly: true},
 		"pass-all":    &PassBegin{Pass: 0},
+		"pass-root":   &PassBegin{Pass: 3, Paths: []string{"x"}, Root: true},
 		"source-done": &SourceDone{Path: "a/b", Size: 12, MTime: -3},
 		"entries":     &Entries{Entries: []Entry{{Path: ".", Type: 2, Mode: 0o755, MTime: -5}, {Path: "a/b", Type: 1, Mode: 0o644, Size: 1 << 40, MTime: 1700000000123456789, UID: 1000, GID: 1000, User: "u", Group: "g", Checksum: bytes.Repeat([]byte{7}, 32)}, {Path: "a/c", Type: 3, Mode: 0o777, LinkTarget: "../x"}, {Path: "a/d", Type: 4, Rdev: 0x10203, HardLink: "a/b"}}},
 		"entries-0":   &Entries{Entries: []Entry{}},

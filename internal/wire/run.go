@@ -223,10 +223,16 @@ type PassBegin struct {
 	Pass       uint64
 	Paths      []string
 	DeleteOnly bool
+	// Root: a pass over paths streams the transfer root's own entry first
+	// (capability pass-root), so that the receiver applies its times.
+	Root bool
 }
 
 // PassBegin flag bits.
-const passDeleteOnly = 1
+const (
+	passDeleteOnly = 1
+	passRoot       = 2
+)
 
 // Type implements Message.
 func (*PassBegin) Type() Type { return TypePassBegin }
@@ -239,6 +245,9 @@ func (m *PassBegin) AppendTo(b []byte) []byte {
 	if m.DeleteOnly {
 		f |= passDeleteOnly
 	}
+	if m.Root {
+		f |= passRoot
+	}
 	return appendUvarint(b, f)
 }
 
@@ -246,10 +255,11 @@ func (m *PassBegin) decode(d *decoder) {
 	m.Pass = d.uvarint()
 	m.Paths = d.strings()
 	f := d.uvarint()
-	if f&^passDeleteOnly != 0 {
+	if f&^(passDeleteOnly|passRoot) != 0 {
 		d.fail("pass begin: unknown flags")
 	}
 	m.DeleteOnly = f&passDeleteOnly != 0
+	m.Root = f&passRoot != 0
 }
 
 // Goodbye ends the session. The client sends it between passes; the server

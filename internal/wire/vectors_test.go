@@ -47,6 +47,7 @@ var vectorMessages = []struct {
 	{"run-destination-tail", &Run{Role: RoleReceiver, Paths: []string{"dst"}, Flags: FlagRecursive | FlagBackup, Seed: 7,
 		MaxDelete: 11, MinSize: 1, MaxSize: 1025, ModifyWindow: -1, Suffix: "~", BasisKind: BasisLink, BasisDirs: []string{"../prev"}}},
 	{"pass-begin", &PassBegin{Pass: 1, Paths: []string{"d"}, DeleteOnly: true}},
+	{"pass-begin-root", &PassBegin{Pass: 2, Paths: []string{"d", "e/f"}, Root: true}},
 	{"entries", &Entries{Entries: []Entry{
 		{Path: ".", Type: 2, Mode: 0o755, MTime: 1700000000_000000000},
 		{Path: "a.txt", Type: 1, Mode: 0o644, Size: 3000, MTime: 1700000000_500000000, UID: 1000, GID: 1000, User: "ann", Group: "staff"},
