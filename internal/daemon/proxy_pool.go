@@ -27,6 +27,8 @@ type backendPool struct {
 	idle    map[string]*spareConn
 	dialing map[string]bool
 	closed  bool
+	// made, if set, is called after a spare connection is stored (tests).
+	made func()
 }
 
 // spareConn is a greeted backend connection waiting for a client.
@@ -111,6 +113,9 @@ func (p *backendPool) refill(key string, dial func(ctx context.Context, deadline
 			c.Close()
 		})
 		p.idle[key] = sc
+		if p.made != nil {
+			p.made()
+		}
 	}()
 }
 
