@@ -126,14 +126,26 @@ run() {
 for c in pull-tree push-tree pull-big push-big; do run "$c"; done
 
 # (e) connection setup: SETUP_N whole runs each way, alternating; medians.
+# timed_us: timed to the microsecond (a gateway adds about a millisecond).
+timed_us() {
+	local t0 t1
+	t0=$(now_ns)
+	"$@" >&2 || { echo "FAILED ($?): $*" >&2; return 1; }
+	t1=$(now_ns)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", (b - a) / 1e9 }'
+}
 for i in $(seq "$SETUP_N"); do
 	for way in direct gateway; do
-		t=$(timed "$FERRY" -a "$(url "$way" src)/one.txt" "$d/local/one-$way.txt")
+		t=$(timed_us "$FERRY" -a "$(url "$way" src)/one.txt" "$d/local/one-$way.txt")
 		secs[setup-$way]+="$t "
 	done
 done
-sd=$(awk -v s="$(median ${secs[setup-direct]})" 'BEGIN { printf "%.2f", s * 1000 }')
-sg=$(awk -v s="$(median ${secs[setup-gateway]})" 'BEGIN { printf "%.2f", s * 1000 }')
+# median_ms SECONDS...: their median in milliseconds, 2 decimals.
+median_ms() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f\n", m * 1000 }'
+}
+sd=$(median_ms ${secs[setup-direct]})
+sg=$(median_ms ${secs[setup-gateway]})
 added=$(awk -v a="$sg" -v b="$sd" 'BEGIN { printf "%+.2f", a - b }')
 
 # many ADDR: CLIENTS concurrent pulls of one.txt from ferry://ADDR/gsrc;
