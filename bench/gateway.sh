@@ -13,9 +13,11 @@
 #   (f) CLIENTS concurrent pulls of a small file through the gateway: all
 #       served, or refused with the limit's message; the gateway's peak RSS
 #       (VmHWM), target < 200 MiB;
-#   (g) the same through a second gateway whose max_connections is LIMIT
-#       (default CLIENTS/20): the clients past the limit are refused with
-#       the limit's message, the others served, none fails otherwise.
+#   (g) CLIENTS concurrent pulls through a second gateway whose
+#       max_connections is LIMIT (default CLIENTS/5), each of a 512 KiB file
+#       at --bwlimit=256K so that a served client holds its connection about
+#       2 s: the clients past the limit are refused with the limit's message,
+#       the others served, none fails otherwise.
 # Medians of REPEAT runs, direct and gateway alternating.
 #
 # usage: bench/gateway.sh                              (quick: FILES=5000 SIZE_MIB=256 CLIENTS=100)
@@ -28,7 +30,7 @@ SIZE_MIB="${SIZE_MIB:-256}"
 PORT="${PORT:-18880}"
 SETUP_N="${SETUP_N:-40}"
 CLIENTS="${CLIENTS:-100}"
-LIMIT="${LIMIT:-$((CLIENTS / 20))}"
+LIMIT="${LIMIT:-$((CLIENTS / 5))}"
 DIRS=$(((FILES + 99) / 100))
 
 d="$SCRATCH/gateway"
@@ -41,6 +43,7 @@ echo "# generating $FILES files in $DIRS directories and a $SIZE_MIB MiB file un
 "$GEN" big "$d/src/big/big.bin" "$d/big-new.bin" "$SIZE_MIB"
 rm -f "$d/big-new.bin"
 echo "one small file" >"$d/src/one.txt"
+head -c 524288 /dev/urandom >"$d/src/mid.bin"
 
 owner=""
 if [ "$(id -u)" -eq 0 ]; then owner="uid = 0"; fi
@@ -148,13 +151,15 @@ sd=$(median_ms ${secs[setup-direct]})
 sg=$(median_ms ${secs[setup-gateway]})
 added=$(awk -v a="$sg" -v b="$sd" 'BEGIN { printf "%+.2f", a - b }')
 
-# many ADDR: CLIENTS concurrent pulls of one.txt from ferry://ADDR/gsrc;
-# sets served, refused (with the limit's message) and failed.
+# many ADDR FILE [OPTION...]: CLIENTS concurrent pulls of FILE from
+# ferry://ADDR/gsrc; sets served, refused (with the limit's message) and
+# failed.
 many() {
-	local i cpids=() out="$d/local/many"
+	local i cpids=() out="$d/local/many" addr=$1 file=$2
+	shift 2
 	rm -rf "$out" && mkdir -p "$out"
 	for i in $(seq "$CLIENTS"); do
-		"$FERRY" -a "ferry://$1/gsrc/one.txt" "$out/$i.txt" 2>"$out/$i.err" &
+		"$FERRY" -a "$@" "ferry://$addr/gsrc/$file" "$out/$i.out" 2>"$out/$i.err" &
 		cpids+=($!)
 	done
 	served=0 refused=0 failed=0
@@ -175,12 +180,12 @@ peak_mib() {
 }
 
 # (f) CLIENTS concurrent pulls through the gateway.
-many "$GW"
+many "$GW" one.txt
 served_f=$served refused_f=$refused failed_f=$failed
 rss_mib=$(peak_mib "$gw_pid")
 
 # (g) CLIENTS concurrent pulls through the gateway limited to LIMIT.
-many "$GWL"
+many "$GWL" mid.bin --bwlimit=256K
 served_g=$served refused_g=$refused failed_g=$failed
 rss_g_mib=$(peak_mib "$gwl_pid")
 echo
@@ -199,5 +204,5 @@ row push-big "push a $SIZE_MIB MiB file"
 printf '%-46s %10s %10s %12s %7s %s\n' "one-file run, median of $SETUP_N, ms" "$sd" "$sg" "$added ms" "<2 ms" "$(awk -v a="$added" 'BEGIN { print (a < 2) ? "ok" : "MISSED" }')"
 echo "$CLIENTS concurrent clients through the gateway: $served_f served, $refused_f refused with the limit's message, $failed_f failed otherwise"
 echo "gateway peak RSS (VmHWM): $rss_mib MiB (target < 200 MiB) $(awk -v r="$rss_mib" 'BEGIN { print (r < 200) ? "ok" : "MISSED" }')"
-echo "$CLIENTS concurrent clients through a gateway with max_connections = $LIMIT: $served_g served, $refused_g refused with the limit's message, $failed_g failed otherwise $(awk -v r="$refused_g" -v f="$failed_g" 'BEGIN { print (r > 0 && f == 0) ? "ok" : "MISSED" }')"
+echo "$CLIENTS concurrent clients (512 KiB at 256 KiB/s) through a gateway with max_connections = $LIMIT: $served_g served, $refused_g refused with the limit's message, $failed_g failed otherwise $(awk -v r="$refused_g" -v f="$failed_g" 'BEGIN { print (r > 0 && f == 0) ? "ok" : "MISSED" }')"
 echo "limited gateway peak RSS (VmHWM): $rss_g_mib MiB (target < 200 MiB) $(awk -v r="$rss_g_mib" 'BEGIN { print (r < 200) ? "ok" : "MISSED" }')"
