@@ -35,6 +35,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
 	defer s.wg.Wait()
+	defer s.pool.close()
 	if s.swarm != nil {
 		s.startMirrors(ctx)
 	}
@@ -170,17 +171,43 @@ func (s *Server) refuseBusy(conn net.Conn, msg string) {
 // the system while other connections go on.
 const releaseInterval = 30 * time.Second
 
-// releaseMemory returns the heap freed by the sessions to the system when
-// the last connection has ended (last), or at most once a releaseInterval
-// while others go on, so that one burst of clients does not leave the
-// daemon holding its peak for good.
+// releaseIdle is how long the daemon must have had no connection before
+// it returns its freed heap: a forced collection costs milliseconds of
+// CPU, and clients arriving one after another would pay it each time
+// (and fault the memory back in) if it ran at every last connection's end.
+const releaseIdle = time.Second
+
+// releaseMemory returns the heap freed by the sessions to the system once
+// the daemon has been idle for releaseIdle after the last connection
+// ended (last), or at most once a releaseInterval while others go on, so
+// that one burst of clients does not leave the daemon holding its peak
+// for good.
 func (s *Server) releaseMemory(last bool) {
+	if last {
+		s.releaseMu.Lock()
+		defer s.releaseMu.Unlock()
+		if s.releaseTimer == nil {
+			s.releaseTimer = time.AfterFunc(releaseIdle, s.releaseIfIdle)
+		} else {
+			s.releaseTimer.Reset(releaseIdle)
+		}
+		return
+	}
 	now := s.now().UnixNano()
 	prev := s.released.Load()
-	if !last && now-prev < int64(releaseInterval) {
+	if now-prev < int64(releaseInterval) {
 		return
 	}
 	if s.released.CompareAndSwap(prev, now) {
 		debug.FreeOSMemory()
 	}
+}
+
+// releaseIfIdle returns the freed heap if no connection is open.
+func (s *Server) releaseIfIdle() {
+	if s.limits.open() > 0 {
+		return // the last of those ends calls releaseMemory again
+	}
+	s.released.Store(s.now().UnixNano())
+	debug.FreeOSMemory()
 }

@@ -128,6 +128,7 @@ type Module struct {
 	TLSFingerprint string    `toml:"tls_fingerprint"` // pins the ferrys:// backends' certificate
 	TLSCA          string    `toml:"tls_ca"`          // verifies the ferrys:// backends with these roots
 	ProxyBind      string    `toml:"proxy_bind"`      // source address for dials to the backends
+	ProxyProtocol  bool      `toml:"proxy_protocol"`  // a PROXY v2 header first to the backends (proxyproto.go)
 	backends       []backend
 	bind           netip.Addr
 

@@ -88,8 +88,8 @@ func (v *validator) validateGateway(c *Config, m *Module) (bool, error) {
 	if set > 1 {
 		return false, v.errorf(toml.Key{"module", m.Name}, "path, proxy and redirect exclude each other")
 	}
-	if len(m.Proxy) == 0 && (m.TLSFingerprint != "" || m.TLSCA != "" || m.ProxyBind != "") {
-		return false, v.errorf(key("proxy"), "must be set with tls_fingerprint, tls_ca or proxy_bind")
+	if len(m.Proxy) == 0 && (m.TLSFingerprint != "" || m.TLSCA != "" || m.ProxyBind != "" || m.ProxyProtocol) {
+		return false, v.errorf(key("proxy"), "must be set with tls_fingerprint, tls_ca, proxy_bind or proxy_protocol")
 	}
 	switch {
 	case m.Redirect != "":
@@ -111,6 +111,9 @@ func (v *validator) validateGateway(c *Config, m *Module) (bool, error) {
 				return false, v.errorf(key("proxy"), "%q: %s", u, err)
 			}
 			tlsBackend = tlsBackend || t.TLS
+			if t.TLS && m.ProxyProtocol {
+				return false, v.errorf(key("proxy_protocol"), "%q: a PROXY header goes to ferry:// backends only", u)
+			}
 			m.backends = append(m.backends, backend{URL: u, Target: t})
 		}
 		if (m.TLSFingerprint != "" || m.TLSCA != "") && !tlsBackend {

@@ -198,6 +198,8 @@ func TestGatewayConfigErrors(t *testing.T) {
 		{"bad pin", "[module.m]\nproxy = \"ferrys://h/m\"\ntls_fingerprint = \"md5:1\"", "tls_fingerprint"},
 		{"bind not an IP", "[module.m]\nproxy = \"ferry://h/m\"\nproxy_bind = \"gw.example\"", "IP address"},
 		{"tls keys without proxy", "[module.m]\npath = \"/x\"\ntls_ca = \"ca.pem\"", "must be set with"},
+		{"proxy_protocol without proxy", "[module.m]\npath = \"/x\"\nproxy_protocol = true", "must be set with"},
+		{"proxy_protocol to TLS", "[module.m]\nproxy = \"ferrys://h/m\"\nproxy_protocol = true", "ferry:// backends only"},
 		{"redirect bad", "[module.m]\nredirect = \"http://h/m\"", "want ferry://"},
 		{"trusted host name", "trusted_proxies = [\"gw.example\"]", "trusted_proxies"},
 		{"upstream with a module", "upstreams = [\"ferry://h/m\"]", "daemon's address only"},

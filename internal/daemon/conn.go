@@ -55,6 +55,9 @@ type serverConn struct {
 	version uint16
 	// fwd is what a trusted gateway said in FORWARD; nil without one.
 	fwd *forwardMsg
+	// proxied is the client address a trusted gateway's PROXY header
+	// carried (proxyproto_conn.go); invalid without one.
+	proxied netip.AddrPort
 }
 
 // refusal is an error the client is told about in an ERROR message.
@@ -145,7 +148,7 @@ func (c *serverConn) readMsg(want ...msgType) (frame, error) {
 
 // phase is the daemon phase proper: hello, then LIST or OPEN.
 func (c *serverConn) phase(ctx context.Context) error {
-	f, err := c.readMsg(msgHello)
+	f, err := c.readHello()
 	if err != nil {
 		return err
 	}

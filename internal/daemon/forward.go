@@ -39,6 +39,9 @@ func (c *serverConn) client() netip.Addr {
 		a, _ := netip.ParseAddr(c.fwd.Client)
 		return a
 	}
+	if c.proxied.IsValid() {
+		return c.proxied.Addr()
+	}
 	return c.remote
 }
 
@@ -46,6 +49,9 @@ func (c *serverConn) client() netip.Addr {
 func (c *serverConn) remoteString() string {
 	if c.fwd != nil {
 		return fmt.Sprintf("%s (via %s)", c.fwd.Client, c.conn.RemoteAddr())
+	}
+	if c.proxied.IsValid() {
+		return fmt.Sprintf("%s (via %s)", c.proxied, c.conn.RemoteAddr())
 	}
 	return c.conn.RemoteAddr().String()
 }

@@ -45,6 +45,11 @@ func readFrame(r io.Reader, max int) (frame, error) {
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		return frame{}, fmt.Errorf("read frame header: %w", err)
 	}
+	return readFrameAfter(r, hdr, max)
+}
+
+// readFrameAfter reads the payload of the frame whose header is hdr.
+func readFrameAfter(r io.Reader, hdr [frameHeaderLen]byte, max int) (frame, error) {
 	n := binary.BigEndian.Uint32(hdr[1:])
 	if uint64(n) > uint64(max) {
 		return frame{}, fmt.Errorf("%w: %d bytes (max %d)", ErrFrameTooLarge, n, max)

@@ -59,6 +59,13 @@ func (l *limiter) releaseConn(host netip.Prefix) int {
 	return l.total
 }
 
+// open returns the number of connections admitted and not yet released.
+func (l *limiter) open() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.total
+}
+
 // acquireModule takes a slot of module; false when max (> 0) are taken.
 func (l *limiter) acquireModule(module string, max int) bool {
 	l.mu.Lock()

@@ -134,7 +134,7 @@ func (s *Server) backendList(ctx context.Context, m *Module, b backend) ([]Modul
 func (s *Server) listBackend(ctx context.Context, m *Module, b backend) ([]ModuleInfo, error) {
 	ctx, cancel := context.WithTimeout(ctx, listTimeout)
 	defer cancel()
-	c, err := s.dialBackend(ctx, m, b, time.Now().Add(listTimeout))
+	c, err := s.dialBackend(ctx, m, b, time.Now().Add(listTimeout), nil)
 	if err != nil {
 		return nil, err
 	}

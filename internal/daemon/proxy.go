@@ -47,7 +47,7 @@ func (c *serverConn) proxy(ctx context.Context, m *Module, req openRequest, log 
 		return err
 	}
 	deadline := time.Now().Add(time.Duration(c.cfg.HandshakeTimeout))
-	bc, b, err := c.s.dialBackends(ctx, m, deadline)
+	bc, b, err := c.s.dialBackends(ctx, m, deadline, c.proxyHeaderFor(m))
 	var re *RemoteError
 	switch {
 	case errors.As(err, &re):

@@ -69,12 +69,23 @@ var ErrNoBackend = errors.New("ferry: no backend of the module answered")
 // with GREETING, trying them in health order, and returns it with the
 // backend used. A backend that cannot be reached is remembered as failed;
 // one that answers with ERROR (over its limits, say) is skipped without.
-func (s *Server) dialBackends(ctx context.Context, m *Module, deadline time.Time) (*Client, backend, error) {
+func (s *Server) dialBackends(ctx context.Context, m *Module, deadline time.Time, hdr []byte) (*Client, backend, error) {
 	var errs []error
 	for _, b := range s.backends.order(m.backends, s.now()) {
-		c, err := s.dialBackend(ctx, m, b, deadline)
+		key, pooled := spareKey(m, b)
+		if pooled {
+			if c := s.pool.take(key); c != nil {
+				c.deadline = deadline
+				s.refillSpare(m, b, key)
+				return c, b, nil
+			}
+		}
+		c, err := s.dialBackend(ctx, m, b, deadline, hdr)
 		if err == nil {
 			s.backends.ok(b.URL)
+			if pooled {
+				s.refillSpare(m, b, key)
+			}
 			return c, b, nil
 		}
 		var re *RemoteError
@@ -91,17 +102,34 @@ func (s *Server) dialBackends(ctx context.Context, m *Module, deadline time.Time
 	return nil, backend{}, fmt.Errorf("%w: %w", ErrNoBackend, errors.Join(errs...))
 }
 
+// spareKey returns the key of b's spare connections for module m, and
+// whether b may have one: plain TCP without proxy_protocol.
+func spareKey(m *Module, b backend) (string, bool) {
+	if b.Target.TLS || m.ProxyProtocol {
+		return "", false
+	}
+	return b.Target.Addr() + " " + m.bind.String(), true
+}
+
+// refillSpare makes a spare connection to b (proxy_pool.go).
+func (s *Server) refillSpare(m *Module, b backend, key string) {
+	bind := m.bind
+	s.pool.refill(key, func(ctx context.Context, deadline time.Time) (*Client, error) {
+		return dialTarget(ctx, b.Target, "", "", bind, deadline, nil)
+	}, time.Duration(s.config().HandshakeTimeout))
+}
+
 // dialBackend connects to one backend (TLS for ferrys://, checked with
-// the module's tls_ca or tls_fingerprint) and exchanges HELLO and
-// GREETING.
-func (s *Server) dialBackend(ctx context.Context, m *Module, b backend, deadline time.Time) (*Client, error) {
-	return dialTarget(ctx, b.Target, m.TLSCA, m.TLSFingerprint, m.bind, deadline)
+// the module's tls_ca or tls_fingerprint), sends hdr first if not nil (a
+// PROXY header) and exchanges HELLO and GREETING.
+func (s *Server) dialBackend(ctx context.Context, m *Module, b backend, deadline time.Time, hdr []byte) (*Client, error) {
+	return dialTarget(ctx, b.Target, m.TLSCA, m.TLSFingerprint, m.bind, deadline, hdr)
 }
 
 // dialTarget connects to the daemon at t (TLS checked with ca or pin for
-// ferrys://, from the source address bind when valid) and exchanges HELLO
-// and GREETING.
-func dialTarget(ctx context.Context, t Target, ca, pin string, bind netip.Addr, deadline time.Time) (*Client, error) {
+// ferrys://, from the source address bind when valid), sends hdr first
+// (a PROXY header; nil: none) and exchanges HELLO and GREETING.
+func dialTarget(ctx context.Context, t Target, ca, pin string, bind netip.Addr, deadline time.Time, hdr []byte) (*Client, error) {
 	d := net.Dialer{Deadline: deadline}
 	if bind.IsValid() {
 		d.LocalAddr = &net.TCPAddr{IP: bind.AsSlice()}
@@ -109,6 +137,13 @@ func dialTarget(ctx context.Context, t Target, ca, pin string, bind netip.Addr, 
 	conn, err := d.DialContext(ctx, "tcp", t.Addr())
 	if err != nil {
 		return nil, err
+	}
+	if hdr != nil {
+		conn.SetDeadline(deadline)
+		if _, err := conn.Write(hdr); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("send PROXY header: %w", err)
+		}
 	}
 	if t.TLS {
 		cf, err := clientTLSConfig(t.Host, ca, pin)

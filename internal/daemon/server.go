@@ -74,20 +74,23 @@ type Server struct {
 	now        func() time.Time
 
 	// state
-	live      atomic.Pointer[Config] // the configuration new connections get (reload.go)
-	backends  backendHealth          // proxy backends' recent failures (proxy_dial.go)
-	lists     listCache              // backends' listings (list_proxy.go)
-	metrics   *metrics
-	upstreams upstreamCache // upstreams' answers (upstream.go)
-	limits    limiter
-	logins    loginGuard
-	kdf       chan struct{}  // slots for key derivations (authentication CPU)
-	refusing  atomic.Int32   // connections being told they are over a limit
-	released  atomic.Int64   // when memory was last returned to the system (UnixNano)
-	limitLog  warnLimiter    // refusals by a limit, logged once a second
-	fds       *fdBudget      // nil: none (a Server not made by NewServer)
-	swarm     *swarmService  // swarm modules' stores (swarm.go)
-	wg        sync.WaitGroup // connection goroutines
+	live         atomic.Pointer[Config] // the configuration new connections get (reload.go)
+	backends     backendHealth          // proxy backends' recent failures (proxy_dial.go)
+	pool         backendPool            // spare backend connections (proxy_pool.go)
+	lists        listCache              // backends' listings (list_proxy.go)
+	metrics      *metrics
+	upstreams    upstreamCache // upstreams' answers (upstream.go)
+	limits       limiter
+	logins       loginGuard
+	kdf          chan struct{}  // slots for key derivations (authentication CPU)
+	refusing     atomic.Int32   // connections being told they are over a limit
+	released     atomic.Int64   // when memory was last returned to the system (UnixNano)
+	releaseMu    sync.Mutex     // guards releaseTimer
+	releaseTimer *time.Timer    // returns memory after releaseIdle without connections (accept.go)
+	limitLog     warnLimiter    // refusals by a limit, logged once a second
+	fds          *fdBudget      // nil: none (a Server not made by NewServer)
+	swarm        *swarmService  // swarm modules' stores (swarm.go)
+	wg           sync.WaitGroup // connection goroutines
 }
 
 // NewServer returns a server for a validated configuration.
@@ -148,14 +151,6 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	lns, err := s.Listen(ctx)
 	if err != nil {
 		return err
-	}
-	if s.cfg.MetricsListen != "" {
-		if err := s.serveMetrics(ctx, s.cfg.MetricsListen); err != nil {
-			for _, ln := range lns {
-				ln.Close()
-			}
-			return fmt.Errorf("metrics_listen: %w", err)
-		}
 	}
 	if s.cfg.MetricsListen != "" {
 		if err := s.serveMetrics(ctx, s.cfg.MetricsListen); err != nil {

@@ -122,7 +122,7 @@ func (u *upstreamCache) found(now time.Time) []ModuleInfo {
 // askUpstream sends one QUERY.
 func (s *Server) askUpstream(ctx context.Context, cfg *Config, t Target, module string, hops uint8) (answerMsg, error) {
 	deadline := time.Now().Add(time.Duration(cfg.HandshakeTimeout))
-	c, err := dialTarget(ctx, t, cfg.UpstreamTLSCA, cfg.UpstreamTLSFingerprint, netip.Addr{}, deadline)
+	c, err := dialTarget(ctx, t, cfg.UpstreamTLSCA, cfg.UpstreamTLSFingerprint, netip.Addr{}, deadline, nil)
 	if err != nil {
 		return answerMsg{}, err
 	}
