@@ -10,8 +10,8 @@ import (
 // zero value matter here.
 type uringParams struct {
 	sqEntries, cqEntries, flags, sqThreadCPU, sqThreadIdle, features, wqFd uint32
-	resv                                                                     [3]uint32
-	sqOff, cqOff                                                             [10]uint32
+	resv                                                                   [3]uint32
+	sqOff, cqOff                                                           [10]uint32
 }
 
 // ioringRegisterFiles is IORING_REGISTER_FILES.
