@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"sync"
 
 	"github.com/ferrysync/ferry/internal/fsys"
@@ -18,6 +19,10 @@ type assembler struct {
 	root  *fsys.Root
 	sched *sched
 	buf   []byte
+
+	// fresh are the directories this fetch made (plan's goroutine only):
+	// their entries need no Lstat, there is nothing there yet.
+	fresh map[string]bool
 
 	mu   sync.Mutex // guards res and open
 	res  *Result
@@ -43,7 +48,11 @@ func (a *assembler) plan(ctx context.Context, e *Entry) error {
 	if e.Path == "." {
 		return nil // the destination itself; its metadata comes last
 	}
-	fi, lerr := a.root.Lstat(e.Path)
+	var fi fs.FileInfo
+	var lerr error = fs.ErrNotExist
+	if !a.fresh[path.Dir(e.Path)] {
+		fi, lerr = a.root.Lstat(e.Path)
+	}
 	switch e.Type {
 	case TypeDir:
 		if lerr == nil && fi.IsDir() {
@@ -55,7 +64,13 @@ func (a *assembler) plan(ctx context.Context, e *Entry) error {
 				return nil
 			}
 		}
-		if err := a.root.Mkdir(e.Path, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		switch err := a.root.Mkdir(e.Path, 0o700); {
+		case err == nil:
+			if a.fresh == nil {
+				a.fresh = map[string]bool{}
+			}
+			a.fresh[e.Path] = true
+		case !errors.Is(err, fs.ErrExist):
 			a.fileError(e.Path, err)
 		}
 		return nil

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"slices"
@@ -84,7 +85,7 @@ var (
 
 // maxOpenFiles bounds the files assembled at once (descriptors, and the
 // chunks queued).
-const maxOpenFiles = 256
+const maxOpenFiles = 1024
 
 // Fetch makes o.Dest a copy of the origin's tree: it fetches and verifies
 // the origin's manifest, finds what the destination lacks (quick check,
@@ -149,6 +150,7 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 			srcs = append(srcs, &source{name: o.Mirrors[i], cl: m.cl, inflight: map[uint32]*chunk{}, lastRead: m.lastRead})
 		}
 	}
+	_, derr := os.Lstat(o.Dest)
 	if err := os.MkdirAll(o.Dest, 0o755); err != nil {
 		return nil, err
 	}
@@ -162,6 +164,9 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	// generation: offloading it is the point of mirrors.
 	srcs[0].reserve = len(srcs) > 1
 	a := &assembler{root: root, res: res, sched: newSched(gen, o.Timeout), open: map[*fileJob]bool{}}
+	if errors.Is(derr, fs.ErrNotExist) {
+		a.fresh = map[string]bool{".": true}
+	}
 	s := a.sched
 	s.sources = srcs
 	s.noEndgame = o.noEndgame
