@@ -26,7 +26,20 @@ type SwarmOptions struct {
 	// Progress, if set, is called about twice a second with each
 	// source's bytes and rate.
 	Progress func(SwarmProgress)
+	// TrustOrigin: without Key, use the key the origin tells even over
+	// plain TCP. The manifest still comes from the origin itself, so the
+	// fetch trusts the origin exactly as a normal sync from it would, and
+	// every mirror's chunk is verified against what the origin signed
+	// (swarm by default, where no key was pinned).
+	TrustOrigin bool
 }
+
+// ErrSwarmOffered ends a pull with Options.PreferSwarm from a module that
+// offers the swarm service, before its session: run SwarmFetch instead.
+var ErrSwarmOffered = errors.New("ferry: the module offers the swarm service")
+
+// ErrSwarmStale: the swarm origin has no manifest yet (it is being built).
+var ErrSwarmStale = swarm.ErrStale
 
 // SwarmProgress is a snapshot of a swarm fetch.
 type SwarmProgress = swarm.Progress
@@ -53,7 +66,7 @@ func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Opti
 		if fo.Key, err = swarm.ParseKey(so.Key); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrBadOption, err)
 		}
-	} else if origin.TLS {
+	} else if origin.TLS || so.TrustOrigin {
 		fo.TrustOriginKey = true
 	} else {
 		return nil, fmt.Errorf("%w: %w", ErrBadOption, swarm.ErrNoKey)

@@ -130,7 +130,7 @@ func TestSwarmNeedsKey(t *testing.T) {
 	}
 	for _, opt := range []string{"--delete", "-n"} {
 		code, _, stderr := runCLI(t, "--swarm", opt, "--swarm-key", "ed25519:"+strings.Repeat("00", 32), "ferry://"+origin+"/data/", dst)
-		if code != ExitUsage || !strings.Contains(stderr, "not supported with --swarm") {
+		if code != ExitUsage || !strings.Contains(stderr, "--swarm cannot honour "+map[string]string{"-n": "--dry-run"}[opt]) {
 			t.Fatalf("%s: exit %d, stderr %q", opt, code, stderr)
 		}
 	}
@@ -150,5 +150,55 @@ func TestSwarmJSONProgress(t *testing.T) {
 	json.Unmarshal([]byte(lines[len(lines)-1]), &summary)
 	if last["event"] != "swarm-progress" || last["bytes_done"] != float64(3<<20) || summary["event"] != "swarm" {
 		t.Fatalf("output:\n%s", out)
+	}
+}
+
+// TestSwarmByDefault: a plain pull of a module that offers swarm is a
+// swarm fetch (its JSON summary is the swarm one) with the origin's key
+// trusted as the normal sync would; --no-swarm, and an option the swarm
+// path cannot honour, make it the normal sync (a -v note says which);
+// --swarm with such an option is refused by name.
+func TestSwarmByDefault(t *testing.T) {
+	files := map[string]string{"a": strings.Repeat("a", 3<<20), "d/b": "b\n"}
+	origin, _, _ := startSwarmOrigin(t, files)
+	src := "ferry://" + origin + "/data/"
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		swarm bool
+		note  string
+	}{
+		{"default", []string{"-v"}, true, "offers the swarm service: swarm fetch"},
+		{"no-swarm", []string{"-v", "--no-swarm"}, false, ""},
+		{"unsupported", []string{"-v", "--checksum"}, false, "the swarm path cannot honour --checksum"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dst := filepath.Join(t.TempDir(), "dst")
+			code, out, stderr := runCLI(t, append(append([]string{"--json"}, tc.args...), src, dst)...)
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if got := strings.Contains(out, `"event":"swarm"`); got != tc.swarm {
+				t.Fatalf("swarm fetch %v, want %v; stdout:\n%s\nstderr:\n%s", got, tc.swarm, out, stderr)
+			}
+			if !strings.Contains(stderr, tc.note) {
+				t.Fatalf("stderr %q lacks %q", stderr, tc.note)
+			}
+			for name, want := range files {
+				if got, err := os.ReadFile(filepath.Join(dst, name)); err != nil || string(got) != want {
+					t.Fatalf("%s: %d bytes, %v", name, len(got), err)
+				}
+			}
+		})
+	}
+	dst := filepath.Join(t.TempDir(), "dst")
+	for _, args := range [][]string{{"--swarm", "--checksum"}, {"--swarm", "--no-swarm"}} {
+		code, _, stderr := runCLI(t, append(args, src, dst)...)
+		if code != ExitUsage || !strings.Contains(stderr, args[1]) {
+			t.Fatalf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(dst); !os.IsNotExist(err) {
+		t.Fatalf("a refused run made the destination")
 	}
 }
