@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/ferrysync/ferry/internal/daemon"
@@ -49,16 +50,25 @@ type SwarmProgress = swarm.Progress
 type SwarmResult = swarm.Result
 
 // SwarmFetch makes the local directory dst a copy of the daemon module
-// src (ferry://host/module/), fetching chunks from the origin and the
+// src (ferry://host/module/, or a path in it: ferry://host/module/sub/dir/
+// puts the directory's contents in dst, ferry://host/module/sub/dir the
+// directory itself, as the normal sync), fetching chunks from the origin and the
 // mirrors at once, each verified against the origin's signed manifest
 // (docs/DAEMON.md §11). Files that could not be completed are in the
 // result's FileErrors, and the error matches ErrPartial.
 func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Options) (*SwarmResult, error) {
-	origin, err := swarmTarget(src)
+	origin, err := daemon.ParseTarget(src)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrBadOperand, err)
 	}
-	fo := swarm.FetchOptions{Origin: src, Mirrors: so.Mirrors, Dest: dst, Timeout: so.Timeout, Progress: so.Progress}
+	if origin.Module == "" {
+		return nil, fmt.Errorf("%w: %s: a swarm source is a module or a path in one (ferry://host/module/[path])", ErrBadOperand, src)
+	}
+	// A path inside the module selects entries of the module's manifest;
+	// sources are dialled by the module's address.
+	sub := origin.Path
+	src = strings.TrimSuffix(src, sub)
+	fo := swarm.FetchOptions{Origin: src, Sub: sub, Mirrors: so.Mirrors, Dest: dst, Timeout: so.Timeout, Progress: so.Progress}
 	if fo.Timeout == 0 {
 		fo.Timeout = opts.Timeout
 	}

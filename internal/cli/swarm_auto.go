@@ -32,7 +32,7 @@ func swarmUnsupported(o *syncOptions) string {
 	for _, c := range []swarmOption{
 		{"more than one source", len(o.srcs) != 1},
 		{"a source that is not a daemon module", src.Kind != ferry.Daemon},
-		{"a path inside the module (ferry://host/module/sub/)", src.Kind == ferry.Daemon && src.Path != ""},
+		{"--seed with a path inside the module", o.swarm.seed != "" && src.Kind == ferry.Daemon && src.Path != ""},
 		{"a destination that is not a local directory", o.dst == "" || dst.Kind != ferry.Local},
 		{"--no-recursive", !p.Recursive},
 		{"--no-links", !p.Links},

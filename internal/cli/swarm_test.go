@@ -202,3 +202,62 @@ func TestSwarmByDefault(t *testing.T) {
 		t.Fatalf("a refused run made the destination")
 	}
 }
+
+// treeOf lists dir: path -> content ("/" for a directory, "-> T" for a
+// symlink).
+func treeOf(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		switch {
+		case fi.IsDir():
+			out[rel] = "/"
+		case fi.Mode()&os.ModeSymlink != 0:
+			l, _ := os.Readlink(p)
+			out[rel] = "-> " + l
+		default:
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			out[rel] = string(b)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestSwarmSubpath: a path inside the module, with and without the
+// trailing slash, a file alone, gives what the normal sync gives.
+func TestSwarmSubpath(t *testing.T) {
+	files := map[string]string{"a": "a\n", "d/b": strings.Repeat("b", 3<<20), "d/e/c": "c\n", "x/y": "y\n", "d2/z": "z\n"}
+	origin, key, _ := startSwarmOrigin(t, files)
+	for _, sub := range []string{"d/", "d", "d/e/c", "d/e/"} {
+		t.Run(sub, func(t *testing.T) {
+			src := "ferry://" + origin + "/data/" + sub
+			want, got := filepath.Join(t.TempDir(), "want"), filepath.Join(t.TempDir(), "got")
+			if code, _, stderr := runCLI(t, "--no-swarm", src, want+"/"); code != ExitOK {
+				t.Fatalf("normal sync: exit %d: %s", code, stderr)
+			}
+			code, out, stderr := runCLI(t, "--swarm", "--swarm-key", key, "--json", src, got+"/")
+			if code != ExitOK || !strings.Contains(out, `"event":"swarm"`) {
+				t.Fatalf("swarm: exit %d: %s %s", code, out, stderr)
+			}
+			w, g := treeOf(t, want), treeOf(t, got)
+			if fmt.Sprint(w) != fmt.Sprint(g) {
+				t.Fatalf("swarm gave %v, the normal sync %v", g, w)
+			}
+		})
+	}
+	code, _, stderr := runCLI(t, "--swarm", "--swarm-key", key, "ferry://"+origin+"/data/nothere/", filepath.Join(t.TempDir(), "dst"))
+	if code != ExitPartial || !strings.Contains(stderr, "nothere") {
+		t.Fatalf("a missing path: exit %d, stderr %q", code, stderr)
+	}
+}

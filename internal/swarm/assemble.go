@@ -23,6 +23,10 @@ type assembler struct {
 	// fresh are the directories this fetch made (plan's goroutine only):
 	// their entries need no Lstat, there is nothing there yet.
 	fresh map[string]bool
+	// sub places the entries of a path inside the module; matched: some
+	// entry was under it (plan's goroutine only).
+	sub     subpath
+	matched bool
 
 	mu   sync.Mutex // guards res and open
 	res  *Result
@@ -45,6 +49,11 @@ func (a *assembler) plan(ctx context.Context, e *Entry) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	src, ok := a.sub.mapEntry(e)
+	if !ok {
+		return nil
+	}
+	a.matched = true
 	if e.Path == "." {
 		return nil // the destination itself; its metadata comes last
 	}
@@ -111,7 +120,7 @@ func (a *assembler) plan(ctx context.Context, e *Entry) error {
 		a.fileError(e.Path, err)
 		return nil
 	}
-	f := &fileJob{e: e, t: t}
+	f := &fileJob{e: e, src: src, t: t}
 	var have []bool
 	if lerr == nil && fi.Mode().IsRegular() {
 		have = a.reuse(f)
@@ -226,7 +235,7 @@ func (a *assembler) dirMeta(spool *os.File, size int64) error {
 		return err
 	}
 	return ForEach(spool, size, func(e *Entry) error {
-		if e.Type == TypeDir {
+		if _, ok := a.sub.mapEntry(e); ok && e.Type == TypeDir {
 			if err := a.root.SetMeta(e.Path, meta(e), preserve); err != nil {
 				a.fileError(e.Path, err)
 			}

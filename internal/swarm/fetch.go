@@ -32,6 +32,10 @@ type FetchOptions struct {
 	Key            ed25519.PublicKey
 	TrustOriginKey bool
 	Dest           string        // destination directory, created if missing
+	// Sub is a path inside the module to fetch ("": all of it); with a
+	// trailing slash its contents go into Dest, without one the entry
+	// itself, by its last name (as the normal sync).
+	Sub string
 	Timeout        time.Duration // drop a source silent this long with requests in flight (0: 60s)
 	SpoolDir       string        // where the manifest is kept while in use ("": os.TempDir)
 	// MaxManifest bounds the manifest's size (0: 16 GiB).
@@ -163,7 +167,7 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	// The origin serves only what no mirror can when mirrors hold the
 	// generation: offloading it is the point of mirrors.
 	srcs[0].reserve = len(srcs) > 1
-	a := &assembler{root: root, res: res, sched: newSched(gen, o.Timeout), open: map[*fileJob]bool{}}
+	a := &assembler{root: root, res: res, sched: newSched(gen, o.Timeout), open: map[*fileJob]bool{}, sub: newSubpath(o.Sub)}
 	if errors.Is(derr, fs.ErrNotExist) {
 		a.fresh = map[string]bool{".": true}
 	}
@@ -210,6 +214,9 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	}
 	if perr == nil && ferr == nil {
 		perr = a.dirMeta(spool, size)
+	}
+	if perr == nil && !a.matched {
+		res.FileErrors = append(res.FileErrors, fmt.Errorf("%s: %w", o.Sub, fs.ErrNotExist))
 	}
 	for i, src := range srcs {
 		st := &stats[0]

@@ -422,7 +422,7 @@ func (s *sched) run(src *source, wg *sync.WaitGroup) {
 
 // req is the request for chunk c with id.
 func (s *sched) req(c *chunk, id uint32) chunkReq {
-	return chunkReq{ID: id, Gen: s.gen, Index: uint32(c.idx), Length: uint32(c.len), Hash: c.hash, Path: c.f.e.Path}
+	return chunkReq{ID: id, Gen: s.gen, Index: uint32(c.idx), Length: uint32(c.len), Hash: c.hash, Path: c.f.src}
 }
 
 // read receives src's replies, verifies each chunk against its hash and
@@ -458,7 +458,7 @@ func (s *sched) chunk(src *source, r reply) bool {
 		return true // a cancelled duplicate
 	}
 	if len(r.data) != c.len || ChunkHash(r.data) != c.hash {
-		s.drop(src, true, fmt.Sprintf("chunk %d of %s failed verification", c.idx, c.f.e.Path))
+		s.drop(src, true, fmt.Sprintf("chunk %d of %s failed verification", c.idx, c.f.src))
 		return false
 	}
 	win, others := s.complete(src, r.id, c)
