@@ -31,13 +31,13 @@ type FetchOptions struct {
 	// when Key is nil.
 	Key            ed25519.PublicKey
 	TrustOriginKey bool
-	Dest           string        // destination directory, created if missing
+	Dest           string // destination directory, created if missing
 	// Sub is a path inside the module to fetch ("": all of it); with a
 	// trailing slash its contents go into Dest, without one the entry
 	// itself, by its last name (as the normal sync).
-	Sub string
-	Timeout        time.Duration // drop a source silent this long with requests in flight (0: 60s)
-	SpoolDir       string        // where the manifest is kept while in use ("": os.TempDir)
+	Sub      string
+	Timeout  time.Duration // drop a source silent this long with requests in flight (0: 60s)
+	SpoolDir string        // where the manifest is kept while in use ("": os.TempDir)
 	// MaxManifest bounds the manifest's size (0: 16 GiB).
 	MaxManifest int64
 

@@ -11,7 +11,7 @@ import (
 type fileJob struct {
 	e    *Entry // Path: in the destination
 	src  string // the path in the module, as chunks are requested
-	left int // chunks not yet written; guarded by sched.mu
+	left int    // chunks not yet written; guarded by sched.mu
 
 	mu       sync.Mutex // guards the fields that follow
 	t        *fsys.Temp
