@@ -33,6 +33,9 @@ type SwarmOptions struct {
 	// every mirror's chunk is verified against what the origin signed
 	// (swarm by default, where no key was pinned).
 	TrustOrigin bool
+	// OnDelete, if set, is told each extraneous path removed (with
+	// Options.Delete: after every file was fetched and verified).
+	OnDelete func(path string)
 }
 
 // ErrSwarmOffered ends a pull with Options.PreferSwarm from a module that
@@ -68,7 +71,8 @@ func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Opti
 	// sources are dialled by the module's address.
 	sub := origin.Path
 	src = strings.TrimSuffix(src, sub)
-	fo := swarm.FetchOptions{Origin: src, Sub: sub, Mirrors: so.Mirrors, Dest: dst, Timeout: so.Timeout, Progress: so.Progress}
+	fo := swarm.FetchOptions{Origin: src, Sub: sub, Mirrors: so.Mirrors, Dest: dst, Timeout: so.Timeout, Progress: so.Progress,
+		Delete: opts.Delete, OnDelete: so.OnDelete}
 	if fo.Timeout == 0 {
 		fo.Timeout = opts.Timeout
 	}

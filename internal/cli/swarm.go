@@ -49,6 +49,9 @@ func runSwarm(ctx context.Context, o *syncOptions, stdout, stderr io.Writer, aut
 		return report(stderr, usagef("ferry: --swarm cannot honour %s (use the normal sync: drop --swarm)", why))
 	}
 	so := ferry.SwarmOptions{Key: o.swarm.key, Mirrors: o.swarm.mirrors, TrustOrigin: auto}
+	if o.verbose > 0 && !o.json {
+		so.OnDelete = func(p string) { fmt.Fprintf(stdout, "deleting %s\n", p) }
+	}
 	switch {
 	case o.progress && o.json:
 		so.Progress = func(p ferry.SwarmProgress) { writeSwarmProgressJSON(stdout, p) }
@@ -220,6 +223,7 @@ func writeSwarmJSON(w io.Writer, res *ferry.SwarmResult, el time.Duration) {
 		UpToDate     int      `json:"files_up_to_date"`
 		BytesFetched int64    `json:"bytes_fetched"`
 		BytesReused  int64    `json:"bytes_reused"`
+		Deleted      int      `json:"deleted"`
 		Seconds      float64  `json:"seconds"`
 		ChunkMedian  float64  `json:"chunk_median_seconds"`
 		Tail         float64  `json:"tail_seconds"`
@@ -227,7 +231,7 @@ func writeSwarmJSON(w io.Writer, res *ferry.SwarmResult, el time.Duration) {
 		Errors       []string `json:"errors,omitempty"`
 	}{Event: "swarm", Generation: hex.EncodeToString(res.Generation[:]), Entries: res.Entries,
 		FilesFetched: res.FilesFetched, UpToDate: res.FilesUpToDate, BytesFetched: res.BytesFetched,
-		BytesReused: res.BytesReused, Seconds: el.Seconds(), ChunkMedian: res.ChunkMedian.Seconds(), Tail: res.Tail.Seconds()}
+		BytesReused: res.BytesReused, Deleted: res.Deleted, Seconds: el.Seconds(), ChunkMedian: res.ChunkMedian.Seconds(), Tail: res.Tail.Seconds()}
 	for _, s := range res.Sources {
 		out.Sources = append(out.Sources, src{s.Name, s.Skipped, s.Dropped, s.Banned, s.Chunks, s.Bytes, s.Rate})
 	}

@@ -49,7 +49,7 @@ func swarmUnsupported(o *syncOptions) string {
 		{"--safe-links", p.SafeLinks},
 		{"--copy-dirlinks", p.CopyDirLinks},
 		{"--keep-dirlinks", p.KeepDirLinks},
-		{"--delete", p.Delete},
+		{"--delete-excluded", p.DeleteExcluded},
 		{"--max-delete", p.MaxDelete != d.MaxDelete},
 		{"--existing", p.Existing},
 		{"--min-size", p.MinSize != 0},

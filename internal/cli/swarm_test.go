@@ -128,9 +128,9 @@ func TestSwarmNeedsKey(t *testing.T) {
 	if _, err := os.Stat(dst); !os.IsNotExist(err) {
 		t.Fatalf("destination made")
 	}
-	for _, opt := range []string{"--delete", "-n"} {
+	for _, opt := range []string{"--checksum", "-n"} {
 		code, _, stderr := runCLI(t, "--swarm", opt, "--swarm-key", "ed25519:"+strings.Repeat("00", 32), "ferry://"+origin+"/data/", dst)
-		if code != ExitUsage || !strings.Contains(stderr, "--swarm cannot honour "+map[string]string{"-n": "--dry-run"}[opt]) {
+		if code != ExitUsage || !strings.Contains(stderr, "--swarm cannot honour "+map[string]string{"-n": "--dry-run", "--checksum": "--checksum"}[opt]) {
 			t.Fatalf("%s: exit %d, stderr %q", opt, code, stderr)
 		}
 	}
@@ -259,5 +259,36 @@ func TestSwarmSubpath(t *testing.T) {
 	code, _, stderr := runCLI(t, "--swarm", "--swarm-key", key, "ferry://"+origin+"/data/nothere/", filepath.Join(t.TempDir(), "dst"))
 	if code != ExitPartial || !strings.Contains(stderr, "nothere") {
 		t.Fatalf("a missing path: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestSwarmDelete: --delete removes what the module does not have, as the
+// normal sync's --delete does, for the whole module and for a path in it.
+func TestSwarmDelete(t *testing.T) {
+	files := map[string]string{"a": "a\n", "d/b": strings.Repeat("b", 3<<20), "d/e/c": "c\n"}
+	origin, key, _ := startSwarmOrigin(t, files)
+	old := map[string]string{"a": "old a\n", "gone": "x", "d/gone": "x", "d/olddir/f": "x", "d/e/c": "c\n", "keep/z": "z"}
+	for _, sub := range []string{"", "d/", "d"} {
+		t.Run("/"+sub, func(t *testing.T) {
+			src := "ferry://" + origin + "/data/" + sub
+			want, got := filepath.Join(t.TempDir(), "want"), filepath.Join(t.TempDir(), "got")
+			for _, dir := range []string{want, got} {
+				for name, c := range old {
+					os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+					writeTestFile(t, filepath.Join(dir, name), c)
+				}
+			}
+			if code, _, stderr := runCLI(t, "--no-swarm", "--delete", src, want+"/"); code != ExitOK {
+				t.Fatalf("normal sync: exit %d: %s", code, stderr)
+			}
+			code, out, stderr := runCLI(t, "--swarm", "--swarm-key", key, "--delete", "-v", src, got+"/")
+			if code != ExitOK || !strings.Contains(out, "deleting ") {
+				t.Fatalf("swarm: exit %d: %s %s", code, out, stderr)
+			}
+			w, g := treeOf(t, want), treeOf(t, got)
+			if fmt.Sprint(w) != fmt.Sprint(g) {
+				t.Fatalf("swarm gave %v, the normal sync %v", g, w)
+			}
+		})
 	}
 }

@@ -27,6 +27,9 @@ type assembler struct {
 	// entry was under it (plan's goroutine only).
 	sub     subpath
 	matched bool
+	// keep: with --delete, the destination paths the manifest lists
+	// (plan's goroutine until the fetch ends); nil without.
+	keep map[string]bool
 
 	mu   sync.Mutex // guards res and open
 	res  *Result
@@ -54,6 +57,7 @@ func (a *assembler) plan(ctx context.Context, e *Entry) error {
 		return nil
 	}
 	a.matched = true
+	a.keepPath(e.Path)
 	if e.Path == "." {
 		return nil // the destination itself; its metadata comes last
 	}

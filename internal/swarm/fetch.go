@@ -35,7 +35,12 @@ type FetchOptions struct {
 	// Sub is a path inside the module to fetch ("": all of it); with a
 	// trailing slash its contents go into Dest, without one the entry
 	// itself, by its last name (as the normal sync).
-	Sub      string
+	Sub string
+	// Delete removes the destination's entries the manifest does not
+	// list, once every file was fetched and verified (nothing when any
+	// failed); OnDelete, if set, is told each path removed.
+	Delete   bool
+	OnDelete func(path string)
 	Timeout  time.Duration // drop a source silent this long with requests in flight (0: 60s)
 	SpoolDir string        // where the manifest is kept while in use ("": os.TempDir)
 	// MaxManifest bounds the manifest's size (0: 16 GiB).
@@ -71,6 +76,7 @@ type Result struct {
 	FilesFetched  int
 	BytesFetched  int64 // chunk bytes received and written
 	BytesReused   int64 // chunk bytes taken from the destination's old files
+	Deleted       int   // extraneous entries removed (Delete)
 	Sources       []SourceStats
 	// FileErrors are the files that could not be completed; each left
 	// the destination's old file (if any) in place.
@@ -171,6 +177,9 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	if errors.Is(derr, fs.ErrNotExist) {
 		a.fresh = map[string]bool{".": true}
 	}
+	if o.Delete {
+		a.keep = map[string]bool{".": true}
+	}
 	s := a.sched
 	s.sources = srcs
 	s.noEndgame = o.noEndgame
@@ -217,6 +226,9 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	}
 	if perr == nil && !a.matched {
 		res.FileErrors = append(res.FileErrors, fmt.Errorf("%s: %w", o.Sub, fs.ErrNotExist))
+	}
+	if o.Delete && perr == nil && ferr == nil && len(res.FileErrors) == 0 {
+		perr = a.deleteExtraneous(o.OnDelete)
 	}
 	for i, src := range srcs {
 		st := &stats[0]

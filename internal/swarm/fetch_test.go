@@ -272,3 +272,32 @@ func TestMirrorRecheckDropsChangedTree(t *testing.T) {
 		t.Fatalf("mirror still claims %x", g.ID[:8])
 	}
 }
+
+// TestFetchDeleteNothingWhenUnfetched: with Delete, a fetch whose only
+// source is banned (files left unfetched) deletes nothing; a whole fetch
+// deletes what the manifest does not list.
+func TestFetchDeleteNothingWhenUnfetched(t *testing.T) {
+	s := setup(t)
+	corrupt := func(_ context.Context, _ *chunkReq, b []byte) { b[0] ^= 1 }
+	bad := serveSource(t, s.odir, s.origin, corrupt)
+	dst := t.TempDir()
+	writeTree(t, dst, map[string]string{"extra": "x", "dir/extra": "y"})
+	o := FetchOptions{Origin: bad.addr, Dial: dialTCP, Key: s.key.Public().(ed25519.PublicKey), Dest: dst,
+		SpoolDir: t.TempDir(), Delete: true, NoNominations: true}
+	if _, err := Fetch(t.Context(), o); !errors.Is(err, ErrNoSource) {
+		t.Fatalf("error %v, want ErrNoSource", err)
+	}
+	for _, p := range []string{"extra", "dir/extra"} {
+		if _, err := os.Stat(filepath.Join(dst, p)); err != nil {
+			t.Fatalf("%s deleted by a fetch that failed: %v", p, err)
+		}
+	}
+	o.Origin = s.osrc.addr
+	res, err := Fetch(t.Context(), o)
+	if err != nil || res.Deleted != 2 {
+		t.Fatalf("whole fetch: deleted %d, %v", res.Deleted, err)
+	}
+	if got, want := treeOf(t, dst), treeOf(t, s.odir); got != want {
+		t.Fatalf("destination:\n%s\nwant:\n%s", got, want)
+	}
+}
