@@ -10,6 +10,7 @@ import (
 
 	"github.com/ferrysync/ferry/internal/daemon"
 	"github.com/ferrysync/ferry/internal/swarm"
+	"github.com/ferrysync/ferry/internal/tree"
 )
 
 // SwarmOptions configure SwarmFetch.
@@ -90,6 +91,9 @@ func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Opti
 			return nil, fmt.Errorf("--mirror: %w", err)
 		}
 	}
+	if fo.Filter, fo.Protect, err = swarmFilters(opts); err != nil {
+		return nil, err
+	}
 	fo.Dial = swarmDialer(opts)
 	res, err := swarm.Fetch(ctx, fo)
 	switch {
@@ -166,4 +170,40 @@ func swarmTarget(s string) (daemon.Target, error) {
 		return t, fmt.Errorf("%w: %s: a swarm source is a whole module (ferry://host/module/)", ErrBadOperand, s)
 	}
 	return t, nil
+}
+
+// ErrSwarmDirMerge refuses per-directory merge rules (":", -F, -C) on the
+// swarm path: they name files of the origin's tree, which the client does
+// not read.
+var ErrSwarmDirMerge = errors.New("per-directory merge filter rules (dir-merge, -F, -C) are not supported by a swarm fetch")
+
+// swarmFilters compiles opts' filter rules for a swarm fetch: the
+// sender's rules select manifest entries, the receiver's protect
+// destination entries from --delete.
+func swarmFilters(opts Options) (filter, protect *tree.Filter, err error) {
+	if len(opts.Filters) == 0 {
+		return nil, nil, nil
+	}
+	rules, err := expandFilters(opts.Filters)
+	if err != nil {
+		return nil, nil, err
+	}
+	if filter, err = tree.ParseSideFilter(rules, tree.SideSender, opts.DeleteExcluded); err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrBadOption, err)
+	}
+	if protect, err = tree.ParseSideFilter(rules, tree.SideReceiver, opts.DeleteExcluded); err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrBadOption, err)
+	}
+	if filter.HasDirMerge() || protect.HasDirMerge() {
+		return nil, nil, fmt.Errorf("%w: %w", ErrBadOption, ErrSwarmDirMerge)
+	}
+	return filter, protect, nil
+}
+
+// SwarmFiltersSupported reports whether a swarm fetch can apply opts'
+// filter rules (no per-directory merge rules; malformed rules are left to
+// the run to report).
+func SwarmFiltersSupported(opts Options) bool {
+	_, _, err := swarmFilters(opts)
+	return !errors.Is(err, ErrSwarmDirMerge)
 }

@@ -292,3 +292,49 @@ func TestSwarmDelete(t *testing.T) {
 		})
 	}
 }
+
+// TestSwarmFilters: --exclude/--include/--filter, with --delete and
+// --delete-excluded, give what the normal sync gives; a dir-merge rule is
+// refused by --swarm by name.
+func TestSwarmFilters(t *testing.T) {
+	files := map[string]string{"a": "a\n", "a.tmp": "t", "skip/x": "x", "d/keep1": "k", "d/drop": "d",
+		"d/sub/deep": "s", "big": strings.Repeat("b", 3<<20)}
+	origin, key, _ := startSwarmOrigin(t, files)
+	old := map[string]string{"old.tmp": "protected unless --delete-excluded", "gone": "x", "skip/old": "y", "d/drop": "old"}
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"exclude", []string{"--exclude", "*.tmp", "--exclude", "skip/"}},
+		{"include", []string{"--include", "d/", "--include", "d/keep*", "--exclude", "d/*"}},
+		{"filter-delete", []string{"--filter", "- *.tmp", "--filter", "- skip/", "--delete"}},
+		{"delete-excluded", []string{"--exclude", "*.tmp", "--exclude", "skip/", "--delete-excluded"}},
+		{"sub-exclude", []string{"--exclude", "sub/", "--delete"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "ferry://" + origin + "/data/"
+			want, got := filepath.Join(t.TempDir(), "want"), filepath.Join(t.TempDir(), "got")
+			for _, dir := range []string{want, got} {
+				for name, c := range old {
+					os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+					writeTestFile(t, filepath.Join(dir, name), c)
+				}
+			}
+			if code, _, stderr := runCLI(t, append(append([]string{"--no-swarm"}, tc.args...), src, want+"/")...); code != ExitOK {
+				t.Fatalf("normal sync: exit %d: %s", code, stderr)
+			}
+			code, out, stderr := runCLI(t, append(append([]string{"--json"}, tc.args...), src, got+"/")...)
+			if code != ExitOK || !strings.Contains(out, `"event":"swarm"`) {
+				t.Fatalf("swarm by default: exit %d: %s %s", code, out, stderr)
+			}
+			w, g := treeOf(t, want), treeOf(t, got)
+			if fmt.Sprint(w) != fmt.Sprint(g) {
+				t.Fatalf("swarm gave %v, the normal sync %v", g, w)
+			}
+		})
+	}
+	code, _, stderr := runCLI(t, "--swarm", "--swarm-key", key, "--filter", ": .rules", "ferry://"+origin+"/data/", t.TempDir())
+	if code != ExitUsage || !strings.Contains(stderr, "dir-merge") {
+		t.Fatalf("dir-merge: exit %d, stderr %q", code, stderr)
+	}
+}

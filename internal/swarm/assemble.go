@@ -30,6 +30,7 @@ type assembler struct {
 	// keep: with --delete, the destination paths the manifest lists
 	// (plan's goroutine until the fetch ends); nil without.
 	keep map[string]bool
+	filterFields
 
 	mu   sync.Mutex // guards res and open
 	res  *Result
@@ -52,7 +53,7 @@ func (a *assembler) plan(ctx context.Context, e *Entry) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	src, ok := a.sub.mapEntry(e)
+	src, ok := a.take(e)
 	if !ok {
 		return nil
 	}
@@ -239,7 +240,7 @@ func (a *assembler) dirMeta(spool *os.File, size int64) error {
 		return err
 	}
 	return ForEach(spool, size, func(e *Entry) error {
-		if _, ok := a.sub.mapEntry(e); ok && e.Type == TypeDir {
+		if _, ok := a.take(e); ok && e.Type == TypeDir {
 			if err := a.root.SetMeta(e.Path, meta(e), preserve); err != nil {
 				a.fileError(e.Path, err)
 			}

@@ -53,6 +53,8 @@ func (a *assembler) deleteIn(dir string, onDelete func(string)) error {
 	for _, e := range ents {
 		p := path.Join(dir, e.Name())
 		switch {
+		case !a.keep[p] && a.protected(p, e.IsDir()):
+			// kept, and not entered: rsync protects an excluded directory whole
 		case !a.keep[p]:
 			if err := a.root.RemoveAll(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				a.fileError(p, err)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ferrysync/ferry/internal/fsys"
+	"github.com/ferrysync/ferry/internal/tree"
 )
 
 // FetchOptions configure Fetch. Sources are named by strings the caller's
@@ -41,8 +42,12 @@ type FetchOptions struct {
 	// failed); OnDelete, if set, is told each path removed.
 	Delete   bool
 	OnDelete func(path string)
-	Timeout  time.Duration // drop a source silent this long with requests in flight (0: 60s)
-	SpoolDir string        // where the manifest is kept while in use ("": os.TempDir)
+	// Filter excludes manifest entries by their destination paths
+	// (sender-side rules); Protect keeps destination entries from
+	// deletion (receiver-side rules). Either may be nil.
+	Filter, Protect *tree.Filter
+	Timeout         time.Duration // drop a source silent this long with requests in flight (0: 60s)
+	SpoolDir        string        // where the manifest is kept while in use ("": os.TempDir)
 	// MaxManifest bounds the manifest's size (0: 16 GiB).
 	MaxManifest int64
 
@@ -180,6 +185,7 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	if o.Delete {
 		a.keep = map[string]bool{".": true}
 	}
+	a.filter, a.protect = o.Filter, o.Protect
 	s := a.sched
 	s.sources = srcs
 	s.noEndgame = o.noEndgame
