@@ -73,7 +73,17 @@ func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Opti
 	sub := origin.Path
 	src = strings.TrimSuffix(src, sub)
 	fo := swarm.FetchOptions{Origin: src, Sub: sub, Mirrors: so.Mirrors, Dest: dst, Timeout: so.Timeout, Progress: so.Progress,
-		Delete: opts.Delete, OnDelete: so.OnDelete}
+		Delete: opts.Delete, OnDelete: so.OnDelete, DryRun: opts.DryRun}
+	if opts.DryRun && opts.OnEvent != nil {
+		// What would change, as the normal sync's dry run reports it.
+		fo.OnChange = func(p, item string) {
+			if item == "" {
+				opts.OnEvent(Event{Kind: EventDelete, Path: p})
+				return
+			}
+			opts.OnEvent(Event{Kind: EventFileDone, Path: p, Itemize: item})
+		}
+	}
 	if fo.Timeout == 0 {
 		fo.Timeout = opts.Timeout
 	}

@@ -52,6 +52,11 @@ func runSwarm(ctx context.Context, o *syncOptions, stdout, stderr io.Writer, aut
 	if o.verbose > 0 && !o.json {
 		so.OnDelete = func(p string) { fmt.Fprintf(stdout, "deleting %s\n", p) }
 	}
+	if o.sync.DryRun && !o.json {
+		// -n: what would change, rendered as the normal sync's dry run.
+		r := newRenderer(o, stdout, stderr)
+		o.sync.OnEvent = r.event
+	}
 	switch {
 	case o.progress && o.json:
 		so.Progress = func(p ferry.SwarmProgress) { writeSwarmProgressJSON(stdout, p) }

@@ -32,6 +32,7 @@ func swarmUnsupported(o *syncOptions) string {
 	for _, c := range []swarmOption{
 		{"more than one source", len(o.srcs) != 1},
 		{"a source that is not a daemon module", src.Kind != ferry.Daemon},
+		{"--seed with --dry-run", o.swarm.seed != "" && p.DryRun},
 		{"--seed with a path inside the module", o.swarm.seed != "" && src.Kind == ferry.Daemon && src.Path != ""},
 		{"a destination that is not a local directory", o.dst == "" || dst.Kind != ferry.Local},
 		{"--no-recursive", !p.Recursive},
@@ -73,7 +74,6 @@ func swarmUnsupported(o *syncOptions) string {
 		{"--preallocate", p.Preallocate},
 		{"--chmod", len(p.Chmod) > 0},
 		{"--usermap/--groupmap/--chown", p.UserMap != "" || p.GroupMap != ""},
-		{"--dry-run", p.DryRun},
 		{"--partial-dir", p.PartialDir != ""},
 		{"--temp-dir", p.TempDir != ""},
 		{"--delay-updates", p.DelayUpdates},
@@ -83,8 +83,8 @@ func swarmUnsupported(o *syncOptions) string {
 		{"--backup", p.Backup || p.BackupDir != ""},
 		{"--link-dest/--compare-dest/--copy-dest", len(p.LinkDest)+len(p.CompareDest)+len(p.CopyDest) > 0},
 		{"--bwlimit", p.BWLimit > 0},
-		{"--itemize-changes", o.itemize},
-		{"--out-format", o.outFormat != ""},
+		{"--itemize-changes without --dry-run", o.itemize && !p.DryRun},
+		{"--out-format without --dry-run", o.outFormat != "" && !p.DryRun},
 		{"--log-file", o.logFile != ""},
 	} {
 		if c.on {

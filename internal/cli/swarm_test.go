@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -128,9 +129,9 @@ func TestSwarmNeedsKey(t *testing.T) {
 	if _, err := os.Stat(dst); !os.IsNotExist(err) {
 		t.Fatalf("destination made")
 	}
-	for _, opt := range []string{"--checksum", "-n"} {
+	for _, opt := range []string{"--checksum", "-u"} {
 		code, _, stderr := runCLI(t, "--swarm", opt, "--swarm-key", "ed25519:"+strings.Repeat("00", 32), "ferry://"+origin+"/data/", dst)
-		if code != ExitUsage || !strings.Contains(stderr, "--swarm cannot honour "+map[string]string{"-n": "--dry-run", "--checksum": "--checksum"}[opt]) {
+		if code != ExitUsage || !strings.Contains(stderr, "--swarm cannot honour "+map[string]string{"-u": "--update", "--checksum": "--checksum"}[opt]) {
 			t.Fatalf("%s: exit %d, stderr %q", opt, code, stderr)
 		}
 	}
@@ -337,4 +338,61 @@ func TestSwarmFilters(t *testing.T) {
 	if code != ExitUsage || !strings.Contains(stderr, "dir-merge") {
 		t.Fatalf("dir-merge: exit %d, stderr %q", code, stderr)
 	}
+}
+
+// TestSwarmDryRun: -n (with and without --delete, -v) prints what the
+// normal sync's dry run prints, and writes nothing.
+func TestSwarmDryRun(t *testing.T) {
+	files := map[string]string{"a": "a\n", "d/b": strings.Repeat("b", 3<<20), "d/e/c": "c\n", "new/x": "x"}
+	origin, key, _ := startSwarmOrigin(t, files)
+	src := "ferry://" + origin + "/data/"
+	dst := filepath.Join(t.TempDir(), "dst")
+	for name, c := range map[string]string{"a": "changed\n", "gone": "x", "olddir/f": "y", "d/e/c": "c\n"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(dst, name)), 0o755)
+		writeTestFile(t, filepath.Join(dst, name), c)
+	}
+	before := treeOf(t, dst)
+	lines := func(s string) string {
+		l := strings.Split(strings.TrimSpace(s), "\n")
+		slices.Sort(l)
+		return strings.Join(l, "\n")
+	}
+	for _, args := range [][]string{{"-n"}, {"-n", "--delete"}, {"-n", "-v", "--delete"}, {"-n", "-i"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			for _, d := range []string{dst, filepath.Join(t.TempDir(), "missing")} {
+				code, want, stderr := runCLI(t, append(append([]string{"--no-swarm"}, args...), src, d+"/")...)
+				if code != ExitOK {
+					t.Fatalf("normal sync: exit %d: %s", code, stderr)
+				}
+				code, got, stderr := runCLI(t, append(append([]string{"--swarm", "--swarm-key", key}, args...), src, d+"/")...)
+				if code != ExitOK {
+					t.Fatalf("swarm: exit %d: %s", code, stderr)
+				}
+				if slices.Contains(args, "-v") { // the summaries differ; the lines of changes must not
+					want, got = changeLines(want), changeLines(got)
+				}
+				if lines(got) != lines(want) {
+					t.Fatalf("%s: swarm -n printed\n%s\nthe normal sync\n%s", d, got, want)
+				}
+				if _, err := os.Stat(filepath.Join(filepath.Dir(d), "missing")); err == nil {
+					t.Fatalf("a dry run made the destination")
+				}
+			}
+			if after := treeOf(t, dst); fmt.Sprint(after) != fmt.Sprint(before) {
+				t.Fatalf("a dry run changed the destination: %v", after)
+			}
+		})
+	}
+}
+
+// changeLines keeps the lines of -v output that name entries.
+func changeLines(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l != "" && !strings.Contains(l, "bytes") && !strings.Contains(l, "speedup") && !strings.Contains(l, "receiving") &&
+			!strings.Contains(l, "chunks") && !strings.HasPrefix(l, "generation") && !strings.Contains(l, "DRY RUN") && !strings.HasPrefix(l, "  ") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

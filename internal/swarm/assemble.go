@@ -30,6 +30,7 @@ type assembler struct {
 	// keep: with --delete, the destination paths the manifest lists
 	// (plan's goroutine until the fetch ends); nil without.
 	keep map[string]bool
+	dry  bool // report deletions, do none
 	filterFields
 
 	mu   sync.Mutex // guards res and open

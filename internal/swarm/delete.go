@@ -56,15 +56,29 @@ func (a *assembler) deleteIn(dir string, onDelete func(string)) error {
 		case !a.keep[p] && a.protected(p, e.IsDir()):
 			// kept, and not entered: rsync protects an excluded directory whole
 		case !a.keep[p]:
-			if err := a.root.RemoveAll(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				a.fileError(p, err)
-				continue
+			var inside []string
+			if e.IsDir() {
+				inside = a.subtree(p)
+			}
+			if !a.dry {
+				if err := a.root.RemoveAll(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					a.fileError(p, err)
+					continue
+				}
 			}
 			a.mu.Lock()
-			a.res.Deleted++
+			a.res.Deleted += 1 + len(inside)
+			// reported deepest first, directories ending in "/"
 			a.mu.Unlock()
 			if onDelete != nil {
-				onDelete(p)
+				if e.IsDir() {
+					inside = append(inside, p+"/")
+				} else {
+					inside = append(inside, p)
+				}
+				for _, q := range inside {
+					onDelete(q)
+				}
 			}
 		case e.IsDir():
 			if err := a.deleteIn(p, onDelete); err != nil {

@@ -39,15 +39,21 @@ type FetchOptions struct {
 	Sub string
 	// Delete removes the destination's entries the manifest does not
 	// list, once every file was fetched and verified (nothing when any
-	// failed); OnDelete, if set, is told each path removed.
+	// failed); OnDelete, if set, is told each path removed, deepest
+	// first, a directory's ending in "/".
 	Delete   bool
 	OnDelete func(path string)
 	// Filter excludes manifest entries by their destination paths
 	// (sender-side rules); Protect keeps destination entries from
 	// deletion (receiver-side rules). Either may be nil.
 	Filter, Protect *tree.Filter
-	Timeout         time.Duration // drop a source silent this long with requests in flight (0: 60s)
-	SpoolDir        string        // where the manifest is kept while in use ("": os.TempDir)
+	// DryRun reports what the fetch would change (OnChange: the
+	// destination path and rsync's itemized change, "" for a deletion),
+	// writes nothing and fetches no chunk.
+	DryRun   bool
+	OnChange func(path, item string)
+	Timeout  time.Duration // drop a source silent this long with requests in flight (0: 60s)
+	SpoolDir string        // where the manifest is kept while in use ("": os.TempDir)
 	// MaxManifest bounds the manifest's size (0: 16 GiB).
 	MaxManifest int64
 
@@ -148,6 +154,9 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	defer os.Remove(spool.Name())
 	defer spool.Close()
 
+	if o.DryRun {
+		return res, dryRun(o, res, spool, size)
+	}
 	if len(o.Mirrors) == 0 && !o.NoNominations {
 		ms, err := origin.Mirrors(ctx, gen)
 		if err != nil {
