@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sync"
 
 	"github.com/ferrysync/ferry/internal/fsys"
@@ -187,6 +188,9 @@ func (a *assembler) reuse(f *fileJob) []bool {
 		}
 		have[i] = true
 		reused += int64(n)
+	}
+	if f.e.Weak != nil && slices.Contains(have, false) {
+		reused += a.rollReuse(f, old, have)
 	}
 	a.mu.Lock()
 	a.res.BytesReused += reused
