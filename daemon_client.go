@@ -81,7 +81,12 @@ func dialDaemon(ctx context.Context, op Operand, opts Options, serverSends bool)
 		}
 		oo.Password = pw
 	}
-	return openModule(ctx, op, opts, oo)
+	conn, flags, err := openModule(ctx, op, opts, oo)
+	if err == nil && serverSends && opts.PreferSwarm && flags&daemon.FlagSwarm != 0 {
+		conn.Close() // before the session: the daemon logs a client that left
+		return nil, fmt.Errorf("%w: %s", ErrSwarmOffered, moduleURL(op))
+	}
+	return conn, err
 }
 
 func daemonAddr(op Operand) string {

@@ -26,39 +26,39 @@ const MaxRedirects = daemon.MaxHops
 // refused when it goes from TLS to plain TCP (the credentials and the data
 // would travel in the clear), when it comes back to an address and module
 // of the chain (a loop), after MaxRedirects, and always with
-// Options.NoRedirect.
-func openModule(ctx context.Context, op Operand, opts Options, oo daemon.OpenOptions) (net.Conn, error) {
+// Options.NoRedirect. It returns the module's flags (READY) too.
+func openModule(ctx context.Context, op Operand, opts Options, oo daemon.OpenOptions) (net.Conn, uint8, error) {
 	chain := []string{moduleURL(op)}
 	for hops := 0; ; hops++ {
 		c, err := daemon.Dial(ctx, daemonAddr(op), daemonDialOptions(op, opts))
 		if err != nil {
-			return nil, daemonRefusal(op, opts, err)
+			return nil, 0, daemonRefusal(op, opts, err)
 		}
 		oo.Module, oo.Hops = op.Module, uint8(hops)
-		conn, _, err := c.Open(ctx, oo)
+		conn, flags, err := c.Open(ctx, oo)
 		var re *daemon.RedirectError
 		if !errors.As(err, &re) {
 			if err != nil {
-				return nil, fmt.Errorf("%w: %s: %w", ErrDaemon, daemonAddr(op), err)
+				return nil, 0, fmt.Errorf("%w: %s: %w", ErrDaemon, daemonAddr(op), err)
 			}
-			return conn, nil
+			return conn, flags, nil
 		}
 		next := op
 		next.Host, next.Port, next.PortSet, next.TLS, next.Module = re.Target.Host, re.Target.Port, true, re.Target.TLS, re.Target.Module
 		to := moduleURL(next)
 		chain = append(chain, to)
-		refuse := func(why string) error {
-			return fmt.Errorf("%w: %s (%s)", ErrRedirect, why, strings.Join(chain, " -> "))
+		refuse := func(why string) (net.Conn, uint8, error) {
+			return nil, 0, fmt.Errorf("%w: %s (%s)", ErrRedirect, why, strings.Join(chain, " -> "))
 		}
 		switch {
 		case opts.NoRedirect:
-			return nil, refuse("the daemon redirects and --no-redirect is set")
+			return refuse("the daemon redirects and --no-redirect is set")
 		case op.TLS && !next.TLS:
-			return nil, refuse("a redirect from TLS to plain TCP")
+			return refuse("a redirect from TLS to plain TCP")
 		case slicesContains(chain[:len(chain)-1], to):
-			return nil, refuse("redirect loop")
+			return refuse("redirect loop")
 		case hops >= MaxRedirects:
-			return nil, refuse(fmt.Sprintf("more than %d redirects", MaxRedirects))
+			return refuse(fmt.Sprintf("more than %d redirects", MaxRedirects))
 		}
 		if opts.OnRedirect != nil {
 			opts.OnRedirect(chain[len(chain)-2], to)

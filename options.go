@@ -222,6 +222,11 @@ type Options struct {
 	// NoRedirect refuses a daemon's redirect (--no-redirect) instead of
 	// following it (daemon_redirect.go).
 	NoRedirect bool
+	// PreferSwarm: a pull from a daemon module that offers the swarm
+	// service (its READY says so) stops before the sync session with an
+	// error matching ErrSwarmOffered, for the caller to run SwarmFetch
+	// instead (the CLI's swarm by default, docs/DAEMON.md §11).
+	PreferSwarm bool
 	// OnRedirect, if not nil, is told each redirect followed: the module
 	// address that redirected and the one it named.
 	OnRedirect func(from, to string)

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/ferrysync/ferry/internal/daemon"
 	"github.com/ferrysync/ferry/internal/swarm"
+	"github.com/ferrysync/ferry/internal/tree"
 )
 
 // SwarmOptions configure SwarmFetch.
@@ -26,7 +28,23 @@ type SwarmOptions struct {
 	// Progress, if set, is called about twice a second with each
 	// source's bytes and rate.
 	Progress func(SwarmProgress)
+	// TrustOrigin: without Key, use the key the origin tells even over
+	// plain TCP. The manifest still comes from the origin itself, so the
+	// fetch trusts the origin exactly as a normal sync from it would, and
+	// every mirror's chunk is verified against what the origin signed
+	// (swarm by default, where no key was pinned).
+	TrustOrigin bool
+	// OnDelete, if set, is told each extraneous path removed (with
+	// Options.Delete: after every file was fetched and verified).
+	OnDelete func(path string)
 }
+
+// ErrSwarmOffered ends a pull with Options.PreferSwarm from a module that
+// offers the swarm service, before its session: run SwarmFetch instead.
+var ErrSwarmOffered = errors.New("ferry: the module offers the swarm service")
+
+// ErrSwarmStale: the swarm origin has no manifest yet (it is being built).
+var ErrSwarmStale = swarm.ErrStale
 
 // SwarmProgress is a snapshot of a swarm fetch.
 type SwarmProgress = swarm.Progress
@@ -36,16 +54,36 @@ type SwarmProgress = swarm.Progress
 type SwarmResult = swarm.Result
 
 // SwarmFetch makes the local directory dst a copy of the daemon module
-// src (ferry://host/module/), fetching chunks from the origin and the
+// src (ferry://host/module/, or a path in it: ferry://host/module/sub/dir/
+// puts the directory's contents in dst, ferry://host/module/sub/dir the
+// directory itself, as the normal sync), fetching chunks from the origin and the
 // mirrors at once, each verified against the origin's signed manifest
 // (docs/DAEMON.md §11). Files that could not be completed are in the
 // result's FileErrors, and the error matches ErrPartial.
 func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Options) (*SwarmResult, error) {
-	origin, err := swarmTarget(src)
+	origin, err := daemon.ParseTarget(src)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrBadOperand, err)
 	}
-	fo := swarm.FetchOptions{Origin: src, Mirrors: so.Mirrors, Dest: dst, Timeout: so.Timeout, Progress: so.Progress}
+	if origin.Module == "" {
+		return nil, fmt.Errorf("%w: %s: a swarm source is a module or a path in one (ferry://host/module/[path])", ErrBadOperand, src)
+	}
+	// A path inside the module selects entries of the module's manifest;
+	// sources are dialled by the module's address.
+	sub := origin.Path
+	src = strings.TrimSuffix(src, sub)
+	fo := swarm.FetchOptions{Origin: src, Sub: sub, Mirrors: so.Mirrors, Dest: dst, Timeout: so.Timeout, Progress: so.Progress,
+		Delete: opts.Delete, OnDelete: so.OnDelete, DryRun: opts.DryRun}
+	if opts.DryRun && opts.OnEvent != nil {
+		// What would change, as the normal sync's dry run reports it.
+		fo.OnChange = func(p, item string) {
+			if item == "" {
+				opts.OnEvent(Event{Kind: EventDelete, Path: p})
+				return
+			}
+			opts.OnEvent(Event{Kind: EventFileDone, Path: p, Itemize: item})
+		}
+	}
 	if fo.Timeout == 0 {
 		fo.Timeout = opts.Timeout
 	}
@@ -53,7 +91,7 @@ func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Opti
 		if fo.Key, err = swarm.ParseKey(so.Key); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrBadOption, err)
 		}
-	} else if origin.TLS {
+	} else if origin.TLS || so.TrustOrigin {
 		fo.TrustOriginKey = true
 	} else {
 		return nil, fmt.Errorf("%w: %w", ErrBadOption, swarm.ErrNoKey)
@@ -62,6 +100,9 @@ func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Opti
 		if _, err := swarmTarget(m); err != nil {
 			return nil, fmt.Errorf("--mirror: %w", err)
 		}
+	}
+	if fo.Filter, fo.Protect, err = swarmFilters(opts); err != nil {
+		return nil, err
 	}
 	fo.Dial = swarmDialer(opts)
 	res, err := swarm.Fetch(ctx, fo)
@@ -139,4 +180,40 @@ func swarmTarget(s string) (daemon.Target, error) {
 		return t, fmt.Errorf("%w: %s: a swarm source is a whole module (ferry://host/module/)", ErrBadOperand, s)
 	}
 	return t, nil
+}
+
+// ErrSwarmDirMerge refuses per-directory merge rules (":", -F, -C) on the
+// swarm path: they name files of the origin's tree, which the client does
+// not read.
+var ErrSwarmDirMerge = errors.New("per-directory merge filter rules (dir-merge, -F, -C) are not supported by a swarm fetch")
+
+// swarmFilters compiles opts' filter rules for a swarm fetch: the
+// sender's rules select manifest entries, the receiver's protect
+// destination entries from --delete.
+func swarmFilters(opts Options) (filter, protect *tree.Filter, err error) {
+	if len(opts.Filters) == 0 {
+		return nil, nil, nil
+	}
+	rules, err := expandFilters(opts.Filters)
+	if err != nil {
+		return nil, nil, err
+	}
+	if filter, err = tree.ParseSideFilter(rules, tree.SideSender, opts.DeleteExcluded); err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrBadOption, err)
+	}
+	if protect, err = tree.ParseSideFilter(rules, tree.SideReceiver, opts.DeleteExcluded); err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrBadOption, err)
+	}
+	if filter.HasDirMerge() || protect.HasDirMerge() {
+		return nil, nil, fmt.Errorf("%w: %w", ErrBadOption, ErrSwarmDirMerge)
+	}
+	return filter, protect, nil
+}
+
+// SwarmFiltersSupported reports whether a swarm fetch can apply opts'
+// filter rules (no per-directory merge rules; malformed rules are left to
+// the run to report).
+func SwarmFiltersSupported(opts Options) bool {
+	_, _, err := swarmFilters(opts)
+	return !errors.Is(err, ErrSwarmDirMerge)
 }

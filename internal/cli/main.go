@@ -64,8 +64,16 @@ func mainWith(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 	switch {
 	case o.swarm.list:
 		return runMirrors(ctx, o, stdout, stderr)
+	case o.swarm.on && o.swarm.off:
+		return report(stderr, usagef("ferry: --swarm and --no-swarm contradict each other"))
 	case o.swarm.on:
-		return runSwarm(ctx, o, stdout, stderr)
+		return runSwarm(ctx, o, stdout, stderr, false)
+	case !o.swarm.off && len(o.srcs) == 1 && anyDaemon(o.srcs):
+		if why := swarmUnsupported(o); why == "" {
+			o.sync.PreferSwarm = true // the module's READY decides (runSync)
+		} else if o.verbose > 0 {
+			fmt.Fprintf(stderr, "ferry: no swarm fetch: the swarm path cannot honour %s\n", why)
+		}
 	}
 	return runSync(ctx, o, stdout, stderr)
 }

@@ -39,6 +39,12 @@ func runSync(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int 
 		}
 	}
 	st, err := o.engine.sync(ctx, o.srcs, o.dst, opts)
+	if errors.Is(err, ferry.ErrSwarmOffered) && ctx.Err() == nil {
+		if o.verbose > 0 {
+			fmt.Fprintf(stderr, "ferry: %s offers the swarm service: swarm fetch (--no-swarm: normal sync)\n", o.srcs[0])
+		}
+		return runSwarm(ctx, o, stdout, stderr, true)
+	}
 	if o.filesFromFile != nil {
 		o.filesFromFile.Close()
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -15,6 +16,7 @@ import (
 // swarmFlags are the many-source options (docs/DAEMON.md §11).
 type swarmFlags struct {
 	on      bool     // --swarm
+	off     bool     // --no-swarm
 	mirrors []string // --mirror URL, repeatable
 	key     string   // --swarm-key ed25519:HEX
 	list    bool     // --mirrors: list the origin's live mirrors
@@ -24,7 +26,8 @@ type swarmFlags struct {
 }
 
 func (o *syncOptions) addSwarmFlags(fs *pflag.FlagSet) {
-	fs.BoolVar(&o.swarm.on, "swarm", false, "fetch a daemon module from its origin and mirrors at once, every chunk verified against the origin's signed manifest")
+	fs.BoolVar(&o.swarm.on, "swarm", false, "fetch a daemon module from its origin and mirrors at once, every chunk verified against the origin's signed manifest (the default for a module that offers it; this forces it)")
+	fs.BoolVar(&o.swarm.off, "no-swarm", false, "pull a daemon module with the normal sync even when it offers the swarm service")
 	fs.StringArrayVar(&o.swarm.mirrors, "mirror", nil, "with --swarm, also fetch from the mirror module at `URL` (ferry://host/module; repeatable)")
 	fs.StringVar(&o.swarm.seed, "seed", "", "with --swarm, then serve the fetched tree on `ADDR` (host:port) to other clients, registered with the origin as a short-lived mirror (as the user of SRC's address)")
 	fs.StringVar(&o.swarm.seedAt, "seed-address", "", "with --seed, the `URL` other clients reach the seed at (default ferry://ADDR/MODULE)")
@@ -33,18 +36,27 @@ func (o *syncOptions) addSwarmFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.swarm.key, "swarm-key", "", "with --swarm, the origin's public `KEY` (ed25519:HEX, from the origin daemon's log)")
 }
 
-// runSwarm runs `ferry --swarm ferry://origin/module/ DEST`.
-func runSwarm(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int {
+// runSwarm runs `ferry --swarm ferry://origin/module/ DEST`, or, with
+// auto, the swarm fetch of a pull whose module offered it (swarm_auto.go):
+// without --swarm-key the origin's key is then trusted as the normal sync
+// from it would be, and an origin with no manifest yet gets the normal
+// sync.
+func runSwarm(ctx context.Context, o *syncOptions, stdout, stderr io.Writer, auto bool) int {
 	if len(o.srcs) != 1 {
 		return report(stderr, usagef("ferry: --swarm takes one source module and one destination"))
 	}
-	switch {
-	case o.sync.Delete:
-		return report(stderr, usagef("ferry: --delete is not supported with --swarm yet"))
-	case o.sync.DryRun:
-		return report(stderr, usagef("ferry: --dry-run is not supported with --swarm yet"))
+	if why := swarmUnsupported(o); why != "" && !auto {
+		return report(stderr, usagef("ferry: --swarm cannot honour %s (use the normal sync: drop --swarm)", why))
 	}
-	so := ferry.SwarmOptions{Key: o.swarm.key, Mirrors: o.swarm.mirrors}
+	so := ferry.SwarmOptions{Key: o.swarm.key, Mirrors: o.swarm.mirrors, TrustOrigin: auto}
+	if o.verbose > 0 && !o.json {
+		so.OnDelete = func(p string) { fmt.Fprintf(stdout, "deleting %s\n", p) }
+	}
+	if o.sync.DryRun && !o.json {
+		// -n: what would change, rendered as the normal sync's dry run.
+		r := newRenderer(o, stdout, stderr)
+		o.sync.OnEvent = r.event
+	}
 	switch {
 	case o.progress && o.json:
 		so.Progress = func(p ferry.SwarmProgress) { writeSwarmProgressJSON(stdout, p) }
@@ -53,6 +65,13 @@ func runSwarm(ctx context.Context, o *syncOptions, stdout, stderr io.Writer) int
 	}
 	start := time.Now()
 	res, err := ferry.SwarmFetch(ctx, o.srcs[0], o.dst, so, o.sync)
+	if auto && errors.Is(err, ferry.ErrSwarmStale) && res == nil {
+		if o.verbose > 0 {
+			fmt.Fprintf(stderr, "ferry: %s has no swarm manifest yet: normal sync\n", o.srcs[0])
+		}
+		o.sync.PreferSwarm = false
+		return runSync(ctx, o, stdout, stderr)
+	}
 	err = signalWins(ctx, err)
 	code := exitCode(err)
 	if so.Progress != nil && !o.json {
@@ -209,6 +228,7 @@ func writeSwarmJSON(w io.Writer, res *ferry.SwarmResult, el time.Duration) {
 		UpToDate     int      `json:"files_up_to_date"`
 		BytesFetched int64    `json:"bytes_fetched"`
 		BytesReused  int64    `json:"bytes_reused"`
+		Deleted      int      `json:"deleted"`
 		Seconds      float64  `json:"seconds"`
 		ChunkMedian  float64  `json:"chunk_median_seconds"`
 		Tail         float64  `json:"tail_seconds"`
@@ -216,7 +236,7 @@ func writeSwarmJSON(w io.Writer, res *ferry.SwarmResult, el time.Duration) {
 		Errors       []string `json:"errors,omitempty"`
 	}{Event: "swarm", Generation: hex.EncodeToString(res.Generation[:]), Entries: res.Entries,
 		FilesFetched: res.FilesFetched, UpToDate: res.FilesUpToDate, BytesFetched: res.BytesFetched,
-		BytesReused: res.BytesReused, Seconds: el.Seconds(), ChunkMedian: res.ChunkMedian.Seconds(), Tail: res.Tail.Seconds()}
+		BytesReused: res.BytesReused, Deleted: res.Deleted, Seconds: el.Seconds(), ChunkMedian: res.ChunkMedian.Seconds(), Tail: res.Tail.Seconds()}
 	for _, s := range res.Sources {
 		out.Sources = append(out.Sources, src{s.Name, s.Skipped, s.Dropped, s.Banned, s.Chunks, s.Bytes, s.Rate})
 	}

@@ -7,10 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/ferrysync/ferry/internal/swarm"
+	"github.com/ferrysync/ferry/internal/tree"
 )
 
 // swarmService holds the stores of a daemon's swarm modules and runs the
@@ -162,10 +165,18 @@ func (s *Server) refreshMirrorSync(ctx context.Context, m *Module, mi *swarm.Mir
 
 // syncMirrorTree fetches the origin's current tree into mirror m's path
 // with a swarm fetch (the origin and the mirrors it nominates, every chunk
-// verified against the origin's key). Files the origin no longer has are
-// left: clients only ask for what the manifest lists.
+// verified against the origin's key). Entries the origin no longer has
+// are deleted once everything was fetched and verified (nothing when a
+// file failed), except the manifest cache when it lies inside the tree.
 func (s *Server) syncMirrorTree(ctx context.Context, m *Module, mi *swarm.Mirror) error {
+	var protect *tree.Filter
+	if rel, err := filepath.Rel(m.Path, m.SwarmCache); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+		if protect, err = tree.ParseSideFilter([]string{"P /" + filepath.ToSlash(rel)}, tree.SideReceiver, false); err != nil {
+			return err
+		}
+	}
 	res, err := swarm.Fetch(ctx, swarm.FetchOptions{
+		Delete: true, Protect: protect,
 		Origin: m.MirrorOf, Key: mi.Key(), Dest: m.Path, SpoolDir: m.SwarmCache, Timeout: time.Duration(m.Timeout),
 		Dial: func(ctx context.Context, name string) (net.Conn, error) {
 			t, err := ParseTarget(name)
@@ -192,7 +203,7 @@ func (s *Server) syncMirrorTree(ctx context.Context, m *Module, mi *swarm.Mirror
 		return fmt.Errorf("sync from %s: %w", m.MirrorOf, err)
 	}
 	s.log.Info("mirror synced", "module", m.Name, "files", res.FilesFetched, "bytes", res.BytesFetched,
-		"reused", res.BytesReused)
+		"reused", res.BytesReused, "deleted", res.Deleted)
 	return nil
 }
 

@@ -171,16 +171,28 @@ swarm = true
 swarm_key = "%DIR%/swarm.key"
 `, nil)
 	mdir := filepath.Join(dir, "mirror")
-	os.MkdirAll(mdir, 0o755)
+	os.MkdirAll(filepath.Join(mdir, "removed-at-origin"), 0o755)
+	os.WriteFile(filepath.Join(mdir, "removed-at-origin", "f"), []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(mdir, "gone"), []byte("x"), 0o644)
 	ms := startServer(t, mdir, `[module.copy]
 path = "%DIR%"
 swarm = true
 mirror_of = "ferry://`+origin.addr+`/data"
 swarm_origin_key = "`+swarm.FormatKey(pub)+`"
-swarm_cache = "`+filepath.Join(dir, "mcache")+`"
+swarm_cache = "`+filepath.Join(mdir, ".cache")+`"
 `, nil)
 	if err := ms.srv.RefreshMirror(t.Context(), "copy"); err != nil {
 		t.Fatal(err)
+	}
+	// What the origin does not have is deleted; the manifest cache inside
+	// the tree is not.
+	for _, name := range []string{"gone", "removed-at-origin"} {
+		if _, err := os.Lstat(filepath.Join(mdir, name)); !os.IsNotExist(err) {
+			t.Fatalf("mirror kept %s: %v", name, err)
+		}
+	}
+	if ents, err := os.ReadDir(filepath.Join(mdir, ".cache")); err != nil || len(ents) == 0 {
+		t.Fatalf("manifest cache: %v, %d entries", err, len(ents))
 	}
 	for _, name := range []string{"big", "d/small", "d/e/other"} {
 		want, _ := os.ReadFile(filepath.Join(dir, "origin", name))

@@ -7,6 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
+	"slices"
 	"sync"
 
 	"github.com/ferrysync/ferry/internal/fsys"
@@ -18,6 +20,19 @@ type assembler struct {
 	root  *fsys.Root
 	sched *sched
 	buf   []byte
+
+	// fresh are the directories this fetch made (plan's goroutine only):
+	// their entries need no Lstat, there is nothing there yet.
+	fresh map[string]bool
+	// sub places the entries of a path inside the module; matched: some
+	// entry was under it (plan's goroutine only).
+	sub     subpath
+	matched bool
+	// keep: with --delete, the destination paths the manifest lists
+	// (plan's goroutine until the fetch ends); nil without.
+	keep map[string]bool
+	dry  bool // report deletions, do none
+	filterFields
 
 	mu   sync.Mutex // guards res and open
 	res  *Result
@@ -40,10 +55,20 @@ func (a *assembler) plan(ctx context.Context, e *Entry) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	src, ok := a.take(e)
+	if !ok {
+		return nil
+	}
+	a.matched = true
+	a.keepPath(e.Path)
 	if e.Path == "." {
 		return nil // the destination itself; its metadata comes last
 	}
-	fi, lerr := a.root.Lstat(e.Path)
+	var fi fs.FileInfo
+	var lerr error = fs.ErrNotExist
+	if !a.fresh[path.Dir(e.Path)] {
+		fi, lerr = a.root.Lstat(e.Path)
+	}
 	switch e.Type {
 	case TypeDir:
 		if lerr == nil && fi.IsDir() {
@@ -55,7 +80,13 @@ func (a *assembler) plan(ctx context.Context, e *Entry) error {
 				return nil
 			}
 		}
-		if err := a.root.Mkdir(e.Path, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		switch err := a.root.Mkdir(e.Path, 0o700); {
+		case err == nil:
+			if a.fresh == nil {
+				a.fresh = map[string]bool{}
+			}
+			a.fresh[e.Path] = true
+		case !errors.Is(err, fs.ErrExist):
 			a.fileError(e.Path, err)
 		}
 		return nil
@@ -96,7 +127,7 @@ func (a *assembler) plan(ctx context.Context, e *Entry) error {
 		a.fileError(e.Path, err)
 		return nil
 	}
-	f := &fileJob{e: e, t: t}
+	f := &fileJob{e: e, src: src, t: t}
 	var have []bool
 	if lerr == nil && fi.Mode().IsRegular() {
 		have = a.reuse(f)
@@ -158,6 +189,9 @@ func (a *assembler) reuse(f *fileJob) []bool {
 		have[i] = true
 		reused += int64(n)
 	}
+	if f.e.Weak != nil && slices.Contains(have, false) {
+		reused += a.rollReuse(f, old, have)
+	}
 	a.mu.Lock()
 	a.res.BytesReused += reused
 	a.mu.Unlock()
@@ -211,7 +245,7 @@ func (a *assembler) dirMeta(spool *os.File, size int64) error {
 		return err
 	}
 	return ForEach(spool, size, func(e *Entry) error {
-		if e.Type == TypeDir {
+		if _, ok := a.take(e); ok && e.Type == TypeDir {
 			if err := a.root.SetMeta(e.Path, meta(e), preserve); err != nil {
 				a.fileError(e.Path, err)
 			}

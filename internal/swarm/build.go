@@ -100,7 +100,10 @@ func BuildFrom(ctx context.Context, root *os.Root, module string, created int64,
 			created-en.MTime <= int64(time.Second) {
 			return false
 		}
-		en.Chunks, en.Root = old.Chunks, old.Root
+		if old.Weak == nil {
+			return false // a version 1 manifest: hash again for the weak checksums
+		}
+		en.Chunks, en.Root, en.Weak = old.Chunks, old.Root, old.Weak
 		return true
 	}
 	err := walk(ctx, root, func(p string, fi fs.FileInfo) error {
@@ -160,12 +163,13 @@ func hashOnce(root *os.Root, p string, en *Entry, buf []byte) error {
 	if before.Size() > MaxSize {
 		return fmt.Errorf("%s: %d bytes, more than a manifest carries", p, before.Size())
 	}
-	en.Chunks = en.Chunks[:0]
+	en.Chunks, en.Weak = en.Chunks[:0], en.Weak[:0]
 	var size int64
 	for {
 		n, err := io.ReadFull(f, buf)
 		if n > 0 {
 			en.Chunks = append(en.Chunks, ChunkHash(buf[:n]))
+			en.Weak = append(en.Weak, WeakSum(buf[:n]))
 			size += int64(n)
 		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {

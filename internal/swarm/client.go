@@ -1,6 +1,7 @@
 package swarm
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 // OPEN with role swarm and READY.
 type Client struct {
 	conn net.Conn
+	r    *bufio.Reader // everything after INFO is read through it
 	Info Info
 
 	wmu sync.Mutex // serializes writes
@@ -34,7 +36,7 @@ func NewClient(ctx context.Context, conn net.Conn) (*Client, error) {
 	if t != msgInfo {
 		return nil, fmt.Errorf("%w: got %s, want SWARM_INFO", ErrProtocol, t)
 	}
-	c := &Client{conn: conn}
+	c := &Client{conn: conn, r: bufio.NewReaderSize(conn, replyBuffer)}
 	if err := c.Info.unmarshal(b); err != nil {
 		return nil, err
 	}
@@ -55,7 +57,7 @@ func (c *Client) Manifest(ctx context.Context, gen Hash, w io.Writer, max int64)
 	if err := c.write(frame(msgGetManifest, gen[:])); err != nil {
 		return 0, err
 	}
-	t, b, err := readFrame(c.conn, maxServerFrame)
+	t, b, err := readFrame(c.r, maxServerFrame)
 	if err != nil {
 		return 0, err
 	}
@@ -74,7 +76,7 @@ func (c *Client) Manifest(ctx context.Context, gen Hash, w io.Writer, max int64)
 		return 0, fmt.Errorf("%w: manifest of %d bytes (max %d)", ErrProtocol, size, max)
 	}
 	for got := int64(0); got < size; {
-		t, b, err := readFrame(c.conn, manifestDataSize)
+		t, b, err := readFrame(c.r, manifestDataSize)
 		if err != nil {
 			return got, err
 		}
@@ -96,8 +98,14 @@ func (c *Client) write(b []byte) error {
 	return err
 }
 
-// request sends GET_CHUNK.
-func (c *Client) request(r chunkReq) error { return c.write(frame(msgGetChunk, r.marshal())) }
+// request sends GET_CHUNK for each of rs in one write.
+func (c *Client) request(rs ...chunkReq) error {
+	var b []byte
+	for _, r := range rs {
+		b = append(b, frame(msgGetChunk, r.marshal())...)
+	}
+	return c.write(b)
+}
 
 // cancel sends CANCEL.
 func (c *Client) cancel(id uint32) error {
@@ -128,7 +136,7 @@ func putChunkBuf(r reply) {
 // buffer (putChunkBuf).
 func (c *Client) readReply() (reply, error) {
 	var hdr [5]byte
-	if _, err := io.ReadFull(c.conn, hdr[:]); err != nil {
+	if _, err := io.ReadFull(c.r, hdr[:]); err != nil {
 		return reply{}, err
 	}
 	t, n := msgType(hdr[0]), binary.BigEndian.Uint32(hdr[1:])
@@ -143,7 +151,7 @@ func (c *Client) readReply() (reply, error) {
 	} else {
 		b = make([]byte, n)
 	}
-	if _, err := io.ReadFull(c.conn, b); err != nil {
+	if _, err := io.ReadFull(c.r, b); err != nil {
 		if buf != nil {
 			chunkBufs.Put(buf)
 		}

@@ -75,7 +75,7 @@ var ErrRefused = fmt.Errorf("ferry: the origin refused")
 
 // expect reads one frame of type want; FAIL becomes ErrRefused.
 func (c *Client) expect(want msgType) ([]byte, error) {
-	t, b, err := readFrame(c.conn, maxServerFrame)
+	t, b, err := readFrame(c.r, maxServerFrame)
 	if err != nil {
 		return nil, err
 	}

@@ -5,8 +5,8 @@
 //
 // The manifest lists, in canonical order (tree.Compare), every directory,
 // symlink and regular file of a module with its mode and mtime, and for a
-// file its size, the BLAKE3-256 of each 1 MiB chunk (ChunkSize says why
-// that size) and its root, the BLAKE3-256 of its size and chunk hashes.
+// file its size, the BLAKE3-256 and the rolling weak checksum of each
+// 1 MiB chunk (ChunkSize says why that size) and its root, the BLAKE3-256 of its size and chunk hashes.
 // It is written and read as a stream (Writer, Reader), never held whole.
 // Its generation is the BLAKE3-256 of the body; the trailer is the
 // origin's Ed25519 key and its signature of the generation (sign.go).
@@ -26,7 +26,8 @@
 //	mirrors := those whose INFO names the same key and generation
 //	for each entry: dirs and symlinks now; a file whose size and mtime
 //	    match is kept; else a temp file gets the old file's chunks that
-//	    still hash right, and the others are queued
+//	    still hash right (same index, then at any offset: a window rolled
+//	    over the old file, weak checksum then BLAKE3), the others queued
 //	each source: a sender taking chunks while under its depth (grows with
 //	    its measured rate), a reader verifying and writing them;
 //	    endgame: with nothing queued, a source duplicates the oldest

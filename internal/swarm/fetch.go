@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ferrysync/ferry/internal/fsys"
+	"github.com/ferrysync/ferry/internal/tree"
 )
 
 // FetchOptions configure Fetch. Sources are named by strings the caller's
@@ -30,9 +32,28 @@ type FetchOptions struct {
 	// when Key is nil.
 	Key            ed25519.PublicKey
 	TrustOriginKey bool
-	Dest           string        // destination directory, created if missing
-	Timeout        time.Duration // drop a source silent this long with requests in flight (0: 60s)
-	SpoolDir       string        // where the manifest is kept while in use ("": os.TempDir)
+	Dest           string // destination directory, created if missing
+	// Sub is a path inside the module to fetch ("": all of it); with a
+	// trailing slash its contents go into Dest, without one the entry
+	// itself, by its last name (as the normal sync).
+	Sub string
+	// Delete removes the destination's entries the manifest does not
+	// list, once every file was fetched and verified (nothing when any
+	// failed); OnDelete, if set, is told each path removed, deepest
+	// first, a directory's ending in "/".
+	Delete   bool
+	OnDelete func(path string)
+	// Filter excludes manifest entries by their destination paths
+	// (sender-side rules); Protect keeps destination entries from
+	// deletion (receiver-side rules). Either may be nil.
+	Filter, Protect *tree.Filter
+	// DryRun reports what the fetch would change (OnChange: the
+	// destination path and rsync's itemized change, "" for a deletion),
+	// writes nothing and fetches no chunk.
+	DryRun   bool
+	OnChange func(path, item string)
+	Timeout  time.Duration // drop a source silent this long with requests in flight (0: 60s)
+	SpoolDir string        // where the manifest is kept while in use ("": os.TempDir)
 	// MaxManifest bounds the manifest's size (0: 16 GiB).
 	MaxManifest int64
 
@@ -66,6 +87,7 @@ type Result struct {
 	FilesFetched  int
 	BytesFetched  int64 // chunk bytes received and written
 	BytesReused   int64 // chunk bytes taken from the destination's old files
+	Deleted       int   // extraneous entries removed (Delete)
 	Sources       []SourceStats
 	// FileErrors are the files that could not be completed; each left
 	// the destination's old file (if any) in place.
@@ -84,7 +106,7 @@ var (
 
 // maxOpenFiles bounds the files assembled at once (descriptors, and the
 // chunks queued).
-const maxOpenFiles = 256
+const maxOpenFiles = 1024
 
 // Fetch makes o.Dest a copy of the origin's tree: it fetches and verifies
 // the origin's manifest, finds what the destination lacks (quick check,
@@ -132,6 +154,9 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	defer os.Remove(spool.Name())
 	defer spool.Close()
 
+	if o.DryRun {
+		return res, dryRun(o, res, spool, size)
+	}
 	if len(o.Mirrors) == 0 && !o.NoNominations {
 		ms, err := origin.Mirrors(ctx, gen)
 		if err != nil {
@@ -149,6 +174,7 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 			srcs = append(srcs, &source{name: o.Mirrors[i], cl: m.cl, inflight: map[uint32]*chunk{}, lastRead: m.lastRead})
 		}
 	}
+	_, derr := os.Lstat(o.Dest)
 	if err := os.MkdirAll(o.Dest, 0o755); err != nil {
 		return nil, err
 	}
@@ -161,7 +187,14 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	// The origin serves only what no mirror can when mirrors hold the
 	// generation: offloading it is the point of mirrors.
 	srcs[0].reserve = len(srcs) > 1
-	a := &assembler{root: root, res: res, sched: newSched(gen, o.Timeout), open: map[*fileJob]bool{}}
+	a := &assembler{root: root, res: res, sched: newSched(gen, o.Timeout), open: map[*fileJob]bool{}, sub: newSubpath(o.Sub)}
+	if errors.Is(derr, fs.ErrNotExist) {
+		a.fresh = map[string]bool{".": true}
+	}
+	if o.Delete {
+		a.keep = map[string]bool{".": true}
+	}
+	a.filter, a.protect = o.Filter, o.Protect
 	s := a.sched
 	s.sources = srcs
 	s.noEndgame = o.noEndgame
@@ -205,6 +238,12 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	}
 	if perr == nil && ferr == nil {
 		perr = a.dirMeta(spool, size)
+	}
+	if perr == nil && !a.matched {
+		res.FileErrors = append(res.FileErrors, fmt.Errorf("%s: %w", o.Sub, fs.ErrNotExist))
+	}
+	if o.Delete && perr == nil && ferr == nil && len(res.FileErrors) == 0 {
+		perr = a.deleteExtraneous(o.OnDelete)
 	}
 	for i, src := range srcs {
 		st := &stats[0]

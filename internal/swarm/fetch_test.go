@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,7 +67,9 @@ func TestFetchOriginAndThreeMirrors(t *testing.T) {
 	if got, want := treeOf(t, dst), treeOf(t, s.odir); got != want {
 		t.Fatalf("destination:\n%s\nwant:\n%s", got, want)
 	}
-	if len(res.FileErrors) != 0 || res.BytesReused != ChunkSize {
+	// big's first chunk at its index; its short last chunk is found in the
+	// old file's pattern at another offset (weak checksum, then BLAKE3).
+	if len(res.FileErrors) != 0 || res.BytesReused != ChunkSize+1234 {
 		t.Fatalf("errors %v, reused %d", res.FileErrors, res.BytesReused)
 	}
 	var chunks, used int
@@ -79,9 +82,9 @@ func TestFetchOriginAndThreeMirrors(t *testing.T) {
 			used++
 		}
 	}
-	// 5 (big, first reused) + 2 + 4 + 20 small + dir/small = 32 chunks.
-	if chunks != 32 || used < 2 {
-		t.Fatalf("%d chunks from %d sources, want 32 from several: %+v", chunks, used, res.Sources)
+	// 4 (big, first and last reused) + 2 + 4 + 20 small + dir/small = 31 chunks.
+	if chunks != 31 || used < 2 {
+		t.Fatalf("%d chunks from %d sources, want 31 from several: %+v", chunks, used, res.Sources)
 	}
 	// Mirrors at the origin's generation take the whole load.
 	if o := res.Sources[0]; o.Chunks != 0 {
@@ -270,5 +273,60 @@ func TestMirrorRecheckDropsChangedTree(t *testing.T) {
 	}
 	if g, _ := m.Current(t.Context()); g.ID != (Hash{}) {
 		t.Fatalf("mirror still claims %x", g.ID[:8])
+	}
+}
+
+// TestFetchDeleteNothingWhenUnfetched: with Delete, a fetch whose only
+// source is banned (files left unfetched) deletes nothing; a whole fetch
+// deletes what the manifest does not list.
+func TestFetchDeleteNothingWhenUnfetched(t *testing.T) {
+	s := setup(t)
+	corrupt := func(_ context.Context, _ *chunkReq, b []byte) { b[0] ^= 1 }
+	bad := serveSource(t, s.odir, s.origin, corrupt)
+	dst := t.TempDir()
+	writeTree(t, dst, map[string]string{"extra": "x", "dir/extra": "y"})
+	o := FetchOptions{Origin: bad.addr, Dial: dialTCP, Key: s.key.Public().(ed25519.PublicKey), Dest: dst,
+		SpoolDir: t.TempDir(), Delete: true, NoNominations: true}
+	if _, err := Fetch(t.Context(), o); !errors.Is(err, ErrNoSource) {
+		t.Fatalf("error %v, want ErrNoSource", err)
+	}
+	for _, p := range []string{"extra", "dir/extra"} {
+		if _, err := os.Stat(filepath.Join(dst, p)); err != nil {
+			t.Fatalf("%s deleted by a fetch that failed: %v", p, err)
+		}
+	}
+	o.Origin = s.osrc.addr
+	res, err := Fetch(t.Context(), o)
+	if err != nil || res.Deleted != 2 {
+		t.Fatalf("whole fetch: deleted %d, %v", res.Deleted, err)
+	}
+	if got, want := treeOf(t, dst), treeOf(t, s.odir); got != want {
+		t.Fatalf("destination:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestFetchReusesShiftedData: a 1-byte insertion at the start of an 8 MiB
+// file fetches one chunk: the others are found in the old file one byte
+// off (weak checksums, then BLAKE3), the short last one too.
+func TestFetchReusesShiftedData(t *testing.T) {
+	data := make([]byte, 8<<20)
+	rand.NewChaCha8([32]byte{1}).Read(data)
+	odir := t.TempDir()
+	writeTree(t, odir, map[string]string{"f": "X" + string(data)})
+	key := testKey(t, 9)
+	origin := newTestOrigin(t, odir, key)
+	src := serveSource(t, odir, origin, nil)
+	dst := t.TempDir()
+	writeTree(t, dst, map[string]string{"f": string(data)})
+	res, err := Fetch(t.Context(), FetchOptions{Origin: src.addr, Dial: dialTCP, Key: key.Public().(ed25519.PublicKey),
+		Dest: dst, SpoolDir: t.TempDir(), NoNominations: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := treeOf(t, dst), treeOf(t, odir); got != want {
+		t.Fatalf("destination differs")
+	}
+	if res.BytesFetched != ChunkSize || res.BytesReused != int64(len(data))+1-ChunkSize {
+		t.Fatalf("fetched %d, reused %d; want one chunk fetched", res.BytesFetched, res.BytesReused)
 	}
 }

@@ -9,8 +9,9 @@ import (
 
 // fileJob is a file being assembled in a temp file from verified chunks.
 type fileJob struct {
-	e    *Entry
-	left int // chunks not yet written; guarded by sched.mu
+	e    *Entry // Path: in the destination
+	src  string // the path in the module, as chunks are requested
+	left int    // chunks not yet written; guarded by sched.mu
 
 	mu       sync.Mutex // guards the fields that follow
 	t        *fsys.Temp

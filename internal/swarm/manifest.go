@@ -28,7 +28,7 @@ const (
 	maxModule  = 255     // bytes of the module name
 	HashSize   = 32      // BLAKE3-256
 	magic      = "FERRYSWM"
-	version    = 1
+	version    = 2 // written; 1 (without weak checksums) is still read
 )
 
 // Entry types.
@@ -57,6 +57,10 @@ type Entry struct {
 	Target string // symlink target
 	Root   Hash   // regular files: FileRoot(Size, Chunks)
 	Chunks []Hash // regular files: BLAKE3-256 of each chunk, in order
+	// Weak are the chunks' rolling checksums (WeakSum), from version 2
+	// on; nil in a version 1 manifest. They find chunks at other offsets
+	// of a local file; only the BLAKE3 hashes verify.
+	Weak []uint32
 }
 
 // NumChunks returns the number of chunks of a file of size bytes.
@@ -131,6 +135,9 @@ func (w *Writer) Add(en *Entry) error {
 	if err := checkEntry(en, w.last, w.n); err != nil {
 		return err
 	}
+	if en.Type == TypeFile && len(en.Weak) != len(en.Chunks) {
+		return fmt.Errorf("%w: entry %q: no weak checksums", ErrManifest, en.Path)
+	}
 	w.last = en.Path
 	var e enc
 	e.u8(tagEntry)
@@ -146,6 +153,7 @@ func (w *Writer) Add(en *Entry) error {
 		e.raw(en.Root[:])
 		for i := range en.Chunks {
 			e.raw(en.Chunks[i][:])
+			e.u32(en.Weak[i])
 		}
 	}
 	w.write(e.b)
@@ -208,6 +216,9 @@ func checkEntry(en *Entry, last string, n uint64) error {
 		}
 		if FileRoot(en.Size, en.Chunks) != en.Root {
 			return bad("root does not match the chunk hashes")
+		}
+		if en.Weak != nil && len(en.Weak) != len(en.Chunks) {
+			return bad("%d weak checksums for %d chunks", len(en.Weak), len(en.Chunks))
 		}
 	case TypeDir, TypeSymlink:
 		if en.Size != 0 || len(en.Chunks) != 0 {

@@ -16,7 +16,7 @@ func TestManifestDeclaredSizeAllocation(t *testing.T) {
 	var buf bytes.Buffer
 	w := NewWriter(&buf, Header{Module: "m"})
 	chunks := make([]Hash, 1)
-	if err := w.Add(&Entry{Path: "f", Type: TypeFile, Mode: 0o644, Size: ChunkSize, Root: FileRoot(ChunkSize, chunks), Chunks: chunks}); err != nil {
+	if err := w.Add(&Entry{Path: "f", Type: TypeFile, Mode: 0o644, Size: ChunkSize, Root: FileRoot(ChunkSize, chunks), Chunks: chunks, Weak: make([]uint32, 1)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.Close(); err != nil {

@@ -23,12 +23,13 @@ import (
 // A Reader does not check the signature: verify a manifest (Verify) before
 // acting on what it says.
 type Reader struct {
-	r      *bufio.Reader
-	Header Header
-	n      uint64
-	last   string
-	done   bool
-	err    error // sticky
+	r       *bufio.Reader
+	Header  Header
+	Version uint16 // of the format: 1 (no weak checksums) or 2
+	n       uint64
+	last    string
+	done    bool
+	err     error // sticky
 }
 
 // NewReader reads and checks the header.
@@ -38,8 +39,10 @@ func NewReader(r io.Reader) (*Reader, error) {
 	if mr.full(m[:]); mr.err == nil && string(m[:]) != magic {
 		return nil, fmt.Errorf("%w: bad magic", ErrManifest)
 	}
-	if v := mr.u16(); mr.err == nil && v != version {
-		return nil, fmt.Errorf("%w: version %d (want %d)", ErrManifest, v, version)
+	if v := mr.u16(); mr.err == nil && v != 1 && v != version {
+		return nil, fmt.Errorf("%w: version %d (want 1 to %d)", ErrManifest, v, version)
+	} else {
+		mr.Version = v
 	}
 	if cs := mr.u32(); mr.err == nil && cs != ChunkSize {
 		return nil, fmt.Errorf("%w: chunk size %d (want %d)", ErrManifest, cs, ChunkSize)
@@ -103,12 +106,20 @@ func (r *Reader) Next() (*Entry, error) {
 		// proportion to the bytes received, whatever size is declared.
 		n := NumChunks(en.Size)
 		en.Chunks = make([]Hash, 0, min(n, 4096))
+		if r.Version >= 2 {
+			en.Weak = make([]uint32, 0, min(n, 4096))
+		}
 		for range n {
 			var h Hash
 			if r.full(h[:]); r.err != nil {
 				break
 			}
 			en.Chunks = append(en.Chunks, h)
+			if r.Version >= 2 {
+				if w := r.u32(); r.err == nil {
+					en.Weak = append(en.Weak, w)
+				}
+			}
 		}
 	}
 	if r.err != nil {

@@ -62,6 +62,9 @@ const (
 	// MaxOutstanding is the number of requests a server queues; it reads
 	// more only as it answers.
 	MaxOutstanding = 64
+
+	replyBuffer   = 64 << 10 // replies are written and read through buffers this big
+	requestBuffer = 16 << 10 // requests likewise
 )
 
 // FAIL codes.

@@ -22,7 +22,12 @@ import (
 
 const (
 	minInflight = 2 * ChunkSize // bytes in flight at any source, at least
-	maxDepth    = MaxOutstanding
+	// maxDepth bounds the requests in flight at a source: the server
+	// queues MaxOutstanding and leaves the rest in the connection's
+	// buffers, and small chunks need many in flight to fill a fast
+	// source's window.
+	maxDepth    = 4 * MaxOutstanding
+	maxBatch    = 64 // requests sent in one write
 	depthWindow = 150 * time.Millisecond
 	rateWeight  = 0.3 // EWMA weight of a new rate sample
 	maxSamples  = 1 << 16
@@ -153,12 +158,22 @@ func (s *sched) take(src *source) *chunk {
 	for i := 0; i < len(s.queue); i++ {
 		c := s.queue[i]
 		if c.done || c.f.failed() {
-			s.queue = append(s.queue[:i], s.queue[i+1:]...)
+			if i == 0 {
+				s.queue[0] = nil
+				s.queue = s.queue[1:]
+			} else {
+				s.queue = append(s.queue[:i], s.queue[i+1:]...)
+			}
 			i--
 			continue
 		}
 		if !c.excluded[src] && (!src.reserve || !s.mirrorCan(c)) {
-			s.queue = append(s.queue[:i], s.queue[i+1:]...)
+			if i == 0 {
+				s.queue[0] = nil
+				s.queue = s.queue[1:] // the usual case, without copying the queue
+			} else {
+				s.queue = append(s.queue[:i], s.queue[i+1:]...)
+			}
 			return c
 		}
 	}
@@ -378,19 +393,36 @@ var ErrNoSource = errors.New("ferry: no swarm source left")
 // run serves src until it is dead or the fetch is over.
 func (s *sched) run(src *source, wg *sync.WaitGroup) {
 	wg.Go(func() {
+		var batch []chunkReq
 		for {
 			c, id := s.next(src)
 			if c == nil {
 				return
 			}
-			r := chunkReq{ID: id, Gen: s.gen, Index: uint32(c.idx), Length: uint32(c.len), Hash: c.hash, Path: c.f.e.Path}
-			if err := src.cl.request(r); err != nil {
+			// Whatever else src has room for goes in the same write: a
+			// tree of small files is many short requests.
+			batch := append(batch[:0], s.req(c, id))
+			s.mu.Lock()
+			for len(batch) < maxBatch && !src.dead && !s.over && src.hasRoom() {
+				c := s.take(src)
+				if c == nil {
+					break
+				}
+				batch = append(batch, s.req(c, s.assign(src, c)))
+			}
+			s.mu.Unlock()
+			if err := src.cl.request(batch...); err != nil {
 				s.drop(src, false, "send: "+err.Error())
 				return
 			}
 		}
 	})
 	wg.Go(func() { s.read(src) })
+}
+
+// req is the request for chunk c with id.
+func (s *sched) req(c *chunk, id uint32) chunkReq {
+	return chunkReq{ID: id, Gen: s.gen, Index: uint32(c.idx), Length: uint32(c.len), Hash: c.hash, Path: c.f.src}
 }
 
 // read receives src's replies, verifies each chunk against its hash and
@@ -426,7 +458,7 @@ func (s *sched) chunk(src *source, r reply) bool {
 		return true // a cancelled duplicate
 	}
 	if len(r.data) != c.len || ChunkHash(r.data) != c.hash {
-		s.drop(src, true, fmt.Sprintf("chunk %d of %s failed verification", c.idx, c.f.e.Path))
+		s.drop(src, true, fmt.Sprintf("chunk %d of %s failed verification", c.idx, c.f.src))
 		return false
 	}
 	win, others := s.complete(src, r.id, c)

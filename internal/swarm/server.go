@@ -1,6 +1,7 @@
 package swarm
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -58,8 +59,14 @@ func Serve(ctx context.Context, conn net.Conn, o ServeOptions) error {
 	if _, err := conn.Write(frame(msgInfo, info.marshal())); err != nil {
 		return err
 	}
-	s := &server{o: o, conn: conn, cancelled: map[uint32]bool{}}
+	// Replies are buffered and flushed when no request waits, so that
+	// the small chunks of a tree of small files go out many to a write
+	// (and the client reads them many to a read); requests are read
+	// through a buffer for the same reason.
+	s := &server{o: o, conn: conn, w: bufio.NewWriterSize(conn, replyBuffer), cancelled: map[uint32]bool{}}
 	reqs := make(chan request, MaxOutstanding)
+	ordered := make(chan request, MaxOutstanding)
+	bud := newBudget()
 	var rerr error
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -70,11 +77,19 @@ func Serve(ctx context.Context, conn net.Conn, o ServeOptions) error {
 			cancel() // the client is gone: stop work on its behalf
 		}
 	}()
-	defer s.closeFile()
-	for r := range reqs {
-		if err := s.answer(ctx, r); err != nil {
+	go s.readAhead(reqs, ordered, bud)
+	for r := range ordered {
+		err := s.answer(ctx, r, bud)
+		if err == nil && len(ordered) == 0 {
+			err = s.w.Flush()
+		}
+		if err != nil {
 			conn.Close()
-			for range reqs {
+			bud.close()
+			for r := range ordered {
+				if r.pre != nil {
+					r.pre.finish(bud)
+				}
 			}
 			return err
 		}
@@ -92,28 +107,27 @@ type request struct {
 	gen      Hash
 	typ      msgType // msgRegBegin, msgRegister, msgGetMirrors
 	payload  []byte
+	pre      *prefetched // a chunk request's read, started ahead
 }
 
 // server is the state of one connection's service.
 type server struct {
 	o    ServeOptions
 	conn net.Conn
+	w    *bufio.Writer // replies, flushed when no request waits
 
 	mu        sync.Mutex // guards cancelled
 	cancelled map[uint32]bool
 
-	// the worker's open file, and the nonce of a registration
-	path  string
-	f     *os.File
-	nonce *[32]byte
-	buf   []byte // chunk data, reused
+	nonce *[32]byte // of a registration
 }
 
 // readRequests reads frames into reqs until EOF or an error; CANCEL marks
 // a queued request.
 func (s *server) readRequests(reqs chan<- request) error {
+	br := bufio.NewReaderSize(s.conn, requestBuffer)
 	for {
-		t, b, err := readFrame(s.conn, maxClientFrame)
+		t, b, err := readFrame(br, maxClientFrame)
 		if err != nil {
 			return err
 		}
@@ -148,23 +162,33 @@ func (s *server) readRequests(reqs chan<- request) error {
 	}
 }
 
-func (s *server) answer(ctx context.Context, r request) error {
+func (s *server) answer(ctx context.Context, r request, b *budget) error {
 	if r.manifest {
 		return s.sendManifest(r.gen)
 	}
 	if r.typ != 0 {
 		return s.registry(r.typ, r.payload)
 	}
-	s.mu.Lock()
-	c := s.cancelled[r.chunk.ID]
-	delete(s.cancelled, r.chunk.ID)
-	s.mu.Unlock()
-	if c {
+	p := r.pre
+	if p == nil {
+		return nil // cancelled before its read began
+	}
+	defer p.finish(b)
+	if s.isCancelled(r.chunk.ID) {
 		return nil
 	}
-	data, code, msg := s.readChunk(&r.chunk)
+	select {
+	case <-p.done:
+	default:
+		// Send what is ready while the read goes on.
+		if err := s.w.Flush(); err != nil {
+			return err
+		}
+		<-p.done
+	}
+	data, code, msg := p.data, p.code, p.msg
 	if code != 0 {
-		_, err := s.conn.Write(frame(msgFail, failMsg{ID: r.chunk.ID, Code: code, Message: msg}.marshal()))
+		_, err := s.w.Write(frame(msgFail, failMsg{ID: r.chunk.ID, Code: code, Message: msg}.marshal()))
 		return err
 	}
 	if s.o.tamper != nil {
@@ -175,8 +199,10 @@ func (s *server) answer(ctx context.Context, r request) error {
 	hdr[0] = byte(msgChunk)
 	binary.BigEndian.PutUint32(hdr[1:], uint32(4+len(data)))
 	binary.BigEndian.PutUint32(hdr[5:], r.chunk.ID)
-	bufs := net.Buffers{hdr[:], data}
-	_, err := bufs.WriteTo(s.conn)
+	if _, err := s.w.Write(hdr[:]); err != nil {
+		return err
+	}
+	_, err := s.w.Write(data)
 	return err
 }
 
@@ -190,13 +216,13 @@ func (s *server) sendManifest(gen Hash) error {
 		f, err = os.Open(g.File)
 	}
 	if !ok || err != nil {
-		_, err := s.conn.Write(frame(msgFail, failMsg{Code: FailNotHeld, Message: "generation not held"}.marshal()))
+		_, err := s.w.Write(frame(msgFail, failMsg{Code: FailNotHeld, Message: "generation not held"}.marshal()))
 		return err
 	}
 	defer f.Close()
 	var e enc
 	e.u64(uint64(g.Size))
-	if _, err := s.conn.Write(frame(msgManifest, e.b)); err != nil {
+	if _, err := s.w.Write(frame(msgManifest, e.b)); err != nil {
 		return err
 	}
 	buf := make([]byte, manifestDataSize)
@@ -205,7 +231,7 @@ func (s *server) sendManifest(gen Hash) error {
 		if err != nil {
 			return fmt.Errorf("read manifest %s: %w", g.File, err)
 		}
-		if _, err := s.conn.Write(frame(msgManifestData, buf[:n])); err != nil {
+		if _, err := s.w.Write(frame(msgManifestData, buf[:n])); err != nil {
 			return err
 		}
 		left -= int64(n)
@@ -217,26 +243,23 @@ func (s *server) sendManifest(gen Hash) error {
 // it cannot be served. A source never sends data that does not match the
 // hash asked for, so an honest source whose file changed answers
 // FailChanged instead of being taken for a corrupt one.
-func (s *server) readChunk(r *chunkReq) ([]byte, uint16, string) {
+func (s *server) readChunk(r *chunkReq, buf []byte) ([]byte, uint16, string) {
 	if _, ok := s.o.Store.Holds(r.Gen); !ok {
 		return nil, FailNotHeld, "generation not held"
 	}
 	if err := validPath(r.Path); err != nil {
 		return nil, FailBad, err.Error()
 	}
-	if s.f == nil || s.path != r.Path {
-		s.closeFile()
-		f, err := s.o.Root.OpenFile(r.Path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
-		if err != nil {
-			return nil, FailNotFound, "cannot open " + r.Path
-		}
-		s.f, s.path = f, r.Path
+	if r.Length > ChunkSize {
+		return nil, FailBad, "chunk longer than the chunk size"
 	}
-	if cap(s.buf) < int(r.Length) {
-		s.buf = make([]byte, ChunkSize)
+	f, err := s.o.Root.OpenFile(r.Path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return nil, FailNotFound, "cannot open " + r.Path
 	}
-	data := s.buf[:r.Length]
-	n, err := s.f.ReadAt(data, int64(r.Index)*ChunkSize)
+	defer f.Close()
+	data := buf[:r.Length]
+	n, err := f.ReadAt(data, int64(r.Index)*ChunkSize)
 	if n != len(data) {
 		if err == nil || errors.Is(err, io.EOF) {
 			return nil, FailChanged, "file shorter than the chunk"
@@ -247,13 +270,6 @@ func (s *server) readChunk(r *chunkReq) ([]byte, uint16, string) {
 		return nil, FailChanged, "chunk changed"
 	}
 	return data, 0, ""
-}
-
-func (s *server) closeFile() {
-	if s.f != nil {
-		s.f.Close()
-		s.f, s.path = nil, ""
-	}
 }
 
 // hasCaps reports whether caps holds every one of want.

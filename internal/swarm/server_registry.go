@@ -10,7 +10,7 @@ import (
 // registry answers REGISTER_BEGIN, REGISTER and GET_MIRRORS.
 func (s *server) registry(t msgType, b []byte) error {
 	refuse := func(msg string) error {
-		_, err := s.conn.Write(frame(msgFail, failMsg{Code: FailRefused, Message: msg}.marshal()))
+		_, err := s.w.Write(frame(msgFail, failMsg{Code: FailRefused, Message: msg}.marshal()))
 		return err
 	}
 	reg := s.o.Registry
@@ -25,7 +25,7 @@ func (s *server) registry(t msgType, b []byte) error {
 		var n [32]byte
 		rand.Read(n[:])
 		s.nonce = &n
-		_, err := s.conn.Write(frame(msgRegChallenge, n[:]))
+		_, err := s.w.Write(frame(msgRegChallenge, n[:]))
 		return err
 	case msgRegister:
 		var r registerReq
@@ -49,7 +49,7 @@ func (s *server) registry(t msgType, b []byte) error {
 		}
 		var out [4]byte
 		binary.BigEndian.PutUint32(out[:], uint32(ttl/time.Second))
-		_, err := s.conn.Write(frame(msgRegistered, out[:]))
+		_, err := s.w.Write(frame(msgRegistered, out[:]))
 		return err
 	case msgGetMirrors:
 		d := dec{t: t, b: b}
@@ -61,7 +61,7 @@ func (s *server) registry(t msgType, b []byte) error {
 		if gen != (Hash{}) {
 			ms = reg.Nominate(gen)
 		}
-		_, err := s.conn.Write(frame(msgMirrors, marshalMirrors(ms)))
+		_, err := s.w.Write(frame(msgMirrors, marshalMirrors(ms)))
 		return err
 	}
 	return nil

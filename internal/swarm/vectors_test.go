@@ -34,9 +34,14 @@ func buildVector() manifestVector {
 	file := func(path, content string, mode uint32, mtime int64) *Entry {
 		e := &Entry{Path: path, Type: TypeFile, Mode: mode, Size: int64(len(content)), MTime: mtime}
 		for off := 0; off < len(content); off += ChunkSize {
-			e.Chunks = append(e.Chunks, ChunkHash([]byte(content[off:min(off+ChunkSize, len(content))])))
+			b := []byte(content[off:min(off+ChunkSize, len(content))])
+			e.Chunks = append(e.Chunks, ChunkHash(b))
+			e.Weak = append(e.Weak, WeakSum(b))
 		}
 		e.Root = FileRoot(e.Size, e.Chunks)
+		if e.Weak == nil {
+			e.Weak = []uint32{}
+		}
 		return e
 	}
 	var buf bytes.Buffer
@@ -61,7 +66,7 @@ func buildVector() manifestVector {
 	files["b"] = "\"z\" repeated 1048579 times"
 	files["empty"] = ""
 	return manifestVector{
-		Comment: "docs/DAEMON.md §10.2: entries . (0755), a (0750), a/hello.txt (0644), a/link -> hello.txt, b (0600, 2 chunks), empty (0644); mtimes in the manifest",
+		Comment: "manifest format version 2, docs/DAEMON.md §11.2: entries . (0755), a (0750), a/hello.txt (0644), a/link -> hello.txt, b (0600, 2 chunks), empty (0644); mtimes in the manifest",
 		KeySeed: hex.EncodeToString(seed), PublicKey: FormatKey(key.Public().(ed25519.PublicKey)), Files: files,
 		Manifest: hex.EncodeToString(buf.Bytes()), Generation: hex.EncodeToString(gen[:]),
 	}
@@ -95,5 +100,50 @@ func TestManifestVectors(t *testing.T) {
 	n := 0
 	if err := ForEach(bytes.NewReader(m), int64(len(m)), func(*Entry) error { n++; return nil }); err != nil || n != 6 {
 		t.Fatalf("ForEach: %d entries, %v", n, err)
+	}
+}
+
+// TestManifestV1Read: a version 1 manifest (without weak checksums, the
+// vector of docs/vectors/swarm-manifest-v1.json) still verifies and reads,
+// its files without weak checksums.
+func TestManifestV1Read(t *testing.T) {
+	data, err := os.ReadFile("../../docs/vectors/swarm-manifest-v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v manifestVector
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := hex.DecodeString(v.Manifest)
+	pub, _ := ParseKey(v.PublicKey)
+	if _, err := Verify(bytes.NewReader(m), int64(len(m)), pub); err != nil {
+		t.Fatal(err)
+	}
+	files := 0
+	err = ForEach(bytes.NewReader(m), int64(len(m)), func(e *Entry) error {
+		if e.Type == TypeFile {
+			files++
+			if e.Weak != nil {
+				t.Errorf("%s: weak checksums in a version 1 manifest", e.Path)
+			}
+		}
+		return nil
+	})
+	if err != nil || files != 3 {
+		t.Fatalf("ForEach: %d files, %v", files, err)
+	}
+}
+
+// TestWeakSumRolls: rolling the window gives the sum of the window.
+func TestWeakSumRolls(t *testing.T) {
+	b := []byte(strings.Repeat("the quick brown fox jumps over the lazy dog ", 50))
+	const n = 100
+	r := newRoller(b[:n])
+	for i := 1; i+n <= len(b); i++ {
+		r.roll(b[i-1], b[i+n-1])
+		if r.sum() != WeakSum(b[i:i+n]) {
+			t.Fatalf("offset %d: rolled %08x, want %08x", i, r.sum(), WeakSum(b[i:i+n]))
+		}
 	}
 }
