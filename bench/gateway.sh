@@ -131,13 +131,7 @@ for c in pull-tree push-tree pull-big push-big; do run "$c"; done
 
 # (e) connection setup: SETUP_N whole runs each way, alternating; medians.
 # timed_us: timed to the microsecond (a gateway adds about a millisecond).
-timed_us() {
-	local t0 t1
-	t0=$(now_ns)
-	"$@" >&2 || { echo "FAILED ($?): $*" >&2; return 1; }
-	t1=$(now_ns)
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", (b - a) / 1e9 }'
-}
+timed_us() { TIMED_DIGITS=6 timed "$@"; }
 for i in $(seq "$SETUP_N"); do
 	for way in direct gateway; do
 		t=$(timed_us "$FERRY" -a "$(url "$way" src)/one.txt" "$d/local/one-$way.txt")

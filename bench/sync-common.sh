@@ -52,13 +52,14 @@ drop_caches() {
 now_ns() { date +%s%N; }
 
 # timed CMD... runs CMD, prints its wall time in seconds on stdout (CMD's
-# own output goes to stderr) and fails when CMD fails.
+# own output goes to stderr) and fails when CMD fails; TIMED_DIGITS (3)
+# decimals.
 timed() {
 	local t0 t1
 	t0=$(now_ns)
 	"$@" >&2 || { echo "FAILED ($?): $*" >&2; return 1; }
 	t1=$(now_ns)
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }'
+	awk -v a="$t0" -v b="$t1" -v d="${TIMED_DIGITS:-3}" 'BEGIN { printf "%." d "f\n", (b - a) / 1e9 }'
 }
 
 # median N... prints the median of its arguments.

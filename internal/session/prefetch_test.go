@@ -53,3 +53,38 @@ func TestSourcePrefetchedWhileSigning(t *testing.T) {
 		})
 	}
 }
+
+// TestBasisShrinksBeforeSigning truncates the destination's file after
+// its request went out but before the basis is signed: the signature the
+// request announced cannot be computed, so the receiver must still send
+// the announced number of blocks (ones that match nothing) and get the
+// file whole, instead of leaving the sender waiting for blocks.
+func TestBasisShrinksBeforeSigning(t *testing.T) {
+	for _, role := range []string{"push", "pull"} {
+		t.Run(role, func(t *testing.T) {
+			src, dst := t.TempDir(), t.TempDir()
+			content := randomBytes(3 << 20)
+			must(t, os.WriteFile(filepath.Join(src, "f"), content, 0o644))
+			old := bytes.Clone(content)
+			copy(old[1<<20:], "an edit")
+			must(t, os.WriteFile(filepath.Join(dst, "f"), old, 0o644))
+			setTimes(t, src)
+			testHooks.Prepared = func(p string) {
+				if p == "f" { // the basis is open: shrink the same inode
+					must(t, os.Truncate(filepath.Join(dst, "f"), 1000))
+				}
+			}
+			t.Cleanup(func() { testHooks.Prepared = nil })
+
+			s := runner(role)(t, archive(), 64<<10, dst, src+"/")
+			st := s.pass()
+			s.close()
+			if got := mustRead(t, filepath.Join(dst, "f")); !bytes.Equal(got, content) {
+				t.Fatal("content differs")
+			}
+			if st.Errors != 0 || st.LiteralBytes < uint64(len(content)) {
+				t.Errorf("stats %+v: want no error and the whole %d-byte file as literal data", st, len(content))
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strings"
 )
 
 // --delete: once every file was fetched and verified (no file error, no
@@ -49,7 +50,7 @@ func (a *assembler) deleteIn(dir string, onDelete func(string)) error {
 		a.fileError(dir, err)
 		return nil
 	}
-	slices.SortFunc(ents, func(x, y fs.DirEntry) int { return cmpString(x.Name(), y.Name()) })
+	slices.SortFunc(ents, func(x, y fs.DirEntry) int { return strings.Compare(x.Name(), y.Name()) })
 	for _, e := range ents {
 		p := path.Join(dir, e.Name())
 		switch {
@@ -87,14 +88,4 @@ func (a *assembler) deleteIn(dir string, onDelete func(string)) error {
 		}
 	}
 	return nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -2,6 +2,7 @@ package swarm
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -78,7 +79,7 @@ func (r *Registry) Live() []MirrorInfo {
 	for a, m := range r.mirrors {
 		out = append(out, MirrorInfo{Address: a, Generation: m.gen, ExpiresIn: m.expires.Sub(now)})
 	}
-	slices.SortFunc(out, func(a, b MirrorInfo) int { return compareStrings(a.Address, b.Address) })
+	slices.SortFunc(out, func(a, b MirrorInfo) int { return strings.Compare(a.Address, b.Address) })
 	return out
 }
 
@@ -99,14 +100,4 @@ func (r *Registry) pruneLocked(now time.Time) {
 			delete(r.mirrors, a)
 		}
 	}
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
