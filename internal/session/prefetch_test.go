@@ -17,12 +17,7 @@ func TestSourcePrefetchedWhileSigning(t *testing.T) {
 	for _, role := range []string{"push", "pull"} {
 		t.Run(role, func(t *testing.T) {
 			src, dst := t.TempDir(), t.TempDir()
-			content := randomBytes(12 << 20)
-			must(t, os.WriteFile(filepath.Join(src, "big"), content, 0o644))
-			old := bytes.Clone(content)
-			copy(old[5<<20:], "an edit in the middle")
-			must(t, os.WriteFile(filepath.Join(dst, "big"), old, 0o644))
-			setTimes(t, src)
+			content := editedPair(t, src, dst, "big", 12<<20, 5<<20)
 
 			prefetched := make(chan string, 4)
 			testHooks.Prefetched = func(p string) { prefetched <- p }
@@ -63,12 +58,7 @@ func TestBasisShrinksBeforeSigning(t *testing.T) {
 	for _, role := range []string{"push", "pull"} {
 		t.Run(role, func(t *testing.T) {
 			src, dst := t.TempDir(), t.TempDir()
-			content := randomBytes(3 << 20)
-			must(t, os.WriteFile(filepath.Join(src, "f"), content, 0o644))
-			old := bytes.Clone(content)
-			copy(old[1<<20:], "an edit")
-			must(t, os.WriteFile(filepath.Join(dst, "f"), old, 0o644))
-			setTimes(t, src)
+			content := editedPair(t, src, dst, "f", 3<<20, 1<<20)
 			testHooks.Prepared = func(p string) {
 				if p == "f" { // the basis is open: shrink the same inode
 					must(t, os.Truncate(filepath.Join(dst, "f"), 1000))
@@ -87,4 +77,17 @@ func TestBasisShrinksBeforeSigning(t *testing.T) {
 			}
 		})
 	}
+}
+
+// editedPair writes size random bytes to src/name and the same bytes with
+// an edit at off to dst/name, sets src's times, and returns the content.
+func editedPair(t *testing.T, src, dst, name string, size, off int) []byte {
+	t.Helper()
+	content := randomBytes(size)
+	must(t, os.WriteFile(filepath.Join(src, name), content, 0o644))
+	old := bytes.Clone(content)
+	copy(old[off:], "an edit")
+	must(t, os.WriteFile(filepath.Join(dst, name), old, 0o644))
+	setTimes(t, src)
+	return content
 }
