@@ -73,7 +73,8 @@ func SwarmFetch(ctx context.Context, src, dst string, so SwarmOptions, opts Opti
 	sub := origin.Path
 	src = strings.TrimSuffix(src, sub)
 	fo := swarm.FetchOptions{Origin: src, Sub: sub, Mirrors: so.Mirrors, Dest: dst, Timeout: so.Timeout, Progress: so.Progress,
-		Delete: opts.Delete, OnDelete: so.OnDelete, DryRun: opts.DryRun}
+		Delete: opts.Delete, OnDelete: so.OnDelete, DryRun: opts.DryRun,
+		Owner: opts.Owner, Group: opts.Group, NumericIDs: opts.NumericIDs, Devices: opts.Devices, Specials: opts.Specials}
 	if opts.DryRun && opts.OnEvent != nil {
 		// What would change, as the normal sync's dry run reports it.
 		fo.OnChange = func(p, item string) {

@@ -18,10 +18,7 @@ type swarmOption struct {
 }
 
 // swarmUnsupported names the first option of o the swarm path cannot
-// honour, or "". The archive defaults it does not carry (owner, group,
-// devices and specials, which the manifest does not list) do not count
-// unless given explicitly, as --owner etc. differ from the defaults only
-// then.
+// honour, or "".
 func swarmUnsupported(o *syncOptions) string {
 	p, d := &o.sync, ferry.DefaultOptions()
 	var src ferry.Operand
@@ -39,9 +36,6 @@ func swarmUnsupported(o *syncOptions) string {
 		{"--no-links", !p.Links},
 		{"--no-perms", !p.Perms},
 		{"--no-times", !p.Times},
-		{"--owner", p.Owner && !d.Owner},
-		{"--devices", p.Devices && !d.Devices},
-		{"--specials", p.Specials && !d.Specials},
 		{"--hard-links", p.HardLinks},
 		{"--xattrs", p.Xattrs},
 		{"--acls", p.ACLs},

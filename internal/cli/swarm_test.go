@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -395,4 +396,39 @@ func changeLines(s string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestSwarmByDefaultKeepsOwners: as root, a default pull that becomes a
+// swarm fetch keeps owners and groups, as the normal sync (--no-swarm)
+// does; a swarm fetch that dropped them was a regression.
+func TestSwarmByDefaultKeepsOwners(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to chown")
+	}
+	files := map[string]string{"a": "a\n", "d/b": "b\n"}
+	origin, _, dir := startSwarmOrigin(t, files)
+	for _, p := range []string{"a", "d", "d/b"} {
+		if err := os.Lchown(filepath.Join(dir, p), 4242, 4343); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"-a"}, {"-a", "--no-swarm"}} {
+		dst := filepath.Join(t.TempDir(), "dst")
+		code, out, stderr := runCLI(t, append(args, "--json", "ferry://"+origin+"/data/", dst)...)
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		if swarmed := strings.Contains(out, `"event":"swarm"`); swarmed != (len(args) == 1) {
+			t.Fatalf("%v: swarm fetch %v", args, swarmed)
+		}
+		for _, p := range []string{"a", "d", "d/b"} {
+			fi, err := os.Lstat(filepath.Join(dst, p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st := fi.Sys().(*syscall.Stat_t); st.Uid != 4242 || st.Gid != 4343 {
+				t.Errorf("%v: %s owned by %d:%d, want 4242:4343", args, p, st.Uid, st.Gid)
+			}
+		}
+	}
 }

@@ -177,6 +177,9 @@ func (s *Server) syncMirrorTree(ctx context.Context, m *Module, mi *swarm.Mirror
 	}
 	res, err := swarm.Fetch(ctx, swarm.FetchOptions{
 		Delete: true, Protect: protect,
+		// Owners as a root daemon's normal sync keeps them; devices and
+		// specials are not made: a mirror serves chunks.
+		Owner: os.Geteuid() == 0, Group: true,
 		Origin: m.MirrorOf, Key: mi.Key(), Dest: m.Path, SpoolDir: m.SwarmCache, Timeout: time.Duration(m.Timeout),
 		Dial: func(ctx context.Context, name string) (net.Conn, error) {
 			t, err := ParseTarget(name)

@@ -33,15 +33,15 @@ type assembler struct {
 	keep map[string]bool
 	dry  bool // report deletions, do none
 	filterFields
+	metaOptions
 
 	mu   sync.Mutex // guards res and open
 	res  *Result
 	open map[*fileJob]bool
 }
 
-var preserve = fsys.Preserve{Perms: true, Times: true}
-
-func meta(e *Entry) fsys.Meta { return fsys.Meta{Mode: e.Mode, MTime: e.MTime} }
+// errDirInWay: a directory stands where the manifest has another type.
+var errDirInWay = errors.New("a directory is in the way")
 
 func (a *assembler) fileError(path string, err error) {
 	a.mu.Lock()
@@ -93,11 +93,22 @@ func (a *assembler) plan(ctx context.Context, e *Entry) error {
 	case TypeSymlink:
 		if lerr == nil && fi.Mode().Type() == fs.ModeSymlink {
 			if t, err := a.root.Readlink(e.Path); err == nil && t == e.Target {
+				if o, g := a.ownerDiffers(e, fi); o || g {
+					a.setMeta(e)
+				}
 				return nil
 			}
 		}
 		if err := a.root.Symlink(e.Target, e.Path); err != nil {
 			a.fileError(e.Path, err)
+			return nil
+		}
+		a.setMeta(e) // times, and the owner: a new link is the process's
+		return nil
+	}
+	if isSpecial, wanted := a.special(e); isSpecial {
+		if wanted {
+			a.makeNode(e, fi, lerr)
 		}
 		return nil
 	}
@@ -105,15 +116,13 @@ func (a *assembler) plan(ctx context.Context, e *Entry) error {
 		a.mu.Lock()
 		a.res.FilesUpToDate++
 		a.mu.Unlock()
-		if perm(fi) != e.Mode {
-			if err := a.root.SetMeta(e.Path, meta(e), preserve); err != nil {
-				a.fileError(e.Path, err)
-			}
+		if o, g := a.ownerDiffers(e, fi); o || g || perm(fi) != e.Mode {
+			a.setMeta(e)
 		}
 		return nil
 	}
 	if lerr == nil && fi.IsDir() {
-		a.fileError(e.Path, errors.New("a directory is in the way"))
+		a.fileError(e.Path, errDirInWay)
 		return nil
 	}
 	var t *fsys.Temp
@@ -212,7 +221,7 @@ func (a *assembler) fileDone(f *fileJob) {
 		a.fileError(f.e.Path, ferr)
 		return
 	}
-	if err := f.t.Commit(meta(f.e), preserve); err != nil {
+	if err := f.t.Commit(a.meta(f.e), a.preserve(f.e)); err != nil {
 		a.fileError(f.e.Path, err)
 		return
 	}
@@ -239,6 +248,13 @@ func (a *assembler) abortOpen(cause error) {
 	}
 }
 
+// setMeta sets e's metadata on the existing entry, reporting a failure.
+func (a *assembler) setMeta(e *Entry) {
+	if err := a.root.SetMeta(e.Path, a.meta(e), a.preserve(e)); err != nil {
+		a.fileError(e.Path, err)
+	}
+}
+
 // dirMeta sets the directories' modes and times, after their contents.
 func (a *assembler) dirMeta(spool *os.File, size int64) error {
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
@@ -246,9 +262,7 @@ func (a *assembler) dirMeta(spool *os.File, size int64) error {
 	}
 	return ForEach(spool, size, func(e *Entry) error {
 		if _, ok := a.take(e); ok && e.Type == TypeDir {
-			if err := a.root.SetMeta(e.Path, meta(e), preserve); err != nil {
-				a.fileError(e.Path, err)
-			}
+			a.setMeta(e)
 		}
 		return nil
 	})

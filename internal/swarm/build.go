@@ -11,13 +11,13 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ferrysync/ferry/internal/tree"
 	"github.com/zeebo/blake3"
 )
 
 // walk visits the entries of root in canonical order (fs.WalkDir reads
 // each directory sorted by name, depth first: tree.Compare's order), the
-// top directory "." first, skipping what a manifest does not carry
-// (devices, fifos, sockets).
+// top directory "." first.
 func walk(ctx context.Context, root *os.Root, fn func(path string, fi fs.FileInfo) error) error {
 	return fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -30,11 +30,7 @@ func walk(ctx context.Context, root *os.Root, fn func(path string, fi fs.FileInf
 		if err != nil {
 			return err
 		}
-		switch t := fi.Mode().Type(); {
-		case t == 0, t == fs.ModeDir, t == fs.ModeSymlink:
-			return fn(p, fi)
-		}
-		return nil
+		return fn(p, fi)
 	})
 }
 
@@ -108,7 +104,8 @@ func BuildFrom(ctx context.Context, root *os.Root, module string, created int64,
 	}
 	err := walk(ctx, root, func(p string, fi fs.FileInfo) error {
 		en := &Entry{Path: p, Mode: perm(fi), MTime: fi.ModTime().UnixNano()}
-		switch fi.Mode().Type() {
+		owners(en, fi)
+		switch t := fi.Mode().Type(); t {
 		case fs.ModeDir:
 			en.Type = TypeDir
 		case fs.ModeSymlink:
@@ -118,7 +115,19 @@ func BuildFrom(ctx context.Context, root *os.Root, module string, created int64,
 				return err
 			}
 			en.Target = t
-		default:
+		case fs.ModeDevice | fs.ModeCharDevice, fs.ModeDevice:
+			en.Type = TypeBlock
+			if t&fs.ModeCharDevice != 0 {
+				en.Type = TypeChar
+			}
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				en.Rdev = uint64(st.Rdev)
+			}
+		case fs.ModeNamedPipe:
+			en.Type = TypeFIFO
+		case fs.ModeSocket:
+			en.Type = TypeSocket
+		case 0:
 			en.Type = TypeFile
 			en.Size = fi.Size()
 			if reuse(en) {
@@ -127,6 +136,8 @@ func BuildFrom(ctx context.Context, root *os.Root, module string, created int64,
 			if err := hashFile(root, p, en, buf); err != nil {
 				return err
 			}
+		default:
+			return nil // a kind of file the manifest does not carry
 		}
 		return mw.Add(en)
 	})
@@ -134,6 +145,17 @@ func BuildFrom(ctx context.Context, root *os.Root, module string, created int64,
 		return Hash{}, err
 	}
 	return mw.Close()
+}
+
+// owners sets en's owner and group, numbers and names, from fi.
+func owners(en *Entry, fi fs.FileInfo) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return
+	}
+	en.Owners = true
+	en.UID, en.GID = st.Uid, st.Gid
+	en.User, en.Group = tree.UserName(st.Uid), tree.GroupName(st.Gid)
 }
 
 // errChanged reports a file that changed while it was hashed.

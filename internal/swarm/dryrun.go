@@ -37,7 +37,8 @@ func dryRun(o FetchOptions, res *Result, spool *os.File, size int64) error {
 		return err
 	}
 	defer root.Close()
-	a := &assembler{root: root, res: res, sub: newSubpath(o.Sub), open: map[*fileJob]bool{}}
+	a := &assembler{root: root, res: res, sub: newSubpath(o.Sub), open: map[*fileJob]bool{},
+		metaOptions: o.metaOptions()}
 	if o.Delete {
 		a.keep = map[string]bool{".": true}
 	}
@@ -80,53 +81,57 @@ func dryRun(o FetchOptions, res *Result, spool *os.File, size int64) error {
 
 // change returns the itemized change e would make, "" for none.
 func (a *assembler) change(e *Entry) string {
+	if isSpecial, wanted := a.special(e); isSpecial && !wanted {
+		return ""
+	}
 	fi, err := a.root.Lstat(e.Path)
-	typ := map[uint8]string{TypeFile: "f", TypeDir: "d", TypeSymlink: "L"}[e.Type]
-	newItem := map[uint8]string{TypeFile: ">f+++++++++", TypeDir: "cd+++++++++", TypeSymlink: "cL+++++++++"}[e.Type]
+	typ := map[uint8]byte{TypeFile: 'f', TypeDir: 'd', TypeSymlink: 'L', TypeChar: 'D', TypeBlock: 'D', TypeFIFO: 'S', TypeSocket: 'S'}[e.Type]
 	if err != nil || !sameType(e, fi) {
 		if e.Type == TypeFile {
 			a.res.FilesFetched++
+			return ">f+++++++++"
 		}
-		return newItem
+		return "c" + string(typ) + "+++++++++"
 	}
+	item := []byte("." + string(typ) + ".........")
+	o, g := a.ownerDiffers(e, fi)
+	mark := func(i int, on bool, c byte) {
+		if on {
+			item[i] = c
+		}
+	}
+	mark(6, o, 'o')
+	mark(7, g, 'g')
 	switch e.Type {
 	case TypeSymlink:
-		if t, err := a.root.Readlink(e.Path); err == nil && t == e.Target {
-			return ""
+		if t, err := a.root.Readlink(e.Path); err != nil || t != e.Target {
+			return "cLc........"
 		}
-		return "cLc........"
 	case TypeFile:
 		if sameQuick(e, fi) {
 			a.res.FilesUpToDate++
-			if perm(fi) != e.Mode {
-				return ".f...p....."
-			}
-			return ""
+			mark(5, perm(fi) != e.Mode, 'p')
+			break
 		}
 		a.res.FilesFetched++
-		s, t, p := ".", ".", "."
-		if fi.Size() != e.Size {
-			s = "s"
+		item[0] = '>'
+		mark(3, fi.Size() != e.Size, 's')
+		mark(4, fi.ModTime().UnixNano() != e.MTime, 't')
+		mark(5, perm(fi) != e.Mode, 'p')
+		return string(item)
+	case TypeChar, TypeBlock:
+		if !sameNode(e, fi) {
+			return "cD+++++++++"
 		}
-		if fi.ModTime().UnixNano() != e.MTime {
-			t = "t"
-		}
-		if perm(fi) != e.Mode {
-			p = "p"
-		}
-		return ">f." + s + t + p + "....."
+		fallthrough
+	default:
+		mark(4, fi.ModTime().UnixNano() != e.MTime, 't')
+		mark(5, perm(fi) != e.Mode, 'p')
 	}
-	t, p := ".", "."
-	if fi.ModTime().UnixNano() != e.MTime {
-		t = "t"
-	}
-	if perm(fi) != e.Mode {
-		p = "p"
-	}
-	if t == "." && p == "." {
+	if string(item[2:]) == "........." {
 		return ""
 	}
-	return "." + typ + ".." + t + p + "....."
+	return string(item)
 }
 
 // sameType reports whether fi is of e's type.
@@ -136,8 +141,12 @@ func sameType(e *Entry, fi fs.FileInfo) bool {
 		return fi.IsDir()
 	case TypeSymlink:
 		return fi.Mode().Type() == fs.ModeSymlink
+	case TypeFile:
+		return fi.Mode().IsRegular()
+	case TypeFIFO, TypeSocket:
+		return sameNode(e, fi)
 	}
-	return fi.Mode().IsRegular()
+	return fi.Mode().Type()&fs.ModeDevice != 0
 }
 
 // subtree lists the entries below dir, deepest first (what deleting dir

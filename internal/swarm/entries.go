@@ -42,6 +42,8 @@ func sameQuick(en *Entry, fi fs.FileInfo) bool {
 		return fi.IsDir()
 	case TypeSymlink:
 		return fi.Mode().Type() == fs.ModeSymlink
+	case TypeChar, TypeBlock, TypeFIFO, TypeSocket:
+		return sameNode(en, fi)
 	}
 	return fi.Mode().IsRegular() && fi.Size() == en.Size && fi.ModTime().UnixNano() == en.MTime
 }

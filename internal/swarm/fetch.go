@@ -52,8 +52,13 @@ type FetchOptions struct {
 	// writes nothing and fetches no chunk.
 	DryRun   bool
 	OnChange func(path, item string)
-	Timeout  time.Duration // drop a source silent this long with requests in flight (0: 60s)
-	SpoolDir string        // where the manifest is kept while in use ("": os.TempDir)
+	// Owner and Group set entries' owners and groups (the owner only as
+	// root), mapped by name unless NumericIDs; Devices and Specials create
+	// devices, FIFOs and sockets. Without them these are left as they are.
+	Owner, Group, NumericIDs bool
+	Devices, Specials        bool
+	Timeout                  time.Duration // drop a source silent this long with requests in flight (0: 60s)
+	SpoolDir                 string        // where the manifest is kept while in use ("": os.TempDir)
 	// MaxManifest bounds the manifest's size (0: 16 GiB).
 	MaxManifest int64
 
@@ -187,7 +192,8 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 	// The origin serves only what no mirror can when mirrors hold the
 	// generation: offloading it is the point of mirrors.
 	srcs[0].reserve = len(srcs) > 1
-	a := &assembler{root: root, res: res, sched: newSched(gen, o.Timeout), open: map[*fileJob]bool{}, sub: newSubpath(o.Sub)}
+	a := &assembler{root: root, res: res, sched: newSched(gen, o.Timeout), open: map[*fileJob]bool{}, sub: newSubpath(o.Sub),
+		metaOptions: o.metaOptions()}
 	if errors.Is(derr, fs.ErrNotExist) {
 		a.fresh = map[string]bool{".": true}
 	}

@@ -28,7 +28,8 @@ const (
 	maxModule  = 255     // bytes of the module name
 	HashSize   = 32      // BLAKE3-256
 	magic      = "FERRYSWM"
-	version    = 2 // written; 1 (without weak checksums) is still read
+	maxName    = 255 // bytes of a user or group name
+	version    = 3   // written; 1 (without weak checksums) and 2 (without owners) are still read
 )
 
 // Entry types.
@@ -36,6 +37,11 @@ const (
 	TypeFile    uint8 = 1
 	TypeDir     uint8 = 2
 	TypeSymlink uint8 = 3
+	// From version 3 on: device numbers in Rdev for the devices.
+	TypeChar   uint8 = 4 // character device
+	TypeBlock  uint8 = 5 // block device
+	TypeFIFO   uint8 = 6 // named pipe
+	TypeSocket uint8 = 7 // unix socket file
 )
 
 // Record tags of the manifest stream.
@@ -55,8 +61,16 @@ type Entry struct {
 	Size   int64  // regular files; 0 otherwise
 	MTime  int64  // nanoseconds since the Unix epoch
 	Target string // symlink target
-	Root   Hash   // regular files: FileRoot(Size, Chunks)
-	Chunks []Hash // regular files: BLAKE3-256 of each chunk, in order
+	Rdev   uint64 // TypeChar, TypeBlock: the device number (unix.Mkdev)
+	// Owners: UID, GID, User and Group are known (version 3 on). User
+	// and Group are the names at the origin ("" when it has none), by
+	// which a receiver maps owners unless told to keep the numbers.
+	Owners   bool
+	UID, GID uint32
+	User     string
+	Group    string
+	Root     Hash   // regular files: FileRoot(Size, Chunks)
+	Chunks   []Hash // regular files: BLAKE3-256 of each chunk, in order
 	// Weak are the chunks' rolling checksums (WeakSum), from version 2
 	// on; nil in a version 1 manifest. They find chunks at other offsets
 	// of a local file; only the BLAKE3 hashes verify.
@@ -146,9 +160,15 @@ func (w *Writer) Add(en *Entry) error {
 	e.u32(en.Mode)
 	e.u64(uint64(en.Size))
 	e.u64(uint64(en.MTime))
+	e.u32(en.UID)
+	e.u32(en.GID)
+	e.str(en.User)
+	e.str(en.Group)
 	switch en.Type {
 	case TypeSymlink:
 		e.str(en.Target)
+	case TypeChar, TypeBlock:
+		e.u64(en.Rdev)
 	case TypeFile:
 		e.raw(en.Root[:])
 		for i := range en.Chunks {
@@ -220,7 +240,7 @@ func checkEntry(en *Entry, last string, n uint64) error {
 		if en.Weak != nil && len(en.Weak) != len(en.Chunks) {
 			return bad("%d weak checksums for %d chunks", len(en.Weak), len(en.Chunks))
 		}
-	case TypeDir, TypeSymlink:
+	case TypeDir, TypeSymlink, TypeChar, TypeBlock, TypeFIFO, TypeSocket:
 		if en.Size != 0 || len(en.Chunks) != 0 {
 			return bad("size or chunks on a non-file")
 		}
@@ -232,6 +252,12 @@ func checkEntry(en *Entry, last string, n uint64) error {
 	}
 	if en.Type != TypeSymlink && en.Target != "" {
 		return bad("target on a non-symlink")
+	}
+	if en.Type != TypeChar && en.Type != TypeBlock && en.Rdev != 0 {
+		return bad("device number on a non-device")
+	}
+	if len(en.User) > maxName || len(en.Group) > maxName {
+		return bad("owner name over %d bytes", maxName)
 	}
 	return nil
 }

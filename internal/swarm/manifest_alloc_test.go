@@ -35,7 +35,7 @@ func TestManifestDeclaredSizeAllocation(t *testing.T) {
 		t.Fatalf("size not found at %d", at)
 	}
 	binary.BigEndian.PutUint64(b[at:], MaxSize)
-	b = b[:at+8+8+32+32] // mtime, root, one chunk hash: then the stream ends
+	b = b[:at+8+8+12+32+32] // mtime, owners (empty names), root, one chunk hash: then the stream ends
 
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)

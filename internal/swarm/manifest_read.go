@@ -25,11 +25,14 @@ import (
 type Reader struct {
 	r       *bufio.Reader
 	Header  Header
-	Version uint16 // of the format: 1 (no weak checksums) or 2
+	Version uint16 // of the format: 1 (no weak checksums), 2 (no owners) or 3
 	n       uint64
 	last    string
 	done    bool
 	err     error // sticky
+	// user and group are the last names read: entries share them, as
+	// most of a tree has one owner.
+	user, group string
 }
 
 // NewReader reads and checks the header.
@@ -39,7 +42,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 	if mr.full(m[:]); mr.err == nil && string(m[:]) != magic {
 		return nil, fmt.Errorf("%w: bad magic", ErrManifest)
 	}
-	if v := mr.u16(); mr.err == nil && v != 1 && v != version {
+	if v := mr.u16(); mr.err == nil && (v < 1 || v > version) {
 		return nil, fmt.Errorf("%w: version %d (want 1 to %d)", ErrManifest, v, version)
 	} else {
 		mr.Version = v
@@ -90,12 +93,30 @@ func (r *Reader) Next() (*Entry, error) {
 	en.Mode = r.u32()
 	en.Size = int64(r.u64())
 	en.MTime = int64(r.u64())
+	if r.Version >= 3 {
+		en.Owners = true
+		en.UID, en.GID = r.u32(), r.u32()
+		r.user = r.name(r.user)
+		r.group = r.name(r.group)
+		en.User, en.Group = r.user, r.group
+	}
 	if r.err != nil {
 		return nil, r.err
 	}
 	switch en.Type {
 	case TypeSymlink:
 		en.Target = r.str(MaxPath, false)
+	case TypeChar, TypeBlock:
+		if r.Version < 3 {
+			r.fail("entry %q: unknown type %d", en.Path, en.Type)
+			return nil, r.err
+		}
+		en.Rdev = r.u64()
+	case TypeFIFO, TypeSocket:
+		if r.Version < 3 {
+			r.fail("entry %q: unknown type %d", en.Path, en.Type)
+			return nil, r.err
+		}
 	case TypeFile:
 		if en.Size < 0 || en.Size > MaxSize {
 			r.fail("entry %q: size %d out of range", en.Path, en.Size)
@@ -174,6 +195,27 @@ func (r *Reader) u64() uint64 {
 	var b [8]byte
 	r.full(b[:])
 	return binary.BigEndian.Uint64(b[:])
+}
+
+// name reads an owner name, returning last (no allocation) when it is
+// the same.
+func (r *Reader) name(last string) string {
+	n := int(r.u16())
+	if r.err != nil {
+		return ""
+	}
+	if n > maxName {
+		r.fail("owner name of %d bytes (max %d)", n, maxName)
+		return ""
+	}
+	var b [maxName]byte
+	if r.full(b[:n]); r.err != nil {
+		return ""
+	}
+	if string(b[:n]) == last {
+		return last
+	}
+	return string(b[:n])
 }
 
 // str reads a u16-length string of at most max bytes; with utf, it must

@@ -305,6 +305,9 @@ func (m *Mirror) matches(ctx context.Context, f *os.File, size int64) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if en.Type > TypeSymlink {
+			return nil // devices and specials: a mirror serves chunks, it makes none
+		}
 		fi, err := root.Lstat(en.Path)
 		if err != nil {
 			return fmt.Errorf("%w: %s: %w", ErrTreeDiffers, en.Path, err)

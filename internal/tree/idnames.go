@@ -102,3 +102,11 @@ func (c *nameCache) lookup(name string, m *map[string]idResult, find func(string
 	(*m)[name] = r
 	return r.id, r.ok
 }
+
+// UserName returns the name of the user uid ("" when it has none), for
+// senders that list owners by name. Results are cached.
+func UserName(uid uint32) string { return idNames.user(uid) }
+
+// GroupName returns the name of the group gid ("" when it has none).
+// Results are cached.
+func GroupName(gid uint32) string { return idNames.group(gid) }
