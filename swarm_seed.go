@@ -2,6 +2,7 @@ package ferry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,6 +27,17 @@ type SeedOptions struct {
 	Time time.Duration
 	// Key is the origin's public key (as SwarmOptions.Key; required).
 	Key string
+	// UntilDone stops the seed once no other client is fetching its
+	// generation from the origin (--seed-until-done): the origin is
+	// asked every Poll (0: 5 s), and two answers of none in a row end
+	// it; Time still bounds it. An origin that does not count fetchers
+	// leaves the seed to Time.
+	UntilDone bool
+	// Generation is the generation dir holds (SwarmResult.Generation);
+	// zero: the origin's current one when the seed starts.
+	Generation [32]byte
+	// Poll is how often UntilDone asks the origin (0: 5 s).
+	Poll time.Duration
 	// Ready, if set, is called once the seed serves and is registered.
 	Ready func(address string)
 	// Log receives the seed daemon's records (nil: none).
@@ -127,6 +139,12 @@ mirror_password_file = %s
 	if rerr == nil && so.Ready != nil {
 		so.Ready(so.Address)
 	}
+	if rerr == nil && so.UntilDone {
+		go func() {
+			seedUntilDone(ctx, src, so, opts, logger)
+			cancel()
+		}()
+	}
 	if rerr != nil {
 		cancel()
 	}
@@ -139,4 +157,62 @@ mirror_password_file = %s
 		return fmt.Errorf("seed: %w", rerr)
 	}
 	return nil
+}
+
+// seedUntilDone returns when no client is fetching so.Generation from the
+// origin src (two answers of none in a row, so.Poll apart), or when ctx
+// ends; it keeps the seed up (waiting for ctx) while the origin cannot
+// tell.
+func seedUntilDone(ctx context.Context, src string, so SeedOptions, opts Options, log *slog.Logger) {
+	poll := so.Poll
+	if poll <= 0 {
+		poll = 5 * time.Second
+	}
+	gen := swarm.Hash(so.Generation)
+	idle := 0
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		n, err := swarmFetchers(ctx, src, &gen, opts)
+		switch {
+		case errors.Is(err, swarm.ErrRefused):
+			log.Warn("seed: the origin does not count fetchers; seeding until --seed-time ends", "origin", src)
+			<-ctx.Done()
+			return
+		case err != nil:
+			log.Warn("seed: asking the origin for its fetchers", "origin", src, "err", err)
+			idle = 0
+			continue
+		case n > 0:
+			idle = 0
+			continue
+		}
+		if idle++; idle == 2 {
+			log.Info("seed: no client is fetching; stopping", "origin", src)
+			return
+		}
+	}
+}
+
+// swarmFetchers asks the origin src how many clients fetch *gen (zero:
+// its current generation, which is stored in *gen).
+func swarmFetchers(ctx context.Context, src string, gen *swarm.Hash, opts Options) (int, error) {
+	conn, err := swarmDialer(opts)(ctx, src)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	cl, err := swarm.NewClient(ctx, conn)
+	if err != nil {
+		return 0, err
+	}
+	if *gen == (swarm.Hash{}) {
+		*gen = cl.Info.Generation
+	}
+	return cl.Fetchers(ctx, *gen)
 }

@@ -16,7 +16,7 @@ import (
 //	+------+-----------------------+-------------------+
 type msgType uint8
 
-// Message types (daemon-phase range 0x20-0x2f).
+// Message types (daemon-phase range 0x20-0x3f).
 const (
 	msgHello        msgType = 0x20 // client -> server: capabilities
 	msgInfo         msgType = 0x21 // server -> client: capabilities, kind, generation, key
@@ -33,13 +33,16 @@ const (
 	msgRegistered   msgType = 0x2c // origin -> mirror: ttl granted
 	msgGetMirrors   msgType = 0x2d // client -> origin: generation (zeros: all)
 	msgMirrors      msgType = 0x2e // origin -> client: live mirrors
+	msgGetFetchers  msgType = 0x2f // client -> origin: generation
+	msgFetchers     msgType = 0x30 // origin -> client: clients fetching it now
 )
 
 func (t msgType) String() string {
 	names := map[msgType]string{msgHello: "SWARM_HELLO", msgInfo: "SWARM_INFO", msgGetManifest: "GET_MANIFEST",
 		msgManifest: "MANIFEST", msgManifestData: "MANIFEST_DATA", msgGetChunk: "GET_CHUNK", msgChunk: "CHUNK",
 		msgFail: "FAIL", msgCancel: "CANCEL", msgRegBegin: "REGISTER_BEGIN", msgRegChallenge: "REGISTER_CHALLENGE",
-		msgRegister: "REGISTER", msgRegistered: "REGISTERED", msgGetMirrors: "GET_MIRRORS", msgMirrors: "MIRRORS"}
+		msgRegister: "REGISTER", msgRegistered: "REGISTERED", msgGetMirrors: "GET_MIRRORS", msgMirrors: "MIRRORS",
+		msgGetFetchers: "GET_FETCHERS", msgFetchers: "FETCHERS"}
 	if n, ok := names[t]; ok {
 		return n
 	}
@@ -51,6 +54,7 @@ const (
 	CapManifest = "manifest-v1" // GET_MANIFEST
 	CapChunks   = "chunks-v1"   // GET_CHUNK, CHUNK, FAIL, CANCEL
 	CapRegistry = "registry-v1" // REGISTER_BEGIN, REGISTER, GET_MIRRORS (origins)
+	CapFetchers = "fetchers-v1" // GET_FETCHERS (origins)
 )
 
 // Limits of the swarm service.

@@ -16,8 +16,9 @@ type Registry struct {
 	now    func() time.Time
 	maxTTL time.Duration
 
-	mu      sync.Mutex // guards mirrors
-	mirrors map[string]registration
+	mu       sync.Mutex // guards mirrors and fetchers
+	mirrors  map[string]registration
+	fetchers map[Hash]int // open connections that took each generation's manifest
 }
 
 type registration struct {

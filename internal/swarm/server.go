@@ -52,7 +52,7 @@ func Serve(ctx context.Context, conn net.Conn, o ServeOptions) error {
 	}
 	caps := []string{CapManifest, CapChunks}
 	if o.Registry != nil {
-		caps = append(caps, CapRegistry)
+		caps = append(caps, CapRegistry, CapFetchers)
 	}
 	info := Info{Caps: caps, Kind: o.Store.Kind(), Generation: g.ID, Size: g.Size}
 	copy(info.Key[:], o.Store.Key())
@@ -64,6 +64,7 @@ func Serve(ctx context.Context, conn net.Conn, o ServeOptions) error {
 	// (and the client reads them many to a read); requests are read
 	// through a buffer for the same reason.
 	s := &server{o: o, conn: conn, w: bufio.NewWriterSize(conn, replyBuffer), cancelled: map[uint32]bool{}}
+	defer s.endFetch()
 	reqs := make(chan request, MaxOutstanding)
 	ordered := make(chan request, MaxOutstanding)
 	bud := newBudget()
@@ -120,6 +121,10 @@ type server struct {
 	cancelled map[uint32]bool
 
 	nonce *[32]byte // of a registration
+
+	// fetching is the generation whose manifest this connection took
+	// (an origin's: it counts the connection as a fetcher until it ends).
+	fetching *Hash
 }
 
 // readRequests reads frames into reqs until EOF or an error; CANCEL marks
@@ -145,7 +150,7 @@ func (s *server) readRequests(reqs chan<- request) error {
 				return err
 			}
 			reqs <- request{chunk: r}
-		case msgRegBegin, msgRegister, msgGetMirrors:
+		case msgRegBegin, msgRegister, msgGetMirrors, msgGetFetchers:
 			reqs <- request{typ: t, payload: b}
 		case msgCancel:
 			if len(b) != 4 {
@@ -220,6 +225,7 @@ func (s *server) sendManifest(gen Hash) error {
 		return err
 	}
 	defer f.Close()
+	s.startFetch(gen)
 	var e enc
 	e.u64(uint64(g.Size))
 	if _, err := s.w.Write(frame(msgManifest, e.b)); err != nil {

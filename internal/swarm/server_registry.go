@@ -18,6 +18,16 @@ func (s *server) registry(t msgType, b []byte) error {
 		return fmt.Errorf("%w: %s without %s", ErrProtocol, t, CapRegistry)
 	}
 	switch t {
+	case msgGetFetchers:
+		d := dec{t: t, b: b}
+		gen := d.hash()
+		if err := d.done(); err != nil {
+			return err
+		}
+		var out [4]byte
+		binary.BigEndian.PutUint32(out[:], uint32(reg.Fetchers(gen)))
+		_, err := s.w.Write(frame(msgFetchers, out[:]))
+		return err
 	case msgRegBegin:
 		if len(b) != 0 {
 			return fmt.Errorf("%w: REGISTER_BEGIN with a payload", ErrProtocol)
