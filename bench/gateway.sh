@@ -19,6 +19,11 @@
 #       8 s (longer than starting CLIENTS processes takes on a busy machine):
 #       the clients past the limit are refused with the limit's message, the
 #       others served, none fails otherwise.
+#   for (c) and (d), the CPU time (utime+stime in /proc/PID/stat) the
+#   gateway, the backend and the client (the script's waited-for children:
+#   the ferry process plus a date and an awk) used per GiB of the file, and
+#   the rate at which one core relays (GiB over the gateway's CPU seconds):
+#   figures that do not depend on how many cores the three share.
 # Medians of REPEAT runs, direct and gateway alternating.
 #
 # usage: bench/gateway.sh                              (quick: FILES=5000 SIZE_MIB=256 CLIENTS=100)
@@ -76,7 +81,8 @@ CONF
 sed -e "s/^listen = .*/listen = [\"$GWL\"]/" -e "s/^max_connections = .*/max_connections = $LIMIT/" \
 	-e "s|gateway.log|gateway-limited.log|" "$d/gateway.toml" >"$d/gateway-limited.toml"
 "$FERRY" serve --config "$d/backend.toml" &
-pids+=($!)
+be_pid=$!
+pids+=($be_pid)
 "$FERRY" serve --config "$d/gateway.toml" &
 gw_pid=$!
 pids+=($gw_pid)
@@ -99,10 +105,25 @@ url() {
 	esac
 }
 
-declare -A secs
-# run CASE: REPEAT timed runs of CASE each way, alternating.
+TCK=$(getconf CLK_TCK)
+# cpu_ticks PID [children]: the CPU time PID has used, in clock ticks
+# (utime+stime from /proc/PID/stat), or with "children" that of its
+# children it has waited for (cutime+cstime).
+cpu_ticks() {
+	local s f
+	read -r s <"/proc/$1/stat"
+	read -ra f <<<"${s##*) }" # f[0] is field 3; the name (field 2) may hold spaces
+	if [ "${2:-}" = children ]; then echo $((f[13] + f[14])); else echo $((f[11] + f[12])); fi
+}
+# cpu_now: "CLIENT BACKEND GATEWAY" ticks so far; the client is a child of
+# this shell (through timed's command substitution).
+cpu_now() { echo "$(cpu_ticks $$ children) $(cpu_ticks "$be_pid") $(cpu_ticks "$gw_pid")"; }
+
+declare -A secs cpu
+# run CASE: REPEAT timed runs of CASE each way, alternating; for the big
+# file, also the CPU seconds per GiB each process used in cpu[CASE-WAY-WHO].
 run() {
-	local c=$1 i way ways="direct gateway" t cmd
+	local c=$1 i way ways="direct gateway" t cmd c0 c1 per cl be gw
 	for i in $(seq "$REPEAT"); do
 		for way in $ways; do
 			rm -rf "$d/local/out" "$d/dst/out"
@@ -114,9 +135,22 @@ run() {
 			esac
 			sync
 			drop_caches
+			c0=$(cpu_now)
 			t=$(timed "${cmd[@]}")
+			c1=$(cpu_now)
 			secs[$c-$way]+="$t "
 			echo "$c run $i $way: ${t}s"
+			case $c in
+			*-big)
+				per=$(awk -v a="$c0" -v b="$c1" -v tck="$TCK" -v gib="$SIZE_MIB" 'BEGIN {
+					split(a, x); split(b, y); gib /= 1024
+					for (k = 1; k <= 3; k++) printf "%.3f ", (y[k] - x[k]) / tck / gib
+				}')
+				read -r cl be gw <<<"$per"
+				cpu[$c-$way-client]+="$cl " cpu[$c-$way-backend]+="$be " cpu[$c-$way-gateway]+="$gw "
+				echo "$c run $i $way cpu, s per GiB: client $cl, backend $be, gateway $gw"
+				;;
+			esac
 		done
 		ways="${ways#* } ${ways%% *}"
 	done
@@ -201,3 +235,25 @@ echo "$CLIENTS concurrent clients through the gateway: $served_f served, $refuse
 echo "gateway peak RSS (VmHWM): $rss_mib MiB (target < 200 MiB) $(awk -v r="$rss_mib" 'BEGIN { print (r < 200) ? "ok" : "MISSED" }')"
 echo "$CLIENTS concurrent clients (512 KiB at 64 KiB/s) through a gateway with max_connections = $LIMIT: $served_g served, $refused_g refused with the limit's message, $failed_g failed otherwise $(awk -v r="$refused_g" -v f="$failed_g" 'BEGIN { print (r > 0 && f == 0) ? "ok" : "MISSED" }')"
 echo "limited gateway peak RSS (VmHWM): $rss_g_mib MiB (target < 200 MiB) $(awk -v r="$rss_g_mib" 'BEGIN { print (r < 200) ? "ok" : "MISSED" }')"
+echo
+echo "CPU seconds per GiB of the $SIZE_MIB MiB file, median of $REPEAT (utime+stime from /proc/PID/stat in 1/$TCK s ticks;"
+echo "client: this script's waited-for children, the ferry process plus a date and an awk)"
+printf '%-46s %8s %8s %8s %8s %s\n' case client backend gateway "gw/ends" "one core relays"
+# cpu_row CASE WAY LABEL: the medians of the client's, the backend's and the
+# gateway's CPU seconds per GiB (direct, the gateway's is what it spends
+# idle over a run's length: its backend health checks); through the gateway
+# also the gateway's over the two ends' and the rate one core relays at.
+cpu_row() {
+	local cl be gw
+	cl=$(median ${cpu[$1-$2-client]}) be=$(median ${cpu[$1-$2-backend]}) gw=$(median ${cpu[$1-$2-gateway]})
+	if [ "$2" = direct ]; then
+		printf '%-46s %8s %8s %8s\n' "$3, direct" "$cl" "$be" "$gw"
+		return
+	fi
+	# GiB per gateway CPU second, in GB/s (10^9 bytes).
+	printf '%-46s %8s %8s %8s %8s %s\n' "$3, through the gateway" "$cl" "$be" "$gw" "$(ratio "$gw" "$(awk -v a="$cl" -v b="$be" 'BEGIN { print a + b }')")" \
+		"$(awk -v g="$gw" 'BEGIN { if (g > 0) printf "%.2f GB/s\n", 1.073741824 / g; else print "inf (under a tick)" }')"
+}
+for c in pull-big push-big; do
+	for way in direct gateway; do cpu_row "$c" "$way" "${c%-big} a $SIZE_MIB MiB file"; done
+done
