@@ -188,7 +188,9 @@ func seedUntilDone(ctx context.Context, src string, so SeedOptions, opts Options
 			log.Warn("seed: asking the origin for its fetchers", "origin", src, "err", err)
 			idle = 0
 			continue
-		case n > 0:
+		}
+		log.Debug("seed: fetchers", "origin", src, "n", n)
+		if n > 0 {
 			idle = 0
 			continue
 		}

@@ -45,7 +45,7 @@ var helpGroups = []helpGroup{
 		"filter", "F", "exclude", "exclude-from", "include", "include-from", "cvs-exclude", "prune-empty-dirs"}},
 	{"Remote transfers", []string{"rsh", "ferry-path", "timeout", "compress", "compress-level", "skip-compress", "bwlimit",
 		"port", "contimeout", "password-file", "tls-ca", "tls-fingerprint", "no-redirect"}},
-	{"Many sources", []string{"swarm", "no-swarm", "mirror", "swarm-key", "mirrors", "seed", "seed-address", "seed-time"}},
+	{"Many sources", []string{"swarm", "no-swarm", "mirror", "swarm-key", "mirrors", "seed", "seed-address", "seed-time", "seed-until-done"}},
 	{"Information", []string{"help", "version"}},
 }
 

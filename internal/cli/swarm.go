@@ -15,14 +15,15 @@ import (
 
 // swarmFlags are the many-source options (docs/DAEMON.md §11).
 type swarmFlags struct {
-	on      bool     // --swarm
-	off     bool     // --no-swarm
-	mirrors []string // --mirror URL, repeatable
-	key     string   // --swarm-key ed25519:HEX
-	list    bool     // --mirrors: list the origin's live mirrors
-	seed    string   // --seed ADDR: serve what was fetched
-	seedAt  string   // --seed-address URL
-	seedFor time.Duration
+	on       bool     // --swarm
+	off      bool     // --no-swarm
+	mirrors  []string // --mirror URL, repeatable
+	key      string   // --swarm-key ed25519:HEX
+	list     bool     // --mirrors: list the origin's live mirrors
+	seed     string   // --seed ADDR: serve what was fetched
+	seedAt   string   // --seed-address URL
+	seedFor  time.Duration
+	seedDone bool // --seed-until-done
 }
 
 func (o *syncOptions) addSwarmFlags(fs *pflag.FlagSet) {
@@ -32,6 +33,7 @@ func (o *syncOptions) addSwarmFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.swarm.seed, "seed", "", "with --swarm, then serve the fetched tree on `ADDR` (host:port) to other clients, registered with the origin as a short-lived mirror (as the user of SRC's address)")
 	fs.StringVar(&o.swarm.seedAt, "seed-address", "", "with --seed, the `URL` other clients reach the seed at (default ferry://ADDR/MODULE)")
 	fs.DurationVar(&o.swarm.seedFor, "seed-time", 10*time.Minute, "with --seed, seed for `DURATION` (0: until interrupted)")
+	fs.BoolVar(&o.swarm.seedDone, "seed-until-done", false, "with --seed, stop seeding once no other client is fetching the same generation from the origin (asked every 5 s; --seed-time still bounds it)")
 	fs.BoolVar(&o.swarm.list, "mirrors", false, "list the live mirrors registered with the origin module SRC, and exit")
 	fs.StringVar(&o.swarm.key, "swarm-key", "", "with --swarm, the origin's public `KEY` (ed25519:HEX, from the origin daemon's log)")
 }
@@ -104,9 +106,14 @@ func runSwarm(ctx context.Context, o *syncOptions, stdout, stderr io.Writer, aut
 	}
 	if o.swarm.seed != "" {
 		if !o.quiet {
-			fmt.Fprintf(stderr, "ferry: seeding %s on %s for %v\n", o.dst, o.swarm.seed, o.swarm.seedFor)
+			until := ""
+			if o.swarm.seedDone {
+				until = ", or until no other client is fetching"
+			}
+			fmt.Fprintf(stderr, "ferry: seeding %s on %s for %v%s\n", o.dst, o.swarm.seed, o.swarm.seedFor, until)
 		}
-		sd := ferry.SeedOptions{Listen: o.swarm.seed, Address: o.swarm.seedAt, Time: o.swarm.seedFor, Key: o.swarm.key}
+		sd := ferry.SeedOptions{Listen: o.swarm.seed, Address: o.swarm.seedAt, Time: o.swarm.seedFor, Key: o.swarm.key,
+			UntilDone: o.swarm.seedDone, Generation: res.Generation}
 		if err := ferry.SwarmSeed(ctx, o.srcs[0], o.dst, sd, o.sync); err != nil && ctx.Err() == nil {
 			fmt.Fprintln(stderr, "ferry: "+errorText(err))
 			return exitCode(err)

@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
+	"io"
 	"sync"
 	"testing"
 	"time"
@@ -156,4 +157,76 @@ func FuzzSwarmMessages(f *testing.F) {
 			fm.unmarshal(b)
 		}
 	})
+}
+
+// TestFetchersCounted: an origin counts the open connections that took a
+// generation's manifest; one that closes stops counting; a source without
+// a registry refuses the question.
+func TestFetchersCounted(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"f": "x"})
+	o := newTestOrigin(t, dir, testKey(t, 13))
+	src := serveSourceOpts(t, dir, ServeOptions{Store: o, Registry: NewRegistry(nil, 0)})
+	client := func() *Client {
+		t.Helper()
+		c, err := dialTCP(t.Context(), src.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl, err := NewClient(t.Context(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cl.Close() })
+		return cl
+	}
+	fetchers := func(cl *Client) int {
+		t.Helper()
+		n, err := cl.Fetchers(t.Context(), cl.Info.Generation)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	asker := client()
+	if n := fetchers(asker); n != 0 {
+		t.Fatalf("no fetcher yet: %d", n)
+	}
+	var fetching []*Client
+	for range 2 {
+		cl := client()
+		for range 2 { // a second manifest on one connection counts once
+			if _, err := cl.Manifest(t.Context(), cl.Info.Generation, io.Discard, 1<<20); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fetching = append(fetching, cl)
+	}
+	if n := fetchers(asker); n != 2 {
+		t.Fatalf("two fetchers: %d", n)
+	}
+	fetching[0].Close()
+	for i := 0; fetchers(asker) != 1; i++ {
+		if i == 500 {
+			t.Fatalf("a closed fetcher still counted")
+		}
+		time.Sleep(10 * time.Millisecond) // the origin sees the close asynchronously
+	}
+	if n, err := asker.Fetchers(t.Context(), Hash{1}); err != nil || n != 0 {
+		t.Fatalf("another generation: %d, %v", n, err)
+	}
+
+	plain := serveSource(t, dir, o, nil) // no registry: no fetchers-v1
+	c, err := dialTCP(t.Context(), plain.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := NewClient(t.Context(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if _, err := cl.Fetchers(t.Context(), cl.Info.Generation); !errors.Is(err, ErrRefused) {
+		t.Fatalf("without the capability: %v, want ErrRefused", err)
+	}
 }
