@@ -46,6 +46,10 @@ var ErrSwarmOffered = errors.New("ferry: the module offers the swarm service")
 // ErrSwarmStale: the swarm origin has no manifest yet (it is being built).
 var ErrSwarmStale = swarm.ErrStale
 
+// ErrSwarmVersion: the origin's manifest is of a format newer than this
+// ferry reads (it also matches ErrProtocol). Nothing was written.
+var ErrSwarmVersion = swarm.ErrVersion
+
 // SwarmProgress is a snapshot of a swarm fetch.
 type SwarmProgress = swarm.Progress
 

@@ -67,9 +67,13 @@ func runSwarm(ctx context.Context, o *syncOptions, stdout, stderr io.Writer, aut
 	}
 	start := time.Now()
 	res, err := ferry.SwarmFetch(ctx, o.srcs[0], o.dst, so, o.sync)
-	if auto && errors.Is(err, ferry.ErrSwarmStale) && res == nil {
+	if auto && (errors.Is(err, ferry.ErrSwarmStale) || errors.Is(err, ferry.ErrSwarmVersion)) && res == nil {
 		if o.verbose > 0 {
-			fmt.Fprintf(stderr, "ferry: %s has no swarm manifest yet: normal sync\n", o.srcs[0])
+			why := "has no swarm manifest yet"
+			if errors.Is(err, ferry.ErrSwarmVersion) {
+				why = "has a swarm manifest newer than this ferry reads"
+			}
+			fmt.Fprintf(stderr, "ferry: %s %s: normal sync\n", o.srcs[0], why)
 		}
 		o.sync.PreferSwarm = false
 		return runSync(ctx, o, stdout, stderr)

@@ -311,6 +311,14 @@ func fetchManifest(ctx context.Context, cl *Client, gen Hash, key ed25519.Public
 	if got != gen {
 		return fail(fmt.Errorf("%w: manifest is generation %x, announced %x", ErrManifest, got[:8], gen[:8]))
 	}
+	// The header now, so that a manifest of a newer format is refused
+	// before the destination is touched.
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fail(err)
+	}
+	if _, err := NewReader(f); err != nil {
+		return fail(err)
+	}
 	return f, size, nil
 }
 

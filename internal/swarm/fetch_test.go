@@ -3,6 +3,7 @@ package swarm
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/binary"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zeebo/blake3"
 )
 
 // swarmSetup is an origin and mirrors of sampleTree.
@@ -328,5 +331,36 @@ func TestFetchReusesShiftedData(t *testing.T) {
 	}
 	if res.BytesFetched != ChunkSize || res.BytesReused != int64(len(data))+1-ChunkSize {
 		t.Fatalf("fetched %d, reused %d; want one chunk fetched", res.BytesFetched, res.BytesReused)
+	}
+}
+
+// TestFetchNewerManifestVersion: a well-signed manifest of a format
+// version this reader does not know is refused with ErrVersion (which the
+// CLI's swarm-by-default path turns into a normal sync), nothing written.
+func TestFetchNewerManifestVersion(t *testing.T) {
+	s := setup(t)
+	g, err := s.origin.Current(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(g.File)
+	body := data[:len(data)-TrailerSize]
+	binary.BigEndian.PutUint16(body[len(magic):], version+1)
+	var gen Hash
+	h := blake3.New()
+	h.Write(body)
+	h.Sum(gen[:0])
+	newer := filepath.Join(t.TempDir(), "newer.fsm")
+	os.WriteFile(newer, append(body, Trailer(s.key, gen)...), 0o600)
+	tg := g
+	tg.File, tg.ID = newer, gen
+	src := serveSource(t, s.odir, tamperedStore{s.origin, tg}, nil)
+	dst := filepath.Join(t.TempDir(), "dst")
+	_, err = Fetch(t.Context(), FetchOptions{Origin: src.addr, Dial: dialTCP, Key: s.origin.Key(), Dest: dst, SpoolDir: t.TempDir()})
+	if !errors.Is(err, ErrVersion) || !errors.Is(err, ErrManifest) {
+		t.Fatalf("Fetch = %v, want ErrVersion", err)
+	}
+	if _, err := os.Stat(dst); !os.IsNotExist(err) {
+		t.Fatalf("destination made: %v", err)
 	}
 }

@@ -111,6 +111,10 @@ type Header struct {
 // ErrManifest reports a malformed manifest.
 var ErrManifest = errors.New("ferry: bad swarm manifest")
 
+// ErrVersion reports a manifest of a format version newer than this
+// reader knows (it also matches ErrManifest): a newer origin.
+var ErrVersion = errors.New("format version newer than this ferry reads")
+
 // Writer encodes a manifest body to a stream, one entry at a time, hashing
 // what it writes (the generation). Entries must come in canonical order.
 type Writer struct {

@@ -43,7 +43,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 		return nil, fmt.Errorf("%w: bad magic", ErrManifest)
 	}
 	if v := mr.u16(); mr.err == nil && (v < 1 || v > version) {
-		return nil, fmt.Errorf("%w: version %d (want 1 to %d)", ErrManifest, v, version)
+		return nil, fmt.Errorf("%w: %w: version %d (want 1 to %d)", ErrManifest, ErrVersion, v, version)
 	} else {
 		mr.Version = v
 	}
