@@ -11,7 +11,7 @@ import (
 	"os"
 	"slices"
 	"sync"
-	"syscall"
+	"sync/atomic"
 )
 
 // ServeOptions configure the swarm service of one connection.
@@ -65,6 +65,7 @@ func Serve(ctx context.Context, conn net.Conn, o ServeOptions) error {
 	// through a buffer for the same reason.
 	s := &server{o: o, conn: conn, w: bufio.NewWriterSize(conn, replyBuffer), cancelled: map[uint32]bool{}}
 	defer s.endFetch()
+	defer s.closeDir()
 	reqs := make(chan request, MaxOutstanding)
 	ordered := make(chan request, MaxOutstanding)
 	bud := newBudget()
@@ -121,6 +122,13 @@ type server struct {
 	cancelled map[uint32]bool
 
 	nonce *[32]byte // of a registration
+
+	// dir is the module directory, opened once (dirOnce) for chunk
+	// reads below it (dirfd); noOpenat2: the kernel refused openat2.
+	dirOnce   sync.Once
+	dir       *os.File
+	dirfd     int
+	noOpenat2 atomic.Bool
 
 	// fetching is the generation whose manifest this connection took
 	// (an origin's: it counts the connection as a fetcher until it ends).
@@ -259,15 +267,10 @@ func (s *server) readChunk(r *chunkReq, buf []byte) ([]byte, uint16, string) {
 	if r.Length > ChunkSize {
 		return nil, FailBad, "chunk longer than the chunk size"
 	}
-	f, err := s.o.Root.OpenFile(r.Path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
-	if err != nil {
-		return nil, FailNotFound, "cannot open " + r.Path
-	}
-	defer f.Close()
 	data := buf[:r.Length]
-	n, err := f.ReadAt(data, int64(r.Index)*ChunkSize)
+	n, err := s.readFileAt(r.Path, data, int64(r.Index)*ChunkSize)
 	if n != len(data) {
-		if err == nil || errors.Is(err, io.EOF) {
+		if errors.Is(err, io.EOF) {
 			return nil, FailChanged, "file shorter than the chunk"
 		}
 		return nil, FailNotFound, "cannot read " + r.Path
