@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -102,9 +103,18 @@ type Origin struct {
 	key    ed25519.PrivateKey
 	cache  cache
 
-	mu    sync.Mutex // guards the fields that follow; held while building
+	mu    sync.Mutex // guards the fields that follow; held while scanning and building
 	stamp Hash
 	cur   Generation
+	// walked is the number of the scan that gave stamp and cur; scans
+	// counts the scans begun. A caller takes the count as it arrives:
+	// a scan numbered above it began after it arrived, so its result is
+	// as fresh as one of its own (clients arriving together share one
+	// scan instead of queueing one each).
+	walked int64
+	scans  atomic.Int64
+
+	arrived func() // tests: called once a caller took its count
 }
 
 // NewOrigin returns the store of module at dir, signing with key and
@@ -133,14 +143,25 @@ func (o *Origin) Current(ctx context.Context) (Generation, error) {
 		return Generation{}, err
 	}
 	defer root.Close()
+	arrival := o.scans.Load()
+	if o.arrived != nil {
+		o.arrived()
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.walked > arrival && o.cur.ID != (Hash{}) {
+		if g, ok := o.cache.lookup(o.cur.ID); ok {
+			return g, nil // scanned (and built) since this call arrived
+		}
+	}
+	scan := o.scans.Add(1)
 	st, err := Stamp(ctx, root)
 	if err != nil {
 		return Generation{}, fmt.Errorf("swarm: scan %s: %w", o.module, err)
 	}
 	if st == o.stamp && o.cur.ID != (Hash{}) {
 		if g, ok := o.cache.lookup(o.cur.ID); ok {
+			o.walked = scan
 			return g, nil
 		}
 	}
@@ -165,7 +186,7 @@ func (o *Origin) Current(ctx context.Context) (Generation, error) {
 	}
 	// The stamp taken before building: a change during the build makes
 	// the next call build again.
-	o.stamp, o.cur = st, g
+	o.stamp, o.cur, o.walked = st, g, scan
 	return g, nil
 }
 
