@@ -2,7 +2,6 @@ package swarm
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/ferrysync/ferry/internal/tree"
-	"github.com/zeebo/blake3"
 )
 
 // walk visits the entries of root in canonical order (fs.WalkDir reads
@@ -40,31 +38,6 @@ func perm(fi fs.FileInfo) uint32 {
 		return uint32(st.Mode) & 0o7777
 	}
 	return uint32(fi.Mode().Perm())
-}
-
-// Stamp returns a hash of what the quick check sees of root's tree
-// (paths, types, modes, sizes, mtimes, ctimes, inodes): equal stamps
-// mean the manifest built for the first still holds, without reading a
-// file.
-func Stamp(ctx context.Context, root *os.Root) (Hash, error) {
-	h := blake3.New()
-	err := walk(ctx, root, func(p string, fi fs.FileInfo) error {
-		var b []byte
-		b = binary.BigEndian.AppendUint16(b, uint16(len(p)))
-		b = append(b, p...)
-		b = binary.BigEndian.AppendUint32(b, uint32(fi.Mode()))
-		b = binary.BigEndian.AppendUint64(b, uint64(fi.Size()))
-		b = binary.BigEndian.AppendUint64(b, uint64(fi.ModTime().UnixNano()))
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-			b = binary.BigEndian.AppendUint64(b, uint64(st.Ctim.Nano()))
-			b = binary.BigEndian.AppendUint64(b, st.Ino)
-		}
-		h.Write(b)
-		return nil
-	})
-	var s Hash
-	h.Sum(s[:0])
-	return s, err
 }
 
 // Build writes the manifest body of root's tree to w (every file read and

@@ -113,9 +113,21 @@ type Origin struct {
 	// scan instead of queueing one each).
 	walked int64
 	scans  atomic.Int64
+	// watch has watched the tree's directories since the scan that began
+	// at scannedAt: while it saw nothing, and for at most maxUnscanned
+	// (changes inotify cannot see: writes through mmap, other hosts on a
+	// network file system), that scan still holds. nil: none yet, or
+	// noWatch (inotify missing, or out of watches): scan every time.
+	watch     *treeWatch
+	noWatch   bool
+	scannedAt time.Time
 
 	arrived func() // tests: called once a caller took its count
 }
+
+// maxUnscanned is how long an origin trusts its tree watch without a
+// scan.
+const maxUnscanned = 10 * time.Second
 
 // NewOrigin returns the store of module at dir, signing with key and
 // caching manifests in cacheDir (created if missing).
@@ -154,10 +166,35 @@ func (o *Origin) Current(ctx context.Context) (Generation, error) {
 			return g, nil // scanned (and built) since this call arrived
 		}
 	}
+	if o.watch != nil && o.cur.ID != (Hash{}) && time.Since(o.scannedAt) < maxUnscanned && !o.watch.changed() {
+		if g, ok := o.cache.lookup(o.cur.ID); ok {
+			return g, nil // nothing changed since the last scan
+		}
+	}
 	scan := o.scans.Add(1)
-	st, err := Stamp(ctx, root)
+	start := time.Now()
+	w := o.watch
+	if w == nil && !o.noWatch {
+		w = newTreeWatch()
+	}
+	if w != nil {
+		w.changed() // what the scan will see anyway
+	}
+	watching := w != nil
+	st, err := stamp(ctx, root, func(fd int) {
+		if watching && w.add(fd) != nil {
+			watching = false // out of watches: scan every time
+		}
+	})
 	if err != nil {
+		o.watch = nil
 		return Generation{}, fmt.Errorf("swarm: scan %s: %w", o.module, err)
+	}
+	o.watch, o.scannedAt = nil, start
+	if watching {
+		o.watch = w
+	} else {
+		o.noWatch = true
 	}
 	if st == o.stamp && o.cur.ID != (Hash{}) {
 		if g, ok := o.cache.lookup(o.cur.ID); ok {

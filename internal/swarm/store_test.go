@@ -19,6 +19,10 @@ func TestOriginCoalescesScans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A change, so that the callers need a scan.
+	if err := os.WriteFile(filepath.Join(dir, "g"), []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	before := o.scans.Load()
 
 	const callers = 20
@@ -27,6 +31,7 @@ func TestOriginCoalescesScans(t *testing.T) {
 	o.arrived = arrived.Done
 	o.mu.Lock() // as if a scan were running: every caller arrives and waits
 	gens := make(chan Hash, callers)
+	var want Hash
 	var done sync.WaitGroup
 	for range callers {
 		done.Go(func() {
@@ -43,8 +48,11 @@ func TestOriginCoalescesScans(t *testing.T) {
 	o.arrived = nil
 	close(gens)
 	for g := range gens {
-		if g != first.ID {
-			t.Fatalf("generation %x, want %x", g[:4], first.ID[:4])
+		if want == (Hash{}) {
+			want = g
+		}
+		if g != want || g == first.ID {
+			t.Fatalf("generation %x, want one new generation for all (%x; first %x)", g[:4], want[:4], first.ID[:4])
 		}
 	}
 	if n := o.scans.Load() - before; n != 1 {
@@ -58,7 +66,47 @@ func TestOriginCoalescesScans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if next.ID == first.ID {
+	if next.ID == want {
 		t.Fatalf("a caller arriving after a change got the old generation")
+	}
+}
+
+// TestOriginWatchSkipsScans: once scanned, an origin answers Current
+// without a scan while its tree watch saw nothing, and scans again after
+// any change the quick check can see: a file written, a mode changed, a
+// file in a directory made after the last scan, a file removed.
+func TestOriginWatchSkipsScans(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"f": "one", "d/g": "two"})
+	o := newTestOrigin(t, dir, testKey(t, 16))
+	last, err := o.Current(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.watch == nil {
+		t.Skip("no inotify here: the origin scans every time")
+	}
+	for i, change := range []func() error{
+		func() error { return os.WriteFile(filepath.Join(dir, "f"), []byte("one, changed"), 0o644) },
+		func() error { return os.Chmod(filepath.Join(dir, "d/g"), 0o600) },
+		func() error { return os.MkdirAll(filepath.Join(dir, "new/deeper"), 0o755) },
+		func() error { return os.WriteFile(filepath.Join(dir, "new/deeper/h"), []byte("h"), 0o644) },
+		func() error { return os.Remove(filepath.Join(dir, "d/g")) },
+	} {
+		scans := o.scans.Load()
+		if g, err := o.Current(t.Context()); err != nil || g.ID != last.ID || o.scans.Load() != scans {
+			t.Fatalf("step %d, unchanged: generation %x (was %x), %d scans, %v", i, g.ID[:4], last.ID[:4], o.scans.Load()-scans, err)
+		}
+		if err := change(); err != nil {
+			t.Fatal(err)
+		}
+		g, err := o.Current(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.ID == last.ID {
+			t.Fatalf("step %d: a change kept generation %x", i, g.ID[:4])
+		}
+		last = g
 	}
 }
