@@ -129,6 +129,11 @@ type Origin struct {
 // scan.
 const maxUnscanned = 10 * time.Second
 
+// maxWatchedDirs bounds the inotify watches one origin takes (they count
+// against the user's fs.inotify.max_user_watches, which other programs
+// share): a bigger tree is scanned at every INFO.
+const maxWatchedDirs = 1 << 16
+
 // NewOrigin returns the store of module at dir, signing with key and
 // caching manifests in cacheDir (created if missing).
 func NewOrigin(module, dir string, key ed25519.PrivateKey, cacheDir string) (*Origin, error) {
@@ -180,10 +185,10 @@ func (o *Origin) Current(ctx context.Context) (Generation, error) {
 	if w != nil {
 		w.changed() // what the scan will see anyway
 	}
-	watching := w != nil
+	watching, dirs := w != nil, 0
 	st, err := stamp(ctx, root, func(fd int) {
-		if watching && w.add(fd) != nil {
-			watching = false // out of watches: scan every time
+		if dirs++; watching && (dirs > maxWatchedDirs || w.add(fd) != nil) {
+			watching = false // out of watches, or too many to take: scan every time
 		}
 	})
 	if err != nil {
