@@ -189,7 +189,11 @@ func scanOnce(root string, prev snapshot) (snapshot, map[string]error, bool) {
 	}
 	fi, err := os.Lstat(root)
 	if err != nil {
-		return s, unreadable, false
+		// The root itself, gone or out of reach (an unmounted network
+		// filesystem): its replica is no copy of an empty tree.
+		unreadable[""] = err
+		keep(s, prev, "", false)
+		return s, unreadable, true
 	}
 	dir("", info(fi))
 	return s, unreadable, ok

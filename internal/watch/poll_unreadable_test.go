@@ -73,3 +73,21 @@ func TestPollUnreadableDir(t *testing.T) {
 		})
 	}
 }
+
+// TestPollRootGone: a root that vanishes (an unmounted filesystem looks
+// the same) keeps the last scan: nothing under it is reported removed.
+func TestPollRootGone(t *testing.T) {
+	parent := t.TempDir()
+	root := filepath.Join(parent, "root")
+	must(t, os.MkdirAll(filepath.Join(root, "d"), 0o755))
+	must(t, os.WriteFile(filepath.Join(root, "d", "f"), nil, 0o644))
+	before := scanned(root)
+	must(t, os.Rename(root, filepath.Join(parent, "moved")))
+	after, unreadable := scan(root, before)
+	if got := diffScans(before, after); len(got) != 0 {
+		t.Errorf("changes %+v, want none", got)
+	}
+	if err := unreadable[""]; !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("unreadable[\"\"] = %v, want the root's error", err)
+	}
+}
