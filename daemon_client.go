@@ -73,7 +73,7 @@ func dialDaemon(ctx context.Context, op Operand, opts Options, serverSends bool)
 	if serverSends {
 		role = daemon.RoleSender
 	}
-	oo := daemon.OpenOptions{Role: role, User: op.User}
+	oo := daemon.OpenOptions{Role: role, User: op.User, Watch: opts.watching}
 	if op.User != "" {
 		pw, err := daemon.Password(opts.PasswordFile)
 		if err != nil && !errors.Is(err, daemon.ErrNoPassword) {

@@ -237,6 +237,10 @@ type Options struct {
 	// Logger, if not nil, gets a record of each pass (level Info, with its
 	// stats) and of each per-file error (level Warn).
 	Logger *slog.Logger
+
+	// watching: the session is a watch's (Watch sets it); a daemon
+	// module is opened saying so, and refuses it with watch = false.
+	watching bool
 }
 
 // DefaultOptions returns ferry's defaults: archive mode (recursive, links,

@@ -93,6 +93,7 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 	if err != nil {
 		return Stats{}, err
 	}
+	opts.watching = true
 	if op.Kind != Local && wopts.Events == nil {
 		return watchRemote(ctx, src, dst, opts, wopts)
 	}

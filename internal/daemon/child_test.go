@@ -42,6 +42,10 @@ path = "`+mod+`"
 read_only = false
 uid = 65534
 gid = 65534
+[module.nowatch]
+path = "`+mod+`"
+uid = 65534
+watch = false
 [module.missing]
 path = "`+filepath.Join(dir, "nope")+`"
 uid = 65534
@@ -57,6 +61,12 @@ uid = 65534
 	}
 	if !strings.HasPrefix(got, "uid=65534 ") || !strings.Contains(got, "role=receiver") {
 		t.Fatalf("child answered %q, want uid=65534", got)
+	}
+	if !strings.Contains(got, "nowatch=false") {
+		t.Errorf("child answered %q, want nowatch=false", got)
+	}
+	if got, err := command(t, ts.addr, OpenOptions{Module: "nowatch", Role: RoleSender}, "whoami"); err != nil || !strings.Contains(got, "nowatch=true") {
+		t.Errorf("module with watch = false: child answered %q, %v; want nowatch=true (--no-watch)", got, err)
 	}
 	if got, err := command(t, ts.addr, OpenOptions{Module: "drop", Role: RoleReceiver}, "write made.txt x"); err != nil || got != "ok\n" {
 		t.Fatalf("write: %q, %v", got, err)

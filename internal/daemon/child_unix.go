@@ -55,7 +55,7 @@ func (c *serverConn) serveChild(ctx context.Context, m *Module, sess *Session, l
 		"--user", sess.User, "--remote", sess.Remote, "--flags", strconv.Itoa(int(m.flags())),
 		"--refuse-compress="+strconv.FormatBool(sess.RefuseCompress),
 		"--allow-setid="+strconv.FormatBool(sess.AllowSetID), "--allow-devices="+strconv.FormatBool(sess.AllowDevices),
-		"--timeout="+sess.Timeout.String())
+		"--timeout="+sess.Timeout.String(), "--no-watch="+strconv.FormatBool(sess.NoWatch))
 	cmd := exec.CommandContext(ctx, argv[0], args...)
 	cmd.ExtraFiles = []*os.File{childF}
 	cmd.Stderr = &logWriter{log: log}
@@ -121,6 +121,7 @@ type childArgs struct {
 	flags                            uint8
 	refuseCompress                   bool
 	allowSetID, allowDevices         bool
+	noWatch                          bool
 	timeout                          time.Duration
 }
 
@@ -150,7 +151,7 @@ func runChild(ctx context.Context, a childArgs, h Handler, stderr io.Writer) int
 		return 1
 	}
 	sess := &Session{Module: a.module, Root: root, Path: a.path, Role: role, User: a.user, Remote: a.remote,
-		RefuseCompress: a.refuseCompress, WriteOnly: a.flags&FlagWriteOnly != 0, AllowSetID: a.allowSetID, AllowDevices: a.allowDevices, Timeout: a.timeout}
+		RefuseCompress: a.refuseCompress, WriteOnly: a.flags&FlagWriteOnly != 0, AllowSetID: a.allowSetID, AllowDevices: a.allowDevices, Timeout: a.timeout, NoWatch: a.noWatch}
 	if err := h(ctx, conn, sess); err != nil {
 		fmt.Fprintf(stderr, "ferry serve --child: module %s: %v\n", a.module, err)
 		return 1

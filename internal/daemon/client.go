@@ -162,6 +162,9 @@ type OpenOptions struct {
 	Hops     uint8
 	User     string // for auth modules
 	Password string // never sent: used to answer the challenge
+	// Watch says the module is opened for ferry watch (CapWatch): a
+	// module with watch = false refuses it.
+	Watch bool
 }
 
 // ErrNoCredentials reports an auth module opened without user or password.
@@ -183,6 +186,9 @@ func (c *Client) open(ctx context.Context, o OpenOptions) (net.Conn, uint8, erro
 	stop := c.guard(ctx)
 	defer stop()
 	req := openRequest{Module: o.Module, Role: o.Role, Hops: o.Hops, Version: c.greeting.Version, Caps: []string{CapRedirect}}
+	if o.Watch {
+		req.Caps = append(req.Caps, CapWatch)
+	}
 	if err := writeFrame(c.conn, msgOpen, req.marshal()); err != nil {
 		return nil, 0, err
 	}

@@ -120,6 +120,8 @@ type Module struct {
 	BWLimit Rate `toml:"bwlimit"`
 	// ModuleSwarm: many-source service (config_swarm.go).
 	ModuleSwarm
+	// ModuleWatch: whether clients may watch it (config_watch.go).
+	ModuleWatch
 
 	// Gateway modules (config_proxy.go): Proxy relays to backend
 	// daemons, Redirect sends clients elsewhere; either replaces Path.

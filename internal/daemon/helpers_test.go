@@ -136,7 +136,7 @@ func lineHandler(ctx context.Context, conn net.Conn, s *Session) error {
 		_, err = fmt.Fprintf(conn, "ok %d\n", n)
 		return err
 	case f[0] == "whoami":
-		_, err := fmt.Fprintf(conn, "uid=%d user=%s role=%s\n", os.Geteuid(), s.User, s.Role)
+		_, err := fmt.Fprintf(conn, "uid=%d user=%s role=%s nowatch=%v\n", os.Geteuid(), s.User, s.Role, s.NoWatch)
 		return err
 	}
 	return fmt.Errorf("unknown command %q", line)

@@ -42,9 +42,10 @@ func (f *serveFlags) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.ca.refuseCompress, "refuse-compress", false, "internal (--child)")
 	fs.BoolVar(&f.ca.allowSetID, "allow-setid", false, "internal (--child)")
 	fs.BoolVar(&f.ca.allowDevices, "allow-devices", false, "internal (--child)")
+	fs.BoolVar(&f.ca.noWatch, "no-watch", false, "internal (--child)")
 	fs.DurationVar(&f.ca.timeout, "timeout", 0, "internal (--child)")
 	fs.Uint8Var(&f.ca.flags, "flags", 0, "internal (--child)")
-	for _, n := range []string{"child", "module", "path", "role", "user", "remote", "refuse-compress", "flags", "allow-setid", "allow-devices", "timeout"} {
+	for _, n := range []string{"child", "module", "path", "role", "user", "remote", "refuse-compress", "flags", "allow-setid", "allow-devices", "timeout", "no-watch"} {
 		fs.MarkHidden(n)
 	}
 }

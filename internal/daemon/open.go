@@ -29,6 +29,9 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 	if m.Redirect != "" {
 		return c.redirect(m, req, log)
 	}
+	if hasCap(req.Caps, CapWatch) && !m.WatchAllowed() {
+		return refuse(CodeModuleMode, "%s", watchRefused(m.Name))
+	}
 	if !c.s.limits.acquireModule(m.Name, m.MaxConnections) {
 		r := refuse(CodeTooMany, "max connections (%d) reached for module %q -- try again later", m.MaxConnections, m.Name)
 		r.limited = true
@@ -64,7 +67,7 @@ func (c *serverConn) open(ctx context.Context, req openRequest) error {
 	}
 	sess := &Session{Module: m.Name, Path: m.Path, Role: req.Role, User: user,
 		Remote: c.remoteString(), Timeout: time.Duration(m.Timeout), RefuseCompress: m.RefuseCompress,
-		WriteOnly: m.WriteOnly, AllowSetID: m.AllowSetID, AllowDevices: m.AllowDevices}
+		WriteOnly: m.WriteOnly, AllowSetID: m.AllowSetID, AllowDevices: m.AllowDevices, NoWatch: !m.WatchAllowed()}
 	if c.s.dropsPrivileges(m) {
 		return c.serveChild(ctx, m, sess, log)
 	}

@@ -40,6 +40,9 @@ type Session struct {
 	// allow_devices; without them a receiving Handler clears setuid and
 	// setgid bits and creates no device nodes.
 	AllowSetID, AllowDevices bool
+	// NoWatch: the module's watch = false; a sending Handler refuses a
+	// client that asks to follow (ferry watch from the module).
+	NoWatch bool
 }
 
 // Handler serves the sync protocol on conn after the daemon phase, as

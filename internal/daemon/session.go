@@ -33,7 +33,7 @@ func SessionHandler() Handler {
 			Root: s.Root,
 		}
 		if s.Role == RoleSender {
-			so.FollowRenames = followModule(s, &paths) // watch.go
+			so.FollowRenames = followModule(s, &paths) // watch.go: refuses with NoWatch
 		}
 		return session.Serve(ctx, conn, so)
 	}

@@ -170,6 +170,9 @@ func serveFollow(ctx context.Context, c *link.Link, p *role.Peer, r engine, f *f
 	if passErr != nil {
 		return next, passErr
 	}
+	if ferr != nil && fctx.Err() == nil {
+		return next, ferr // the watch failed or was refused: the client is told at once
+	}
 	select { // the passes are the client's again only when it says so
 	case <-fctx.Done():
 	case <-c.Done():

@@ -12,7 +12,9 @@
 //	         created in it meanwhile is missed. IN_Q_OVERFLOW becomes a
 //	         rescan. When fs.inotify.max_user_watches runs out, the
 //	         directories left unwatched are polled instead, with a warning
-//	         naming the sysctl.
+//	         naming the sysctl. A directory that cannot be watched (it
+//	         came unreadable) is warned about, and watched when its
+//	         attributes change (made readable).
 //	fanotify (Linux 5.17, CAP_SYS_ADMIN) one FAN_MARK_FILESYSTEM mark for
 //	         the whole filesystem, with FAN_REPORT_DFID_NAME_TARGET: each
 //	         event names its directory by file handle, resolved with
@@ -20,7 +22,9 @@
 //	         directory, no setup scan. FAN_RENAME gives both names of a
 //	         rename at once; FAN_Q_OVERFLOW becomes a rescan. A directory
 //	         that cannot be resolved any more is gone, and its deletion,
-//	         reported in its parent, covers what happened in it.
+//	         reported in its parent, covers what happened in it. It
+//	         lists no directory, so one made unreadable is only a change
+//	         of its attributes: the pass over it reports the error.
 //	poll     a scan of the tree every Options.PollInterval, for other
 //	         systems and network filesystems, compared with the last one:
 //	         each entry made, changed (type, mode, size, times, inode) or
@@ -29,7 +33,12 @@
 //	         is a rename (a directory moves with what is under it). A scan
 //	         during which a directory changed, an entry vanished or one
 //	         showed under two names is made again (a few times), so that a
-//	         rename is not taken for a deletion and a creation.
+//	         rename is not taken for a deletion and a creation. A
+//	         directory it cannot read (EACCES, EIO), or an entry it cannot
+//	         lstat, keeps what the last scan held there, and a warning
+//	         names it: it is never taken for emptied, so no deletion is
+//	         replicated for it (a pass over it reports the error and
+//	         deletes nothing under it).
 //	auto     inotify on Linux, else poll (fanotify is asked for by name:
 //	         on a busy filesystem it reads every event of the filesystem).
 //

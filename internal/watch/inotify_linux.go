@@ -183,6 +183,12 @@ func (w *inotifyWatcher) handle(ev rawEvent, changes []Change) []Change {
 			w.addTree(p)
 		case ev.mask&(unix.IN_MOVED_FROM|unix.IN_DELETE) != 0:
 			w.removeTree(p)
+		case ev.mask&unix.IN_ATTRIB != 0:
+			// A directory that could not be watched (unreadable when
+			// it came) may be readable now.
+			if _, watched := w.dirs[p]; !watched {
+				w.addTree(p)
+			}
 		}
 	}
 	created := ev.mask&(unix.IN_CREATE|unix.IN_MOVED_TO) != 0

@@ -2,10 +2,14 @@ package watch
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -19,6 +23,10 @@ type poller struct {
 	done   chan struct{}
 	once   sync.Once
 	last   snapshot
+	// unreadable are the directories (and entries) the last scan could
+	// not read, by path relative to the root: warned about once each.
+	unreadable map[string]bool
+	onWarning  func(error)
 }
 
 // snapshot is a scan of the tree: every entry but the root, by path
@@ -39,8 +47,8 @@ type entryInfo struct {
 
 func newPoll(ctx context.Context, root string, opts Options) *poller {
 	ctx, cancel := context.WithCancel(ctx)
-	p := &poller{root: root, out: make(chan Change), cancel: cancel, done: make(chan struct{})}
-	p.last = scan(root)
+	p := &poller{root: root, out: make(chan Change), cancel: cancel, done: make(chan struct{}), onWarning: opts.OnWarning}
+	p.rescan()
 	go func() {
 		defer close(p.done)
 		defer close(p.out)
@@ -52,11 +60,11 @@ func newPoll(ctx context.Context, root string, opts Options) *poller {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				next := scan(root)
-				changes = diffScans(p.last, next)
-				p.last = next
+				last := p.last
+				p.rescan()
+				changes = diffScans(last, p.last)
 			case <-opts.overflow:
-				p.last = scan(root)
+				p.rescan()
 				changes = []Change{{Rescan: true}}
 			}
 			for _, c := range changes {
@@ -71,18 +79,53 @@ func newPoll(ctx context.Context, root string, opts Options) *poller {
 	return p
 }
 
+// rescan scans the tree again into p.last, and warns once about each
+// directory or entry that has become unreadable.
+func (p *poller) rescan() {
+	next, unreadable := scan(p.root, p.last)
+	seen := map[string]bool{}
+	for rel, err := range unreadable {
+		seen[rel] = true
+		if !p.unreadable[rel] && p.onWarning != nil {
+			p.onWarning(fmt.Errorf("watch: %w (kept as last seen: nothing under it is deleted)", err))
+		}
+	}
+	p.last, p.unreadable = next, seen
+}
+
 // scan reads the tree under root: a consistent scan if it can (a few
-// tries), else the last one. What cannot be read is left out: a replica
-// pass over it finds the source unreadable, which never deletes.
-func scan(root string) snapshot {
-	var s snapshot
+// tries), else the last one. A directory that cannot be read (EACCES,
+// EIO), or an entry that cannot be lstat'ed but exists, keeps what prev,
+// the last scan, held for it and under it, so that it is never taken
+// for emptied: unreadable has its error, by path relative to the root.
+func scan(root string, prev snapshot) (s snapshot, unreadable map[string]error) {
 	for range 4 {
 		var ok bool
-		if s, ok = scanOnce(root); ok {
+		if s, unreadable, ok = scanOnce(root, prev); ok {
 			break
 		}
 	}
-	return s
+	return s, unreadable
+}
+
+// keep copies the entries of prev under rel (and rel itself when self)
+// into s.
+func keep(s, prev snapshot, rel string, self bool) {
+	if self {
+		if e, ok := prev[rel]; ok {
+			s[rel] = e
+		}
+	}
+	for p, e := range prev {
+		if rel == "" || strings.HasPrefix(p, rel+"/") {
+			s[p] = e
+		}
+	}
+}
+
+// gone reports whether err says that a path is not there any more.
+func gone(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
 }
 
 // scanOnce reads the tree once and reports whether the scan is consistent:
@@ -91,8 +134,9 @@ func scan(root string) snapshot {
 // (a rename across directories during the scan) unless it has several
 // links. Only a consistent scan can tell a rename from a deletion and a
 // creation.
-func scanOnce(root string) (snapshot, bool) {
+func scanOnce(root string, prev snapshot) (snapshot, map[string]error, bool) {
 	s := snapshot{}
+	unreadable := map[string]error{}
 	type id struct{ dev, ino uint64 }
 	seen := map[id]bool{}
 	ok := true
@@ -101,7 +145,11 @@ func scanOnce(root string) (snapshot, bool) {
 		abs := filepath.Join(root, filepath.FromSlash(rel))
 		names, err := readNames(abs)
 		if err != nil {
-			return
+			if !gone(err) {
+				unreadable[rel] = err
+				keep(s, prev, rel, false)
+			}
+			return // else gone meanwhile: its parent's next listing says so
 		}
 		var subdirs []string
 		for _, name := range names {
@@ -111,7 +159,12 @@ func scanOnce(root string) (snapshot, bool) {
 			}
 			fi, err := os.Lstat(filepath.Join(abs, name))
 			if err != nil {
-				ok = false // gone meanwhile
+				if gone(err) {
+					ok = false // gone meanwhile
+				} else {
+					unreadable[p] = err
+					keep(s, prev, p, true)
+				}
 				continue
 			}
 			e := info(fi)
@@ -136,10 +189,14 @@ func scanOnce(root string) (snapshot, bool) {
 	}
 	fi, err := os.Lstat(root)
 	if err != nil {
-		return s, false
+		// The root itself, gone or out of reach (an unmounted network
+		// filesystem): its replica is no copy of an empty tree.
+		unreadable[""] = err
+		keep(s, prev, "", false)
+		return s, unreadable, true
 	}
 	dir("", info(fi))
-	return s, ok
+	return s, unreadable, ok
 }
 
 // readNames lists the directory dir.

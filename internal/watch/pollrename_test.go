@@ -61,10 +61,10 @@ func TestDiffScans(t *testing.T) {
 			for _, f := range []string{"a", "b", "d/x", "d/y"} {
 				must(t, os.WriteFile(p(f), []byte(f), 0o644))
 			}
-			before := scan(root)
+			before := scanned(root)
 			must(t, tt.do(p))
 			var got []string
-			for _, c := range diffScans(before, scan(root)) {
+			for _, c := range diffScans(before, scanned(root)) {
 				switch {
 				case c.From != "":
 					got = append(got, c.From+"->"+c.Path)
@@ -88,10 +88,16 @@ func TestDiffScansLarge(t *testing.T) {
 	for i := range 1000 {
 		must(t, os.WriteFile(filepath.Join(root, "big", fmt.Sprint(i)), []byte(fmt.Sprint(i)), 0o644))
 	}
-	before := scan(root)
+	before := scanned(root)
 	must(t, os.Rename(filepath.Join(root, "big"), filepath.Join(root, "moved")))
-	got := diffScans(before, scan(root))
+	got := diffScans(before, scanned(root))
 	if len(got) != 1 || got[0].From != "big" || got[0].Path != "moved" || !got[0].Dir {
 		t.Errorf("changes %+v, want the rename big -> moved alone", got)
 	}
+}
+
+// scanned is a scan of root with no scan before it.
+func scanned(root string) snapshot {
+	s, _ := scan(root, nil)
+	return s
 }
