@@ -66,22 +66,34 @@ func (s *Server) startMirrors(ctx context.Context) {
 	})
 }
 
-// mirrorLoop refreshes a mirror now and every mirror_interval.
+// mirrorRetry is the first wait after a failed mirror refresh; it
+// doubles up to mirror_interval.
+var mirrorRetry = time.Second
+
+// mirrorLoop refreshes a mirror now and every mirror_interval; after a
+// failure, sooner (mirrorRetry, doubling up to the interval).
 func (s *Server) mirrorLoop(ctx context.Context, m *Module, mi *swarm.Mirror) {
 	log := s.log.With("module", m.Name, "origin", m.MirrorOf)
+	interval := time.Duration(m.MirrorInterval)
+	retry := mirrorRetry
 	for {
+		wait := interval
 		if g, err := s.refreshMirror(ctx, m, mi); err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			log.Warn("mirror refresh", "err", err)
+			log.Warn("mirror refresh", "err", err, "retry_in", min(retry, interval).String())
+			// An origin that is down (or not up yet) is asked again
+			// soon, then less and less often, up to the interval.
+			wait, retry = min(retry, interval), min(2*retry, interval)
 		} else {
 			log.Info("mirror refresh", "generation", fmt.Sprintf("%x", g.ID[:8]))
+			retry = mirrorRetry
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(time.Duration(m.MirrorInterval)):
+		case <-time.After(wait):
 		case <-s.swarm.kick:
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -214,5 +215,75 @@ swarm_cache = "`+filepath.Join(mdir, ".cache")+`"
 	og, err := origin.srv.swarm.stores["data"].Current(t.Context())
 	if err != nil || cl.Info.Generation != og.ID || og.ID == (swarm.Hash{}) {
 		t.Fatalf("mirror at %x, %v", cl.Info.Generation[:8], err)
+	}
+}
+
+// TestMirrorRetriesDownOrigin: a mirror whose origin is not up when it
+// starts asks again within seconds (not after mirror_interval) and adopts
+// the origin's generation once the origin answers.
+func TestMirrorRetriesDownOrigin(t *testing.T) {
+	dir := t.TempDir()
+	pub, err := swarm.GenerateKey(filepath.Join(dir, "swarm.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	swarmTree(t, filepath.Join(dir, "origin"))
+	swarmTree(t, filepath.Join(dir, "mirror"))
+	origin := startServer(t, dir, `[module.data]
+path = "%DIR%/origin"
+swarm = true
+swarm_key = "%DIR%/swarm.key"
+`, nil)
+	// The address the mirror dials: refused at first, then a relay to
+	// the origin.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := ln.Addr().String()
+	ln.Close()
+	ms := startServer(t, filepath.Join(dir, "mirror"), `[module.copy]
+path = "%DIR%"
+swarm = true
+mirror_of = "ferry://`+gate+`/data"
+swarm_origin_key = "`+swarm.FormatKey(pub)+`"
+swarm_cache = "`+filepath.Join(dir, "cache")+`"
+mirror_interval = "1h"
+`, nil)
+	for i := 0; !strings.Contains(ms.log.String(), "connection refused"); i++ {
+		if i == 500 {
+			t.Fatalf("no failed refresh logged:\n%s", ms.log.String())
+		}
+		time.Sleep(10 * time.Millisecond) // waiting for the first refresh, not a timing assertion
+	}
+	ln, err = net.Listen("tcp", gate)
+	if err != nil {
+		t.Skipf("the port was taken meanwhile: %v", err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				o, err := net.Dial("tcp", origin.addr)
+				if err != nil {
+					return
+				}
+				defer o.Close()
+				go io.Copy(o, c)
+				io.Copy(c, o)
+			}()
+		}
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(ms.log.String(), `msg="mirror refresh" module=copy`+" origin=ferry://"+gate+"/data generation=") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the mirror did not retry within 20 s (interval 1h):\n%s", ms.log.String())
+		}
+		time.Sleep(20 * time.Millisecond) // waiting for the retry, not a timing assertion
 	}
 }
