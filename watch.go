@@ -127,7 +127,7 @@ func Watch(ctx context.Context, src, dst string, opts Options, wopts WatchOption
 	if err != nil {
 		return Stats{}, err
 	}
-	rootEntry(s, dst)
+	rootEntry(s)
 	var lost Stats          // the stats of sessions lost, added up
 	full, up := true, false // the next pass is a full one; a pass has succeeded
 	first := time.Now()
@@ -211,7 +211,7 @@ func reopen(ctx context.Context, src, dst string, opts Options, wopts WatchOptio
 		}
 		s, err := Open(context.WithoutCancel(ctx), []string{src}, dst, opts)
 		if err == nil {
-			rootEntry(s, dst)
+			rootEntry(s)
 			return s
 		}
 		cause = err
@@ -232,13 +232,10 @@ func watchErr(ctx context.Context, err error) error {
 }
 
 // rootEntry makes the passes of s send the source root's entry, so that
-// the replica root's times follow the names made and removed at its top:
-// to a local destination only for now. Over a connection that can be cut
-// (ssh, a daemon), a pass cut short that holds the root's entry leaves the
-// far side's session writing for longer, and the partial data it keeps
-// may then land after the catch-up pass (TestWatchCutMidBatch saw it).
-func rootEntry(s *Session, dst string) {
-	if op, err := ParseOperand(dst); err == nil && op.Kind == Local {
-		s.cl.SetRootEntry(true)
-	}
+// the replica root's times follow the names made and removed at its top,
+// whatever the destination (TestPassRootTimes; TestWatchCutMidBatch
+// checks that a pass cut short with the root's entry leaves nothing behind
+// the catch-up pass).
+func rootEntry(s *Session) {
+	s.cl.SetRootEntry(true)
 }
