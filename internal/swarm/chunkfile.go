@@ -25,6 +25,12 @@ func (s *server) readFileAt(p string, buf []byte, off int64) (int, error) {
 	if n, err, ok := s.readFileAtFast(p, buf, off); ok {
 		return n, err
 	}
+	// The type before the open (see readFileAtFast).
+	if fi, err := s.o.Root.Lstat(p); err != nil {
+		return 0, err
+	} else if !fi.Mode().IsRegular() {
+		return 0, errNotRegular
+	}
 	f, err := s.o.Root.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return 0, err

@@ -11,9 +11,9 @@ import (
 )
 
 // TestServeChunkConfined: a source serves chunks of the module's regular
-// files only: a path through a symlink out of the module, a FIFO (which
-// must not block the read) or a missing file gets FAIL; with openat2 and
-// through os.Root alike.
+// files only: a path through a symlink out of the module, a FIFO (never
+// even opened) or a missing file gets FAIL; with openat2 and through
+// os.Root alike.
 func TestServeChunkConfined(t *testing.T) {
 	outside := t.TempDir()
 	os.WriteFile(filepath.Join(outside, "secret"), []byte("secret"), 0o644)
@@ -22,6 +22,16 @@ func TestServeChunkConfined(t *testing.T) {
 	os.Symlink("sub", filepath.Join(dir, "ln"))
 	os.Symlink(outside, filepath.Join(dir, "out"))
 	if err := unix.Mkfifo(filepath.Join(dir, "p"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Anything but a regular file is refused before it is opened
+	// (opening a device can act on it): the FIFO must see no open.
+	ino, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(ino)
+	if _, err := unix.InotifyAddWatch(ino, filepath.Join(dir, "p"), unix.IN_OPEN); err != nil {
 		t.Fatal(err)
 	}
 	o := newTestOrigin(t, dir, testKey(t, 14))
@@ -66,5 +76,9 @@ func TestServeChunkConfined(t *testing.T) {
 			}
 		}
 		cl.Close()
+		var ev [4096]byte
+		if n, _ := unix.Read(ino, ev[:]); n > 0 {
+			t.Errorf("openat2 %v: the FIFO was opened", fast)
+		}
 	}
 }
