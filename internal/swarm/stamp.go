@@ -83,7 +83,10 @@ func (w *stampWalk) dir(d *os.File, p string) error {
 			continue
 		}
 		fd, err := unix.Openat(dfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-		if err != nil {
+		switch {
+		case err == unix.ENOENT, err == unix.ENOTDIR, err == unix.ELOOP:
+			continue // removed or replaced meanwhile: its parent's change shows
+		case err != nil:
 			return &os.PathError{Op: "open", Path: ep, Err: err}
 		}
 		sub := os.NewFile(uintptr(fd), ep)

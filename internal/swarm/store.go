@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"syscall"
 	"sync/atomic"
 	"time"
 )
@@ -118,9 +119,10 @@ type Origin struct {
 	// (changes inotify cannot see: writes through mmap, other hosts on a
 	// network file system), that scan still holds. nil: none yet, or
 	// noWatch (inotify missing, or out of watches): scan every time.
-	watch     *treeWatch
-	noWatch   bool
-	scannedAt time.Time
+	watch       *treeWatch
+	noWatch     bool
+	scannedAt   time.Time
+	watchedRoot [2]uint64 // rootID of the tree the watch is on
 
 	arrived func() // tests: called once a caller took its count
 }
@@ -160,6 +162,10 @@ func (o *Origin) Current(ctx context.Context) (Generation, error) {
 		return Generation{}, err
 	}
 	defer root.Close()
+	id, err := rootID(root)
+	if err != nil {
+		return Generation{}, err
+	}
 	arrival := o.scans.Load()
 	if o.arrived != nil {
 		o.arrived()
@@ -171,35 +177,49 @@ func (o *Origin) Current(ctx context.Context) (Generation, error) {
 			return g, nil // scanned (and built) since this call arrived
 		}
 	}
-	if o.watch != nil && o.cur.ID != (Hash{}) && time.Since(o.scannedAt) < maxUnscanned && !o.watch.changed() {
+	if o.watch != nil && o.cur.ID != (Hash{}) && id == o.watchedRoot && time.Since(o.scannedAt) < maxUnscanned && !o.watch.changed() {
 		if g, ok := o.cache.lookup(o.cur.ID); ok {
 			return g, nil // nothing changed since the last scan
 		}
 	}
-	scan := o.scans.Add(1)
-	start := time.Now()
+	// The watch is kept only with the generation its scan gave: after a
+	// failure nothing vouches for the current generation.
 	w := o.watch
+	o.watch = nil
 	if w == nil && !o.noWatch {
 		w = newTreeWatch()
 	}
 	if w != nil {
 		w.changed() // what the scan will see anyway
 	}
+	scan := o.scans.Add(1)
+	start := time.Now()
 	watching, dirs := w != nil, 0
 	st, err := stamp(ctx, root, func(fd int) {
 		if dirs++; watching && (dirs > maxWatchedDirs || w.add(fd) != nil) {
 			watching = false // out of watches, or too many to take: scan every time
 		}
 	})
-	if err != nil {
-		o.watch = nil
-		return Generation{}, fmt.Errorf("swarm: scan %s: %w", o.module, err)
+	if w != nil && !watching {
+		w.close()
+		w, o.noWatch = nil, true
 	}
-	o.watch, o.scannedAt = nil, start
-	if watching {
-		o.watch = w
-	} else {
-		o.noWatch = true
+	g, err := o.settle(ctx, root, st, scan, err)
+	if err != nil {
+		if w != nil {
+			w.close()
+		}
+		return g, err
+	}
+	o.watch, o.watchedRoot, o.scannedAt = w, id, start
+	return g, nil
+}
+
+// settle makes the generation of a scan's stamp st current: the current
+// one when the stamp did not change, a new manifest otherwise.
+func (o *Origin) settle(ctx context.Context, root *os.Root, st Hash, scan int64, serr error) (Generation, error) {
+	if serr != nil {
+		return Generation{}, fmt.Errorf("swarm: scan %s: %w", o.module, serr)
 	}
 	if st == o.stamp && o.cur.ID != (Hash{}) {
 		if g, ok := o.cache.lookup(o.cur.ID); ok {
@@ -230,6 +250,20 @@ func (o *Origin) Current(ctx context.Context) (Generation, error) {
 	// the next call build again.
 	o.stamp, o.cur, o.walked = st, g, scan
 	return g, nil
+}
+
+// rootID returns the device and inode of root's directory: another one at
+// the module's path (a symlink swapped, a mount) is another tree.
+func rootID(root *os.Root) ([2]uint64, error) {
+	fi, err := root.Stat(".")
+	if err != nil {
+		return [2]uint64{}, err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return [2]uint64{}, nil
+	}
+	return [2]uint64{uint64(st.Dev), st.Ino}, nil
 }
 
 // build writes a new manifest body to f, reusing the hashes of the

@@ -110,3 +110,74 @@ func TestOriginWatchSkipsScans(t *testing.T) {
 		last = g
 	}
 }
+
+// TestOriginWatchAfterFailedBuild: a scan whose build fails leaves no
+// watch vouching for the old generation: the next call scans and builds
+// (found in review: it served the old generation for 10 s).
+func TestOriginWatchAfterFailedBuild(t *testing.T) {
+	dir, cache := t.TempDir(), filepath.Join(t.TempDir(), "cache")
+	writeTree(t, dir, map[string]string{"f": "one"})
+	o, err := NewOrigin("mod", dir, testKey(t, 17), cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := o.Current(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "f"), []byte("two, longer"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The cache cannot take a build: a file where its directory was.
+	if err := os.Rename(cache, cache+".away"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cache, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Current(t.Context()); err == nil {
+		t.Fatal("a build into a broken cache succeeded")
+	}
+	os.Remove(cache)
+	if err := os.Rename(cache+".away", cache); err != nil {
+		t.Fatal(err)
+	}
+	g, err := o.Current(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.ID == first.ID {
+		t.Fatal("after a failed build, the old generation was served for a changed tree")
+	}
+}
+
+// TestOriginRootSwapped: the module's path swapped to another directory
+// (a symlink replaced, as deployments do) is another tree at once, though
+// no watched directory changed.
+func TestOriginRootSwapped(t *testing.T) {
+	top := t.TempDir()
+	writeTree(t, filepath.Join(top, "a"), map[string]string{"f": "tree a"})
+	writeTree(t, filepath.Join(top, "b"), map[string]string{"f": "tree b, other"})
+	cur := filepath.Join(top, "current")
+	if err := os.Symlink("a", cur); err != nil {
+		t.Fatal(err)
+	}
+	o := newTestOrigin(t, cur, testKey(t, 18))
+	first, err := o.Current(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("b", cur+".new"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(cur+".new", cur); err != nil {
+		t.Fatal(err)
+	}
+	g, err := o.Current(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.ID == first.ID {
+		t.Fatal("the swapped tree got the old generation")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -15,8 +16,21 @@ import (
 // so a change made before a request is in the queue when the request
 // reads it.
 type treeWatch struct {
-	fd  int // the inotify descriptor, non-blocking; closed when unreachable
+	fd  *watchFD
 	buf []byte
+}
+
+// watchFD is the inotify descriptor (non-blocking), closed by close or,
+// failing that, once its treeWatch is unreachable.
+type watchFD struct {
+	fd     int
+	closed atomic.Bool
+}
+
+func (f *watchFD) close() {
+	if f.closed.CompareAndSwap(false, true) {
+		unix.Close(f.fd)
+	}
 }
 
 // watchMask is every change the quick check can see, and the watch's own
@@ -30,15 +44,15 @@ func newTreeWatch() *treeWatch {
 	if err != nil {
 		return nil
 	}
-	w := &treeWatch{fd: fd, buf: make([]byte, 64<<10)}
-	runtime.AddCleanup(w, func(fd int) { unix.Close(fd) }, fd)
+	w := &treeWatch{fd: &watchFD{fd: fd}, buf: make([]byte, 64<<10)}
+	runtime.AddCleanup(w, (*watchFD).close, w.fd)
 	return w
 }
 
 // add watches the open directory dirfd. It fails when the watches run out
 // (fs.inotify.max_user_watches).
 func (w *treeWatch) add(dirfd int) error {
-	_, err := unix.InotifyAddWatch(w.fd, "/proc/self/fd/"+strconv.Itoa(dirfd), watchMask)
+	_, err := unix.InotifyAddWatch(w.fd.fd, "/proc/self/fd/"+strconv.Itoa(dirfd), watchMask)
 	return err
 }
 
@@ -47,7 +61,7 @@ func (w *treeWatch) add(dirfd int) error {
 func (w *treeWatch) changed() bool {
 	any := false
 	for {
-		n, err := unix.Read(w.fd, w.buf)
+		n, err := unix.Read(w.fd.fd, w.buf)
 		switch {
 		case n > 0:
 			any = true
@@ -60,3 +74,6 @@ func (w *treeWatch) changed() bool {
 		return true
 	}
 }
+
+// close releases the descriptor and its watches now.
+func (w *treeWatch) close() { w.fd.close() }

@@ -10,3 +10,4 @@ func newTreeWatch() *treeWatch     { return nil }
 func (w *treeWatch) add(int) error { return nil }
 func (w *treeWatch) changed() bool { return true }
 func (w *treeWatch) close()        {}
+func (w *treeWatch) close()        {}
