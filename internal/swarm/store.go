@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
-	"syscall"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
