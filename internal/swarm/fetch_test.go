@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -362,5 +363,48 @@ func TestFetchNewerManifestVersion(t *testing.T) {
 	}
 	if _, err := os.Stat(dst); !os.IsNotExist(err) {
 		t.Fatalf("destination made: %v", err)
+	}
+}
+
+// idleConn closes the connection when nothing arrives for timeout, as
+// the daemon's idle timeout does.
+type idleConn struct {
+	net.Conn
+	timeout time.Duration
+}
+
+func (c idleConn) Read(p []byte) (int, error) {
+	c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
+	return c.Conn.Read(p)
+}
+
+// TestFetchKeepsReserveOrigin: the origin held as a reserve (mirrors
+// serve everything) gets no request for the whole fetch; the client's
+// keepalive keeps its idle timeout from closing it, so it stays a source
+// (and counted as a fetcher) to the end.
+func TestFetchKeepsReserveOrigin(t *testing.T) {
+	old := keepaliveEvery
+	keepaliveEvery = 50 * time.Millisecond
+	t.Cleanup(func() { keepaliveEvery = old })
+	s := setup(t)
+	osrc := serveSourceOpts(t, s.odir, ServeOptions{Store: s.origin, wrap: func(c net.Conn) net.Conn {
+		return idleConn{c, 200 * time.Millisecond}
+	}})
+	slow := func(ctx context.Context, _ *chunkReq, _ []byte) {
+		select { // a slow mirror: the fetch outlasts the origin's idle timeout
+		case <-time.After(40 * time.Millisecond):
+		case <-ctx.Done():
+		}
+	}
+	m, dir := newTestMirror(t, s.origin, s.files)
+	mirror := serveSource(t, dir, m, slow)
+	res, err := Fetch(t.Context(), FetchOptions{Origin: osrc.addr, Mirrors: []string{mirror.addr}, Dial: dialTCP,
+		Key: s.key.Public().(ed25519.PublicKey), Dest: filepath.Join(t.TempDir(), "dst"), SpoolDir: t.TempDir(),
+		noEndgame: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := sourceNamed(t, res, osrc.addr); o.Dropped != "" || o.Chunks != 0 {
+		t.Fatalf("origin %+v: want kept as an unused reserve", o)
 	}
 }

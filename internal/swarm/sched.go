@@ -211,6 +211,9 @@ func (s *sched) mirrorCan(c *chunk) bool {
 
 func (s *sched) assign(src *source, c *chunk) uint32 {
 	s.nextID++
+	if s.nextID == 0 {
+		s.nextID++ // 0 is the keepalive's
+	}
 	id := s.nextID
 	now := s.now()
 	if c.holders == nil {
@@ -484,10 +487,15 @@ func (s *sched) chunk(src *source, r reply) bool {
 func (s *sched) watch(done <-chan struct{}) {
 	tick := time.NewTicker(max(s.timeout/4, 10*time.Millisecond))
 	defer tick.Stop()
+	keep := time.NewTicker(keepaliveEvery)
+	defer keep.Stop()
 	for {
 		select {
 		case <-done:
 			return
+		case <-keep.C:
+			s.keepalive()
+			continue
 		case <-tick.C:
 		}
 		now := s.now()
@@ -514,6 +522,29 @@ func (s *sched) watch(done <-chan struct{}) {
 		for _, src := range stalled {
 			s.drop(src, false, fmt.Sprintf("stalled: nothing received for %v", s.timeout))
 		}
+	}
+}
+
+// keepaliveEvery is how often a source with nothing in flight is sent a
+// keepalive: CANCEL of id 0, never a request's, which a server reads and
+// does not answer. The origin held as a reserve may get no request for a
+// whole fetch; without it, the daemon's idle timeout would close it (the
+// client losing its reserve, the origin's count of fetchers dropping).
+var keepaliveEvery = 15 * time.Second
+
+// keepalive sends the keepalive to every live source with nothing in
+// flight.
+func (s *sched) keepalive() {
+	s.mu.Lock()
+	var idle []*source
+	for _, src := range s.sources {
+		if !src.dead && len(src.inflight) == 0 {
+			idle = append(idle, src)
+		}
+	}
+	s.mu.Unlock()
+	for _, src := range idle {
+		src.cl.cancel(0) // a failure shows in the source's reader
 	}
 }
 

@@ -28,12 +28,17 @@ type ServeOptions struct {
 	// tamper, a test's fault switch, may change or hold a chunk after it
 	// was read and checked, making a corrupt or stalled source.
 	tamper func(ctx context.Context, req *chunkReq, data []byte)
+	// wrap, for tests, wraps the connection (an idle timeout).
+	wrap func(net.Conn) net.Conn
 }
 
 // Serve runs the swarm service on conn after READY: HELLO, INFO, then
 // requests until the client closes the connection. Requests are answered
 // in order; at most MaxOutstanding wait.
 func Serve(ctx context.Context, conn net.Conn, o ServeOptions) error {
+	if o.wrap != nil {
+		conn = o.wrap(conn)
+	}
 	t, b, err := readFrame(conn, maxClientFrame)
 	if err != nil {
 		return err
