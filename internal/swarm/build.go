@@ -128,7 +128,16 @@ func owners(en *Entry, fi fs.FileInfo) {
 	}
 	en.Owners = true
 	en.UID, en.GID = st.Uid, st.Gid
-	en.User, en.Group = tree.UserName(st.Uid), tree.GroupName(st.Gid)
+	en.User, en.Group = shortName(tree.UserName(st.Uid)), shortName(tree.GroupName(st.Gid))
+}
+
+// shortName is name, or "" when it is longer than a manifest carries (the
+// number is then used, as for an id without a name).
+func shortName(name string) string {
+	if len(name) > maxName {
+		return ""
+	}
+	return name
 }
 
 // errChanged reports a file that changed while it was hashed.

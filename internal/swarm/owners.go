@@ -3,6 +3,7 @@ package swarm
 import (
 	"io/fs"
 	"os"
+	"sync"
 	"syscall"
 
 	"github.com/ferrysync/ferry/internal/fsys"
@@ -67,7 +68,31 @@ func (a *assembler) ownerDiffers(e *Entry, fi fs.FileInfo) (owner, group bool) {
 		return false, false
 	}
 	m := a.meta(e)
-	return a.owner && euid == 0 && st.Uid != m.UID, a.group && st.Gid != m.GID
+	return a.owner && euid == 0 && st.Uid != m.UID, a.group && st.Gid != m.GID && mayChgrp(m.GID)
+}
+
+// mayChgrp reports whether this process may give a file group gid: root
+// any, others only their own groups (as rsync, a group that cannot be set
+// is not a difference to report or retry on every run).
+func mayChgrp(gid uint32) bool {
+	if euid == 0 {
+		return true
+	}
+	ownGroups.once.Do(func() {
+		ownGroups.ids = map[uint32]bool{uint32(os.Getegid()): true}
+		if gs, err := os.Getgroups(); err == nil {
+			for _, g := range gs {
+				ownGroups.ids[uint32(g)] = true
+			}
+		}
+	})
+	return ownGroups.ids[gid]
+}
+
+// ownGroups are the groups of this process, read once.
+var ownGroups struct {
+	once sync.Once
+	ids  map[uint32]bool
 }
 
 // special reports whether e is a device, FIFO or socket, and whether this

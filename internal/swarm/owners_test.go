@@ -7,6 +7,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -157,5 +158,33 @@ func TestBuildListsOwners(t *testing.T) {
 	})
 	if err != nil || !found {
 		t.Fatalf("ForEach: %v, found f %v", err, found)
+	}
+}
+
+// TestGroupDiffersOnlyWhenSettable: without root, a group the process is
+// not a member of is not a difference (it could not be set: rsync neither
+// reports nor retries it), one of its own groups is.
+func TestGroupDiffersOnlyWhenSettable(t *testing.T) {
+	old := euid
+	euid = 65534
+	t.Cleanup(func() { euid = old })
+	ownGroups.once.Do(func() {})
+	ownGroups.ids = map[uint32]bool{5000: true}
+	t.Cleanup(func() { ownGroups.ids = nil; ownGroups.once = sync.Once{} })
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"f": "x"})
+	fi, err := os.Lstat(filepath.Join(dir, "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &assembler{metaOptions: metaOptions{owner: true, group: true, numericIDs: true}}
+	for _, tc := range []struct {
+		gid       uint32
+		wantGroup bool
+	}{{5000, true}, {4343, false}} {
+		o, g := a.ownerDiffers(&Entry{Owners: true, UID: 4242, GID: tc.gid}, fi)
+		if o || g != tc.wantGroup {
+			t.Errorf("gid %d: owner %v group %v, want false %v (owner never without root)", tc.gid, o, g, tc.wantGroup)
+		}
 	}
 }
