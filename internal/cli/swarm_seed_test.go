@@ -16,22 +16,44 @@ import (
 	"github.com/ferrysync/ferry/internal/swarm"
 )
 
-// lockedBuffer is a bytes.Buffer for a logger written from goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+// pollHandler is an slog handler that keeps the records' text and tells
+// each "seed: fetchers" record's count on polls.
+type pollHandler struct {
+	mu    *sync.Mutex
+	b     *bytes.Buffer
+	polls chan int64
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
+func (h pollHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h pollHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h pollHandler) WithGroup(string) slog.Handler            { return h }
+
+func (h pollHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	fmt.Fprintf(h.b, "%s %s", r.Level, r.Message)
+	n := int64(-1)
+	r.Attrs(func(a slog.Attr) bool {
+		fmt.Fprintf(h.b, " %s=%v", a.Key, a.Value)
+		if a.Key == "n" {
+			n = a.Value.Int64()
+		}
+		return true
+	})
+	h.b.WriteByte('\n')
+	h.mu.Unlock()
+	if r.Message == "seed: fetchers" {
+		select {
+		case h.polls <- n:
+		default:
+		}
+	}
+	return nil
 }
 
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+func (h pollHandler) String() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.b.String()
 }
 
 // TestSwarmSeedUntilDone: a seed with UntilDone (--seed-until-done) keeps
@@ -66,25 +88,29 @@ func TestSwarmSeedUntilDone(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var logs lockedBuffer
+	logs := pollHandler{mu: &sync.Mutex{}, b: &bytes.Buffer{}, polls: make(chan int64, 100)}
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
 		done <- ferry.SwarmSeed(ctx, src, dst, ferry.SeedOptions{
 			Listen: fmt.Sprintf("127.0.0.1:%d", freePort(t)), Key: key, UntilDone: true, Poll: 20 * time.Millisecond,
-			Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+			Log: slog.New(logs),
 		}, ferry.DefaultOptions())
 	}()
-	for i := 0; strings.Count(logs.String(), `msg="seed: fetchers"`) < 5; i++ {
+	// Five answers while the other client fetches: each counts it, and
+	// the seed goes on.
+	for range 5 {
 		select {
+		case n := <-logs.polls:
+			if n != 1 {
+				t.Fatalf("the origin counted %d fetchers, want the other client; log:\n%s", n, logs.String())
+			}
 		case err := <-done:
 			t.Fatalf("the seed stopped while a client was fetching: %v; log:\n%s", err, logs.String())
-		case <-time.After(20 * time.Millisecond): // waiting for polls, not a timing assertion
+		case <-ctx.Done():
+			t.Fatalf("no poll of the origin; log:\n%s", logs.String())
 		}
-	}
-	if !strings.Contains(logs.String(), "n=1") {
-		t.Fatalf("the origin did not count the other client; log:\n%s", logs.String())
 	}
 	other.Close()
 	select {

@@ -19,6 +19,7 @@ import (
 type testSource struct {
 	addr  string
 	store Store
+	ended chan struct{} // a value each time a connection's service returns
 }
 
 func serveSource(t *testing.T, dir string, st Store, tamper func(context.Context, *chunkReq, []byte)) *testSource {
@@ -35,6 +36,7 @@ func serveSourceOpts(t *testing.T, dir string, o ServeOptions) *testSource {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	ended := make(chan struct{}, 64)
 	var wg sync.WaitGroup
 	t.Cleanup(func() {
 		cancel()
@@ -60,10 +62,14 @@ func serveSourceOpts(t *testing.T, dir string, o ServeOptions) *testSource {
 				so := o
 				so.Root = root
 				Serve(ctx, c, so)
+				select {
+				case ended <- struct{}{}:
+				default:
+				}
 			})
 		}
 	})
-	return &testSource{addr: ln.Addr().String(), store: st}
+	return &testSource{addr: ln.Addr().String(), store: st, ended: ended}
 }
 
 // dialTCP is FetchOptions.Dial for test sources named by address.

@@ -206,11 +206,9 @@ func TestFetchersCounted(t *testing.T) {
 		t.Fatalf("two fetchers: %d", n)
 	}
 	fetching[0].Close()
-	for i := 0; fetchers(asker) != 1; i++ {
-		if i == 500 {
-			t.Fatalf("a closed fetcher still counted")
-		}
-		time.Sleep(10 * time.Millisecond) // the origin sees the close asynchronously
+	<-src.ended // its service returned, its count with it
+	if n := fetchers(asker); n != 1 {
+		t.Fatalf("one fetcher closed, one left: %d", n)
 	}
 	if n, err := asker.Fetchers(t.Context(), Hash{1}); err != nil || n != 0 {
 		t.Fatalf("another generation: %d, %v", n, err)
