@@ -94,6 +94,9 @@ fetch() {
 	local label=$1 dst="$d/dst" e0 e1 out
 	shift
 	rm -rf "$dst"
+	# What the previous fetch left dirty (a GiB) is written back now, not
+	# during this one's timing.
+	settle
 	e0=$(egress)
 	echo "\$ $FERRY --swarm --swarm-key $KEY $* --json ferry://127.0.0.1:$PORT/$MOD/ $dst/" >&2
 	out=$("$FERRY" --swarm --swarm-key "$KEY" "$@" --json "ferry://127.0.0.1:$PORT/$MOD/" "$dst/")
