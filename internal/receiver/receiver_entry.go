@@ -68,8 +68,8 @@ func (r *Engine) process(m *merger, s, ex *tree.Entry, parent *dirNode) error {
 			return nil
 		}
 	case tree.TypeChar, tree.TypeBlock:
-		if !r.Cfg.Devices {
-			return nil
+		if !r.Cfg.Devices || !role.IsRoot {
+			return nil // without root, skipped silently, as rsync does
 		}
 	case tree.TypeFIFO, tree.TypeSocket:
 		if !r.Cfg.Specials {

@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/ferrysync/ferry/internal/role"
 	"golang.org/x/sys/unix"
 )
 
@@ -75,8 +76,15 @@ func TestDevicesAndSpecials(t *testing.T) {
 		{"devices", true, false, []string{"file", "null"}},
 		{"specials", false, true, []string{"fifo", "file", "sock"}},
 		{"neither", false, false, []string{"file"}},
+		// rsync: "If the receiving rsync is not being run as the
+		// super-user, rsync silently skips creating the device files".
+		{"devices-not-root", true, true, []string{"fifo", "file", "sock"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			if c.name == "devices-not-root" {
+				role.IsRoot = false
+				t.Cleanup(func() { role.IsRoot = true })
+			}
 			dst := t.TempDir()
 			cfg := archive()
 			cfg.Owner, cfg.Devices, cfg.Specials = true, c.devices, c.specials

@@ -100,7 +100,7 @@ var ownGroups struct {
 func (a *assembler) special(e *Entry) (isSpecial, wanted bool) {
 	switch e.Type {
 	case TypeChar, TypeBlock:
-		return true, a.devices
+		return true, a.devices && euid == 0 // without root, skipped silently, as rsync does
 	case TypeFIFO, TypeSocket:
 		return true, a.specials
 	}
