@@ -4,15 +4,22 @@ import (
 	"os/user"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // idNames is the process-wide cache of user and group names: os/user
 // lookups parse /etc/passwd or ask NSS each time, far too slow per entry.
 var idNames = &nameCache{}
 
-// nameCache maps numeric ids to names and back, remembering misses too.
+// nameTTL is how long the cache keeps what it learnt: a long-running
+// daemon sees users and groups added or renamed after its start.
+const nameTTL = time.Minute
+
+// nameCache maps numeric ids to names and back, remembering misses too,
+// for nameTTL at most.
 type nameCache struct {
-	mu     sync.Mutex // guards the maps that follow
+	mu     sync.Mutex // guards the fields that follow
+	since  time.Time  // when the maps were started
 	users  map[uint32]string
 	groups map[uint32]string
 	uids   map[string]idResult
@@ -24,9 +31,17 @@ type idResult struct {
 	ok bool
 }
 
+// expire empties the maps when they are older than nameTTL; c.mu held.
+func (c *nameCache) expire() {
+	if now := time.Now(); now.Sub(c.since) > nameTTL {
+		c.users, c.groups, c.uids, c.gids, c.since = nil, nil, nil, nil, now
+	}
+}
+
 func (c *nameCache) user(uid uint32) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.expire()
 	if name, ok := c.users[uid]; ok {
 		return name
 	}
@@ -44,6 +59,7 @@ func (c *nameCache) user(uid uint32) string {
 func (c *nameCache) group(gid uint32) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.expire()
 	if name, ok := c.groups[gid]; ok {
 		return name
 	}
@@ -85,6 +101,7 @@ func GroupID(name string) (uint32, bool) {
 func (c *nameCache) lookup(name string, m *map[string]idResult, find func(string) (string, error)) (uint32, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.expire()
 	if r, ok := (*m)[name]; ok {
 		return r.id, r.ok
 	}
