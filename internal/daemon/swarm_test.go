@@ -157,20 +157,27 @@ func TestSwarmConfig(t *testing.T) {
 	}
 }
 
-// TestSwarmMirrorSyncsItself: a mirror with an empty tree fetches the
-// origin's tree at its refresh, adopts the generation and then serves it.
-func TestSwarmMirrorSyncsItself(t *testing.T) {
-	dir := t.TempDir()
+// startSwarmOrigin runs a daemon with origin module "data" of a
+// swarmTree in dir/origin, key dir/swarm.key; it returns the public key.
+func startSwarmOrigin(t *testing.T, dir string) (ed25519.PublicKey, *testServer) {
+	t.Helper()
 	pub, err := swarm.GenerateKey(filepath.Join(dir, "swarm.key"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	swarmTree(t, filepath.Join(dir, "origin"))
-	origin := startServer(t, dir, `[module.data]
+	return pub, startServer(t, dir, `[module.data]
 path = "%DIR%/origin"
 swarm = true
 swarm_key = "%DIR%/swarm.key"
 `, nil)
+}
+
+// TestSwarmMirrorSyncsItself: a mirror with an empty tree fetches the
+// origin's tree at its refresh, adopts the generation and then serves it.
+func TestSwarmMirrorSyncsItself(t *testing.T) {
+	dir := t.TempDir()
+	pub, origin := startSwarmOrigin(t, dir)
 	mdir := filepath.Join(dir, "mirror")
 	os.MkdirAll(filepath.Join(mdir, "removed-at-origin"), 0o755)
 	os.WriteFile(filepath.Join(mdir, "removed-at-origin", "f"), []byte("x"), 0o644)
@@ -223,17 +230,8 @@ swarm_cache = "`+filepath.Join(mdir, ".cache")+`"
 // the origin's generation once the origin answers.
 func TestMirrorRetriesDownOrigin(t *testing.T) {
 	dir := t.TempDir()
-	pub, err := swarm.GenerateKey(filepath.Join(dir, "swarm.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	swarmTree(t, filepath.Join(dir, "origin"))
+	pub, origin := startSwarmOrigin(t, dir)
 	swarmTree(t, filepath.Join(dir, "mirror"))
-	origin := startServer(t, dir, `[module.data]
-path = "%DIR%/origin"
-swarm = true
-swarm_key = "%DIR%/swarm.key"
-`, nil)
 	// The address the mirror dials: refused at first, then a relay to
 	// the origin.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

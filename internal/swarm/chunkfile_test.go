@@ -43,15 +43,8 @@ func TestServeChunkConfined(t *testing.T) {
 	for _, fast := range modes {
 		useOpenat2 = fast
 		t.Cleanup(func() { useOpenat2 = true })
-		c, err := dialTCP(t.Context(), src.addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cl, err := NewClient(t.Context(), c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.SetDeadline(time.Now().Add(10 * time.Second)) // a FIFO read that blocks fails the test, not hangs it
+		cl := dialClient(t, src.addr)
+		cl.conn.SetDeadline(time.Now().Add(10 * time.Second)) // a FIFO read that blocks fails the test, not hangs it
 		for i, tc := range []struct {
 			path, content string // content: what the file holds (asked for by its hash)
 			served        bool

@@ -181,3 +181,20 @@ func pattern(n int, seed byte) string {
 }
 
 var _ = bytes.Equal
+
+// dialClient connects a Client to the test source at addr, closed when
+// the test ends.
+func dialClient(t *testing.T, addr string) *Client {
+	t.Helper()
+	c, err := dialTCP(t.Context(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := NewClient(t.Context(), c)
+	if err != nil {
+		c.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cl.Close() })
+	return cl
+}

@@ -167,19 +167,7 @@ func TestFetchersCounted(t *testing.T) {
 	writeTree(t, dir, map[string]string{"f": "x"})
 	o := newTestOrigin(t, dir, testKey(t, 13))
 	src := serveSourceOpts(t, dir, ServeOptions{Store: o, Registry: NewRegistry(nil, 0)})
-	client := func() *Client {
-		t.Helper()
-		c, err := dialTCP(t.Context(), src.addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cl, err := NewClient(t.Context(), c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cl.Close() })
-		return cl
-	}
+	client := func() *Client { return dialClient(t, src.addr) }
 	fetchers := func(cl *Client) int {
 		t.Helper()
 		n, err := cl.Fetchers(t.Context(), cl.Info.Generation)
@@ -215,15 +203,7 @@ func TestFetchersCounted(t *testing.T) {
 	}
 
 	plain := serveSource(t, dir, o, nil) // no registry: no fetchers-v1
-	c, err := dialTCP(t.Context(), plain.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := NewClient(t.Context(), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
+	cl := dialClient(t, plain.addr)
 	if _, err := cl.Fetchers(t.Context(), cl.Info.Generation); !errors.Is(err, ErrRefused) {
 		t.Fatalf("without the capability: %v, want ErrRefused", err)
 	}
