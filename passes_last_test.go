@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,8 +11,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/ferrysync/ferry/internal/daemon"
 )
 
 // startTestDaemon serves dir as the writable module "m" (and "src", read
@@ -22,24 +18,8 @@ import (
 // until the test ends. It returns the daemon's address.
 func startTestDaemon(t *testing.T, src, dst string, timeout time.Duration) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	check(t, err)
-	addr := l.Addr().String()
-	conf := fmt.Sprintf("listen = [%q]\n[module.m]\npath = %q\nread_only = false\nuid = 0\ntimeout = %q\n[module.src]\npath = %q\ntimeout = %q\n",
-		addr, dst, timeout.String(), src, timeout.String())
-	cfg, err := daemon.ParseConfig([]byte(conf), "test.toml")
-	check(t, err)
-	srv, err := daemon.NewServer(cfg, daemon.Options{Handler: daemon.SessionHandler(), Logger: slog.New(slog.DiscardHandler)})
-	check(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, l) }()
-	t.Cleanup(func() {
-		cancel()
-		l.Close()
-		<-done
-	})
-	return addr
+	return startConfDaemon(t, fmt.Sprintf("[module.m]\npath = %q\nread_only = false\nuid = 0\ntimeout = %q\n[module.src]\npath = %q\ntimeout = %q\n",
+		dst, timeout.String(), src, timeout.String()))
 }
 
 // passTransports are the ways TestPass* reach a destination: a local
