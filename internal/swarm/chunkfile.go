@@ -2,7 +2,6 @@ package swarm
 
 import (
 	"errors"
-	"io"
 	"os"
 	"syscall"
 )
@@ -39,11 +38,7 @@ func (s *server) readFileAt(p string, buf []byte, off int64) (int, error) {
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		return 0, errNotRegular
 	}
-	n, err := f.ReadAt(buf, off)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return n, err
-	}
-	return n, err
+	return f.ReadAt(buf, off)
 }
 
 // closeDir releases the module directory descriptor readFileAtFast opened.

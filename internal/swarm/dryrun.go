@@ -85,7 +85,7 @@ func (a *assembler) change(e *Entry) string {
 		return ""
 	}
 	fi, err := a.root.Lstat(e.Path)
-	typ := map[uint8]byte{TypeFile: 'f', TypeDir: 'd', TypeSymlink: 'L', TypeChar: 'D', TypeBlock: 'D', TypeFIFO: 'S', TypeSocket: 'S'}[e.Type]
+	typ := itemType(e.Type)
 	if err != nil || !sameType(e, fi) {
 		if e.Type == TypeFile {
 			a.res.FilesFetched++
@@ -132,6 +132,21 @@ func (a *assembler) change(e *Entry) string {
 		return ""
 	}
 	return string(item)
+}
+
+// itemType is rsync's itemize letter of an entry type.
+func itemType(t uint8) byte {
+	switch t {
+	case TypeDir:
+		return 'd'
+	case TypeSymlink:
+		return 'L'
+	case TypeChar, TypeBlock:
+		return 'D'
+	case TypeFIFO, TypeSocket:
+		return 'S'
+	}
+	return 'f'
 }
 
 // sameType reports whether fi is of e's type.

@@ -162,7 +162,5 @@ func (a *assembler) makeNode(e *Entry, fi fs.FileInfo, lerr error) {
 			return
 		}
 	}
-	if err := a.root.SetMeta(e.Path, a.meta(e), a.preserve(e)); err != nil {
-		a.fileError(e.Path, err)
-	}
+	a.setMeta(e)
 }

@@ -204,12 +204,17 @@ func (o *Origin) Current(ctx context.Context) (Generation, error) {
 		w.close()
 		w, o.noWatch = nil, true
 	}
-	g, err := o.settle(ctx, root, st, scan, err)
+	var g Generation
+	if err != nil {
+		err = fmt.Errorf("swarm: scan %s: %w", o.module, err)
+	} else {
+		g, err = o.settle(ctx, root, st, scan)
+	}
 	if err != nil {
 		if w != nil {
 			w.close()
 		}
-		return g, err
+		return Generation{}, err
 	}
 	o.watch, o.watchedRoot, o.scannedAt = w, id, start
 	return g, nil
@@ -217,10 +222,7 @@ func (o *Origin) Current(ctx context.Context) (Generation, error) {
 
 // settle makes the generation of a scan's stamp st current: the current
 // one when the stamp did not change, a new manifest otherwise.
-func (o *Origin) settle(ctx context.Context, root *os.Root, st Hash, scan int64, serr error) (Generation, error) {
-	if serr != nil {
-		return Generation{}, fmt.Errorf("swarm: scan %s: %w", o.module, serr)
-	}
+func (o *Origin) settle(ctx context.Context, root *os.Root, st Hash, scan int64) (Generation, error) {
 	if st == o.stamp && o.cur.ID != (Hash{}) {
 		if g, ok := o.cache.lookup(o.cur.ID); ok {
 			o.walked = scan
