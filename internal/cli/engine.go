@@ -36,7 +36,7 @@ func engineExitCode(err error) (int, bool) {
 	switch {
 	case errors.As(err, &shell) && (shell.Status == ExitShell || shell.Status == ExitCmdNotFound || shell.Status == ExitCmdNotRun):
 		return shell.Status, true
-	case errors.Is(err, ferry.ErrNotDir):
+	case errors.Is(err, ferry.ErrNotDir), errors.Is(err, ferry.ErrUntrustedSymlink):
 		return ExitFileSelect, true
 	case errors.Is(err, ferry.ErrDestination): // correctness hook: before its cause's fs.ErrNotExist
 		return ExitIO, true

@@ -1,9 +1,11 @@
 package receiver
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 
+	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/ferrysync/ferry/internal/role"
 )
 
@@ -38,6 +40,9 @@ func (r *Engine) openTempDir(dir string) error {
 	if err != nil {
 		if r.Cfg.DryRun {
 			return nil // nothing is written
+		}
+		if errors.Is(err, fsys.ErrUntrustedSymlink) {
+			return fmt.Errorf("temp-dir %s: %w", td, err) // code 3, as the destination's
 		}
 		return &role.UsageError{Msg: fmt.Sprintf("the temp-dir does not exist: %s (%v)", td, unwrapPathError(err))}
 	}

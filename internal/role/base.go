@@ -38,10 +38,8 @@ func (b Base) Stat(name string) (fs.FileInfo, error) {
 // Mkdir creates directory name, with its parents when all.
 func (b Base) Mkdir(name string, all bool) error {
 	switch {
-	case b.Root == nil && all:
-		return os.MkdirAll(name, 0o777)
 	case b.Root == nil:
-		return os.Mkdir(name, 0o777)
+		return fsys.MkdirTrusted(name, all) // a symlink on the way: root's or ours only
 	case all:
 		return b.Root.MkdirAll(b.Rel(name), 0o777)
 	}
@@ -58,10 +56,12 @@ func (b Base) OpenRoot(name string) (*os.Root, error) {
 
 // OpenDest opens directory name as the destination's fsys.Root. Inside a
 // root, the directory is opened through it and fsys reopens that very
-// directory through its descriptor (fdPath), not by a path.
+// directory through its descriptor (fdPath), not by a path. Outside one (a
+// local or ssh destination, a --temp-dir, a --link-dest), a symlink on the
+// way is followed only when root or this user owns it (fsys.OpenTrusted).
 func (b Base) OpenDest(name string) (*fsys.Root, error) {
 	if b.Root == nil {
-		return fsys.Open(name)
+		return fsys.OpenTrusted(name) // a symlink on the way: root's or ours only
 	}
 	d, err := b.Root.Open(b.Rel(name))
 	if err != nil {

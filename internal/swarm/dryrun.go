@@ -32,7 +32,7 @@ func dryRun(o FetchOptions, res *Result, spool *os.File, size int64) error {
 		defer os.Remove(tmp)
 		dest = tmp
 	}
-	root, err := fsys.Open(dest)
+	root, err := fsys.OpenTrusted(dest)
 	if err != nil {
 		return err
 	}

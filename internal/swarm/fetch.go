@@ -180,10 +180,10 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 		}
 	}
 	_, derr := os.Lstat(o.Dest)
-	if err := os.MkdirAll(o.Dest, 0o755); err != nil {
+	if err := fsys.MkdirTrusted(o.Dest, true); err != nil {
 		return nil, err
 	}
-	root, err := fsys.Open(o.Dest)
+	root, err := fsys.OpenTrusted(o.Dest)
 	if err != nil {
 		return nil, err
 	}

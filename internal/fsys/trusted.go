@@ -1,0 +1,45 @@
+package fsys
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrUntrustedSymlink reports a symlink on the way to a destination that is
+// owned by neither root nor the process's user, which OpenTrusted does not
+// follow: whoever owns it could point it anywhere, between two runs or
+// during one (rsync 3.5.0 refuses the same, CVE-2026-53796).
+var ErrUntrustedSymlink = errors.New("symlink owned by neither root nor this user, not followed (name the directory it points to if you trust it)")
+
+// OpenTrusted opens dir, which must exist and be a directory, as a Root,
+// following a symlink on the way (an operator's /backup -> /mnt/disk) only
+// when it is owned by root or by the process's effective user. The path is
+// walked one component at a time through descriptors, so a component
+// swapped for a symlink while it is walked is seen; the Root is then the
+// directory that walk reached.
+func OpenTrusted(dir string) (*Root, error) {
+	r, err := openTrusted(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open root %s: %w", dir, err)
+	}
+	return r, nil
+}
+
+// MkdirTrusted creates directory dir, and with all its missing parents,
+// as os.Mkdir and os.MkdirAll do, but reaching it as OpenTrusted does: a
+// symlink on the way owned by another user is not followed, so nothing is
+// made where such a link points. os.MkdirAll's result for a dir that
+// exists (nil) is kept; without all, an existing dir is fs.ErrExist.
+func MkdirTrusted(dir string, all bool) error {
+	err := mkdirTrusted(dir, all)
+	if all && errors.Is(err, unix.EEXIST) {
+		return nil
+	}
+	if err != nil {
+		return &os.PathError{Op: "mkdir", Path: dir, Err: err}
+	}
+	return nil
+}

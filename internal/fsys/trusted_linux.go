@@ -1,0 +1,156 @@
+package fsys
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// maxTrustedLinks bounds the symlinks followed in one OpenTrusted, as the
+// kernel's 40.
+const maxTrustedLinks = 40
+
+func openTrusted(dir string) (*Root, error) {
+	fd, err := walkTrusted(dir, os.Geteuid(), false)
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return nil, err
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return nil, unix.ENOTDIR
+	}
+	// The directory the walk reached, reopened through its descriptor.
+	r, err := Open("/proc/self/fd/" + strconv.Itoa(fd))
+	if err != nil {
+		// No /proc: the walk has checked the path, which is opened again
+		// by name.
+		return Open(dir)
+	}
+	return r, nil
+}
+
+// mkdirTrusted creates directory dir (and its missing parents when all)
+// below the directories an ownership walk reaches.
+func mkdirTrusted(dir string, all bool) error {
+	parent, base := ".", dir
+	if i := strings.LastIndexByte(strings.TrimRight(dir, "/"), '/'); i >= 0 {
+		parent, base = dir[:i+1], strings.TrimRight(dir[i+1:], "/")
+	}
+	if base == "" || base == "." || base == ".." {
+		// The root, or a name that is always there.
+		fd, err := walkTrusted(dir, os.Geteuid(), all)
+		if err == nil {
+			unix.Close(fd)
+			err = unix.EEXIST
+		}
+		return err
+	}
+	fd, err := walkTrusted(parent, os.Geteuid(), all)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	return unix.Mkdirat(fd, base, 0o777)
+}
+
+// walkTrusted resolves path one component at a time with O_PATH|O_NOFOLLOW
+// descriptors, following symlinks owned by root or euid only, and returns
+// a descriptor of what it names; with create, a missing component is made
+// a directory (mode 0777 less the umask) on the way.
+func walkTrusted(path string, euid int, create bool) (int, error) {
+	if path == "" {
+		return -1, unix.ENOENT
+	}
+	start := "."
+	if strings.HasPrefix(path, "/") {
+		start = "/"
+	}
+	cur, err := unix.Open(start, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, err
+	}
+	comps := strings.Split(path, "/")
+	walked := start
+	links := 0
+	for len(comps) > 0 {
+		c := comps[0]
+		comps = comps[1:]
+		if c == "" || c == "." {
+			continue
+		}
+		fd, err := unix.Openat(cur, c, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err == unix.ENOENT && create {
+			if err = unix.Mkdirat(cur, c, 0o777); err == nil || err == unix.EEXIST {
+				fd, err = unix.Openat(cur, c, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+			}
+		}
+		if err != nil {
+			unix.Close(cur)
+			return -1, err
+		}
+		here := walked + "/" + c
+		if walked == "/" {
+			here = "/" + c
+		} else if walked == "." {
+			here = c
+		}
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			unix.Close(fd)
+			unix.Close(cur)
+			return -1, err
+		}
+		if st.Mode&unix.S_IFMT != unix.S_IFLNK {
+			unix.Close(cur)
+			cur, walked = fd, here
+			continue
+		}
+		if st.Uid != 0 && int(st.Uid) != euid {
+			unix.Close(fd)
+			unix.Close(cur)
+			return -1, fmt.Errorf("%s: %w (uid %d)", here, ErrUntrustedSymlink, st.Uid)
+		}
+		if links++; links > maxTrustedLinks {
+			unix.Close(fd)
+			unix.Close(cur)
+			return -1, unix.ELOOP
+		}
+		target, err := readlinkFd(fd)
+		unix.Close(fd)
+		if err != nil {
+			unix.Close(cur)
+			return -1, err
+		}
+		if strings.HasPrefix(target, "/") {
+			unix.Close(cur)
+			if cur, err = unix.Open("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err != nil {
+				return -1, err
+			}
+			walked = "/"
+		}
+		comps = append(strings.Split(target, "/"), comps...)
+	}
+	return cur, nil
+}
+
+// readlinkFd returns the target of the symlink open as an O_PATH
+// descriptor.
+func readlinkFd(fd int) (string, error) {
+	for n := 256; ; n *= 2 {
+		buf := make([]byte, n)
+		m, err := unix.Readlinkat(fd, "", buf)
+		if err != nil {
+			return "", err
+		}
+		if m < n {
+			return string(buf[:m]), nil
+		}
+	}
+}
