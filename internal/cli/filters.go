@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/ferrysync/ferry/internal/tree"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // resolveFilters turns the filter options, in command-line order, into
@@ -89,7 +91,7 @@ func patternRule(pat, prefix string) string {
 func readPatterns(name string, stdin io.Reader) ([]string, error) {
 	var r io.Reader = stdin
 	if name != "-" {
-		f, err := os.Open(name)
+		f, err := fsys.OpenFileTrusted(name) // a symlink on the way: root's or ours only
 		if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/ferrysync/ferry"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // logFile is --log-file: what the run changed, one line each, appended to
@@ -22,7 +24,7 @@ type logFile struct {
 
 // openLogFile opens path for appending (creating it, mode 0644).
 func openLogFile(path string, format *outFormat) (*logFile, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := fsys.AppendFileTrusted(path, 0o644) // a symlink on the way: root's or ours only
 	if err != nil {
 		return nil, &fileSelectError{fmt.Errorf("--log-file: %w", err)}
 	}

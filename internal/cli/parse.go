@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // newSyncFlagSet returns a flag set for o, failing softly (errors returned,
@@ -167,7 +168,7 @@ func (o *syncOptions) openFilesFrom(stdin io.Reader) error {
 		o.sync.FilesFrom = stdin
 		return nil
 	}
-	f, err := os.Open(o.filesFrom)
+	f, err := fsys.OpenFileTrusted(o.filesFrom) // a symlink on the way: root's or ours only
 	if err != nil {
 		return &fileSelectError{fmt.Errorf("--files-from: %w", err)}
 	}

@@ -56,3 +56,49 @@ func TestDestUntrustedSymlink(t *testing.T) {
 		t.Fatalf("through this user's link: %q, %v", b, err)
 	}
 }
+
+// TestOptionFileUntrustedSymlink: a file an option names (--exclude-from,
+// --files-from, a --filter merge file, --log-file) is not read or written
+// through a symlink another user owns: the run stops, naming the link,
+// with the code a missing file gives (3 or 11; rsync 3.5.0 has 11, 1, and
+// for --log-file a warning; daemon.TestPasswordFileUntrustedSymlink:
+// --password-file).
+func TestOptionFileUntrustedSymlink(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("only root can give a symlink to another user")
+	}
+	base := t.TempDir()
+	src := filepath.Join(base, "src")
+	if err := os.Mkdir(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "f"), []byte("data"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(base, "secret")
+	if err := os.WriteFile(secret, []byte("f\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(base, "link")
+	if err := os.Symlink(secret, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Lchown(link, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(base, "dst") + "/"
+	for _, args := range [][]string{
+		{"--exclude-from=" + link, src + "/", dst},
+		{"--files-from=" + link, src + "/", dst},
+		{"--filter=merge " + link, src + "/", dst},
+		{"--log-file=" + link, src + "/", dst},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		if code == ExitOK || !strings.Contains(stderr, link+": symlink owned by neither root nor this user") {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	if b, _ := os.ReadFile(secret); string(b) != "f\n" {
+		t.Errorf("the file behind the link changed: %q", b)
+	}
+}

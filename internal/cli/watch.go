@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/ferrysync/ferry"
+	"github.com/ferrysync/ferry/internal/fsys"
 	"github.com/spf13/pflag"
 )
 
@@ -97,7 +97,7 @@ func runWatch(ctx context.Context, eng engine, args []string, stdin io.Reader, s
 	case "-":
 		wopts.Events = stdin
 	default:
-		f, err := os.Open(wo.eventsFrom)
+		f, err := fsys.OpenFileTrusted(wo.eventsFrom) // a symlink on the way: root's or ours only
 		if err != nil {
 			return report(stderr, usagef("ferry: --events-from: %v", err))
 		}

@@ -4,11 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // Default values of the configuration.
@@ -200,7 +201,7 @@ func (e *ConfigError) Is(target error) bool { return target == ErrConfig }
 
 // LoadConfig reads and validates the configuration file at path.
 func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := fsys.ReadFileTrusted(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // validator checks a decoded Config and fills in its derived fields.
@@ -57,7 +59,7 @@ func (v *validator) validate(c *Config) error {
 	}
 	if c.MotdFile != "" {
 		c.MotdFile = c.resolve(c.MotdFile)
-		b, err := os.ReadFile(c.MotdFile)
+		b, err := fsys.ReadFileTrusted(c.MotdFile)
 		if err != nil {
 			return v.errorf(toml.Key{"motd_file"}, "%s", err)
 		}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"syscall"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // checkSecretsFile refuses a secrets file that others can read or write,
@@ -36,7 +38,7 @@ func lookupSecret(path, user string) (password string, found bool, err error) {
 	if err := checkSecretsFile(path); err != nil {
 		return "", false, err
 	}
-	data, err := os.ReadFile(path)
+	data, err := fsys.ReadFileTrusted(path)
 	if err != nil {
 		return "", false, fmt.Errorf("read secrets: %w", err)
 	}

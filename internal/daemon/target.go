@@ -5,10 +5,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // Target is a daemon address from the command line:
@@ -112,14 +115,22 @@ func Password(file string) (string, error) {
 			err = nil
 		}
 	} else {
-		fi, serr := os.Stat(file)
+		// Opened once, checked and read through that descriptor; a
+		// symlink on the way is followed only when root or this user
+		// owns it.
+		f, oerr := fsys.OpenFileTrusted(file)
+		if oerr != nil {
+			return "", fmt.Errorf("password file: %w", oerr)
+		}
+		defer f.Close()
+		fi, serr := f.Stat()
 		if serr != nil {
 			return "", fmt.Errorf("password file: %w", serr)
 		}
 		if fi.Mode().Perm()&0o006 != 0 {
 			return "", fmt.Errorf("password file %s: must not be accessible by others (chmod o-rwx)", file)
 		}
-		data, err = os.ReadFile(file)
+		data, err = io.ReadAll(f)
 	}
 	if err != nil {
 		return "", fmt.Errorf("password file: %w", err)

@@ -2,8 +2,11 @@ package daemon
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 func TestParseTarget(t *testing.T) {
@@ -76,5 +79,35 @@ func TestPasswordMissing(t *testing.T) {
 	}
 	if _, err := Password(filepath.Join(t.TempDir(), "none")); err == nil || errors.Is(err, ErrNoPassword) {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestPasswordFileUntrustedSymlink: a --password-file reached through a
+// symlink another user owns is not read (it could send any file's first
+// line as the password, rsync 3.5.0's CVE-2026-53802); one of this
+// user's is.
+func TestPasswordFileUntrustedSymlink(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("only root can give a symlink to another user")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "pw")
+	if err := os.WriteFile(file, []byte("hunter2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mine, theirs := filepath.Join(dir, "mine"), filepath.Join(dir, "theirs")
+	for _, l := range []string{mine, theirs} {
+		if err := os.Symlink(file, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Lchown(theirs, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	if pw, err := Password(mine); err != nil || pw != "hunter2" {
+		t.Fatalf("through this user's link: %q, %v", pw, err)
+	}
+	if pw, err := Password(theirs); !errors.Is(err, fsys.ErrUntrustedSymlink) {
+		t.Fatalf("through another user's link: %q, %v", pw, err)
 	}
 }

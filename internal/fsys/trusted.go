@@ -3,6 +3,7 @@ package fsys
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -42,4 +43,39 @@ func MkdirTrusted(dir string, all bool) error {
 		return &os.PathError{Op: "mkdir", Path: dir, Err: err}
 	}
 	return nil
+}
+
+// OpenFileTrusted opens name for reading as os.Open does, following a
+// symlink on the way, or name itself when it is one, only when root or the
+// process's user owns it. It is for the files an operator names (a
+// --files-from or --exclude-from list, a merge file, a password or secrets
+// file, a daemon's configuration): a link another user planted there
+// could make ferry read any file as rules or as a password (rsync 3.5.0
+// refuses the same, CVE-2026-53802).
+func OpenFileTrusted(name string) (*os.File, error) {
+	f, err := openFileTrusted(name)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: name, Err: err}
+	}
+	return f, nil
+}
+
+// ReadFileTrusted is os.ReadFile through OpenFileTrusted.
+func ReadFileTrusted(name string) ([]byte, error) {
+	f, err := OpenFileTrusted(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// AppendFileTrusted opens name for appending, creating it with perm when
+// it is missing, reaching it as OpenFileTrusted does (a --log-file).
+func AppendFileTrusted(name string, perm os.FileMode) (*os.File, error) {
+	f, err := appendFileTrusted(name, uint32(perm.Perm()))
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: name, Err: err}
+	}
+	return f, nil
 }

@@ -14,3 +14,9 @@ func mkdirTrusted(dir string, all bool) error {
 	}
 	return os.Mkdir(dir, 0o777)
 }
+
+func openFileTrusted(name string) (*os.File, error) { return os.Open(name) }
+
+func appendFileTrusted(name string, perm uint32) (*os.File, error) {
+	return os.OpenFile(name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, os.FileMode(perm))
+}

@@ -151,3 +151,68 @@ func TestMkdirTrusted(t *testing.T) {
 		t.Errorf("made through another user's link: %v", err)
 	}
 }
+
+// TestOpenFileTrusted: operator-named files are read, and appended to,
+// through root's or this user's symlinks (in the path or the file itself)
+// but not through another user's.
+func TestOpenFileTrusted(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the ownership walk is Linux-only")
+	}
+	base := t.TempDir()
+	if err := os.Mkdir(filepath.Join(base, "dir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(base, "dir/secret"), []byte("s3cret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range [][2]string{{"dir", "mydir"}, {"dir", "theirdir"}, {"dir/secret", "mylink"}, {"dir/secret", "theirlink"}} {
+		if err := os.Symlink(l[0], filepath.Join(base, l[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{"dir/secret", "mydir/secret", "mylink"} {
+		b, err := ReadFileTrusted(filepath.Join(base, p))
+		if err != nil || string(b) != "s3cret" {
+			t.Errorf("%s: %q, %v", p, b, err)
+		}
+	}
+	f, err := AppendFileTrusted(filepath.Join(base, "mydir/log"), 0o640)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("one\n")
+	f.Close()
+	if f, err = AppendFileTrusted(filepath.Join(base, "dir/log"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("two\n")
+	f.Close()
+	if b, err := os.ReadFile(filepath.Join(base, "dir/log")); err != nil || string(b) != "one\ntwo\n" {
+		t.Errorf("log: %q, %v", b, err)
+	}
+	if fi, err := os.Stat(filepath.Join(base, "dir/log")); err != nil || fi.Mode().Perm()&^0o640 != 0 {
+		t.Errorf("log mode: %v, %v", fi.Mode(), err)
+	}
+	if os.Geteuid() != 0 {
+		return
+	}
+	for _, l := range []string{"theirdir", "theirlink"} {
+		if err := unix.Lchown(filepath.Join(base, l), 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{"theirdir/secret", "theirlink"} {
+		if _, err := ReadFileTrusted(filepath.Join(base, p)); !errors.Is(err, ErrUntrustedSymlink) {
+			t.Errorf("%s: %v, want ErrUntrustedSymlink", p, err)
+		}
+	}
+	for _, p := range []string{"theirdir/log2", "theirdir/log", "theirlink"} {
+		if _, err := AppendFileTrusted(filepath.Join(base, p), 0o644); !errors.Is(err, ErrUntrustedSymlink) {
+			t.Errorf("append %s: %v, want ErrUntrustedSymlink", p, err)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(base, "dir/log2")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("created through another user's link: %v", err)
+	}
+}

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"unicode"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // maxMergeDepth bounds merge files naming merge files.
@@ -111,7 +112,7 @@ type ExpandEnv struct {
 // cannot be opened is an error wrapping the *os.PathError.
 func ExpandRules(rules []string, env ExpandEnv) ([]string, error) {
 	if env.Open == nil {
-		env.Open = func(name string) (io.ReadCloser, error) { return os.Open(name) }
+		env.Open = func(name string) (io.ReadCloser, error) { return fsys.OpenFileTrusted(name) }
 	}
 	var out []string
 	for _, s := range rules {
