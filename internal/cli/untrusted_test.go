@@ -49,6 +49,19 @@ func TestDestUntrustedSymlink(t *testing.T) {
 			t.Fatalf("%v: written through the link: %v", args, ents)
 		}
 	}
+	// A remote receiver refuses it too, and the client exits 3.
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(reexecEnv, "1")
+	code, _, stderr := runMain(t, "-e", fakeRemoteShell(t), "--ferry-path", self, src+"/", "remotehost:"+foreign+"/")
+	if code != ExitFileSelect || !strings.Contains(stderr, "symlink owned by neither root nor this user") {
+		t.Errorf("push over a remote shell: exit %d, want %d: %s", code, ExitFileSelect, stderr)
+	}
+	if ents, _ := os.ReadDir(victim); len(ents) != 0 {
+		t.Fatalf("push over a remote shell: written through the link: %v", ents)
+	}
 	if code, _, stderr := runCLI(t, src+"/", mine+"/"); code != ExitOK {
 		t.Fatalf("through this user's link: exit %d: %s", code, stderr)
 	}

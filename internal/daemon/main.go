@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/spf13/pflag"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // DefaultConfigFile is read when "ferry serve" gets no --config.
@@ -131,7 +133,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, h Handler
 func openLog(cfg *Config, stderr io.Writer) (*slog.Logger, func(), error) {
 	w, closeFn := stderr, func() {}
 	if cfg.LogFile != "" && cfg.LogFile != "-" {
-		f, err := os.OpenFile(cfg.LogFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+		f, err := fsys.AppendFileTrusted(cfg.LogFile, 0o640) // a symlink on the way: root's or ours only
 		if err != nil {
 			return nil, nil, fmt.Errorf("open log: %w", err)
 		}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // Session describes the sync session a Handler serves.
@@ -115,7 +117,7 @@ func NewServer(cfg *Config, opts Options) (*Server, error) {
 		return nil, err
 	}
 	if cfg.TLSCert != "" {
-		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		cert, err := loadKeyPair(cfg.TLSCert, cfg.TLSKey)
 		if err != nil {
 			return nil, fmt.Errorf("load TLS certificate: %w", err)
 		}
@@ -186,4 +188,18 @@ const DefaultRateWindow = time.Minute
 // rateGuard returns a new session's min_rate guard, nil without one.
 func (s *Server) rateGuard() *rateGuard {
 	return newRateGuard(s.config().MinRate, s.rateWindow, s.now)
+}
+
+// loadKeyPair is tls.LoadX509KeyPair with both files read through
+// fsys.ReadFileTrusted (a symlink on the way: root's or ours only).
+func loadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
+	cert, err := fsys.ReadFileTrusted(certFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	key, err := fsys.ReadFileTrusted(keyFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.X509KeyPair(cert, key)
 }

@@ -8,8 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
+
+	"github.com/ferrysync/ferry/internal/fsys"
 )
 
 // ErrFingerprint reports a server certificate that does not match the
@@ -59,7 +60,7 @@ func clientTLSConfig(serverName, caFile, pin string) (*tls.Config, error) {
 		return cf, nil
 	}
 	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
+		pem, err := fsys.ReadFileTrusted(caFile)
 		if err != nil {
 			return nil, fmt.Errorf("read CA file: %w", err)
 		}

@@ -4,9 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-
-	"golang.org/x/sys/unix"
 )
 
 // ErrUntrustedSymlink reports a symlink on the way to a destination that is
@@ -20,7 +19,10 @@ var ErrUntrustedSymlink = errors.New("symlink owned by neither root nor this use
 // when it is owned by root or by the process's effective user. The path is
 // walked one component at a time through descriptors, so a component
 // swapped for a symlink while it is walked is seen; the Root is then the
-// directory that walk reached.
+// directory that walk reached. Symlinks on procfs (/proc/self/fd/N, and
+// so /dev/stdin or a shell's <(cmd)) are followed by the kernel to the
+// object they stand for. On systems other than Linux there is no walk: it
+// is Open.
 func OpenTrusted(dir string) (*Root, error) {
 	r, err := openTrusted(dir)
 	if err != nil {
@@ -29,14 +31,15 @@ func OpenTrusted(dir string) (*Root, error) {
 	return r, nil
 }
 
-// MkdirTrusted creates directory dir, and with all its missing parents,
-// as os.Mkdir and os.MkdirAll do, but reaching it as OpenTrusted does: a
+// MkdirTrusted creates directory dir (mode perm less the umask), and with
+// all its missing parents, as os.Mkdir and os.MkdirAll do, but reaching it
+// as OpenTrusted does: a
 // symlink on the way owned by another user is not followed, so nothing is
 // made where such a link points. os.MkdirAll's result for a dir that
 // exists (nil) is kept; without all, an existing dir is fs.ErrExist.
-func MkdirTrusted(dir string, all bool) error {
-	err := mkdirTrusted(dir, all)
-	if all && errors.Is(err, unix.EEXIST) {
+func MkdirTrusted(dir string, all bool, perm os.FileMode) error {
+	err := mkdirTrusted(dir, all, uint32(perm.Perm()))
+	if all && errors.Is(err, fs.ErrExist) {
 		return nil
 	}
 	if err != nil {

@@ -1,7 +1,9 @@
 package fsys
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -14,7 +16,7 @@ import (
 const maxTrustedLinks = 40
 
 func openTrusted(dir string) (*Root, error) {
-	fd, err := walkTrusted(dir, os.Geteuid(), false)
+	fd, err := walkTrusted(dir, os.Geteuid(), false, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -28,43 +30,45 @@ func openTrusted(dir string) (*Root, error) {
 	}
 	// The directory the walk reached, reopened through its descriptor.
 	r, err := Open("/proc/self/fd/" + strconv.Itoa(fd))
-	if err != nil {
-		// No /proc: the walk has checked the path, which is opened again
-		// by name.
-		return Open(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, serr := os.Stat("/proc/self/fd"); serr != nil {
+			// No /proc: the walk has checked the path, which is
+			// opened again by name.
+			return Open(dir)
+		}
 	}
-	return r, nil
+	return r, err
 }
 
 // mkdirTrusted creates directory dir (and its missing parents when all)
 // below the directories an ownership walk reaches.
-func mkdirTrusted(dir string, all bool) error {
+func mkdirTrusted(dir string, all bool, perm uint32) error {
 	parent, base := ".", dir
 	if i := strings.LastIndexByte(strings.TrimRight(dir, "/"), '/'); i >= 0 {
 		parent, base = dir[:i+1], strings.TrimRight(dir[i+1:], "/")
 	}
 	if base == "" || base == "." || base == ".." {
 		// The root, or a name that is always there.
-		fd, err := walkTrusted(dir, os.Geteuid(), all)
+		fd, err := walkTrusted(dir, os.Geteuid(), all, perm)
 		if err == nil {
 			unix.Close(fd)
 			err = unix.EEXIST
 		}
 		return err
 	}
-	fd, err := walkTrusted(parent, os.Geteuid(), all)
+	fd, err := walkTrusted(parent, os.Geteuid(), all, perm)
 	if err != nil {
 		return err
 	}
 	defer unix.Close(fd)
-	return unix.Mkdirat(fd, base, 0o777)
+	return unix.Mkdirat(fd, base, perm)
 }
 
 // walkTrusted resolves path one component at a time with O_PATH|O_NOFOLLOW
 // descriptors, following symlinks owned by root or euid only, and returns
 // a descriptor of what it names; with create, a missing component is made
-// a directory (mode 0777 less the umask) on the way.
-func walkTrusted(path string, euid int, create bool) (int, error) {
+// a directory (mode perm less the umask) on the way.
+func walkTrusted(path string, euid int, create bool, perm uint32) (int, error) {
 	if path == "" {
 		return -1, unix.ENOENT
 	}
@@ -87,7 +91,7 @@ func walkTrusted(path string, euid int, create bool) (int, error) {
 		}
 		fd, err := unix.Openat(cur, c, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 		if err == unix.ENOENT && create {
-			if err = unix.Mkdirat(cur, c, 0o777); err == nil || err == unix.EEXIST {
+			if err = unix.Mkdirat(cur, c, perm); err == nil || err == unix.EEXIST {
 				fd, err = unix.Openat(cur, c, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 			}
 		}
@@ -122,6 +126,19 @@ func walkTrusted(path string, euid int, create bool) (int, error) {
 			unix.Close(cur)
 			return -1, unix.ELOOP
 		}
+		if onProcfs(cur) {
+			// /proc/self, /proc/self/fd/N (and so /dev/stdin, /dev/fd/N,
+			// <(cmd)): the kernel follows these to the very object, which
+			// may have no path at all (a pipe).
+			unix.Close(fd)
+			nfd, err := unix.Openat(cur, c, unix.O_PATH|unix.O_CLOEXEC, 0)
+			unix.Close(cur)
+			if err != nil {
+				return -1, err
+			}
+			cur, walked = nfd, here
+			continue
+		}
 		target, err := readlinkFd(fd)
 		unix.Close(fd)
 		if err != nil {
@@ -140,6 +157,12 @@ func walkTrusted(path string, euid int, create bool) (int, error) {
 	return cur, nil
 }
 
+// onProcfs reports whether the directory open as fd is on procfs.
+func onProcfs(fd int) bool {
+	var st unix.Statfs_t
+	return unix.Fstatfs(fd, &st) == nil && st.Type == unix.PROC_SUPER_MAGIC
+}
+
 // readlinkFd returns the target of the symlink open as an O_PATH
 // descriptor.
 func readlinkFd(fd int) (string, error) {
@@ -156,7 +179,7 @@ func readlinkFd(fd int) (string, error) {
 }
 
 func openFileTrusted(name string) (*os.File, error) {
-	fd, err := walkTrusted(name, os.Geteuid(), false)
+	fd, err := walkTrusted(name, os.Geteuid(), false, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +203,7 @@ func reopen(fd int, name string, flags int) (*os.File, error) {
 func appendFileTrusted(name string, perm uint32) (*os.File, error) {
 	const flags = unix.O_WRONLY | unix.O_APPEND
 	for range 2 {
-		fd, err := walkTrusted(name, os.Geteuid(), false)
+		fd, err := walkTrusted(name, os.Geteuid(), false, 0)
 		if err == nil {
 			return reopen(fd, name, flags)
 		}
@@ -194,7 +217,7 @@ func appendFileTrusted(name string, perm uint32) (*os.File, error) {
 		if base == "" {
 			return nil, unix.EISDIR
 		}
-		pfd, err := walkTrusted(parent, os.Geteuid(), false)
+		pfd, err := walkTrusted(parent, os.Geteuid(), false, 0)
 		if err != nil {
 			return nil, err
 		}

@@ -8,11 +8,11 @@ import "os"
 // Linux (no O_PATH).
 func openTrusted(dir string) (*Root, error) { return Open(dir) }
 
-func mkdirTrusted(dir string, all bool) error {
+func mkdirTrusted(dir string, all bool, perm uint32) error {
 	if all {
-		return os.MkdirAll(dir, 0o777)
+		return os.MkdirAll(dir, os.FileMode(perm))
 	}
-	return os.Mkdir(dir, 0o777)
+	return os.Mkdir(dir, os.FileMode(perm))
 }
 
 func openFileTrusted(name string) (*os.File, error) { return os.Open(name) }

@@ -2,6 +2,7 @@ package fsys
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -118,19 +119,19 @@ func TestMkdirTrusted(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := MkdirTrusted(filepath.Join(base, "a/b/c"), true); err != nil {
+	if err := MkdirTrusted(filepath.Join(base, "a/b/c"), true, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	if err := MkdirTrusted(filepath.Join(base, "a/b/c"), true); err != nil {
+	if err := MkdirTrusted(filepath.Join(base, "a/b/c"), true, 0o777); err != nil {
 		t.Errorf("all, existing: %v", err)
 	}
-	if err := MkdirTrusted(filepath.Join(base, "a/b/c/"), false); !errors.Is(err, os.ErrExist) {
+	if err := MkdirTrusted(filepath.Join(base, "a/b/c/"), false, 0o777); !errors.Is(err, os.ErrExist) {
 		t.Errorf("existing: %v, want ErrExist", err)
 	}
-	if err := MkdirTrusted(filepath.Join(base, "x/y"), false); !errors.Is(err, os.ErrNotExist) {
+	if err := MkdirTrusted(filepath.Join(base, "x/y"), false, 0o777); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing parent: %v, want ErrNotExist", err)
 	}
-	if err := MkdirTrusted(filepath.Join(base, "mine/d1"), false); err != nil {
+	if err := MkdirTrusted(filepath.Join(base, "mine/d1"), false, 0o777); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Stat(filepath.Join(base, "victim/d1")); err != nil || !fi.IsDir() {
@@ -143,7 +144,7 @@ func TestMkdirTrusted(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, all := range []bool{false, true} {
-		if err := MkdirTrusted(filepath.Join(base, "foreign/d2/d3"), all); !errors.Is(err, ErrUntrustedSymlink) {
+		if err := MkdirTrusted(filepath.Join(base, "foreign/d2/d3"), all, 0o777); !errors.Is(err, ErrUntrustedSymlink) {
 			t.Errorf("all %v: %v, want ErrUntrustedSymlink", all, err)
 		}
 	}
@@ -214,5 +215,43 @@ func TestOpenFileTrusted(t *testing.T) {
 	}
 	if _, err := os.Lstat(filepath.Join(base, "dir/log2")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("created through another user's link: %v", err)
+	}
+}
+
+// TestOpenFileTrustedProcLinks: /dev/fd/N, /dev/stdin and a shell's
+// <(cmd) are links on procfs to an open file, often a pipe with no path:
+// they are followed to it. TestNonRoot runs it as nobody too, where it
+// follows root's links (/dev/fd) and the user's own.
+func TestOpenFileTrustedProcLinks(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the ownership walk is Linux-only")
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	go func() {
+		w.WriteString("from a pipe\n")
+		w.Close()
+	}()
+	b, err := ReadFileTrusted(fmt.Sprintf("/dev/fd/%d", r.Fd()))
+	if err != nil || string(b) != "from a pipe\n" {
+		t.Fatalf("/dev/fd/%d: %q, %v", r.Fd(), b, err)
+	}
+	base := t.TempDir()
+	if err := os.WriteFile(filepath.Join(base, "f"), []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("f", filepath.Join(base, "l")); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := ReadFileTrusted(filepath.Join(base, "l")); err != nil || string(b) != "mine" {
+		t.Fatalf("own link: %q, %v", b, err)
+	}
+	if d, err := OpenTrusted("/dev/fd/.."); err != nil { // root's /dev/fd, then procfs
+		t.Fatalf("/dev/fd/..: %v", err)
+	} else {
+		d.Close()
 	}
 }

@@ -39,7 +39,7 @@ func (b Base) Stat(name string) (fs.FileInfo, error) {
 func (b Base) Mkdir(name string, all bool) error {
 	switch {
 	case b.Root == nil:
-		return fsys.MkdirTrusted(name, all) // a symlink on the way: root's or ours only
+		return untrusted(fsys.MkdirTrusted(name, all, 0o777)) // a symlink on the way: root's or ours only
 	case all:
 		return b.Root.MkdirAll(b.Rel(name), 0o777)
 	}
@@ -61,7 +61,8 @@ func (b Base) OpenRoot(name string) (*os.Root, error) {
 // way is followed only when root or this user owns it (fsys.OpenTrusted).
 func (b Base) OpenDest(name string) (*fsys.Root, error) {
 	if b.Root == nil {
-		return fsys.OpenTrusted(name) // a symlink on the way: root's or ours only
+		r, err := fsys.OpenTrusted(name) // a symlink on the way: root's or ours only
+		return r, untrusted(err)
 	}
 	d, err := b.Root.Open(b.Rel(name))
 	if err != nil {

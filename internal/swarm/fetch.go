@@ -180,7 +180,7 @@ func Fetch(ctx context.Context, o FetchOptions) (*Result, error) {
 		}
 	}
 	_, derr := os.Lstat(o.Dest)
-	if err := fsys.MkdirTrusted(o.Dest, true); err != nil {
+	if err := fsys.MkdirTrusted(o.Dest, true, 0o755); err != nil {
 		return nil, err
 	}
 	root, err := fsys.OpenTrusted(o.Dest)
