@@ -61,7 +61,11 @@ func mkdirTrusted(dir string, all bool, perm uint32) error {
 		return err
 	}
 	defer unix.Close(fd)
-	return unix.Mkdirat(fd, base, perm)
+	err = unix.Mkdirat(fd, base, perm)
+	if err == unix.EEXIST && all && !isDirTrusted(dir) {
+		return unix.ENOTDIR // os.MkdirAll's answer for a file in the way
+	}
+	return err
 }
 
 // walkTrusted resolves path one component at a time with O_PATH|O_NOFOLLOW
@@ -183,7 +187,26 @@ func openFileTrusted(name string) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	if strings.HasSuffix(name, "/") || strings.HasSuffix(name, "/.") {
+		// As the kernel: a name ending in a slash must be a directory.
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+			unix.Close(fd)
+			return nil, unix.ENOTDIR
+		}
+	}
 	return reopen(fd, name, unix.O_RDONLY)
+}
+
+// isDirTrusted reports whether the walk of name ends at a directory.
+func isDirTrusted(name string) bool {
+	fd, err := walkTrusted(name, os.Geteuid(), false, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	return unix.Fstat(fd, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR
 }
 
 // reopen opens what the O_PATH descriptor fd refers to with flags, through

@@ -128,6 +128,15 @@ func TestMkdirTrusted(t *testing.T) {
 	if err := MkdirTrusted(filepath.Join(base, "a/b/c/"), false, 0o777); !errors.Is(err, os.ErrExist) {
 		t.Errorf("existing: %v, want ErrExist", err)
 	}
+	if err := os.WriteFile(filepath.Join(base, "file"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := MkdirTrusted(filepath.Join(base, "file"), true, 0o777); !errors.Is(err, unix.ENOTDIR) {
+		t.Errorf("all, a file in the way: %v, want ENOTDIR", err)
+	}
+	if _, err := OpenFileTrusted(filepath.Join(base, "file") + "/"); !errors.Is(err, unix.ENOTDIR) {
+		t.Errorf("file/: %v, want ENOTDIR", err)
+	}
 	if err := MkdirTrusted(filepath.Join(base, "x/y"), false, 0o777); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing parent: %v, want ErrNotExist", err)
 	}
