@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"strconv"
 	"strings"
 
@@ -68,23 +69,23 @@ func mkdirTrusted(dir string, all bool, perm uint32) error {
 	return err
 }
 
-// walkTrusted resolves path one component at a time with O_PATH|O_NOFOLLOW
+// walkTrusted resolves name one component at a time with O_PATH|O_NOFOLLOW
 // descriptors, following symlinks owned by root or euid only, and returns
 // a descriptor of what it names; with create, a missing component is made
 // a directory (mode perm less the umask) on the way.
-func walkTrusted(path string, euid int, create bool, perm uint32) (int, error) {
-	if path == "" {
+func walkTrusted(name string, euid int, create bool, perm uint32) (int, error) {
+	if name == "" {
 		return -1, unix.ENOENT
 	}
 	start := "."
-	if strings.HasPrefix(path, "/") {
+	if strings.HasPrefix(name, "/") {
 		start = "/"
 	}
 	cur, err := unix.Open(start, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return -1, err
 	}
-	comps := strings.Split(path, "/")
+	comps := strings.Split(name, "/")
 	walked := start
 	links := 0
 	for len(comps) > 0 {
@@ -103,12 +104,7 @@ func walkTrusted(path string, euid int, create bool, perm uint32) (int, error) {
 			unix.Close(cur)
 			return -1, err
 		}
-		here := walked + "/" + c
-		if walked == "/" {
-			here = "/" + c
-		} else if walked == "." {
-			here = c
-		}
+		here := path.Join(walked, c) // for messages
 		var st unix.Stat_t
 		if err := unix.Fstat(fd, &st); err != nil {
 			unix.Close(fd)
